@@ -1,0 +1,98 @@
+"""Shared fixtures, and the rule for tests that need real services.
+
+Tests marked `postgres`, `redis`, `worker` or `browser` skip when the service is missing, but
+under CI=true a missing service fails the run: CI must never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from functools import cache
+
+import pytest
+from django.conf import settings
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@cache
+def _redis_url() -> str | None:
+    url = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:
+        return None
+    return url
+
+
+def _missing(item: pytest.Item) -> str | None:
+    if "postgres" in item.keywords and "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        return "needs PostgreSQL (set DATABASE_URL)"
+    if ("redis" in item.keywords or "worker" in item.keywords) and _redis_url() is None:
+        return "needs Redis (set CELERY_BROKER_URL)"
+    if "browser" in item.keywords and not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
+        return "needs Debian's chromium at /usr/bin/chromium"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    reason = _missing(item)
+    if reason:
+        if IN_CI:
+            pytest.fail(f"CI=true and this test {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = _redis_url()
+    assert url is not None
+    return url
+
+
+class Org:
+    """A five-level org tree (director > regional manager > team manager > rep > junior rep).
+
+    Region R1 has teams T1a and T1b; region R2 has team T2a.
+    """
+
+    def __init__(self) -> None:
+        from staff.models import Position
+        from staff.tests.factories import PersonFactory, RegionFactory, TeamFactory
+
+        self.r1 = RegionFactory(code="R1", name="East")
+        self.r2 = RegionFactory(code="R2", name="South")
+        self.t1a = TeamFactory(code="T1A", name="Shanghai 1", region=self.r1)
+        self.t1b = TeamFactory(code="T1B", name="Hangzhou 1", region=self.r1)
+        self.t2a = TeamFactory(code="T2A", name="Guangzhou 1", region=self.r2)
+
+        def person(username: str, position: str, **kwargs):
+            return PersonFactory(user__username=username, name=username, position=position, **kwargs)
+
+        self.director = person("director", Position.DIRECTOR)
+        self.rm1 = person("rm1", Position.REGIONAL_MANAGER, region=self.r1, manager=self.director)
+        self.rm2 = person("rm2", Position.REGIONAL_MANAGER, region=self.r2, manager=self.director)
+        self.tm1a = person("tm1a", Position.TEAM_MANAGER, team=self.t1a, manager=self.rm1)
+        self.tm1b = person("tm1b", Position.TEAM_MANAGER, team=self.t1b, manager=self.rm1)
+        self.tm2a = person("tm2a", Position.TEAM_MANAGER, team=self.t2a, manager=self.rm2)
+        self.rep1a1 = person("rep1a1", Position.REP, team=self.t1a, manager=self.tm1a)
+        self.rep1a2 = person("rep1a2", Position.REP, team=self.t1a, manager=self.tm1a)
+        self.rep1b1 = person("rep1b1", Position.REP, team=self.t1b, manager=self.tm1b)
+        self.rep2a1 = person("rep2a1", Position.REP, team=self.t2a, manager=self.tm2a)
+        # A fifth level: a junior rep who reports to a senior rep.
+        self.junior1a = person("junior1a", Position.REP, team=self.t1a, manager=self.rep1a1)
+
+    @property
+    def people(self) -> list:
+        return [
+            self.director, self.rm1, self.rm2, self.tm1a, self.tm1b, self.tm2a,
+            self.rep1a1, self.rep1a2, self.rep1b1, self.rep2a1, self.junior1a,
+        ]
+
+
+@pytest.fixture
+def org(db) -> Org:
+    return Org()

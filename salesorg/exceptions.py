@@ -1,0 +1,25 @@
+"""The one domain error type. Services raise it; the API handler and form helper turn it into 400s."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ApplicationError(Exception):
+    """A refused change: a message, and per-field messages when a field is to blame."""
+
+    def __init__(self, message: str, *, fields: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+def add_error_to_form(form: Any, error: ApplicationError) -> None:
+    """Show a service's refusal on a Django form, field by field where the service named fields."""
+    placed = False
+    for field, messages in error.fields.items():
+        for message in messages if isinstance(messages, list | tuple) else [messages]:
+            form.add_error(field if field in form.fields else None, str(message))
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)

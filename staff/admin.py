@@ -1,0 +1,106 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from staff.models import CalendarDay, EmploymentEvent, Person, Region, Team
+
+
+class ScopedAdmin(SimpleHistoryAdmin):
+    """Admin base for every scoped model: changelists and object pages follow the data-scope rule.
+
+    An object outside the user's scope answers 404 (not Django's "perhaps it was deleted"
+    redirect), so its existence is not revealed.
+    """
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def _check_in_scope(self, request: HttpRequest, object_id: str | None) -> None:
+        if object_id is not None and not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        self._check_in_scope(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        self._check_in_scope(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        self._check_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+
+class TeamInline(admin.TabularInline):
+    model = Team
+    extra = 0
+    fields = ("code", "name", "is_active")
+
+
+@admin.register(Region)
+class RegionAdmin(ScopedAdmin):
+    list_display = ("code", "name", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("code", "name")
+    inlines = [TeamInline]
+
+
+@admin.register(Team)
+class TeamAdmin(ScopedAdmin):
+    list_display = ("code", "name", "region", "is_active")
+    list_filter = ("region", "is_active")
+    search_fields = ("code", "name", "region__name")
+    list_select_related = ("region",)
+
+
+class EmploymentEventInline(admin.TabularInline):
+    model = EmploymentEvent
+    fk_name = "person"
+    extra = 0
+    fields = ("date", "kind", "reason", "from_team", "to_team", "from_position", "to_position")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Events are written by the services (hire, promote, transfer...), never by hand.
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdmin):
+    list_display = ("employee_no", "name", "position", "region", "team", "manager", "status", "hire_date", "data_scope")
+    list_filter = ("position", "status", "region", "team", "data_scope")
+    search_fields = ("employee_no", "name", "user__username", "phone", "email")
+    list_select_related = ("region", "team", "manager", "user")
+    autocomplete_fields = ("manager", "user")
+    date_hierarchy = "hire_date"
+    inlines = [EmploymentEventInline]
+    fieldsets = (
+        (None, {"fields": ("employee_no", "name", "user", "phone", "email", "language")}),
+        (_("Position"), {"fields": ("position", "region", "team", "manager", "hire_date", "status")}),
+        (_("Data scope"), {"fields": ("data_scope",)}),
+    )
+
+
+@admin.register(EmploymentEvent)
+class EmploymentEventAdmin(ScopedAdmin):
+    list_display = ("person", "kind", "date", "from_team", "to_team", "recorded_by")
+    list_filter = ("kind", "date")
+    search_fields = ("person__name", "person__employee_no", "reason")
+    list_select_related = ("person", "from_team", "to_team", "recorded_by")
+    date_hierarchy = "date"
+    readonly_fields = ("recorded_at",)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "name")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    date_hierarchy = "date"

@@ -1,0 +1,21 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from staff.scope import viewer_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu for the signed-in user: what their role can use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    viewer = viewer_for(user)
+    items = [(_("Home"), reverse("home"))]
+    items.append((_("People"), reverse("staff:person-list")))
+    if viewer.scope != "self" or viewer.sees_all:
+        items.append((_("Teams"), reverse("staff:team-list")))
+        items.append((_("Regions"), reverse("staff:region-list")))
+    return {"nav_items": items, "viewer": viewer}

@@ -1,0 +1,242 @@
+"""Regions, teams, people, reporting lines, employment events and the working-day calendar."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from staff.scope import DataScope, ScopedQuerySet
+
+
+class Position(models.TextChoices):
+    DIRECTOR = "director", _("Sales director")
+    REGIONAL_MANAGER = "regional_manager", _("Regional manager")
+    TEAM_MANAGER = "team_manager", _("Team manager")
+    REP = "rep", _("Sales rep")
+
+
+# The data scope each position gets unless an admin sets another (DESIGN.md, data-scope rule).
+DEFAULT_SCOPE = {
+    Position.DIRECTOR: DataScope.ALL,
+    Position.REGIONAL_MANAGER: DataScope.OWN_UNIT_AND_SUBUNITS,
+    Position.TEAM_MANAGER: DataScope.OWN_UNIT,
+    Position.REP: DataScope.SELF,
+}
+
+MANAGER_POSITIONS = {Position.DIRECTOR, Position.REGIONAL_MANAGER, Position.TEAM_MANAGER}
+
+
+class RegionQuerySet(ScopedQuerySet):
+    scope_fields = {"region": "id"}
+
+
+class Region(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamQuerySet(ScopedQuerySet):
+    scope_fields = {"team": "id", "region": "region"}
+
+
+class Team(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="teams", verbose_name=_("region"))
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonStatus(models.TextChoices):
+    PROBATION = "probation", _("On probation")
+    ACTIVE = "active", _("Active")
+    LEFT = "left", _("Left")
+
+
+class PersonQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "id", "team": "team", "region": "region"}
+
+    def current(self) -> PersonQuerySet:
+        return self.exclude(status=PersonStatus.LEFT)
+
+
+class Person(models.Model):
+    """Someone in the sales organization. A login is optional (not everyone signs in)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("login"),
+    )
+    employee_no = models.CharField(_("employee number"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    position = models.CharField(_("position"), max_length=20, choices=Position.choices, default=Position.REP)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="people", verbose_name=_("region")
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("team")
+    )
+    manager = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="direct_reports",
+        verbose_name=_("manager"),
+    )
+    hire_date = models.DateField(_("hire date"))
+    status = models.CharField(_("status"), max_length=20, choices=PersonStatus.choices, default=PersonStatus.PROBATION)
+    data_scope = models.CharField(
+        _("data scope"),
+        max_length=30,
+        choices=DataScope.choices,
+        blank=True,
+        help_text=_("Leave empty to use the default of the position."),
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    history = HistoricalRecords()
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["employee_no"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["region", "team"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # A team implies its region; keeping both on the row lets scope filters use either.
+        if self.team_id and not self.region_id:
+            self.region_id = Team.objects.values_list("region_id", flat=True).get(pk=self.team_id)
+        super().save(*args, **kwargs)
+
+    @property
+    def effective_scope(self) -> str:
+        return self.data_scope or DEFAULT_SCOPE[Position(self.position)]
+
+    @property
+    def is_manager(self) -> bool:
+        return self.position in MANAGER_POSITIONS
+
+    def clean(self) -> None:
+        errors = {}
+        if self.team_id and self.region_id and self.team.region_id != self.region_id:
+            errors["team"] = _("The team belongs to another region.")
+        if self.manager_id and self.manager_id == self.pk:
+            errors["manager"] = _("A person cannot be their own manager.")
+        if self.position in (Position.TEAM_MANAGER, Position.REP) and not self.team_id:
+            errors["team"] = _("A team manager or rep must belong to a team.")
+        if self.position == Position.REGIONAL_MANAGER and not self.region_id:
+            errors["region"] = _("A regional manager must belong to a region.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class EventKind(models.TextChoices):
+    HIRED = "hired", _("Hired")
+    PROBATION_PASSED = "probation_passed", _("Probation passed")
+    PROMOTED = "promoted", _("Promoted")
+    TRANSFERRED = "transferred", _("Transferred")
+    WARNED = "warned", _("Warned")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class EmploymentEventQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "person", "team": "person__team", "region": "person__region"}
+
+
+class EmploymentEvent(models.Model):
+    """Something that happened to a person's employment, with the before and after."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events", verbose_name=_("person"))
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    date = models.DateField(_("date"))
+    reason = models.TextField(_("reason"))
+    from_position = models.CharField(_("from position"), max_length=20, choices=Position.choices, blank=True)
+    to_position = models.CharField(_("to position"), max_length=20, choices=Position.choices, blank=True)
+    from_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from team")
+    )
+    to_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("to team")
+    )
+    from_manager = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from manager")
+    )
+    to_manager = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("to manager")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = EmploymentEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("employment event")
+        verbose_name_plural = _("employment events")
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_kind_display()} · {self.date}"
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Holiday (day off)")
+    MAKEUP_WORKDAY = "makeup", _("Make-up workday")
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday-Friday week: a public holiday or a make-up workday (调休)."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=CalendarDayKind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("working-day calendar")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"

@@ -1,0 +1,48 @@
+"""Reads for the organization, each through the data-scope rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from staff.models import EmploymentEvent, Person, PersonStatus, Region, Team
+
+
+def person_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Person]:
+    filters = filters or {}
+    qs = Person.objects.visible_to(user).select_related("team", "region", "manager")
+    if filters.get("region"):
+        qs = qs.filter(region_id=filters["region"])
+    if filters.get("team"):
+        qs = qs.filter(team_id=filters["team"])
+    if filters.get("position"):
+        qs = qs.filter(position=filters["position"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("q"):
+        qs = qs.filter(Q(name__icontains=filters["q"]) | Q(employee_no__icontains=filters["q"]))
+    return qs
+
+
+def person_events(*, person: Person) -> QuerySet[EmploymentEvent]:
+    return person.events.select_related("from_team", "to_team", "from_manager", "to_manager")
+
+
+def region_list(*, user: Any) -> QuerySet[Region]:
+    return Region.objects.visible_to(user).annotate(
+        team_count=Count("teams", distinct=True),
+        headcount=Count("people", filter=~Q(people__status=PersonStatus.LEFT), distinct=True),
+    )
+
+
+def team_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Team]:
+    filters = filters or {}
+    qs = (
+        Team.objects.visible_to(user)
+        .select_related("region")
+        .annotate(headcount=Count("members", filter=~Q(members__status=PersonStatus.LEFT), distinct=True))
+    )
+    if filters.get("region"):
+        qs = qs.filter(region_id=filters["region"])
+    return qs

@@ -1,0 +1,100 @@
+"""Organization pages: people, teams, regions; the home page and the language switch."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from staff import selectors
+from staff.forms import PersonFilterForm
+from staff.models import Person, PersonStatus, Region, Team
+from staff.scope import viewer_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    person = Person.objects.select_related("team", "region", "manager").filter(pk=viewer.person_id).first()
+    return render(
+        request,
+        "staff/home.html",
+        {
+            "person": person,
+            "people_count": Person.objects.visible_to(request.user).current().count(),
+            "team_count": Team.objects.visible_to(request.user).count(),
+            "region_count": Region.objects.visible_to(request.user).count(),
+        },
+    )
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = PersonFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    people = selectors.person_list(user=request.user, filters=filters)
+    return render(request, "staff/person_list.html", {"form": form, "people": people[:500], "total": people.count()})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("team", "region", "manager", "user"), pk=pk
+    )
+    reports = Person.objects.visible_to(request.user).filter(manager=person).select_related("team")
+    return render(
+        request,
+        "staff/person_detail.html",
+        {
+            "person": person,
+            "events": selectors.person_events(person=person),
+            "reports": reports,
+        },
+    )
+
+
+@login_required
+def team_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "staff/team_list.html", {"teams": selectors.team_list(user=request.user)})
+
+
+@login_required
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_object_or_404(Team.objects.visible_to(request.user).select_related("region"), pk=pk)
+    members = (
+        Person.objects.visible_to(request.user)
+        .filter(team=team)
+        .exclude(status=PersonStatus.LEFT)
+        .select_related("manager")
+    )
+    return render(request, "staff/team_detail.html", {"team": team, "members": members})
+
+
+@login_required
+def region_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "staff/region_list.html", {"regions": selectors.region_list(user=request.user)})
+
+
+@login_required
+def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
+    teams = selectors.team_list(user=request.user, filters={"region": region.pk})
+    return render(request, "staff/region_detail.html", {"region": region, "teams": teams})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; a signed-in user's choice is saved on their person."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            Person.objects.filter(user=request.user).update(language=language)
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+    return response
