@@ -5,11 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from customers import api as customers_api
 from staff import api as staff_api
 from staff import views as staff_views
 
 router = DefaultRouter()
 staff_api.register(router)
+customers_api.register(router)
 
 api_urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", staff_views.set_language, name="set-language"),
     path("org/", include("staff.urls")),
+    path("customers/", include("customers.urls")),
     path("api/v1/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

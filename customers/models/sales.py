@@ -1,0 +1,196 @@
+"""Products, orders with lines and credit shares, payment plans and payments.
+
+Every number the achievement engine computes comes from these rows (DESIGN.md, glossary):
+- an order counts when confirmed; `OrderLine.amount`/`cost` are quantity x price/cost, to the cent;
+- `CreditShare` splits an order between reps; each share records the rep's team and region at
+  the order date, and carries its exact split of the order total (`amount`) and margin (`margin`):
+  every share but the primary (the largest, first on a tie) is rounded down to the cent and the
+  primary takes the rest. Services keep these stored splits in step with lines and shares.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from staff.scope import ScopedQuerySet
+
+
+class Product(models.Model):
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    product_line = models.CharField(_("product line"), max_length=100)
+    list_price = models.DecimalField(_("list price"), max_digits=14, decimal_places=2)
+    unit_cost = models.DecimalField(_("unit cost"), max_digits=14, decimal_places=2)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(list_price__gte=0, unit_cost__gte=0), name="product_prices_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Pending approval")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Channel(models.TextChoices):
+    DIRECT = "direct", _("Direct")
+    DISTRIBUTOR = "distributor", _("Distributor")
+    AGENT = "agent", _("Agent")
+
+
+class OrderQuerySet(ScopedQuerySet):
+    # A rep sees the orders credited to them; units see the shares recorded on them.
+    scope_fields = {"person": "shares__rep", "team": "shares__team", "region": "shares__region"}
+    scope_distinct = True
+
+
+class Order(models.Model):
+    number = models.CharField(_("order number"), max_length=40, unique=True)
+    # The ERP's order number: imports are idempotent on it.
+    erp_no = models.CharField(_("ERP order number"), max_length=60, unique=True, null=True, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer")
+    )
+    date = models.DateField(_("order date"))
+    status = models.CharField(_("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.DIRECT)
+    payment_terms_days = models.PositiveIntegerField(_("payment terms (days)"), default=30)
+    # Totals of the lines, kept by the services.
+    total_amount = models.DecimalField(_("total amount"), max_digits=16, decimal_places=2, default=0)
+    total_cost = models.DecimalField(_("total cost"), max_digits=16, decimal_places=2, default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [models.Index(fields=["status", "date"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order"))
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2)
+    unit_cost = models.DecimalField(_("unit cost"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    cost = models.DecimalField(_("cost"), max_digits=16, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0, unit_price__gte=0, unit_cost__gte=0), name="order_line_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.product}"
+
+
+class CreditShare(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shares", verbose_name=_("order"))
+    rep = models.ForeignKey(
+        "staff.Person", on_delete=models.PROTECT, related_name="credit_shares", verbose_name=_("rep")
+    )
+    # The rep's team and region at the order date: a later transfer does not move the share.
+    team = models.ForeignKey(
+        "staff.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("team")
+    )
+    region = models.ForeignKey(
+        "staff.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    percent = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
+    # The largest share (the first on a tie): it takes the rounding rest and counts the new customer.
+    is_primary = models.BooleanField(_("primary"), default=False)
+    amount = models.DecimalField(_("credited amount"), max_digits=16, decimal_places=2, default=0)
+    margin = models.DecimalField(_("credited margin"), max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("credit share")
+        verbose_name_plural = _("credit shares")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(percent__gt=0, percent__lte=100), name="share_percent_range"),
+            models.UniqueConstraint(fields=["order", "rep"], name="one_share_per_rep"),
+        ]
+        indexes = [models.Index(fields=["rep"])]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.rep} · {self.percent}%"
+
+
+class InstalmentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PARTLY_PAID = "partly_paid", _("Partly paid")
+    PAID = "paid", _("Paid")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class Instalment(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="instalments", verbose_name=_("order"))
+    due_date = models.DateField(_("due date"))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    paid_amount = models.DecimalField(_("paid"), max_digits=16, decimal_places=2, default=0)
+    status = models.CharField(
+        _("status"), max_length=20, choices=InstalmentStatus.choices, default=InstalmentStatus.PENDING
+    )
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("instalment")
+        verbose_name_plural = _("instalments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0, paid_amount__gte=0, paid_amount__lte=models.F("amount")),
+                name="instalment_paid_within_amount",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.due_date} · {self.amount}"
+
+
+class PaymentQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "order__shares__rep", "team": "order__shares__team", "region": "order__shares__region"}
+    scope_distinct = True
+
+
+class Payment(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments", verbose_name=_("order"))
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.amount} · {self.date}"

@@ -1,0 +1,1 @@
+"""selectors of the customers app, one module per area (accounts, visits, sales, pipeline, imports)."""

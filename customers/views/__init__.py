@@ -1,0 +1,1 @@
+"""views of the customers app, one module per area (accounts, visits, sales, pipeline, imports)."""
