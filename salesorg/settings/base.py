@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -162,6 +163,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=3000)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The nightly jobs. django-celery-beat copies these into its tables, where admins can change the
+# times without a deploy. The catch-up check starts the night's recompute if beat failed to send it.
+NIGHTLY_RECOMPUTE_HOUR = env.int("NIGHTLY_RECOMPUTE_HOUR", default=1)
+NIGHTLY_RECOMPUTE_MINUTE = env.int("NIGHTLY_RECOMPUTE_MINUTE", default=30)
+CELERY_BEAT_SCHEDULE = {
+    "customers-return-idle-to-pool": {
+        "task": "customers.tasks.return_idle_customers_to_pool",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "targets-nightly-recompute": {
+        "task": "targets.tasks.recompute_achievements_nightly",
+        "schedule": crontab(hour=NIGHTLY_RECOMPUTE_HOUR, minute=NIGHTLY_RECOMPUTE_MINUTE),
+    },
+    "targets-recompute-catch-up": {
+        "task": "targets.tasks.recompute_catch_up",
+        "schedule": crontab(minute="*/15"),
+    },
+}
 
 # django-axes: lock an account+address pair out after repeated failed logins.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
