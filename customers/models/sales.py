@@ -72,6 +72,17 @@ class Order(models.Model):
     # Totals of the lines, kept by the services.
     total_amount = models.DecimalField(_("total amount"), max_digits=16, decimal_places=2, default=0)
     total_cost = models.DecimalField(_("total cost"), max_digits=16, decimal_places=2, default=0)
+    created_by = models.ForeignKey(
+        "staff.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    approved_by = models.ForeignKey(
+        "staff.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # Why the order needs approval (amount, discount), filled when it is submitted.
+    approval_reason = models.CharField(_("approval reason"), max_length=300, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -109,6 +120,11 @@ class OrderLine(models.Model):
         return f"{self.order} · {self.product}"
 
 
+class CreditShareQuerySet(ScopedQuerySet):
+    # A share belongs to its rep and to the team and region recorded on it at the order date.
+    scope_fields = {"person": "rep", "team": "team", "region": "region"}
+
+
 class CreditShare(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shares", verbose_name=_("order"))
     rep = models.ForeignKey(
@@ -126,6 +142,8 @@ class CreditShare(models.Model):
     is_primary = models.BooleanField(_("primary"), default=False)
     amount = models.DecimalField(_("credited amount"), max_digits=16, decimal_places=2, default=0)
     margin = models.DecimalField(_("credited margin"), max_digits=16, decimal_places=2, default=0)
+
+    objects = CreditShareQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("credit share")
@@ -147,6 +165,11 @@ class InstalmentStatus(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
 
 
+class InstalmentQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "order__shares__rep", "team": "order__shares__team", "region": "order__shares__region"}
+    scope_distinct = True
+
+
 class Instalment(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="instalments", verbose_name=_("order"))
     due_date = models.DateField(_("due date"))
@@ -155,6 +178,10 @@ class Instalment(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=InstalmentStatus.choices, default=InstalmentStatus.PENDING
     )
+    # The day the reminder before the due date was sent (once per instalment).
+    reminded_on = models.DateField(_("reminded on"), null=True, blank=True)
+
+    objects = InstalmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -194,3 +221,63 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} · {self.amount} · {self.date}"
+
+
+class ImportKind(models.TextChoices):
+    ORDERS = "orders", _("Orders (lines and credit shares)")
+    PAYMENTS = "payments", _("Payments")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    FAILED = "failed", _("Failed (nothing written)")
+    CHECKED = "checked", _("Checked (dry run)")
+    DONE = "done", _("Imported")
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "created_by"}
+
+
+class ImportJob(models.Model):
+    """One upload of an ERP export: checked (dry run) or imported in one transaction."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    # The uploaded bytes: a worker on another machine reads them from the database, not a disk.
+    content = models.BinaryField(_("content"))
+    dry_run = models.BooleanField(_("dry run"), default=True)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    # [{"line": 12, "field": "quantity", "message": "..."}]
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        "staff.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.file_name}"
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status in (ImportStatus.DONE, ImportStatus.CHECKED, ImportStatus.FAILED):
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, int(self.processed_rows * 100 / self.total_rows))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.CHECKED, ImportStatus.FAILED)
