@@ -240,3 +240,150 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+# --- Recruitment and selection -------------------------------------------------------------------
+
+
+class OpeningStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    FILLED = "filled", _("Filled")
+    CLOSED = "closed", _("Closed")
+
+
+class OpeningQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "hiring_manager", "team": "team", "region": "region"}
+
+
+class Opening(models.Model):
+    """A position to fill in a team (招聘需求), with how many people are wanted."""
+
+    title = models.CharField(_("title"), max_length=200)
+    position = models.CharField(_("position"), max_length=20, choices=Position.choices, default=Position.REP)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="openings", verbose_name=_("team"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    hiring_manager = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="openings",
+        verbose_name=_("hiring manager"),
+    )
+    headcount = models.PositiveSmallIntegerField(_("headcount"), default=1)
+    requirements = models.TextField(_("requirements"), blank=True)
+    opened_on = models.DateField(_("opened on"))
+    status = models.CharField(_("status"), max_length=10, choices=OpeningStatus.choices, default=OpeningStatus.OPEN)
+    history = HistoricalRecords()
+
+    objects = OpeningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        verbose_name = _("opening")
+        verbose_name_plural = _("openings")
+        constraints = [models.CheckConstraint(condition=models.Q(headcount__gte=1), name="opening_headcount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.team}"
+
+
+class CandidateStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    IN_SELECTION = "in_selection", _("In selection")
+    HIRED = "hired", _("Hired")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class CandidateQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "opening__hiring_manager", "team": "team", "region": "region"}
+
+
+class Candidate(models.Model):
+    """Someone applying for an opening; the decision (hire or reject) always carries a reason."""
+
+    opening = models.ForeignKey(Opening, on_delete=models.PROTECT, related_name="candidates", verbose_name=_("opening"))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    source = models.CharField(_("source"), max_length=100, blank=True, help_text=_("Referral, job board, campus..."))
+    applied_on = models.DateField(_("applied on"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=CandidateStatus.choices, default=CandidateStatus.APPLIED
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_reason = models.TextField(_("decision reason"), blank=True)
+    hired_person = models.OneToOneField(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidacy",
+        verbose_name=_("hired as"),
+    )
+    history = HistoricalRecords()
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-applied_on", "-id"]
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def average_score(self):
+        """Mean score of the recorded selection steps (None before any step)."""
+        scores = [step.score for step in self.steps.all() if step.score is not None]
+        return sum(scores) / len(scores) if scores else None
+
+
+class SelectionStepKind(models.TextChoices):
+    INTERVIEW = "interview", _("Interview")
+    WRITTEN_TEST = "written_test", _("Written test")
+    ROLE_PLAY = "role_play", _("Role-play (sales simulation)")
+
+
+class SelectionStepQuerySet(ScopedQuerySet):
+    scope_fields = {
+        "person": "candidate__opening__hiring_manager",
+        "team": "candidate__team",
+        "region": "candidate__region",
+    }
+
+
+class SelectionStep(models.Model):
+    """One step of the selection (面试、笔试、情景模拟) with the assessor's score out of 100."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="steps", verbose_name=_("candidate")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=SelectionStepKind.choices)
+    date = models.DateField(_("date"))
+    assessor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("assessor")
+    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = SelectionStepQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("selection step")
+        verbose_name_plural = _("selection steps")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=0, score__lte=100),
+                name="selection_step_score_0_100",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} · {self.get_kind_display()}"
