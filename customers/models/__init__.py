@@ -1,6 +1,33 @@
 """Customers and the commercial record. One module per area, all re-exported here."""
 
-from customers.models.accounts import Classification, Customer, CustomerKind, CustomerStatus  # noqa: F401
+from customers.models.accounts import (  # noqa: F401
+    Attitude,
+    Classification,
+    ClassificationChange,
+    Competitor,
+    Complaint,
+    ComplaintStatus,
+    CreditRating,
+    Customer,
+    CustomerEvaluation,
+    CustomerKind,
+    CustomerMove,
+    CustomerReward,
+    CustomerSource,
+    CustomerStatus,
+    FollowUp,
+    FollowUpKind,
+    Grade,
+    IntelNote,
+    MoveKind,
+    PoolRule,
+    RewardKind,
+    Stakeholder,
+    StakeholderChange,
+    StakeholderChangeKind,
+    StakeholderRole,
+    StakeholderStatus,
+)
 from customers.models.pipeline import Opportunity, OpportunityStageChange, PipelineStage  # noqa: F401
 from customers.models.sales import (  # noqa: F401
     Channel,
@@ -16,4 +43,4 @@ from customers.models.sales import (  # noqa: F401
     Payment,
     Product,
 )
-from customers.models.visits import ExpenseClaim, ExpenseStatus, Visit, VisitKind  # noqa: F401
+from customers.models.visits import ExpenseClaim, ExpenseKind, ExpenseStatus, Visit, VisitKind, VisitPhoto  # noqa: F401
