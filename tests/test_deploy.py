@@ -1,0 +1,33 @@
+"""The production settings pass Django's deployment checks and refuse to start without a secret."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean_env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")}
+    clean_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean_env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_reports_nothing():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", "--settings", "salesorg.settings.production",
+        env={"SECRET_KEY": "x" * 30 + "-production-secret-" + "y" * 30, "ALLOWED_HOSTS": "sales.example.com"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_without_secret_key_fails_fast():
+    result = _manage("check", "--settings", "salesorg.settings.production", env={"ALLOWED_HOSTS": "x.example"})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
