@@ -75,8 +75,15 @@ class Opportunity(models.Model):
     stage_entered_at = models.DateTimeField(_("in stage since"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     lost_reason = models.CharField(_("lost reason"), max_length=300, blank=True)
-    # Who won the deal when we lost it (free text: the competitor's name).
-    lost_to = models.CharField(_("lost to (competitor)"), max_length=200, blank=True)
+    # Who won the deal when we lost it.
+    lost_to = models.ForeignKey(
+        "customers.Competitor",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="won_opportunities",
+        verbose_name=_("lost to (competitor)"),
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()

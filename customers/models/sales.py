@@ -68,6 +68,15 @@ class Order(models.Model):
     date = models.DateField(_("order date"))
     status = models.CharField(_("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.DIRECT)
+    # The distributor or agent an order to an end customer went through (channel sales).
+    distributor = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="distributed_orders",
+        verbose_name=_("distributor"),
+    )
     payment_terms_days = models.PositiveIntegerField(_("payment terms (days)"), default=30)
     # Totals of the lines, kept by the services.
     total_amount = models.DecimalField(_("total amount"), max_digits=16, decimal_places=2, default=0)

@@ -408,10 +408,7 @@ def import_orders(
         result.error(1, ", ".join(missing), _("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
         return result
     orders = _check_orders(rows, result, user, progress)
-    existing = {
-        o.erp_no: o
-        for o in Order.objects.filter(erp_no__in=list(orders)).prefetch_related("lines", "shares")
-    }
+    existing = {o.erp_no: o for o in Order.objects.filter(erp_no__in=list(orders)).prefetch_related("lines", "shares")}
     paid = dict(
         Payment.objects.filter(order__erp_no__in=list(existing))
         .values("order__erp_no")
@@ -460,17 +457,24 @@ def _count(result: ImportResult, plan: list[tuple[str, list[_OrderRow], Order | 
 
 
 def _write_orders(plan: list[tuple[str, list[_OrderRow], Order | None]], *, today: date) -> None:
-    new = [(rows, Order(
-        number=f"ERP-{rows[0].erp_no}",
-        erp_no=rows[0].erp_no,
-        customer=rows[0].customer,
-        date=rows[0].order_date,
-        channel=rows[0].channel,
-        payment_terms_days=rows[0].payment_terms_days,
-        status=rows[0].status,
-        total_amount=sum((r.amount for r in rows), Decimal(0)),
-        total_cost=sum((r.cost for r in rows), Decimal(0)),
-    )) for action, rows, _o in plan if action == "create"]
+    new = [
+        (
+            rows,
+            Order(
+                number=f"ERP-{rows[0].erp_no}",
+                erp_no=rows[0].erp_no,
+                customer=rows[0].customer,
+                date=rows[0].order_date,
+                channel=rows[0].channel,
+                payment_terms_days=rows[0].payment_terms_days,
+                status=rows[0].status,
+                total_amount=sum((r.amount for r in rows), Decimal(0)),
+                total_cost=sum((r.cost for r in rows), Decimal(0)),
+            ),
+        )
+        for action, rows, _o in plan
+        if action == "create"
+    ]
     taken = set(Order.objects.filter(number__in=[o.number for _, o in new]).values_list("number", flat=True))
     if taken:
         raise ApplicationError(_("Order numbers already used: %(n)s") % {"n": ", ".join(sorted(taken))})
@@ -562,7 +566,9 @@ def import_payments(
         .values_list("order_id", "total")
     )
     known_refs = set(
-        Payment.objects.filter(order__in=list(orders.values())).exclude(reference="").values_list("order_id", "reference")
+        Payment.objects.filter(order__in=list(orders.values()))
+        .exclude(reference="")
+        .values_list("order_id", "reference")
     )
     seen: dict[tuple[int, str], int] = {}
     to_post: list[tuple[Order, date, Decimal, str]] = []
@@ -598,7 +604,9 @@ def import_payments(
         balance = order.total_amount - paid.get(order.pk, Decimal(0))
         if amount > balance:
             result.error(
-                line, "amount", _("%(amount)s exceeds the open balance %(balance)s") % {"amount": amount, "balance": balance}
+                line,
+                "amount",
+                _("%(amount)s exceeds the open balance %(balance)s") % {"amount": amount, "balance": balance},
             )
             continue
         paid[order.pk] = paid.get(order.pk, Decimal(0)) + amount
@@ -639,9 +647,7 @@ def import_job_create(*, kind: str, file_name: str, content: bytes, dry_run: boo
     if not content:
         raise ApplicationError(_("The file is empty."), fields={"file": [_("Empty file.")]})
     person = sales_services._person_of(user) if user is not None else None
-    job = ImportJob.objects.create(
-        kind=kind, file_name=file_name, content=content, dry_run=dry_run, created_by=person
-    )
+    job = ImportJob.objects.create(kind=kind, file_name=file_name, content=content, dry_run=dry_run, created_by=person)
     from customers.tasks import run_import_job
 
     transaction.on_commit(lambda: run_import_job.delay(job.pk))
@@ -661,7 +667,11 @@ def import_job_run(*, job_id: int) -> ImportJob:
 
     try:
         result = import_run(
-            kind=job.kind, content=bytes(job.content), file_name=job.file_name, dry_run=job.dry_run, user=user,
+            kind=job.kind,
+            content=bytes(job.content),
+            file_name=job.file_name,
+            dry_run=job.dry_run,
+            user=user,
             progress=progress,
         )
     except ApplicationError as exc:

@@ -611,9 +611,11 @@ def _apply_to_instalments(order: Order, amount: Decimal, today: date) -> None:
 def instalments_mark_overdue(*, today: date | None = None) -> int:
     """Flag unpaid instalments past their due date as overdue (one UPDATE)."""
     today = today or timezone.localdate()
-    return Instalment.objects.filter(due_date__lt=today, paid_amount__lt=F("amount")).exclude(
-        status=InstalmentStatus.OVERDUE
-    ).update(status=InstalmentStatus.OVERDUE)
+    return (
+        Instalment.objects.filter(due_date__lt=today, paid_amount__lt=F("amount"))
+        .exclude(status=InstalmentStatus.OVERDUE)
+        .update(status=InstalmentStatus.OVERDUE)
+    )
 
 
 def instalments_send_reminders(*, today: date | None = None, days_before: int | None = None) -> int:
