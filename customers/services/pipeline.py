@@ -114,7 +114,7 @@ def opportunity_move(
     stage: PipelineStage,
     user: Any = None,
     lost_reason: str = "",
-    lost_to: str = "",
+    lost_to: Any = None,
     now: datetime | None = None,
 ) -> Opportunity:
     """Move to another stage: close the current stay in the history and open a new one."""
@@ -137,7 +137,7 @@ def opportunity_move(
     opportunity.stage_entered_at = now
     opportunity.closed_on = timezone.localdate(now) if stage.is_closed else None
     opportunity.lost_reason = lost_reason if stage.is_lost else ""
-    opportunity.lost_to = lost_to if stage.is_lost else ""
+    opportunity.lost_to = lost_to if stage.is_lost else None
     opportunity.save(update_fields=["stage", "stage_entered_at", "closed_on", "lost_reason", "lost_to"])
     return opportunity
 

@@ -1,0 +1,482 @@
+"""API for the pipeline, products, orders (lines, shares and instalments nested) and payments.
+
+Thin: serializers check shapes and types (so a bad field answers 400 naming it), services apply
+the rules. Every queryset goes through the data-scope rule; outside scope is 404.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import django_filters
+from django.db.models import DecimalField, OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from customers.models import (
+    Channel,
+    Competitor,
+    CreditShare,
+    Customer,
+    Instalment,
+    Opportunity,
+    OpportunityStageChange,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    PipelineStage,
+    Product,
+)
+from customers.selectors import sales as selectors
+from customers.services import pipeline as pipeline_services
+from customers.services import sales as services
+from staff.models import Person
+from staff.scope import viewer_for
+
+POSITIVE = Decimal("0.01")
+
+
+# --- products and stages ----------------------------------------------------------------------------
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    list_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
+    unit_cost = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
+
+    class Meta:
+        model = Product
+        fields = ["id", "code", "name", "product_line", "list_price", "unit_cost", "is_active"]
+
+    def create(self, validated_data: dict[str, Any]) -> Product:
+        return services.product_create(**validated_data)
+
+    def update(self, instance: Product, validated_data: dict[str, Any]) -> Product:
+        validated_data.pop("code", None)
+        return services.product_update(product=instance, **validated_data)
+
+
+class IsAdminOrReadOnly(permissions.BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return bool(request.user and request.user.is_authenticated)
+        return bool(request.user and request.user.is_staff)
+
+
+class ProductViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = ProductSerializer
+    permission_classes = [IsAdminOrReadOnly]
+    filterset_fields = ["product_line", "is_active"]
+    search_fields = ["code", "name"]
+    ordering_fields = ["code", "name", "list_price"]
+
+    def get_queryset(self):
+        return Product.objects.all()
+
+
+class PipelineStageSerializer(serializers.ModelSerializer):
+    probability = serializers.IntegerField(min_value=0, max_value=100)
+
+    class Meta:
+        model = PipelineStage
+        fields = ["id", "name", "order", "probability", "is_won", "is_lost", "is_active"]
+
+    def create(self, validated_data: dict[str, Any]) -> PipelineStage:
+        return pipeline_services.pipeline_stage_save(**validated_data)
+
+    def update(self, instance: PipelineStage, validated_data: dict[str, Any]) -> PipelineStage:
+        data = {f: getattr(instance, f) for f in self.Meta.fields if f != "id"}
+        data.update(validated_data)
+        return pipeline_services.pipeline_stage_save(stage=instance, **data)
+
+
+class PipelineStageViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = PipelineStageSerializer
+    permission_classes = [IsAdminOrReadOnly]
+    filterset_fields = ["is_active", "is_won", "is_lost"]
+
+    def get_queryset(self):
+        return PipelineStage.objects.all()
+
+
+# --- opportunities ------------------------------------------------------------------------------------
+
+
+class StageChangeSerializer(serializers.ModelSerializer):
+    stage_name = serializers.CharField(source="stage.name", read_only=True)
+
+    class Meta:
+        model = OpportunityStageChange
+        fields = ["stage", "stage_name", "entered_at", "left_at", "days"]
+
+
+class OpportunitySerializer(serializers.ModelSerializer):
+    expected_amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=Decimal(0))
+    owner = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False)
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+    stage = serializers.PrimaryKeyRelatedField(queryset=PipelineStage.objects.all(), required=False)
+    lost_to = serializers.PrimaryKeyRelatedField(queryset=Competitor.objects.all(), required=False, allow_null=True)
+    stage_name = serializers.CharField(source="stage.name", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+    stage_history = StageChangeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "id",
+            "name",
+            "customer",
+            "customer_name",
+            "owner",
+            "owner_name",
+            "team",
+            "region",
+            "stage",
+            "stage_name",
+            "expected_amount",
+            "expected_close_date",
+            "stage_entered_at",
+            "closed_on",
+            "lost_reason",
+            "lost_to",
+            "note",
+            "stage_history",
+        ]
+        read_only_fields = ["team", "region", "stage_entered_at", "closed_on"]
+
+    def create(self, validated_data: dict[str, Any]) -> Opportunity:
+        user = self.context["request"].user
+        owner = validated_data.get("owner")
+        if owner is None:
+            viewer = viewer_for(user)
+            owner = Person.objects.filter(pk=viewer.person_id).first()
+            if owner is None:
+                raise serializers.ValidationError({"owner": ["Name the owning rep."]})
+        return pipeline_services.opportunity_create(
+            name=validated_data["name"],
+            customer=validated_data["customer"],
+            owner=owner,
+            expected_amount=validated_data["expected_amount"],
+            expected_close_date=validated_data["expected_close_date"],
+            stage=validated_data.get("stage"),
+            note=validated_data.get("note", ""),
+            user=user,
+        )
+
+    def update(self, instance: Opportunity, validated_data: dict[str, Any]) -> Opportunity:
+        user = self.context["request"].user
+        stage = validated_data.pop("stage", None)
+        lost_reason = validated_data.pop("lost_reason", "")
+        lost_to = validated_data.pop("lost_to", None)
+        validated_data.pop("owner", None)
+        opportunity = pipeline_services.opportunity_update(opportunity=instance, user=user, **validated_data)
+        if stage is not None and stage.pk != opportunity.stage_id:
+            opportunity = pipeline_services.opportunity_move(
+                opportunity=opportunity, stage=stage, user=user, lost_reason=lost_reason, lost_to=lost_to
+            )
+        return Opportunity.objects.select_related("stage", "customer", "owner").get(pk=opportunity.pk)
+
+
+class OpportunityFilter(django_filters.FilterSet):
+    close_after = django_filters.DateFilter(field_name="expected_close_date", lookup_expr="gte")
+    close_before = django_filters.DateFilter(field_name="expected_close_date", lookup_expr="lte")
+
+    class Meta:
+        model = Opportunity
+        fields = ["stage", "owner", "customer", "team", "region"]
+
+
+class OpportunityViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    serializer_class = OpportunitySerializer
+    filterset_class = OpportunityFilter
+    search_fields = ["name", "customer__name"]
+    ordering_fields = ["expected_close_date", "expected_amount", "stage__order"]
+
+    def get_queryset(self):
+        return selectors.opportunity_list(user=self.request.user).prefetch_related(
+            Prefetch("stage_history", queryset=OpportunityStageChange.objects.select_related("stage"))
+        )
+
+
+# --- orders -------------------------------------------------------------------------------------------
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    product_code = serializers.CharField(source="product.code", read_only=True)
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=POSITIVE)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
+    unit_cost = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0), required=False)
+
+    class Meta:
+        model = OrderLine
+        fields = ["id", "product", "product_code", "quantity", "unit_price", "unit_cost", "amount", "cost"]
+        read_only_fields = ["amount", "cost"]
+
+
+class CreditShareSerializer(serializers.ModelSerializer):
+    rep = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    rep_name = serializers.CharField(source="rep.name", read_only=True)
+    percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=POSITIVE, max_value=Decimal(100))
+
+    class Meta:
+        model = CreditShare
+        fields = ["id", "rep", "rep_name", "team", "region", "percent", "is_primary", "amount", "margin"]
+        read_only_fields = ["team", "region", "is_primary", "amount", "margin"]
+
+
+class InstalmentSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE)
+
+    class Meta:
+        model = Instalment
+        fields = ["id", "due_date", "amount", "paid_amount", "status"]
+        read_only_fields = ["paid_amount", "status"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    lines = OrderLineSerializer(many=True)
+    shares = CreditShareSerializer(many=True, required=False)
+    instalments = InstalmentSerializer(many=True, required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    payment_terms_days = serializers.IntegerField(min_value=0, required=False)
+    paid_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    submit = serializers.BooleanField(write_only=True, required=False, default=False)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "erp_no",
+            "customer",
+            "customer_name",
+            "distributor",
+            "date",
+            "status",
+            "channel",
+            "payment_terms_days",
+            "total_amount",
+            "total_cost",
+            "paid_amount",
+            "approval_reason",
+            "cancel_reason",
+            "note",
+            "lines",
+            "shares",
+            "instalments",
+            "submit",
+        ]
+        read_only_fields = ["number", "status", "total_amount", "total_cost", "approval_reason", "cancel_reason"]
+
+    @staticmethod
+    def _lines(data: list[dict[str, Any]]) -> list[services.LineInput]:
+        return [
+            services.LineInput(
+                product=d["product"], quantity=d["quantity"], unit_price=d["unit_price"], unit_cost=d.get("unit_cost")
+            )
+            for d in data
+        ]
+
+    @staticmethod
+    def _shares(data: list[dict[str, Any]] | None) -> list[services.ShareInput] | None:
+        if data is None:
+            return None
+        return [services.ShareInput(rep=d["rep"], percent=d["percent"]) for d in data]
+
+    @staticmethod
+    def _plan(data: list[dict[str, Any]] | None) -> list[services.InstalmentInput] | None:
+        if not data:
+            return None
+        return [services.InstalmentInput(due_date=d["due_date"], amount=d["amount"]) for d in data]
+
+    def create(self, validated_data: dict[str, Any]) -> Order:
+        order = services.order_create(
+            customer=validated_data["customer"],
+            date=validated_data["date"],
+            lines=self._lines(validated_data["lines"]),
+            shares=self._shares(validated_data.get("shares")),
+            channel=validated_data.get("channel", Channel.DIRECT),
+            payment_terms_days=validated_data.get("payment_terms_days", 30),
+            instalments=self._plan(validated_data.get("instalments")),
+            erp_no=validated_data.get("erp_no"),
+            note=validated_data.get("note", ""),
+            created_by=self.context["request"].user,
+            submit=validated_data.get("submit", False),
+        )
+        if validated_data.get("distributor"):
+            Order.objects.filter(pk=order.pk).update(distributor=validated_data["distributor"])
+        return order
+
+    def update(self, instance: Order, validated_data: dict[str, Any]) -> Order:
+        header = {
+            f: validated_data[f]
+            for f in ("date", "channel", "payment_terms_days", "note", "customer")
+            if f in validated_data
+        }
+        order = services.order_update(
+            order=instance,
+            user=self.context["request"].user,
+            lines=self._lines(validated_data["lines"]) if "lines" in validated_data else None,
+            shares=self._shares(validated_data.get("shares")),
+            instalments=self._plan(validated_data.get("instalments")),
+            **header,
+        )
+        if validated_data.get("submit") and order.status == OrderStatus.DRAFT:
+            services.order_submit(order=order, user=self.context["request"].user)
+        return order
+
+    def to_representation(self, instance: Order) -> dict[str, Any]:
+        if not hasattr(instance, "paid_amount"):
+            instance = _order_queryset(self.context["request"].user).get(pk=instance.pk)
+        return super().to_representation(instance)
+
+
+def _order_queryset(user: Any):
+    paid = (
+        Payment.objects.filter(order=OuterRef("pk")).values("order").annotate(total=Sum("amount")).values("total")
+    )
+    money = DecimalField(max_digits=16, decimal_places=2)
+    return selectors.order_queryset(user=user).annotate(
+        paid_amount=Coalesce(Subquery(paid, output_field=money), Value(Decimal(0)), output_field=money)
+    )
+
+
+class OrderFilter(django_filters.FilterSet):
+    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    rep = django_filters.NumberFilter(field_name="shares__rep", distinct=True)
+
+    class Meta:
+        model = Order
+        fields = ["status", "channel", "customer", "erp_no"]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class PlanSerializer(serializers.Serializer):
+    instalments = InstalmentSerializer(many=True)
+
+
+class OrderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = OrderSerializer
+    filterset_class = OrderFilter
+    search_fields = ["number", "erp_no", "customer__name"]
+    ordering_fields = ["date", "total_amount", "number"]
+
+    def get_queryset(self):
+        return _order_queryset(self.request.user)
+
+    def _respond(self, order: Order) -> Response:
+        return Response(OrderSerializer(self.get_queryset().get(pk=order.pk), context={"request": self.request}).data)
+
+    @extend_schema(request=None, responses=OrderSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        return self._respond(services.order_submit(order=self.get_object(), user=request.user))
+
+    @extend_schema(request=None, responses=OrderSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        return self._respond(services.order_approve(order=self.get_object(), user=request.user))
+
+    @extend_schema(request=ReasonSerializer, responses=OrderSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        order = self.get_object()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._respond(services.order_reject(order=order, user=request.user, reason=data.validated_data["reason"]))
+
+    @extend_schema(request=ReasonSerializer, responses=OrderSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        order = self.get_object()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._respond(services.order_cancel(order=order, user=request.user, reason=data.validated_data["reason"]))
+
+    @extend_schema(request=PlanSerializer, responses=OrderSerializer)
+    @action(detail=True, methods=["put"], url_path="payment-plan")
+    def payment_plan(self, request: Request, pk: str | None = None) -> Response:
+        order = self.get_object()
+        data = PlanSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = [
+            services.InstalmentInput(due_date=d["due_date"], amount=d["amount"])
+            for d in data.validated_data["instalments"]
+        ]
+        return self._respond(services.order_set_payment_plan(order=order, user=request.user, instalments=plan))
+
+
+# --- payments -----------------------------------------------------------------------------------------
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    order = serializers.PrimaryKeyRelatedField(queryset=Order.objects.all())
+    order_number = serializers.CharField(source="order.number", read_only=True)
+    customer_name = serializers.CharField(source="order.customer.name", read_only=True)
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE)
+
+    class Meta:
+        model = Payment
+        fields = ["id", "order", "order_number", "customer_name", "date", "amount", "reference", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def validate_order(self, order: Order) -> Order:
+        # Outside the user's scope, an order does not exist for them.
+        if not Order.objects.visible_to(self.context["request"].user).filter(pk=order.pk).exists():
+            raise serializers.ValidationError("Invalid pk - object does not exist.")
+        return order
+
+    def create(self, validated_data: dict[str, Any]) -> Payment:
+        return services.payment_create(user=self.context["request"].user, **validated_data)
+
+
+class PaymentFilter(django_filters.FilterSet):
+    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Payment
+        fields = ["order", "order__customer"]
+
+
+class PaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = PaymentSerializer
+    filterset_class = PaymentFilter
+    search_fields = ["reference", "order__number", "order__erp_no"]
+    ordering_fields = ["date", "amount"]
+
+    def get_queryset(self):
+        return selectors.payment_list(user=self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        payment = serializer.save()
+        return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+def register(router: BaseRouter) -> None:
+    router.register("pipeline-stages", PipelineStageViewSet, basename="pipeline-stage")
+    router.register("opportunities", OpportunityViewSet, basename="opportunity")
+    router.register("products", ProductViewSet, basename="product")
+    router.register("orders", OrderViewSet, basename="order")
+    router.register("payments", PaymentViewSet, basename="payment")
+
+
+
