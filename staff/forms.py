@@ -18,6 +18,10 @@ class PersonFilterForm(forms.Form):
         # Only units the user may see are offered as filters.
         self.fields["region"].queryset = Region.objects.visible_to(user)
         self.fields["team"].queryset = Team.objects.visible_to(user)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

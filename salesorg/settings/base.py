@@ -24,6 +24,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Our apps come before the third-party ones: their translations win ("Name" is 姓名 here,
+    # not django-celery-beat's 任务名).
+    "salesorg",
+    "staff",
+    "customers",
+    "targets",
+    "appraisal",
+    "training",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -32,12 +40,6 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "axes",
-    "salesorg",
-    "staff",
-    "customers",
-    "targets",
-    "appraisal",
-    "training",
 ]
 
 MIDDLEWARE = [
