@@ -8,10 +8,12 @@ from rest_framework.routers import DefaultRouter
 from customers import api as customers_api
 from staff import api as staff_api
 from staff import views as staff_views
+from training import api as training_api
 
 router = DefaultRouter()
 staff_api.register(router)
 customers_api.register(router)
+training_api.register(router)
 
 api_urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
@@ -27,6 +29,7 @@ urlpatterns = [
     path("language/", staff_views.set_language, name="set-language"),
     path("org/", include("staff.urls")),
     path("customers/", include("customers.urls")),
+    path("training/", include("training.urls")),
     path("api/v1/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

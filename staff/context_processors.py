@@ -15,6 +15,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     viewer = viewer_for(user)
     items = [(_("Home"), reverse("home"))]
     items.append((_("People"), reverse("staff:person-list")))
+    items.append((_("Coaching"), reverse("training:dashboard")))
+    items.append((_("Training"), reverse("training:course-list")))
     if viewer.scope != "self" or viewer.sees_all:
         items.append((_("Teams"), reverse("staff:team-list")))
         items.append((_("Regions"), reverse("staff:region-list")))

@@ -1,0 +1,490 @@
+"""API for training: courses, enrollments, coaching sessions, action items, work reports, suggestions.
+
+Thin: parse input, call one service or selector, shape output. Every queryset is scoped; objects
+outside the caller's scope answer 404.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from customers.models import Visit
+from staff.models import Person
+from staff.scope import viewer_for
+from training import services
+from training.models import (
+    ActionItem,
+    ActionItemStatus,
+    CoachingSession,
+    Course,
+    CourseMaterial,
+    Enrollment,
+    ReportComment,
+    ReportKind,
+    SessionKind,
+    TrainingSuggestion,
+    WorkReport,
+)
+
+
+def acting_person(request) -> Person:
+    """The person behind the request; a login without a person cannot write training records."""
+    person_id = viewer_for(request.user).person_id
+    if person_id is None:
+        raise PermissionDenied(_("Your login is not linked to a person."))
+    return Person.objects.select_related("team", "region").get(pk=person_id)
+
+
+class ScopedPersonField(serializers.PrimaryKeyRelatedField):
+    """A person the caller may see (others answer "invalid pk", revealing nothing)."""
+
+    def get_queryset(self):
+        return Person.objects.visible_to(self.context["request"].user).select_related("team", "region")
+
+
+class ScopedVisitField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Visit.objects.visible_to(self.context["request"].user)
+
+
+# --- Courses ---------------------------------------------------------------------------------
+
+
+class CourseMaterialSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CourseMaterial
+        fields = ["id", "kind", "title", "body", "url", "file"]
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="display_title", read_only=True)
+    materials = CourseMaterialSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Course
+        fields = ["id", "code", "title", "kind", "onboarding_topic", "topic", "description", "hours", "materials"]
+
+
+class CourseViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CourseSerializer
+    filterset_fields = ["kind", "topic", "onboarding_topic"]
+    search_fields = ["code", "title", "description"]
+    ordering_fields = ["code", "kind"]
+
+    def get_queryset(self):
+        return Course.objects.filter(is_active=True).prefetch_related("materials")
+
+
+# --- Enrollments -----------------------------------------------------------------------------
+
+
+class EnrollmentSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    course_title = serializers.CharField(source="course.display_title", read_only=True)
+
+    class Meta:
+        model = Enrollment
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "course",
+            "course_title",
+            "team",
+            "onboarding",
+            "status",
+            "enrolled_on",
+            "due_on",
+            "completed_on",
+            "score",
+            "trainer_comment",
+        ]
+
+
+class EnrollmentCreateSerializer(serializers.Serializer):
+    person = ScopedPersonField()
+    course = serializers.PrimaryKeyRelatedField(queryset=Course.objects.filter(is_active=True))
+    due_on = serializers.DateField(required=False, allow_null=True)
+
+
+class EnrollmentResultSerializer(serializers.Serializer):
+    passed = serializers.BooleanField(default=True)
+    completed_on = serializers.DateField()
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    trainer_comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EnrollmentFilter(django_filters.FilterSet):
+    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
+
+    class Meta:
+        model = Enrollment
+        fields = ["person", "course", "status", "team", "onboarding"]
+
+
+def _require_manager(request, person: Person) -> Person:
+    me = acting_person(request)
+    if not me.is_manager or me.pk == person.pk:
+        raise PermissionDenied(_("Only the person's manager may do this."))
+    return me
+
+
+class EnrollmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = EnrollmentSerializer
+    filterset_class = EnrollmentFilter
+    ordering_fields = ["enrolled_on", "due_on"]
+
+    def get_queryset(self):
+        return Enrollment.objects.visible_to(self.request.user).select_related("person", "course")
+
+    def create(self, request, *args, **kwargs):
+        data = EnrollmentCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        _require_manager(request, data.validated_data["person"])
+        enrollment = services.enrollment_create(
+            person=data.validated_data["person"],
+            course=data.validated_data["course"],
+            enrolled_on=timezone.localdate(),
+            due_on=data.validated_data.get("due_on"),
+        )
+        return Response(EnrollmentSerializer(enrollment).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def result(self, request, pk=None):
+        enrollment = self.get_object()
+        _require_manager(request, enrollment.person)
+        data = EnrollmentResultSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.enrollment_record_result(
+            enrollment=enrollment,
+            on=data.validated_data["completed_on"],
+            passed=data.validated_data["passed"],
+            score=data.validated_data.get("score"),
+            trainer_comment=data.validated_data["trainer_comment"],
+        )
+        return Response(EnrollmentSerializer(enrollment).data)
+
+
+# --- Coaching sessions and action items ------------------------------------------------------
+
+
+class ActionItemSerializer(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+    coach_name = serializers.CharField(source="coach.name", read_only=True)
+
+    class Meta:
+        model = ActionItem
+        fields = ["id", "session", "owner", "owner_name", "coach", "coach_name", "title", "due_on", "status", "done_on"]
+
+
+class CoachingSessionSerializer(serializers.ModelSerializer):
+    coach_name = serializers.CharField(source="coach.name", read_only=True)
+    person_name = serializers.CharField(source="person.name", read_only=True, default=None)
+    action_items = ActionItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CoachingSession
+        fields = [
+            "id",
+            "kind",
+            "date",
+            "coach",
+            "coach_name",
+            "person",
+            "person_name",
+            "team",
+            "visit",
+            "topic",
+            "strengths",
+            "weaknesses",
+            "discussed",
+            "agreed_plan",
+            "did_well",
+            "to_improve",
+            "action_items",
+        ]
+
+
+class NewActionItemSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    due_on = serializers.DateField()
+    owner = ScopedPersonField(required=False, allow_null=True)
+
+
+class CoachingSessionCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=SessionKind.choices)
+    date = serializers.DateField()
+    person = ScopedPersonField(required=False, allow_null=True)
+    visit = ScopedVisitField(required=False, allow_null=True)
+    topic = serializers.CharField(required=False, allow_blank=True, default="")
+    strengths = serializers.CharField(required=False, allow_blank=True, default="")
+    weaknesses = serializers.CharField(required=False, allow_blank=True, default="")
+    discussed = serializers.CharField(required=False, allow_blank=True, default="")
+    agreed_plan = serializers.CharField(required=False, allow_blank=True, default="")
+    did_well = serializers.CharField(required=False, allow_blank=True, default="")
+    to_improve = serializers.CharField(required=False, allow_blank=True, default="")
+    action_items = NewActionItemSerializer(many=True, required=False, default=list)
+
+
+class CoachingSessionFilter(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = CoachingSession
+        fields = ["kind", "person", "coach", "team", "visit"]
+
+
+class CoachingSessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = CoachingSessionSerializer
+    filterset_class = CoachingSessionFilter
+    ordering_fields = ["date"]
+
+    def get_queryset(self):
+        return (
+            CoachingSession.objects.visible_to(self.request.user)
+            .select_related("coach", "person")
+            .prefetch_related("action_items__owner", "action_items__coach")
+        )
+
+    def create(self, request, *args, **kwargs):
+        data = CoachingSessionCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        session = services.coaching_session_create(
+            coach=acting_person(request),
+            on=values.pop("date"),
+            today=timezone.localdate(),
+            **values,
+        )
+        return Response(CoachingSessionSerializer(session).data, status=status.HTTP_201_CREATED)
+
+
+class ActionItemCreateSerializer(serializers.Serializer):
+    owner = ScopedPersonField()
+    title = serializers.CharField()
+    due_on = serializers.DateField()
+    session = serializers.PrimaryKeyRelatedField(queryset=CoachingSession.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = CoachingSession.objects.visible_to(self.context["request"].user)
+
+
+class FollowUpSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    note = serializers.CharField()
+    mark_done = serializers.BooleanField(default=False)
+
+
+class CloseSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[ActionItemStatus.DONE, ActionItemStatus.CANCELLED])
+    date = serializers.DateField()
+
+
+class ActionItemFilter(django_filters.FilterSet):
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+
+    class Meta:
+        model = ActionItem
+        fields = ["owner", "coach", "status", "session"]
+
+    def filter_overdue(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.overdue(today) if value else queryset.exclude(pk__in=queryset.overdue(today).values("pk"))
+
+
+class ActionItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = ActionItemSerializer
+    filterset_class = ActionItemFilter
+    ordering_fields = ["due_on"]
+
+    def get_queryset(self):
+        return ActionItem.objects.visible_to(self.request.user).select_related("owner", "coach")
+
+    def create(self, request, *args, **kwargs):
+        data = ActionItemCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        item = services.action_item_create(
+            coach=acting_person(request), today=timezone.localdate(), **data.validated_data
+        )
+        return Response(ActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], url_path="follow-ups")
+    def follow_ups(self, request, pk=None):
+        item = self.get_object()
+        data = FollowUpSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.action_item_follow_up(
+            item=item,
+            author=acting_person(request),
+            on=data.validated_data["date"],
+            note=data.validated_data["note"],
+            mark_done=data.validated_data["mark_done"],
+        )
+        return Response(ActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        item = self.get_object()
+        me = acting_person(request)
+        if me.pk != item.coach_id:
+            raise PermissionDenied(_("Only the coach closes an action item."))
+        data = CloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.action_item_close(item=item, on=data.validated_data["date"], status=data.validated_data["status"])
+        return Response(ActionItemSerializer(item).data)
+
+
+# --- Work reports ----------------------------------------------------------------------------
+
+
+class ReportCommentSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.name", read_only=True)
+
+    class Meta:
+        model = ReportComment
+        fields = ["id", "author", "author_name", "text", "created_at"]
+
+
+class WorkReportSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    comments = ReportCommentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = WorkReport
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "team",
+            "kind",
+            "period_start",
+            "period_end",
+            "numbers",
+            "summary",
+            "problems",
+            "next_plan",
+            "submitted_at",
+            "is_late",
+            "comments",
+        ]
+
+
+class WorkReportCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ReportKind.choices)
+    day = serializers.DateField()
+    summary = serializers.CharField()
+    problems = serializers.CharField(required=False, allow_blank=True, default="")
+    next_plan = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CommentSerializer(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class WorkReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = WorkReportSerializer
+    filterset_fields = ["person", "kind", "team", "period_start", "is_late"]
+    ordering_fields = ["period_start", "submitted_at"]
+
+    def get_queryset(self):
+        return (
+            WorkReport.objects.visible_to(self.request.user)
+            .select_related("person")
+            .prefetch_related("comments__author")
+        )
+
+    def create(self, request, *args, **kwargs):
+        data = WorkReportCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.work_report_submit(person=acting_person(request), now=timezone.now(), **data.validated_data)
+        return Response(WorkReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def comments(self, request, pk=None):
+        report = self.get_object()
+        data = CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = services.report_comment_add(
+            report=report, author=acting_person(request), text=data.validated_data["text"]
+        )
+        return Response(ReportCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+# --- Training suggestions --------------------------------------------------------------------
+
+
+class TrainingSuggestionSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    course_title = serializers.CharField(source="course.display_title", read_only=True, default=None)
+    kpi = serializers.CharField(source="kpi_display", read_only=True)
+    coaching_topic = serializers.CharField(source="coaching_topic_display", read_only=True)
+
+    class Meta:
+        model = TrainingSuggestion
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "period",
+            "kpi_code",
+            "kpi",
+            "value",
+            "target",
+            "course",
+            "course_title",
+            "coaching_topic",
+            "status",
+            "decided_by",
+            "decided_on",
+            "decision_note",
+        ]
+
+
+class DecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TrainingSuggestionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TrainingSuggestionSerializer
+    filterset_fields = ["person", "status", "period", "kpi_code"]
+
+    def get_queryset(self):
+        return TrainingSuggestion.objects.visible_to(self.request.user).select_related("person", "course")
+
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        suggestion = self.get_object()
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.suggestion_accept(
+            suggestion=suggestion, decided_by=acting_person(request), on=timezone.localdate(), **data.validated_data
+        )
+        return Response(TrainingSuggestionSerializer(suggestion).data)
+
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        suggestion = self.get_object()
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.suggestion_dismiss(
+            suggestion=suggestion, decided_by=acting_person(request), on=timezone.localdate(), **data.validated_data
+        )
+        return Response(TrainingSuggestionSerializer(suggestion).data)
+
+
+def register(router: BaseRouter) -> None:
+    router.register("courses", CourseViewSet, basename="course")
+    router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+    router.register("coaching-sessions", CoachingSessionViewSet, basename="coaching-session")
+    router.register("action-items", ActionItemViewSet, basename="action-item")
+    router.register("work-reports", WorkReportViewSet, basename="work-report")
+    router.register("training-suggestions", TrainingSuggestionViewSet, basename="training-suggestion")

@@ -1,0 +1,171 @@
+"""Coaching sessions, action items and their follow-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from customers.models import Visit, VisitKind
+from salesorg.exceptions import ApplicationError
+from staff.models import Person, Team
+from training.models import ActionItem, ActionItemStatus, CoachingSession, FollowUp, SessionKind
+from training.services.common import in_scope_of, require_manager_of, require_text
+
+
+@transaction.atomic
+def coaching_session_create(
+    *,
+    kind: str,
+    coach: Person,
+    on: date,
+    person: Person | None = None,
+    team: Team | None = None,
+    visit: Visit | None = None,
+    topic: str = "",
+    strengths: str = "",
+    weaknesses: str = "",
+    discussed: str = "",
+    agreed_plan: str = "",
+    did_well: str = "",
+    to_improve: str = "",
+    attendees: Iterable[Person] = (),
+    action_items: Iterable[dict[str, Any]] = (),
+    today: date,
+) -> CoachingSession:
+    """Record a session. A one-on-one or a joint-visit review is about one person in the coach's scope."""
+    if kind not in SessionKind.values:
+        raise ApplicationError(_("Unknown kind of session."), fields={"kind": [_("Unknown kind of session.")]})
+    if on > today:
+        raise ApplicationError(_("A session is recorded after it took place."), fields={"date": [_("In the future.")]})
+    if kind == SessionKind.TEAM_MEETING:
+        team = team or coach.team
+        if team is None:
+            raise ApplicationError(_("Choose the team that met."), fields={"team": [_("This field is required.")]})
+        person = None
+    else:
+        if person is None:
+            raise ApplicationError(_("Choose the person coached."), fields={"person": [_("This field is required.")]})
+        require_manager_of(coach, person, field="person")
+        team = person.team
+    if kind == SessionKind.JOINT_VISIT_REVIEW:
+        _check_joint_visit(visit, person=person)
+        require_text(did_well, field="did_well")
+        require_text(to_improve, field="to_improve")
+    elif visit is not None:
+        raise ApplicationError(
+            _("Only a joint-visit review links a visit."), fields={"visit": [_("Only for a joint-visit review.")]}
+        )
+    if kind == SessionKind.ONE_ON_ONE:
+        require_text(discussed, field="discussed")
+    if kind == SessionKind.TEAM_MEETING:
+        require_text(topic, field="topic")
+    session = CoachingSession.objects.create(
+        kind=kind,
+        coach=coach,
+        person=person,
+        team=team,
+        region_id=person.region_id if person else team.region_id,
+        date=on,
+        visit=visit,
+        topic=topic.strip(),
+        strengths=strengths.strip(),
+        weaknesses=weaknesses.strip(),
+        discussed=discussed.strip(),
+        agreed_plan=agreed_plan.strip(),
+        did_well=did_well.strip(),
+        to_improve=to_improve.strip(),
+    )
+    if attendees:
+        session.attendees.set(attendees)
+    for index, item in enumerate(action_items):
+        try:
+            action_item_create(
+                coach=coach,
+                owner=item.get("owner") or person or coach,
+                title=item.get("title", ""),
+                due_on=item.get("due_on"),
+                session=session,
+                today=today,
+            )
+        except ApplicationError as exc:
+            raise ApplicationError(
+                exc.message, fields={f"action_items[{index}].{f}": m for f, m in exc.fields.items()}
+            ) from exc
+    return session
+
+
+def _check_joint_visit(visit: Visit | None, *, person: Person) -> None:
+    if visit is None:
+        raise ApplicationError(
+            _("A joint-visit review links the joint visit report."), fields={"visit": [_("This field is required.")]}
+        )
+    if visit.kind != VisitKind.JOINT:
+        raise ApplicationError(_("This visit is not a joint visit."), fields={"visit": [_("Not a joint visit.")]})
+    if visit.author_id != person.pk:
+        raise ApplicationError(
+            _("The joint visit was filed by someone else."), fields={"visit": [_("Filed by another rep.")]}
+        )
+    if CoachingSession.objects.filter(visit=visit).exists():
+        raise ApplicationError(
+            _("This joint visit has already been reviewed."), fields={"visit": [_("Already reviewed.")]}
+        )
+
+
+@transaction.atomic
+def action_item_create(
+    *,
+    coach: Person,
+    owner: Person,
+    title: str,
+    due_on: date | None,
+    today: date,
+    session: CoachingSession | None = None,
+) -> ActionItem:
+    title = require_text(title, field="title")
+    if due_on is None:
+        raise ApplicationError(_("Set a due date."), fields={"due_on": [_("This field is required.")]})
+    if due_on < today:
+        raise ApplicationError(_("The due date has passed."), fields={"due_on": [_("The due date has passed.")]})
+    if owner.pk != coach.pk:
+        require_manager_of(coach, owner, field="owner")
+    return ActionItem.objects.create(
+        session=session,
+        owner=owner,
+        coach=coach,
+        team_id=owner.team_id,
+        region_id=owner.region_id,
+        title=title,
+        due_on=due_on,
+    )
+
+
+@transaction.atomic
+def action_item_follow_up(
+    *, item: ActionItem, author: Person, on: date, note: str, mark_done: bool = False
+) -> FollowUp:
+    """Record one check on an item; the coach may close it at the same time."""
+    note = require_text(note, field="note")
+    if item.status != ActionItemStatus.OPEN:
+        raise ApplicationError(_("This action item is closed."), fields={"status": [_("Closed.")]})
+    if author.pk not in (item.coach_id, item.owner_id) and not in_scope_of(author, item.owner):
+        raise ApplicationError(_("You do not follow this item."), fields={"author": [_("Not your item.")]})
+    follow_up = FollowUp.objects.create(action_item=item, date=on, note=note, author=author)
+    if mark_done:
+        action_item_close(item=item, on=on, status=ActionItemStatus.DONE)
+    return follow_up
+
+
+@transaction.atomic
+def action_item_close(*, item: ActionItem, on: date, status: str = ActionItemStatus.DONE) -> ActionItem:
+    if status not in (ActionItemStatus.DONE, ActionItemStatus.CANCELLED):
+        raise ApplicationError(_("Close as done or cancelled."), fields={"status": [_("Invalid status.")]})
+    if item.status != ActionItemStatus.OPEN:
+        raise ApplicationError(_("This action item is closed."), fields={"status": [_("Closed.")]})
+    item.status = status
+    item.done_on = on if status == ActionItemStatus.DONE else None
+    item.save(update_fields=["status", "done_on"])
+    return item

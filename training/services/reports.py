@@ -1,0 +1,185 @@
+"""Work reports: the period of a report, its pre-filled numbers, submitting, comments, reminders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import CreditShare, Order, OrderStatus, Payment, Visit, VisitKind
+from customers.models.pipeline import OpportunityStageChange
+from salesorg.exceptions import ApplicationError
+from salesorg.periods import Period
+from staff.models import Person, PersonStatus, Position
+from targets.models import Achievement, OwnerKind
+from training.models import ReportComment, ReportKind, WorkReport, WorkReportRule
+from training.services.common import require_text
+
+CENT = Decimal("0.01")
+
+
+def report_period(kind: str, day: date) -> tuple[date, date]:
+    """The day, the Monday-Sunday week, or the fiscal month that contains `day`."""
+    if kind == ReportKind.DAILY:
+        return day, day
+    if kind == ReportKind.WEEKLY:
+        monday = day - timedelta(days=day.weekday())
+        return monday, monday + timedelta(days=6)
+    if kind == ReportKind.MONTHLY:
+        month = Period.month_of(day)
+        return month.start, month.end
+    raise ApplicationError(_("Unknown kind of report."), fields={"kind": [_("Unknown kind of report.")]})
+
+
+def _money(value: Decimal | None) -> str:
+    return str((value or Decimal(0)).quantize(CENT))
+
+
+def work_report_numbers(*, person: Person, start: date, end: date) -> dict[str, Any]:
+    """The period's own numbers for a rep, as recorded (money as strings): a fixed number of queries."""
+    visits = Visit.objects.filter(author=person, date__range=(start, end)).aggregate(
+        visits=Count("id"), joint_visits=Count("id", filter=Q(kind=VisitKind.JOINT))
+    )
+    shares = CreditShare.objects.filter(
+        rep=person, order__status=OrderStatus.CONFIRMED, order__date__range=(start, end)
+    ).aggregate(orders=Count("order", distinct=True), amount=Sum("amount"))
+    # New customers: first confirmed order in the period, credited once to its primary share.
+    earlier = Order.objects.filter(status=OrderStatus.CONFIRMED, date__lt=start).values("customer_id")
+    new_customers = (
+        CreditShare.objects.filter(
+            rep=person, is_primary=True, order__status=OrderStatus.CONFIRMED, order__date__range=(start, end)
+        )
+        .exclude(order__customer_id__in=earlier)
+        .values("order__customer_id")
+        .distinct()
+        .count()
+    )
+    # Each payment counts for the rep by their share of the order.
+    collected = Payment.objects.filter(
+        date__range=(start, end), order__shares__rep=person, order__status=OrderStatus.CONFIRMED
+    ).aggregate(
+        total=Sum(
+            ExpressionWrapper(
+                F("amount") * F("order__shares__percent") / 100,
+                output_field=DecimalField(max_digits=20, decimal_places=4),
+            )
+        )
+    )
+    moved = OpportunityStageChange.objects.filter(
+        opportunity__owner=person, entered_at__date__range=(start, end)
+    ).count()
+    month = str(Period.month_of(end))
+    achievements = [
+        {
+            "metric": row.metric,
+            "period": row.period,
+            "actual": _money(row.actual),
+            "target": None if row.target is None else _money(row.target),
+            "rate": None if row.rate is None else str(row.rate),
+            "time_progress": str(row.time_progress),
+            "is_behind": row.is_behind,
+        }
+        for row in Achievement.objects.filter(owner_kind=OwnerKind.REP, person=person, period=month).order_by("metric")
+    ]
+    return {
+        "visits": visits["visits"],
+        "joint_visits": visits["joint_visits"],
+        "new_customers": new_customers,
+        "orders": shares["orders"],
+        "order_amount": _money(shares["amount"]),
+        "collections": _money(collected["total"]),
+        "opportunities_moved": moved,
+        "achievements": achievements,
+    }
+
+
+def report_due_at(*, rule: WorkReportRule | None, period_end: date) -> datetime:
+    due_day = period_end + timedelta(days=rule.due_days_after if rule else 0)
+    due_time = rule.due_time if rule else datetime.max.time()
+    return timezone.make_aware(datetime.combine(due_day, due_time))
+
+
+@transaction.atomic
+def work_report_submit(
+    *,
+    person: Person,
+    kind: str,
+    day: date,
+    summary: str,
+    problems: str = "",
+    next_plan: str = "",
+    now: datetime,
+) -> WorkReport:
+    """Submit the report of the period containing `day`, with the period's numbers frozen in it."""
+    start, end = report_period(kind, day)
+    summary = require_text(summary, field="summary")
+    if start > timezone.localdate(now):
+        raise ApplicationError(_("This period has not begun."), fields={"day": [_("This period has not begun.")]})
+    if WorkReport.objects.filter(person=person, kind=kind, period_start=start).exists():
+        raise ApplicationError(
+            _("The report for this period is already submitted."), fields={"day": [_("Already submitted.")]}
+        )
+    rule = WorkReportRule.objects.filter(team_id=person.team_id, kind=kind, is_active=True).first()
+    return WorkReport.objects.create(
+        person=person,
+        team_id=person.team_id,
+        region_id=person.region_id,
+        kind=kind,
+        period_start=start,
+        period_end=end,
+        numbers=work_report_numbers(person=person, start=start, end=end),
+        summary=summary,
+        problems=problems.strip(),
+        next_plan=next_plan.strip(),
+        is_late=now > report_due_at(rule=rule, period_end=end),
+    )
+
+
+@transaction.atomic
+def report_comment_add(*, report: WorkReport, author: Person, text: str) -> ReportComment:
+    text = require_text(text, field="text")
+    return ReportComment.objects.create(report=report, author=author, text=text)
+
+
+def missing_reporters(*, kind: str, day: date, people=None):
+    """Reps who owe the report of the period containing `day` (their team's rule asks for it) and have none.
+
+    `people` narrows the check (e.g. `Person.objects.visible_to(user)`); one query.
+    """
+    start, _end = report_period(kind, day)
+    people = Person.objects.all() if people is None else people
+    return (
+        people.filter(
+            position=Position.REP,
+            team__report_rules__kind=kind,
+            team__report_rules__is_active=True,
+            hire_date__lte=_end,
+        )
+        .exclude(status=PersonStatus.LEFT)
+        .exclude(pk__in=WorkReport.objects.filter(kind=kind, period_start=start).values("person_id"))
+        .select_related("team", "manager")
+        .order_by("team__code", "employee_no")
+    )
+
+
+def work_reports_remind_missing(*, kind: str, day: date) -> int:
+    """E-mail every rep whose report for the period containing `day` is missing; returns how many."""
+    start, end = report_period(kind, day)
+    label = ReportKind(kind).label
+    messages = [
+        (
+            _("Reminder: your %(report)s is missing") % {"report": label},
+            _("Please submit your %(report)s for %(start)s – %(end)s.") % {"report": label, "start": start, "end": end},
+            None,
+            [person.email],
+        )
+        for person in missing_reporters(kind=kind, day=day)
+        if person.email
+    ]
+    return send_mass_mail(messages, fail_silently=False) if messages else 0

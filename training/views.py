@@ -1,0 +1,347 @@
+"""Training pages: the coaching dashboard, courses, calendar, coaching, action items, reports, history."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from salesorg.exceptions import ApplicationError, add_error_to_form
+from staff.models import Person
+from staff.scope import viewer_for
+from training import selectors, services
+from training.forms import (
+    CoachingSessionForm,
+    CommentForm,
+    DecisionForm,
+    EnrollmentResultForm,
+    FollowUpForm,
+    WorkReportForm,
+)
+from training.models import ActionItemStatus, Course, CourseKind, Enrollment, ReportKind, TrainingSuggestion, WorkReport
+
+LIST_LIMIT = 500
+
+
+def _me(request: HttpRequest) -> Person | None:
+    person_id = viewer_for(request.user).person_id
+    return Person.objects.select_related("team", "region").filter(pk=person_id).first() if person_id else None
+
+
+def _require_me(request: HttpRequest) -> Person:
+    me = _me(request)
+    if me is None:
+        raise Http404
+    return me
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    me = _me(request)
+    context = {
+        "today": today,
+        "overdue_to_follow": selectors.action_items_overdue_for_coach(coach=me, today=today) if me else [],
+        "my_items": selectors.action_item_list(
+            user=request.user, filters={"owner": me.pk, "status": "open"}, today=today
+        )
+        if me
+        else [],
+        "overdue_onboardings": selectors.onboarding_list(user=request.user, overdue_on=today),
+        "open_suggestions": selectors.suggestion_list(user=request.user)[:20],
+        "missing_daily": services.missing_reporters(
+            kind=ReportKind.DAILY, day=today - timedelta(days=1), people=Person.objects.visible_to(request.user)
+        )[:50],
+    }
+    return render(request, "training/dashboard.html", context)
+
+
+@login_required
+def course_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    courses = selectors.course_list(filters={"kind": kind})
+    return render(request, "training/course_list.html", {"courses": courses, "kinds": CourseKind.choices, "kind": kind})
+
+
+@login_required
+def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_object_or_404(
+        Course.objects.filter(is_active=True).prefetch_related("materials", "required_for"), pk=pk
+    )
+    return render(request, "training/course_detail.html", {"course": course})
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in request.GET.get("month", today.strftime("%Y-%m")).split("-"))
+        start = date(year, month, 1)
+    except ValueError:
+        start = today.replace(day=1)
+    end = start.replace(day=pycalendar.monthrange(start.year, start.month)[1])
+    entries = selectors.calendar_entries(user=request.user, start=start, end=end)
+    by_day: dict[date, list] = {}
+    for entry in entries:
+        by_day.setdefault(entry.day, []).append(entry)
+    weeks = [
+        [(day, by_day.get(day, [])) for day in week]
+        for week in pycalendar.Calendar().monthdatescalendar(start.year, start.month)
+    ]
+    context = {
+        "start": start,
+        "weeks": weeks,
+        "previous": (start - timedelta(days=1)).strftime("%Y-%m"),
+        "next": (end + timedelta(days=1)).strftime("%Y-%m"),
+    }
+    return render(request, "training/calendar.html", context)
+
+
+@login_required
+def enrollment_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    enrollments = selectors.enrollment_list(user=request.user, filters={"status": status})
+    return render(
+        request,
+        "training/enrollment_list.html",
+        {
+            "enrollments": enrollments[:LIST_LIMIT],
+            "status": status,
+            "today": timezone.localdate(),
+            "form": EnrollmentResultForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def enrollment_result(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = get_object_or_404(Enrollment.objects.visible_to(request.user).select_related("person"), pk=pk)
+    me = _require_me(request)
+    form = EnrollmentResultForm(request.POST)
+    if not me.is_manager or me.pk == enrollment.person_id:
+        raise Http404
+    if form.is_valid():
+        try:
+            services.enrollment_record_result(
+                enrollment=enrollment,
+                on=form.cleaned_data["completed_on"],
+                passed=form.cleaned_data["passed"],
+                score=form.cleaned_data["score"],
+                trainer_comment=form.cleaned_data["trainer_comment"],
+            )
+            messages.success(request, _("The result is recorded."))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("The result could not be recorded: check the date and score."))
+    return redirect("training:enrollment-list")
+
+
+@login_required
+def onboarding_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    onboardings = selectors.onboarding_list(user=request.user)
+    return render(request, "training/onboarding_list.html", {"onboardings": onboardings[:LIST_LIMIT], "today": today})
+
+
+@login_required
+def session_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    sessions = selectors.coaching_session_list(user=request.user, filters={"kind": kind})
+    return render(request, "training/session_list.html", {"sessions": sessions[:LIST_LIMIT], "kind": kind})
+
+
+@login_required
+def session_create(request: HttpRequest) -> HttpResponse:
+    me = _require_me(request)
+    if not me.is_manager:
+        raise Http404
+    today = timezone.localdate()
+    form = CoachingSessionForm(
+        request.POST or None, user=request.user, initial={"date": today, "kind": request.GET.get("kind", "one_on_one")}
+    )
+    if request.GET.get("visit"):
+        form.initial.update({"visit": request.GET["visit"], "kind": "joint_visit_review"})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        title, due_on = data.pop("action_title"), data.pop("action_due_on")
+        items = [{"title": title, "due_on": due_on}] if title or due_on else []
+        try:
+            session = services.coaching_session_create(
+                coach=me, on=data.pop("date"), today=today, action_items=items, **data
+            )
+        except ApplicationError as exc:
+            if any(k.startswith("action_items") for k in exc.fields):
+                exc.fields = {"action_title" if "title" in k else "action_due_on": v for k, v in exc.fields.items()}
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("The coaching session is recorded."))
+            return redirect("training:session-detail", pk=session.pk)
+    return render(request, "training/session_form.html", {"form": form})
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.coaching_session_detail(user=request.user, pk=pk)
+    return render(request, "training/session_detail.html", {"session": session, "today": timezone.localdate()})
+
+
+@login_required
+def action_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    filters = {"status": request.GET.get("status", ActionItemStatus.OPEN), "overdue": request.GET.get("overdue") == "1"}
+    items = selectors.action_item_list(user=request.user, filters=filters, today=today)
+    return render(
+        request, "training/action_list.html", {"items": items[:LIST_LIMIT], "filters": filters, "today": today}
+    )
+
+
+@login_required
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.action_item_detail(user=request.user, pk=pk)
+    today = timezone.localdate()
+    form = FollowUpForm(request.POST or None, initial={"date": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_item_follow_up(
+                item=item,
+                author=_require_me(request),
+                on=form.cleaned_data["date"],
+                note=form.cleaned_data["note"],
+                mark_done=form.cleaned_data["mark_done"],
+            )
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("The follow-up is recorded."))
+            return redirect("training:action-detail", pk=item.pk)
+    return render(request, "training/action_detail.html", {"item": item, "form": form, "today": today})
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    reports = selectors.work_report_list(user=request.user, filters={"kind": kind})
+    return render(
+        request,
+        "training/report_list.html",
+        {"reports": reports[:LIST_LIMIT], "kind": kind, "kinds": ReportKind.choices},
+    )
+
+
+@login_required
+def report_create(request: HttpRequest) -> HttpResponse:
+    me = _require_me(request)
+    today = timezone.localdate()
+    kind = request.POST.get("kind") or request.GET.get("kind") or ReportKind.DAILY
+    if kind not in ReportKind.values:
+        kind = ReportKind.DAILY
+    form = WorkReportForm(request.POST or None, initial={"kind": kind, "day": today})
+    start, end = services.report_period(kind, today)
+    numbers = services.work_report_numbers(person=me, start=start, end=end)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.work_report_submit(person=me, now=timezone.now(), **form.cleaned_data)
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("Your report is submitted."))
+            return redirect("training:report-detail", pk=report.pk)
+    return render(
+        request,
+        "training/report_form.html",
+        {"form": form, "numbers": numbers, "start": start, "end": end, "kind": kind},
+    )
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        WorkReport.objects.visible_to(request.user)
+        .select_related("person", "team")
+        .prefetch_related("comments__author"),
+        pk=pk,
+    )
+    form = CommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_comment_add(report=report, author=_require_me(request), text=form.cleaned_data["text"])
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            return redirect("training:report-detail", pk=report.pk)
+    return render(request, "training/report_detail.html", {"report": report, "form": form})
+
+
+@login_required
+def report_missing(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    kind = request.GET.get("kind", ReportKind.DAILY)
+    if kind not in ReportKind.values:
+        kind = ReportKind.DAILY
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = today - timedelta(days=1)
+    people = services.missing_reporters(kind=kind, day=day, people=Person.objects.visible_to(request.user))
+    start, end = services.report_period(kind, day)
+    return render(
+        request,
+        "training/report_missing.html",
+        {
+            "people": people[:LIST_LIMIT],
+            "kind": kind,
+            "kinds": ReportKind.choices,
+            "day": day,
+            "start": start,
+            "end": end,
+        },
+    )
+
+
+@login_required
+def suggestion_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    suggestions = selectors.suggestion_list(user=request.user, status=status or None)
+    return render(request, "training/suggestion_list.html", {"suggestions": suggestions[:LIST_LIMIT], "status": status})
+
+
+@login_required
+@require_POST
+def suggestion_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = get_object_or_404(
+        TrainingSuggestion.objects.visible_to(request.user).select_related("person", "course"), pk=pk
+    )
+    me = _require_me(request)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "accept":
+                services.suggestion_accept(
+                    suggestion=suggestion, decided_by=me, on=timezone.localdate(), note=form.cleaned_data["note"]
+                )
+            else:
+                services.suggestion_dismiss(
+                    suggestion=suggestion, decided_by=me, on=timezone.localdate(), note=form.cleaned_data["note"]
+                )
+            messages.success(request, _("The suggestion is decided."))
+        except ApplicationError as exc:
+            messages.error(request, " ".join([exc.message, *(str(m) for v in exc.fields.values() for m in v)]))
+    return redirect("training:suggestion-list")
+
+
+@login_required
+def person_history(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("team", "region", "manager"), pk=pk
+    )
+    history = selectors.development_history(person=person)
+    return render(request, "training/person_history.html", {"person": person, "today": timezone.localdate(), **history})
