@@ -1,0 +1,105 @@
+"""Celery tasks of the targets app: thin wrappers around the achievement engine.
+
+Reliability: `acks_late` + `reject_on_worker_lost` make a task whose worker died come back (Redis
+redelivers it); database errors are retried with backoff; every attempt is a recorded run. The
+engine itself takes a lock so two runs never overlap, and it is idempotent (a rerun replaces).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db import DatabaseError
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+RELIABLE = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+def _yesterday() -> date:
+    return timezone.localdate() - timedelta(days=1)
+
+
+@shared_task(**RELIABLE)
+def recompute_achievements(
+    run_id: int | None = None,
+    as_of: str | None = None,
+    region_ids: list[int] | None = None,
+    include_company: bool | None = None,
+) -> int:
+    """Run one recompute (a run recorded by the page, or a new one). Returns the run id."""
+    from targets.models import RecomputeRun, RunStatus
+    from targets.services import achievements_recompute
+
+    run = None
+    if run_id is not None:
+        run = RecomputeRun.objects.get(pk=run_id)
+        if run.status == RunStatus.SUCCEEDED:
+            return run.pk  # already done (a redelivered message)
+        day = run.as_of
+    else:
+        day = date.fromisoformat(as_of) if as_of else _yesterday()
+    run = achievements_recompute(as_of=day, run=run, region_ids=region_ids, include_company=include_company)
+    return run.pk
+
+
+@shared_task(**RELIABLE)
+def recompute_achievements_nightly(fan_out: bool | None = None) -> int | None:
+    """The night's run, as of yesterday. With fan-out, one task per region plus one for the company."""
+    from staff.models import Region
+    from targets.models import RecomputeRun
+    from targets.services import achievements_recompute
+
+    as_of = _yesterday()
+    if fan_out is None:
+        fan_out = getattr(settings, "RECOMPUTE_FAN_OUT_BY_REGION", False)
+    if fan_out:
+        for region_id in Region.objects.values_list("id", flat=True):
+            recompute_achievements.delay(as_of=as_of.isoformat(), region_ids=[region_id])
+        recompute_achievements.delay(as_of=as_of.isoformat(), region_ids=[], include_company=True)
+        return None
+    run = RecomputeRun.objects.create(as_of=as_of, trigger="nightly")
+    return achievements_recompute(as_of=as_of, run=run).pk
+
+
+@shared_task(acks_late=True)
+def recompute_catch_up() -> bool:
+    """Every 15 minutes: start the night's run if it is past its time and has not succeeded.
+
+    Beat does not resend a message it failed to send (Redis down at that minute); this check does.
+    """
+    from targets.models import RecomputeRun, RunStatus
+
+    now = timezone.localtime()
+    scheduled = now.replace(
+        hour=settings.NIGHTLY_RECOMPUTE_HOUR, minute=settings.NIGHTLY_RECOMPUTE_MINUTE, second=0, microsecond=0
+    )
+    if now < scheduled + timedelta(minutes=15):
+        return False
+    as_of = _yesterday()
+    today_start = timezone.make_aware(datetime.combine(now.date(), datetime.min.time()))
+    done_or_running = RecomputeRun.objects.filter(as_of=as_of, created_at__gte=today_start).filter(
+        status__in=[RunStatus.SUCCEEDED, RunStatus.RUNNING], region_ids=""
+    )
+    if (
+        done_or_running.filter(status=RunStatus.SUCCEEDED).exists()
+        or done_or_running.filter(
+            status=RunStatus.RUNNING, started_at__gte=timezone.now() - timedelta(hours=2)
+        ).exists()
+    ):
+        return False
+    logger.warning("nightly recompute for %s has not completed: starting it", as_of)
+    recompute_achievements_nightly.delay(fan_out=False)
+    return True
