@@ -1,6 +1,5 @@
 """Celery tasks of the customers app (thin: each calls a service). Areas add theirs here."""
 
-
 # --- sales (orders, payment plans, imports) ---
 from celery import shared_task  # noqa: E402
 
@@ -19,3 +18,17 @@ def instalments_daily() -> None:
 
     instalments_mark_overdue()
     instalments_send_reminders()
+
+
+# --- accounts (the customer pool) ---
+
+
+@shared_task(acks_late=True)
+def return_idle_customers_to_pool(as_of: str | None = None) -> dict:
+    """Nightly: warn the owners of idle customers, then return those past their rule to the pool."""
+    from datetime import date
+
+    from customers.services.pool import pool_run
+
+    result = pool_run(today=date.fromisoformat(as_of) if as_of else None)
+    return {"warned": len(result.warned), "returned": len(result.returned), "exempt": result.exempt}

@@ -15,6 +15,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     viewer = viewer_for(user)
     items = [(_("Home"), reverse("home"))]
     items.append((_("People"), reverse("staff:person-list")))
+    items.append((_("Customers"), reverse("customers:customer-list")))
+    items.append((_("Visits"), reverse("customers:visit-list")))
     items.append((_("Coaching"), reverse("training:dashboard")))
     items.append((_("Training"), reverse("training:course-list")))
     if viewer.scope != "self" or viewer.sees_all:

@@ -1,0 +1,176 @@
+"""Admin for customers, the pool rules, stakeholders, evaluations, visits, expenses, competitors, complaints."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from customers.models import (
+    ClassificationChange,
+    Competitor,
+    Complaint,
+    Customer,
+    CustomerEvaluation,
+    CustomerMove,
+    CustomerReward,
+    ExpenseClaim,
+    FollowUp,
+    IntelNote,
+    PoolRule,
+    Stakeholder,
+    StakeholderChange,
+    Visit,
+    VisitPhoto,
+)
+from staff.admin import ScopedAdmin
+
+
+class StakeholderInline(admin.TabularInline):
+    model = Stakeholder
+    extra = 0
+    fields = ("name", "title", "role", "attitude", "relationship", "status")
+
+
+class MoveInline(admin.TabularInline):
+    model = CustomerMove
+    extra = 0
+    fields = ("date", "kind", "from_owner", "to_owner", "reason", "moved_by")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Moves are written by the services (transfer, pool run, claim), never by hand.
+        return False
+
+
+@admin.register(Customer)
+class CustomerAdmin(ScopedAdmin):
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "classification",
+        "owner",
+        "team",
+        "region",
+        "status",
+        "credit_rating",
+        "pool_due_date",
+    )
+    list_filter = ("classification", "kind", "status", "credit_rating", "source", "region", "team")
+    search_fields = ("code", "name", "industry", "owner__name")
+    list_select_related = ("owner", "team", "region")
+    raw_id_fields = ("owner", "referred_by")
+    inlines = [StakeholderInline, MoveInline]
+
+
+@admin.register(PoolRule)
+class PoolRuleAdmin(SimpleHistoryAdmin):
+    list_display = ("classification", "idle_days", "warning_days", "cooloff_days", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("classification",)
+    list_select_related = ()
+
+
+@admin.register(CustomerMove)
+class CustomerMoveAdmin(ScopedAdmin):
+    list_display = ("customer", "date", "kind", "from_owner", "to_owner", "moved_by")
+    list_filter = ("kind", "date")
+    search_fields = ("customer__name", "customer__code", "reason")
+    list_select_related = ("customer", "from_owner", "to_owner", "moved_by")
+
+
+@admin.register(ClassificationChange)
+class ClassificationChangeAdmin(ScopedAdmin):
+    list_display = ("customer", "date", "from_classification", "to_classification", "proposed", "changed_by")
+    list_filter = ("to_classification", "date")
+    search_fields = ("customer__name", "reason")
+    list_select_related = ("customer", "changed_by")
+
+
+@admin.register(Stakeholder)
+class StakeholderAdmin(ScopedAdmin):
+    list_display = ("name", "customer", "title", "role", "attitude", "relationship", "status")
+    list_filter = ("role", "attitude", "status")
+    search_fields = ("name", "title", "customer__name")
+    list_select_related = ("customer",)
+    raw_id_fields = ("customer",)
+
+
+@admin.register(StakeholderChange)
+class StakeholderChangeAdmin(ScopedAdmin):
+    list_display = ("stakeholder", "customer", "kind", "date", "replacement", "recorded_by")
+    list_filter = ("kind", "date")
+    search_fields = ("stakeholder__name", "customer__name")
+    list_select_related = ("stakeholder", "customer", "replacement", "recorded_by")
+
+
+@admin.register(CustomerEvaluation)
+class CustomerEvaluationAdmin(ScopedAdmin):
+    list_display = ("customer", "period", "overall_score", "grade", "previous_grade", "evaluated_by")
+    list_filter = ("grade", "period")
+    search_fields = ("customer__name", "reason")
+    list_select_related = ("customer", "evaluated_by")
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ScopedAdmin):
+    list_display = ("person", "customer", "kind", "due_date", "done", "created_on")
+    list_filter = ("kind", "done")
+    search_fields = ("person__name", "customer__name", "message")
+    list_select_related = ("person", "customer")
+
+
+class VisitPhotoInline(admin.TabularInline):
+    model = VisitPhoto
+    extra = 0
+
+
+@admin.register(Visit)
+class VisitAdmin(ScopedAdmin):
+    list_display = ("date", "customer", "author", "kind", "team", "region", "distance_m")
+    list_filter = ("kind", "date", "region", "team")
+    search_fields = ("customer__name", "author__name", "purpose", "outcome")
+    list_select_related = ("customer", "author", "team", "region")
+    raw_id_fields = ("customer", "author", "accompanying_manager")
+    filter_horizontal = ("stakeholders",)
+    inlines = [VisitPhotoInline]
+
+
+@admin.register(ExpenseClaim)
+class ExpenseClaimAdmin(ScopedAdmin):
+    list_display = ("date", "person", "kind", "amount", "status", "customer", "decided_by")
+    list_filter = ("status", "kind", "date", "region", "team")
+    search_fields = ("person__name", "description", "customer__name")
+    list_select_related = ("person", "customer", "decided_by")
+    raw_id_fields = ("person", "customer", "visit")
+
+
+@admin.register(Competitor)
+class CompetitorAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "products", "channels")
+    list_filter = ()
+    search_fields = ("name", "products", "channels")
+    list_select_related = ()
+
+
+@admin.register(IntelNote)
+class IntelNoteAdmin(ScopedAdmin):
+    list_display = ("date", "competitor", "customer", "author")
+    list_filter = ("competitor", "date")
+    search_fields = ("note", "customer__name", "competitor__name")
+    list_select_related = ("competitor", "customer", "author")
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ScopedAdmin):
+    list_display = ("received_on", "customer", "subject", "status", "handled_by", "closed_on")
+    list_filter = ("status", "received_on")
+    search_fields = ("subject", "customer__name", "resolution")
+    list_select_related = ("customer", "handled_by")
+
+
+@admin.register(CustomerReward)
+class CustomerRewardAdmin(ScopedAdmin):
+    list_display = ("date", "customer", "kind", "amount", "referral", "granted_by")
+    list_filter = ("kind", "date")
+    search_fields = ("customer__name", "reason")
+    list_select_related = ("customer", "referral", "granted_by")

@@ -1,0 +1,282 @@
+"""Forms of the customer, visit and expense pages. They parse input; the services check the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import (
+    Attitude,
+    Classification,
+    Competitor,
+    ComplaintStatus,
+    CreditRating,
+    Customer,
+    CustomerKind,
+    CustomerSource,
+    CustomerStatus,
+    ExpenseKind,
+    ExpenseStatus,
+    RewardKind,
+    Stakeholder,
+    StakeholderChangeKind,
+    StakeholderRole,
+    VisitKind,
+)
+from customers.selectors.accounts import customers_for_visit_form
+from staff.models import MANAGER_POSITIONS, Person, Region, Team
+
+EMPTY = [("", "---------")]
+
+
+class BootstrapMixin:
+    """Give every widget Bootstrap's classes, so templates can render forms generically."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class FilterForm(BootstrapMixin, forms.Form):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        return {key: getattr(value, "pk", value) for key, value in data.items() if value not in (None, "", False)}
+
+
+class CustomerFilterForm(FilterForm):
+    q = forms.CharField(label=_("Search"), required=False)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none(), required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    classification = forms.ChoiceField(
+        label=_("Classification"), choices=EMPTY + Classification.choices, required=False
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + CustomerKind.choices, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=EMPTY + CustomerStatus.choices, required=False)
+    created_from = forms.DateField(label=_("Created from"), required=False, widget=DateInput())
+    created_to = forms.DateField(label=_("Created to"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Person.objects.visible_to(user).current()
+        self.fields["region"].queryset = Region.objects.visible_to(user)
+        self.fields["team"].queryset = Team.objects.visible_to(user)
+
+
+class CustomerForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=30)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CustomerKind.choices)
+    industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
+    owner = forms.ModelChoiceField(label=_("Owning rep"), queryset=Person.objects.none(), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=CustomerStatus.choices, initial=CustomerStatus.ACTIVE)
+    credit_rating = forms.ChoiceField(label=_("Credit rating"), choices=EMPTY + CreditRating.choices, required=False)
+    credit_limit = forms.DecimalField(label=_("Credit limit"), max_digits=16, decimal_places=2, initial=0)
+    potential_amount = forms.DecimalField(label=_("Yearly potential"), max_digits=16, decimal_places=2, initial=0)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    latitude = forms.DecimalField(label=_("Latitude"), max_digits=12, decimal_places=8, required=False)
+    longitude = forms.DecimalField(label=_("Longitude"), max_digits=12, decimal_places=8, required=False)
+    source = forms.ChoiceField(label=_("Source"), choices=EMPTY + CustomerSource.choices, required=False)
+    referred_by = forms.ModelChoiceField(label=_("Referred by"), queryset=Customer.objects.none(), required=False)
+    contacts = forms.CharField(label=_("Contacts"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Person.objects.visible_to(user).current()
+        self.fields["referred_by"].queryset = Customer.objects.visible_to(user).only("id", "name")
+        if editing:
+            del self.fields["code"]
+            del self.fields["owner"]
+
+
+class TransferForm(BootstrapMixin, forms.Form):
+    to_owner = forms.ModelChoiceField(label=_("New owner"), queryset=Person.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_owner"].queryset = Person.objects.visible_to(user).current()
+
+
+class ClassifyForm(BootstrapMixin, forms.Form):
+    classification = forms.ChoiceField(label=_("Classification"), choices=Classification.choices)
+    reason = forms.CharField(label=_("Reason (required to override the rule)"), required=False, max_length=500)
+
+
+class ReleaseForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class EvaluationForm(BootstrapMixin, forms.Form):
+    SCORES = [(i, str(i)) for i in range(1, 6)]
+    period = forms.CharField(label=_("Period"), max_length=10, help_text=_("e.g. 2026-Q1"))
+    credit_score = forms.TypedChoiceField(label=_("Credit"), choices=SCORES, coerce=int, initial=3)
+    payment_score = forms.TypedChoiceField(label=_("Payment behaviour"), choices=SCORES, coerce=int, initial=3)
+    volume_score = forms.TypedChoiceField(label=_("Volume"), choices=SCORES, coerce=int, initial=3)
+    cooperation_score = forms.TypedChoiceField(label=_("Cooperation"), choices=SCORES, coerce=int, initial=3)
+    satisfaction_score = forms.TypedChoiceField(label=_("Satisfaction"), choices=SCORES, coerce=int, initial=3)
+    reason = forms.CharField(label=_("Reason for the change"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    response_plan = forms.CharField(label=_("Response plan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StakeholderForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    role = forms.ChoiceField(label=_("Role in the decision"), choices=StakeholderRole.choices)
+    needs = forms.CharField(label=_("Needs"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    attitude = forms.ChoiceField(label=_("Attitude"), choices=Attitude.choices, initial=Attitude.NEUTRAL)
+    relationship = forms.IntegerField(label=_("Relationship strength (1-5)"), min_value=1, max_value=5, initial=3)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+
+class StakeholderChangeForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("What happened"), choices=StakeholderChangeKind.choices)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    replacement_name = forms.CharField(label=_("Successor's name"), max_length=100, required=False)
+    replacement_title = forms.CharField(label=_("Successor's title"), max_length=100, required=False)
+
+
+class VisitForm(BootstrapMixin, forms.Form):
+    """The phone form: few fields, the rep's own customers only, check-in filled by the browser."""
+
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices, initial=VisitKind.VISIT)
+    accompanying_manager = forms.ModelChoiceField(
+        label=_("Accompanying manager"), queryset=Person.objects.none(), required=False
+    )
+    stakeholders = forms.ModelMultipleChoiceField(
+        label=_("Stakeholders met"), queryset=Stakeholder.objects.none(), required=False
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
+    outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
+    next_step_date = forms.DateField(label=_("Next step date"), required=False, widget=DateInput())
+    latitude = forms.CharField(required=False, widget=forms.HiddenInput())
+    longitude = forms.CharField(required=False, widget=forms.HiddenInput())
+
+    def __init__(self, *args: Any, user: Any, customer_id: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers_for_visit_form(user=user)
+        self.fields["accompanying_manager"].queryset = Person.objects.current().filter(
+            position__in=list(MANAGER_POSITIONS)
+        )
+        picked = self.data.get("customer") or customer_id or self.initial.get("customer")
+        stakeholders = Stakeholder.objects.none()
+        if picked and str(getattr(picked, "pk", picked)).isdigit():
+            stakeholders = Stakeholder.objects.visible_to(user).filter(
+                customer_id=getattr(picked, "pk", picked), status="active"
+            )
+        self.fields["stakeholders"].queryset = stakeholders
+        self.fields["stakeholders"].widget.attrs["size"] = 3
+
+
+class ExpenseForm(BootstrapMixin, forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("Kind"), choices=ExpenseKind.choices)
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), required=False)
+    receipt = forms.FileField(label=_("Receipt"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers_for_visit_form(user=user)
+
+
+class ExpenseDecisionForm(BootstrapMixin, forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class VisitFilterForm(FilterForm):
+    q = forms.CharField(label=_("Search"), required=False)
+    author = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.none(), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + VisitKind.choices, required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    far = forms.BooleanField(label=_("Far from the customer"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["author"].queryset = Person.objects.visible_to(user).current()
+        self.fields["region"].queryset = Region.objects.visible_to(user)
+        self.fields["team"].queryset = Team.objects.visible_to(user)
+
+
+class ExpenseFilterForm(FilterForm):
+    person = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.none(), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=EMPTY + ExpenseStatus.choices, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + ExpenseKind.choices, required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.visible_to(user).current()
+
+
+class ComplaintForm(BootstrapMixin, forms.Form):
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ComplaintUpdateForm(BootstrapMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ComplaintStatus.choices)
+    resolution = forms.CharField(label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RewardForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=RewardKind.choices)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    referral = forms.ModelChoiceField(label=_("Referred customer"), queryset=Customer.objects.none(), required=False)
+
+    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["referral"].queryset = customer.referrals.all()
+
+
+class CompetitorForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Competitor
+        fields = ["name", "products", "prices", "channels", "strengths", "weaknesses"]
+        widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in fields[1:]}
+
+
+class IntelNoteForm(BootstrapMixin, forms.Form):
+    competitor = forms.ModelChoiceField(label=_("Competitor"), queryset=Competitor.objects.all(), required=False)
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), required=False)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers_for_visit_form(user=user)
+
+
+class ImportForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=_("CSV or Excel file"))

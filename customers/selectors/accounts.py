@@ -1,0 +1,145 @@
+"""Reads for customers and what hangs off them, each through the data-scope rule."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from customers.models import (
+    Complaint,
+    Customer,
+    CustomerEvaluation,
+    CustomerMove,
+    FollowUp,
+    IntelNote,
+    Stakeholder,
+    StakeholderStatus,
+    Visit,
+)
+
+
+def _date_range(qs: QuerySet, field: str, filters: dict[str, Any]) -> QuerySet:
+    if filters.get(f"{field}_from") or filters.get("date_from"):
+        qs = qs.filter(**{f"{field}__gte": filters.get(f"{field}_from") or filters.get("date_from")})
+    if filters.get(f"{field}_to") or filters.get("date_to"):
+        qs = qs.filter(**{f"{field}__lte": filters.get(f"{field}_to") or filters.get("date_to")})
+    return qs
+
+
+def customer_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Customer]:
+    """Customers the user may see, filtered by owner, unit, classification, kind, status, dates, text."""
+    filters = filters or {}
+    qs = Customer.objects.visible_to(user).select_related("owner", "team", "region", "referred_by")
+    for key in ("owner", "team", "region"):
+        if filters.get(key):
+            qs = qs.filter(**{f"{key}_id": filters[key]})
+    for key in ("classification", "kind", "status", "credit_rating", "source", "industry"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    if filters.get("in_pool") is True:
+        qs = qs.filter(owner__isnull=True)
+    if filters.get("created_from"):
+        qs = qs.filter(created_at__date__gte=filters["created_from"])
+    if filters.get("created_to"):
+        qs = qs.filter(created_at__date__lte=filters["created_to"])
+    if filters.get("q"):
+        q = filters["q"]
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(industry__icontains=q))
+    return qs
+
+
+def customer_detail_context(*, user: Any, customer: Customer) -> dict[str, Any]:
+    """Everything the customer page shows, each list fetched once."""
+    return {
+        "stakeholders": list(customer.stakeholders.order_by("status", "name")),
+        "stakeholder_changes": list(
+            customer.stakeholder_changes.select_related("stakeholder", "replacement", "recorded_by")
+        ),
+        "visits": list(
+            Visit.objects.visible_to(user)
+            .filter(customer=customer)
+            .select_related("author", "accompanying_manager")
+            .prefetch_related("stakeholders")[:20]
+        ),
+        "evaluations": list(customer.evaluations.select_related("evaluated_by")),
+        "moves": list(
+            CustomerMove.objects.filter(customer=customer).select_related("from_owner", "to_owner", "moved_by")
+        ),
+        "classification_changes": list(customer.classification_changes.select_related("changed_by")),
+        "complaints": list(customer.complaints.select_related("handled_by")),
+        "rewards": list(customer.rewards.select_related("referral", "granted_by")),
+        "referrals": list(customer.referrals.select_related("owner")),
+        "follow_ups": list(customer.follow_ups.filter(done=False).select_related("person")),
+        "intel_notes": list(customer.intel_notes.select_related("competitor", "author")[:20]),
+    }
+
+
+def stakeholder_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Stakeholder]:
+    filters = filters or {}
+    qs = Stakeholder.objects.visible_to(user).select_related("customer")
+    if filters.get("customer"):
+        qs = qs.filter(customer_id=filters["customer"])
+    if filters.get("active"):
+        qs = qs.filter(status=StakeholderStatus.ACTIVE)
+    return qs
+
+
+def evaluation_list(*, user: Any) -> QuerySet[CustomerEvaluation]:
+    return CustomerEvaluation.objects.visible_to(user).select_related("customer", "evaluated_by")
+
+
+def complaint_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Complaint]:
+    filters = filters or {}
+    qs = Complaint.objects.visible_to(user).select_related("customer", "handled_by")
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("customer"):
+        qs = qs.filter(customer_id=filters["customer"])
+    return _date_range(qs, "received_on", filters)
+
+
+def follow_up_list(*, user: Any, open_only: bool = True) -> QuerySet[FollowUp]:
+    qs = FollowUp.objects.visible_to(user).select_related("customer", "person")
+    return qs.filter(done=False) if open_only else qs
+
+
+def intel_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[IntelNote]:
+    filters = filters or {}
+    qs = IntelNote.objects.visible_to(user).select_related("competitor", "customer", "author")
+    if filters.get("competitor"):
+        qs = qs.filter(competitor_id=filters["competitor"])
+    return qs
+
+
+def pool_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Customer]:
+    """The pool: customers without an owner. Any signed-in person may browse and claim."""
+    filters = filters or {}
+    qs = Customer.objects.filter(owner__isnull=True).select_related("region", "team")
+    for key in ("classification", "kind"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    if filters.get("region"):
+        qs = qs.filter(region_id=filters["region"])
+    if filters.get("q"):
+        qs = qs.filter(Q(name__icontains=filters["q"]) | Q(code__icontains=filters["q"]))
+    return qs
+
+
+def customers_for_visit_form(*, user: Any) -> QuerySet[Customer]:
+    """The picker of the visit form: a rep's own customers (a manager's: those in scope with an owner)."""
+    person = getattr(user, "person", None)
+    qs = Customer.objects.visible_to(user).only("id", "code", "name", "owner_id")
+    if person is not None and person.position == "rep":
+        qs = qs.filter(owner=person)
+    return qs.order_by("name")
+
+
+def customer_counts(*, user: Any, today: date) -> dict[str, int]:
+    qs = Customer.objects.visible_to(user)
+    return qs.aggregate(
+        total=Count("id"),
+        key=Count("id", filter=Q(classification="key")),
+        warned=Count("id", filter=Q(pool_warned_on__isnull=False)),
+    )

@@ -1,0 +1,220 @@
+"""The customer pool (公海): idle customers return to it, reps claim from it.
+
+The nightly run (`pool_run`) works per classification rule: a customer's last activity is the
+latest of its visits, orders, opportunities and the day its owner got it. When the return date
+comes within the rule's warning days the owner gets a follow-up (once); when it has passed and
+the warning was given, the customer returns to the pool. Customers with an open order (draft or
+awaiting approval) or an open opportunity are exempt. Every move is recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import DateField, Exists, Max, OuterRef
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from customers.models import (
+    Customer,
+    CustomerMove,
+    FollowUp,
+    FollowUpKind,
+    MoveKind,
+    Opportunity,
+    Order,
+    OrderStatus,
+    PoolRule,
+)
+from customers.services.common import person_of
+from salesorg.exceptions import ApplicationError
+
+OPEN_ORDER_STATUSES = (OrderStatus.DRAFT, OrderStatus.PENDING)
+
+
+def claim_cap() -> int:
+    """How many customers one rep may own before claiming from the pool is refused."""
+    return getattr(settings, "POOL_MAX_OWNED_CUSTOMERS", 150)
+
+
+@dataclass
+class PoolRunResult:
+    warned: list[int] = field(default_factory=list)
+    returned: list[int] = field(default_factory=list)
+    exempt: int = 0
+
+
+def _idle_customers(rule: PoolRule):
+    open_orders = Order.objects.filter(customer=OuterRef("pk"), status__in=OPEN_ORDER_STATUSES)
+    open_opportunities = Opportunity.objects.filter(customer=OuterRef("pk")).open()
+    return (
+        Customer.objects.filter(owner__isnull=False, classification=rule.classification)
+        .annotate(
+            last_visit=Max("visits__date"),
+            last_order=Max("orders__date"),
+            last_opportunity=Max(Cast("opportunities__stage_entered_at", DateField())),
+            has_open_order=Exists(open_orders),
+            has_open_opportunity=Exists(open_opportunities),
+        )
+        .only("id", "owner_id", "owner_since", "name", "pool_due_date", "pool_warned_on", "created_at")
+    )
+
+
+@transaction.atomic
+def pool_run(*, today: date | None = None) -> PoolRunResult:
+    """Warn, then return idle customers to the pool, as of `today`. Idempotent for a day."""
+    today = today or timezone.localdate()
+    result = PoolRunResult()
+    to_update: list[Customer] = []
+    returned: list[Customer] = []
+    follow_ups: list[FollowUp] = []
+    moves: list[CustomerMove] = []
+    for rule in PoolRule.objects.filter(is_active=True):
+        for customer in _idle_customers(rule):
+            if customer.has_open_order or customer.has_open_opportunity:
+                result.exempt += 1
+                if customer.pool_due_date or customer.pool_warned_on:
+                    customer.pool_due_date = customer.pool_warned_on = None
+                    to_update.append(customer)
+                continue
+            start = customer.owner_since or timezone.localdate(customer.created_at)
+            last_activity = max(
+                d for d in (start, customer.last_visit, customer.last_order, customer.last_opportunity) if d
+            )
+            due = last_activity + timedelta(days=rule.idle_days)
+            if (due - today).days > rule.warning_days:
+                # Activity moved the date away: any earlier warning no longer applies.
+                if customer.pool_due_date != due or customer.pool_warned_on:
+                    customer.pool_due_date, customer.pool_warned_on = due, None
+                    to_update.append(customer)
+                continue
+            if customer.pool_warned_on is None:
+                # Warn first; the rep always gets the rule's warning days (at least one day).
+                customer.pool_warned_on = today
+                customer.pool_due_date = max(due, today + timedelta(days=max(rule.warning_days, 1)))
+                to_update.append(customer)
+                days_left = (customer.pool_due_date - today).days
+                follow_ups.append(
+                    FollowUp(
+                        person_id=customer.owner_id,
+                        customer=customer,
+                        kind=FollowUpKind.POOL_WARNING,
+                        message=(
+                            _("%(customer)s returns to the pool in %(days)s days unless you visit it.")
+                            % {"customer": customer.name, "days": days_left}
+                        )[:300],
+                        due_date=customer.pool_due_date,
+                        created_on=today,
+                    )
+                )
+                result.warned.append(customer.pk)
+            elif today >= max(due, customer.pool_due_date or due):
+                moves.append(
+                    CustomerMove(
+                        customer=customer,
+                        date=today,
+                        kind=MoveKind.RETURNED,
+                        from_owner_id=customer.owner_id,
+                        reason=_("No visit, opportunity or order for %(days)s days.") % {"days": rule.idle_days},
+                    )
+                )
+                customer.owner = None
+                customer.owner_since = customer.pool_due_date = customer.pool_warned_on = None
+                returned.append(customer)
+                result.returned.append(customer.pk)
+            elif customer.pool_due_date != max(due, customer.pool_due_date or due):
+                customer.pool_due_date = max(due, customer.pool_due_date or due)
+                to_update.append(customer)
+    fields = ["owner", "owner_since", "pool_due_date", "pool_warned_on"]
+    if to_update or returned:
+        bulk_update_with_history(to_update + returned, Customer, fields, batch_size=500)
+    FollowUp.objects.bulk_create(follow_ups, batch_size=500)
+    CustomerMove.objects.bulk_create(moves, batch_size=500)
+    # The warning follow-ups of returned customers are settled.
+    FollowUp.objects.filter(customer_id__in=result.returned, kind=FollowUpKind.POOL_WARNING, done=False).update(
+        done=True
+    )
+    return result
+
+
+def pool_customers():
+    """Customers in the pool (no owner). Everyone with a person may browse the pool."""
+    return Customer.objects.filter(owner__isnull=True)
+
+
+def claim_refusal(*, person_id: int, customer: Customer, today: date) -> str | None:
+    """Why this person may not claim this customer today (None when they may)."""
+    rule = PoolRule.objects.filter(classification=customer.classification).first()
+    cooloff = rule.cooloff_days if rule else 30
+    recent_return = (
+        CustomerMove.objects.filter(
+            customer=customer,
+            kind__in=(MoveKind.RETURNED, MoveKind.RELEASED),
+            from_owner_id=person_id,
+            date__gt=today - timedelta(days=cooloff),
+        )
+        .order_by("-date")
+        .first()
+    )
+    if recent_return is not None:
+        until = recent_return.date + timedelta(days=cooloff)
+        return _("You lost this customer on %(date)s; you may claim it again from %(until)s.") % {
+            "date": recent_return.date.isoformat(),
+            "until": until.isoformat(),
+        }
+    return None
+
+
+@transaction.atomic
+def customer_claim(*, user: Any, customer: Customer, today: date | None = None) -> Customer:
+    """A rep takes a customer from the pool, within the cap and after any cool-off."""
+    today = today or timezone.localdate()
+    person = person_of(user)
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.owner_id is not None:
+        raise ApplicationError(_("This customer is not in the pool."), fields={"customer": [_("Already owned.")]})
+    owned = Customer.objects.filter(owner=person).count()
+    if owned >= claim_cap():
+        raise ApplicationError(
+            _("You own %(owned)s customers, the most allowed.") % {"owned": owned},
+            fields={"customer": [_("The cap of %(cap)s customers is reached.") % {"cap": claim_cap()}]},
+        )
+    refusal = claim_refusal(person_id=person.pk, customer=customer, today=today)
+    if refusal:
+        raise ApplicationError(refusal, fields={"customer": [refusal]})
+    customer.owner = person
+    customer.owner_since = today
+    customer.pool_due_date = customer.pool_warned_on = None
+    customer.team_id, customer.region_id = person.team_id, person.region_id
+    customer.save(update_fields=["owner", "owner_since", "pool_due_date", "pool_warned_on", "team", "region"])
+    CustomerMove.objects.create(customer=customer, date=today, kind=MoveKind.CLAIMED, to_owner=person, moved_by=person)
+    return customer
+
+
+@transaction.atomic
+def customer_release(*, user: Any, customer: Customer, reason: str, today: date | None = None) -> Customer:
+    """The owner (or a manager) gives a customer back to the pool; the cool-off applies to the owner."""
+    today = today or timezone.localdate()
+    if not (reason or "").strip():
+        raise ApplicationError(_("Say why."), fields={"reason": [_("This field is required.")]})
+    if customer.owner_id is None:
+        raise ApplicationError(_("This customer is already in the pool."), fields={"customer": [_("No owner.")]})
+    previous = customer.owner_id
+    customer.owner = None
+    customer.owner_since = customer.pool_due_date = customer.pool_warned_on = None
+    customer.save(update_fields=["owner", "owner_since", "pool_due_date", "pool_warned_on"])
+    CustomerMove.objects.create(
+        customer=customer,
+        date=today,
+        kind=MoveKind.RELEASED,
+        from_owner_id=previous,
+        reason=reason.strip(),
+        moved_by=getattr(user, "person", None),
+    )
+    return customer

@@ -1,0 +1,176 @@
+"""The customer pool (公海), with the clock set: warning, return, exemption, cool-off, cap."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+
+from customers.models import (
+    Classification,
+    Customer,
+    CustomerMove,
+    FollowUp,
+    FollowUpKind,
+    MoveKind,
+    Order,
+    OrderStatus,
+)
+from customers.services.pool import customer_claim, pool_run
+from customers.tasks import return_idle_customers_to_pool
+from customers.tests.factories import CustomerFactory, PoolRuleFactory, VisitFactory
+from salesorg.exceptions import ApplicationError
+
+pytestmark = pytest.mark.django_db
+
+START = date(2026, 1, 1)
+
+
+@pytest.fixture
+def rule():
+    # General customers: back to the pool after 30 idle days, warned 7 days before, 30-day cool-off.
+    return PoolRuleFactory(classification=Classification.GENERAL, idle_days=30, warning_days=7, cooloff_days=30)
+
+
+def test_idle_customer_is_warned_then_returned_and_the_owner_waits_out_the_cool_off(org, rule):
+    customer = CustomerFactory(owner=org.rep1a1, owner_since=START)
+    VisitFactory(customer=customer, date=date(2026, 1, 10))
+    # Last activity 10 Jan + 30 days = due 9 Feb; the warning window opens 7 days before, on 2 Feb.
+
+    result = pool_run(today=date(2026, 2, 1))
+    assert result.warned == [] and result.returned == []
+
+    result = pool_run(today=date(2026, 2, 2))
+    assert result.warned == [customer.pk]
+    warning = FollowUp.objects.get(customer=customer, kind=FollowUpKind.POOL_WARNING)
+    assert warning.person == org.rep1a1 and warning.due_date == date(2026, 2, 9)
+    customer.refresh_from_db()
+    # The rep sees 7 days left on 2 Feb (9 Feb - 2 Feb).
+    assert customer.pool_days_left(date(2026, 2, 2)) == 7
+    assert customer.owner == org.rep1a1
+
+    # Running twice the same day warns once.
+    assert pool_run(today=date(2026, 2, 2)).warned == []
+    assert pool_run(today=date(2026, 2, 8)).returned == []
+
+    # The nightly task on 9 Feb returns it.
+    assert return_idle_customers_to_pool.delay(as_of="2026-02-09").get() == {"warned": 0, "returned": 1, "exempt": 0}
+    customer.refresh_from_db()
+    assert customer.owner is None and customer.pool_due_date is None
+    move = CustomerMove.objects.get(customer=customer, kind=MoveKind.RETURNED)
+    assert move.from_owner == org.rep1a1 and move.date == date(2026, 2, 9)
+    # The team manager still sees the customer (it stays in the team's unit).
+    assert Customer.objects.visible_to(org.tm1a.user).filter(pk=customer.pk).exists()
+
+    # Cool-off of 30 days: the previous owner may not claim until 11 Mar (9 Feb + 30 days).
+    with pytest.raises(ApplicationError) as refused:
+        customer_claim(user=org.rep1a1.user, customer=customer, today=date(2026, 3, 10))
+    assert "customer" in refused.value.fields
+    customer.refresh_from_db()
+    assert customer.owner is None
+    # Another rep may claim it at once... but here the previous owner waits and claims on 11 Mar.
+    customer_claim(user=org.rep1a1.user, customer=customer, today=date(2026, 3, 11))
+    customer.refresh_from_db()
+    assert customer.owner == org.rep1a1 and customer.owner_since == date(2026, 3, 11)
+    assert CustomerMove.objects.filter(customer=customer, kind=MoveKind.CLAIMED).count() == 1
+
+
+def test_another_rep_may_claim_during_the_cool_off(org, rule):
+    customer = CustomerFactory(owner=None, team=org.t1a, region=org.r1)
+    CustomerMove.objects.create(customer=customer, date=date(2026, 2, 9), kind=MoveKind.RETURNED, from_owner=org.rep1a1)
+
+    customer_claim(user=org.rep1a2.user, customer=customer, today=date(2026, 2, 10))
+
+    customer.refresh_from_db()
+    assert customer.owner == org.rep1a2
+
+
+def test_customer_with_an_open_order_is_exempt(org, rule):
+    exempt = CustomerFactory(owner=org.rep1a1, owner_since=START)
+    Order.objects.create(number="SO-1", customer=exempt, date=date(2025, 12, 1), status=OrderStatus.PENDING)
+    idle = CustomerFactory(owner=org.rep1a1, owner_since=START)
+
+    # Both idle since 1 Jan (the older order does not count as later activity); due 31 Jan.
+    pool_run(today=date(2026, 1, 24))
+    result = pool_run(today=date(2026, 1, 31))
+
+    assert result.returned == [idle.pk]
+    assert result.exempt == 1
+    exempt.refresh_from_db()
+    assert exempt.owner == org.rep1a1
+    assert not FollowUp.objects.filter(customer=exempt).exists()
+
+
+def test_confirmed_order_counts_as_activity(org, rule):
+    customer = CustomerFactory(owner=org.rep1a1, owner_since=START)
+    Order.objects.create(number="SO-2", customer=customer, date=date(2026, 1, 20), status=OrderStatus.CONFIRMED)
+
+    # Last activity 20 Jan -> due 19 Feb; on 31 Jan there are 19 days left, no warning.
+    result = pool_run(today=date(2026, 1, 31))
+
+    assert result.warned == [] and result.returned == []
+    customer.refresh_from_db()
+    assert customer.pool_due_date == date(2026, 2, 19)
+
+
+def test_a_visit_after_the_warning_cancels_it(org, rule):
+    customer = CustomerFactory(owner=org.rep1a1, owner_since=START)
+    pool_run(today=date(2026, 1, 24))  # due 31 Jan: warned
+    customer.refresh_from_db()
+    assert customer.pool_warned_on == date(2026, 1, 24)
+
+    VisitFactory(customer=customer, date=date(2026, 1, 25))
+    result = pool_run(today=date(2026, 1, 31))
+
+    assert result.returned == []
+    customer.refresh_from_db()
+    # 25 Jan + 30 days = 24 Feb.
+    assert customer.pool_due_date == date(2026, 2, 24) and customer.pool_warned_on is None
+
+
+def test_late_warning_still_gives_the_rep_the_warning_days(org, rule):
+    # Nobody ran the job for months: the customer is long overdue but never warned.
+    customer = CustomerFactory(owner=org.rep1a1, owner_since=START)
+
+    result = pool_run(today=date(2026, 6, 1))
+
+    assert result.warned == [customer.pk] and result.returned == []
+    customer.refresh_from_db()
+    assert customer.pool_due_date == date(2026, 6, 1) + timedelta(days=7)
+
+
+def test_customers_without_a_rule_stay(org, rule):
+    key = CustomerFactory(owner=org.rep1a1, owner_since=START, classification=Classification.KEY)
+
+    result = pool_run(today=date(2026, 12, 31))
+
+    assert key.pk not in result.warned + result.returned
+
+
+@override_settings(POOL_MAX_OWNED_CUSTOMERS=2)
+def test_claim_cap(org, rule):
+    CustomerFactory.create_batch(2, owner=org.rep1a1)
+    pooled = CustomerFactory(owner=None)
+
+    with pytest.raises(ApplicationError) as refused:
+        customer_claim(user=org.rep1a1.user, customer=pooled, today=date(2026, 3, 1))
+
+    assert "customer" in refused.value.fields
+    pooled.refresh_from_db()
+    assert pooled.owner is None
+    assert not CustomerMove.objects.filter(customer=pooled).exists()
+
+
+def test_pool_api_lists_and_claims(org, rule):
+    from customers.tests.test_visits_api import client_for
+
+    pooled = CustomerFactory(owner=None, credit_limit=Decimal("0"))
+    client = client_for(org.rep1b1)
+
+    listed = client.get("/api/v1/customer-pool/").json()["results"]
+    assert [row["id"] for row in listed] == [pooled.pk]
+    response = client.post(f"/api/v1/customer-pool/{pooled.pk}/claim/")
+
+    assert response.status_code == 200
+    pooled.refresh_from_db()
+    assert pooled.owner == org.rep1b1 and pooled.team == org.t1b

@@ -1,0 +1,663 @@
+"""Pages for customers, the pool, stakeholders, evaluations, visits, expenses, competitors, complaints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from customers import forms_accounts as forms
+from customers.models import (
+    Competitor,
+    Complaint,
+    Customer,
+    ExpenseClaim,
+    FollowUp,
+    Stakeholder,
+    Visit,
+)
+from customers.selectors import accounts as account_selectors
+from customers.selectors import visits as visit_selectors
+from customers.services import accounts as account_services
+from customers.services import customer_io
+from customers.services import pool as pool_services
+from customers.services import visits as visit_services
+from salesorg.exceptions import ApplicationError, add_error_to_form
+
+PAGE_ROWS = 200
+
+
+def _form_page(
+    request: HttpRequest, form: Any, *, title: str, back: str, status: int = 200, **extra: Any
+) -> HttpResponse:
+    context = {"form": form, "title": title, "back": back, **extra}
+    return render(request, "customers/form_page.html", context, status=status)
+
+
+def _customer(request: HttpRequest, pk: int) -> Customer:
+    return get_object_or_404(Customer.objects.visible_to(request.user), pk=pk)
+
+
+# Customers
+
+
+@login_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    form = forms.CustomerFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    customers = account_selectors.customer_list(user=request.user, filters=filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "customers/customer_list.html",
+        {
+            "form": form,
+            "customers": customers[:PAGE_ROWS],
+            "total": customers.count(),
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "can_manage": account_services.is_manager(request.user),
+        },
+    )
+
+
+@login_required
+def customer_export(request: HttpRequest) -> HttpResponse:
+    form = forms.CustomerFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    customers = account_selectors.customer_list(user=request.user, filters=filters)
+    if request.GET.get("format") == "xlsx":
+        body = customer_io.customers_export_xlsx(customers.iterator(chunk_size=2000))
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        filename = "customers.xlsx"
+    else:
+        body = customer_io.customers_export_csv(customers.iterator(chunk_size=2000))
+        content_type, filename = "text/csv; charset=utf-8", "customers.csv"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def customer_import(request: HttpRequest) -> HttpResponse:
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = customer_io.customers_import(user=request.user, upload=form.cleaned_data["file"])
+        except ApplicationError as exc:
+            errors = [str(e) for e in exc.fields.get("rows", [])]
+            add_error_to_form(
+                form, ApplicationError(exc.message, fields={"file": exc.fields.get("file", [exc.message])})
+            )
+            status = 400
+        else:
+            messages.success(request, _("%(n)s customers imported.") % {"n": len(created)})
+            return redirect("customers:customer-list")
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "customers/customer_import.html",
+        {"form": form, "errors": errors, "columns": customer_io.COLUMNS},
+        status=status,
+    )
+
+
+@login_required
+def customer_create(request: HttpRequest) -> HttpResponse:
+    form = forms.CustomerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        code, owner = data.pop("code"), data.pop("owner")
+        try:
+            customer = account_services.customer_create(user=request.user, code=code, owner=owner, data=data)
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            return redirect("customers:customer-detail", pk=customer.pk)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, form, title=_("New customer"), back=reverse("customers:customer-list"), status=status)
+
+
+@login_required
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    initial = {f: getattr(customer, f) for f in forms.CustomerForm.base_fields if hasattr(customer, f)}
+    form = forms.CustomerForm(request.POST or None, user=request.user, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.customer_update(user=request.user, customer=customer, data=form.cleaned_data)
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            return redirect("customers:customer-detail", pk=customer.pk)
+    status = 400 if request.method == "POST" else 200
+    back = reverse("customers:customer-detail", args=[pk])
+    return _form_page(request, form, title=_("Edit %(name)s") % {"name": customer.name}, back=back, status=status)
+
+
+@login_required
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_or_404(
+        Customer.objects.visible_to(request.user).select_related("owner", "team", "region", "referred_by"), pk=pk
+    )
+    today = timezone.localdate()
+    context = account_selectors.customer_detail_context(user=request.user, customer=customer)
+    can_manage = account_services.is_manager(request.user)
+    context.update(
+        customer=customer,
+        today=today,
+        days_left=customer.pool_days_left(today),
+        proposed=account_services.customer_proposed_classification(customer, today=today),
+        can_manage=can_manage,
+        transfer_form=forms.TransferForm(user=request.user) if can_manage else None,
+        classify_form=forms.ClassifyForm(initial={"classification": customer.classification}) if can_manage else None,
+        release_form=forms.ReleaseForm(),
+    )
+    return render(request, "customers/customer_detail.html", context)
+
+
+def _post_action(request: HttpRequest, form: Any, call: Any, *, success: str, back: str) -> HttpResponse:
+    """Run a POST-only action from the customer page; errors come back as messages with a 400."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ApplicationError as exc:
+            details = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.fields.items())
+            messages.error(request, f"{exc.message} {details}".strip())
+            return redirect(back)
+        messages.success(request, success)
+        return redirect(back)
+    messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def customer_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    form = forms.TransferForm(request.POST, user=request.user)
+    return _post_action(
+        request,
+        form,
+        lambda d: account_services.customer_transfer(
+            user=request.user, customer=customer, to_owner=d["to_owner"], reason=d["reason"]
+        ),
+        success=_("Customer transferred."),
+        back=reverse("customers:customer-detail", args=[pk]),
+    )
+
+
+@login_required
+@require_POST
+def customer_classify(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    return _post_action(
+        request,
+        forms.ClassifyForm(request.POST),
+        lambda d: account_services.customer_classify(
+            user=request.user, customer=customer, classification=d["classification"], reason=d["reason"]
+        ),
+        success=_("Classification saved."),
+        back=reverse("customers:customer-detail", args=[pk]),
+    )
+
+
+@login_required
+@require_POST
+def customer_release(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    return _post_action(
+        request,
+        forms.ReleaseForm(request.POST),
+        lambda d: pool_services.customer_release(user=request.user, customer=customer, reason=d["reason"]),
+        success=_("Customer released to the pool."),
+        back=reverse("customers:pool"),
+    )
+
+
+@login_required
+def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    form = forms.EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account_services.evaluation_create(
+                user=request.user,
+                customer=customer,
+                period=data["period"],
+                scores={f: data[f] for f in account_services.SCORE_FIELDS},
+                reason=data["reason"],
+                response_plan=data["response_plan"],
+            )
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            return redirect("customers:customer-detail", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    back = reverse("customers:customer-detail", args=[pk])
+    return _form_page(request, form, title=_("Evaluate %(name)s") % {"name": customer.name}, back=back, status=status)
+
+
+@login_required
+def stakeholder_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    form = forms.StakeholderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.stakeholder_create(user=request.user, customer=customer, data=form.cleaned_data)
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            return redirect("customers:customer-detail", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    back = reverse("customers:customer-detail", args=[pk])
+    return _form_page(request, form, title=_("New stakeholder"), back=back, status=status)
+
+
+@login_required
+def stakeholder_change(request: HttpRequest, pk: int) -> HttpResponse:
+    stakeholder = get_object_or_404(Stakeholder.objects.visible_to(request.user).select_related("customer"), pk=pk)
+    form = forms.StakeholderChangeForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        replacement = {"name": data["replacement_name"]} if data["replacement_name"] else None
+        if replacement and data["replacement_title"]:
+            replacement["title"] = data["replacement_title"]
+        try:
+            account_services.stakeholder_change(
+                user=request.user,
+                stakeholder=stakeholder,
+                kind=data["kind"],
+                date_=data["date"],
+                note=data["note"],
+                replacement=replacement,
+            )
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            return redirect("customers:customer-detail", pk=stakeholder.customer_id)
+    status = 400 if request.method == "POST" else 200
+    back = reverse("customers:customer-detail", args=[stakeholder.customer_id])
+    return _form_page(
+        request, form, title=_("%(name)s left or was replaced") % {"name": stakeholder.name}, back=back, status=status
+    )
+
+
+@login_required
+def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    form = forms.ComplaintForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.complaint_create(user=request.user, customer=customer, data=form.cleaned_data)
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            return redirect("customers:customer-detail", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    back = reverse("customers:customer-detail", args=[pk])
+    return _form_page(request, form, title=_("New complaint"), back=back, status=status)
+
+
+@login_required
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or None
+    complaints = account_selectors.complaint_list(user=request.user, filters={"status": status})
+    return render(request, "customers/complaint_list.html", {"complaints": complaints[:PAGE_ROWS], "status": status})
+
+
+@login_required
+def complaint_update(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_object_or_404(Complaint.objects.visible_to(request.user).select_related("customer"), pk=pk)
+    form = forms.ComplaintUpdateForm(
+        request.POST or None, initial={"status": complaint.status, "resolution": complaint.resolution}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.complaint_update(user=request.user, complaint=complaint, data=form.cleaned_data)
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            return redirect("customers:complaint-list")
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, form, title=complaint.subject, back=reverse("customers:complaint-list"), status=status)
+
+
+@login_required
+def reward_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    if not account_services.is_manager(request.user):
+        raise PermissionDenied
+    form = forms.RewardForm(request.POST or None, customer=customer, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account_services.reward_create(
+                user=request.user,
+                customer=customer,
+                kind=data["kind"],
+                amount=data["amount"],
+                reason=data["reason"],
+                date_=data["date"],
+                referral=data["referral"],
+            )
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            return redirect("customers:customer-detail", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    back = reverse("customers:customer-detail", args=[pk])
+    return _form_page(request, form, title=_("Reward %(name)s") % {"name": customer.name}, back=back, status=status)
+
+
+# The pool
+
+
+@login_required
+def pool(request: HttpRequest) -> HttpResponse:
+    filters = {k: request.GET.get(k) for k in ("q", "classification") if request.GET.get(k)}
+    customers = account_selectors.pool_list(user=request.user, filters=filters)
+    return render(
+        request,
+        "customers/pool.html",
+        {"customers": customers[:PAGE_ROWS], "total": customers.count(), "filters": filters},
+    )
+
+
+@login_required
+@require_POST
+def pool_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_or_404(account_selectors.pool_list(user=request.user), pk=pk)
+    try:
+        pool_services.customer_claim(user=request.user, customer=customer)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("customers:pool")
+    messages.success(request, _("%(name)s is now your customer.") % {"name": customer.name})
+    return redirect("customers:customer-detail", pk=pk)
+
+
+@login_required
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    follow_ups = account_selectors.follow_up_list(user=request.user)
+    return render(request, "customers/follow_up_list.html", {"follow_ups": follow_ups[:PAGE_ROWS]})
+
+
+@login_required
+@require_POST
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_object_or_404(FollowUp.objects.visible_to(request.user), pk=pk)
+    account_services.follow_up_done(user=request.user, follow_up=follow_up)
+    return redirect("customers:follow-up-list")
+
+
+# Visits
+
+
+@login_required
+def visit_list(request: HttpRequest) -> HttpResponse:
+    form = visit_filter = forms.VisitFilterForm(request.GET or None, user=request.user)
+    filters = visit_filter.cleaned_data if form.is_valid() else {}
+    visits = visit_selectors.visit_list(user=request.user, filters=filters)
+    return render(
+        request,
+        "customers/visit_list.html",
+        {
+            "form": form,
+            "visits": visits[:PAGE_ROWS],
+            "total": visits.count(),
+            "far_threshold": visit_services.far_checkin_threshold_m(),
+        },
+    )
+
+
+@login_required
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_object_or_404(
+        visit_selectors.visit_list(user=request.user).prefetch_related("intel_notes__competitor"), pk=pk
+    )
+    today = timezone.localdate()
+    person = getattr(request.user, "person", None)
+    return render(
+        request,
+        "customers/visit_detail.html",
+        {
+            "visit": visit,
+            "can_edit": person is not None
+            and visit.author_id == person.pk
+            and not visit_services.visit_is_locked(visit, today=today),
+            "far_threshold": visit_services.far_checkin_threshold_m(),
+        },
+    )
+
+
+@login_required
+def visit_create(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    initial = {"date": today, "customer": request.GET.get("customer")}
+    form = forms.VisitForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            customer = data.pop("customer")
+            stakeholders = data.pop("stakeholders")
+            lat, lon = data.pop("latitude"), data.pop("longitude")
+            try:
+                visit = visit_services.visit_create(
+                    user=request.user,
+                    customer=customer,
+                    data=data,
+                    stakeholder_ids=[s.pk for s in stakeholders],
+                    latitude=lat,
+                    longitude=lon,
+                    photos=request.FILES.getlist("photos"),
+                    today=today,
+                )
+            except ApplicationError as exc:
+                add_error_to_form(form, exc)
+                if "photos" in exc.fields:
+                    form.add_error(None, " ".join(map(str, exc.fields["photos"])))
+            else:
+                messages.success(request, _("Visit report filed."))
+                return redirect("customers:visit-detail", pk=visit.pk)
+    return render(request, "customers/visit_form.html", {"form": form, "editing": False}, status=status)
+
+
+@login_required
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_object_or_404(Visit.objects.visible_to(request.user).select_related("customer"), pk=pk)
+    initial = {f: getattr(visit, f) for f in visit_services.VISIT_FIELDS}
+    initial.update(customer=visit.customer, stakeholders=list(visit.stakeholders.all()))
+    form = forms.VisitForm(request.POST or None, user=request.user, initial=initial, customer_id=visit.customer_id)
+    form.fields["customer"].queryset = Customer.objects.visible_to(request.user)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            customer = data.pop("customer")
+            stakeholders = data.pop("stakeholders")
+            data.pop("latitude"), data.pop("longitude")
+            data["customer"] = customer.pk
+            try:
+                visit_services.visit_update(
+                    user=request.user,
+                    visit=visit,
+                    data=data,
+                    stakeholder_ids=[s.pk for s in stakeholders],
+                    photos=request.FILES.getlist("photos"),
+                )
+            except ApplicationError as exc:
+                add_error_to_form(form, exc)
+            else:
+                return redirect("customers:visit-detail", pk=pk)
+    return render(request, "customers/visit_form.html", {"form": form, "editing": True, "visit": visit}, status=status)
+
+
+# Expenses
+
+
+@login_required
+def expense_list(request: HttpRequest) -> HttpResponse:
+    form = forms.ExpenseFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    claims = visit_selectors.expense_list(user=request.user, filters=filters)
+    person = getattr(request.user, "person", None)
+    return render(
+        request,
+        "customers/expense_list.html",
+        {
+            "form": form,
+            "claims": claims[:PAGE_ROWS],
+            "total": claims.count(),
+            "person_id": person.pk if person else None,
+            "decision_form": forms.ExpenseDecisionForm(),
+        },
+    )
+
+
+@login_required
+def expense_create(request: HttpRequest) -> HttpResponse:
+    form = forms.ExpenseForm(
+        request.POST or None, request.FILES or None, user=request.user, initial={"date": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit_services.expense_create(
+                user=request.user,
+                date_=data["date"],
+                kind=data["kind"],
+                amount=data["amount"],
+                description=data["description"],
+                receipt=data["receipt"],
+                customer=data["customer"],
+            )
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("Expense claim submitted."))
+            return redirect("customers:expense-list")
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request,
+        form,
+        title=_("New expense claim"),
+        back=reverse("customers:expense-list"),
+        status=status,
+        multipart=True,
+    )
+
+
+@login_required
+@require_POST
+def expense_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(ExpenseClaim.objects.visible_to(request.user).select_related("person"), pk=pk)
+    form = forms.ExpenseDecisionForm(request.POST)
+    return _post_action(
+        request,
+        form,
+        lambda d: visit_services.expense_decide(
+            user=request.user, claim=claim, approve=d["decision"] == "approve", note=d["note"]
+        ),
+        success=_("Decision saved."),
+        back=reverse("customers:expense-list"),
+    )
+
+
+# Competitors and intelligence
+
+
+@login_required
+def competitor_list(request: HttpRequest) -> HttpResponse:
+    competitors = Competitor.objects.all()
+    notes = account_selectors.intel_list(user=request.user)[:50]
+    return render(request, "customers/competitor_list.html", {"competitors": competitors, "notes": notes})
+
+
+@login_required
+def competitor_create(request: HttpRequest) -> HttpResponse:
+    form = forms.CompetitorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.competitor_save(user=request.user, data=form.cleaned_data)
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            return redirect("customers:competitor-list")
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request, form, title=_("New competitor"), back=reverse("customers:competitor-list"), status=status
+    )
+
+
+@login_required
+def intel_create(request: HttpRequest) -> HttpResponse:
+    form = forms.IntelNoteForm(request.POST or None, user=request.user, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account_services.intel_note_create(
+                user=request.user,
+                note=data["note"],
+                competitor=data["competitor"],
+                customer=data["customer"],
+                date_=data["date"],
+            )
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            return redirect("customers:competitor-list")
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request, form, title=_("New market intelligence"), back=reverse("customers:competitor-list"), status=status
+    )
+
+
+urlpatterns = [
+    path("", customer_list, name="customer-list"),
+    path("new/", customer_create, name="customer-create"),
+    path("export/", customer_export, name="customer-export"),
+    path("import/", customer_import, name="customer-import"),
+    path("<int:pk>/", customer_detail, name="customer-detail"),
+    path("<int:pk>/edit/", customer_edit, name="customer-edit"),
+    path("<int:pk>/transfer/", customer_transfer, name="customer-transfer"),
+    path("<int:pk>/classify/", customer_classify, name="customer-classify"),
+    path("<int:pk>/release/", customer_release, name="customer-release"),
+    path("<int:pk>/evaluate/", evaluation_create, name="evaluation-create"),
+    path("<int:pk>/stakeholders/new/", stakeholder_create, name="stakeholder-create"),
+    path("<int:pk>/complaints/new/", complaint_create, name="complaint-create"),
+    path("<int:pk>/rewards/new/", reward_create, name="reward-create"),
+    path("stakeholders/<int:pk>/change/", stakeholder_change, name="stakeholder-change"),
+    path("pool/", pool, name="pool"),
+    path("pool/<int:pk>/claim/", pool_claim, name="pool-claim"),
+    path("follow-ups/", follow_up_list, name="follow-up-list"),
+    path("follow-ups/<int:pk>/done/", follow_up_done, name="follow-up-done"),
+    path("visits/", visit_list, name="visit-list"),
+    path("visits/new/", visit_create, name="visit-create"),
+    path("visits/<int:pk>/", visit_detail, name="visit-detail"),
+    path("visits/<int:pk>/edit/", visit_edit, name="visit-edit"),
+    path("expenses/", expense_list, name="expense-list"),
+    path("expenses/new/", expense_create, name="expense-create"),
+    path("expenses/<int:pk>/decide/", expense_decide, name="expense-decide"),
+    path("complaints/", complaint_list, name="complaint-list"),
+    path("complaints/<int:pk>/", complaint_update, name="complaint-update"),
+    path("competitors/", competitor_list, name="competitor-list"),
+    path("competitors/new/", competitor_create, name="competitor-create"),
+    path("intel/new/", intel_create, name="intel-create"),
+]
