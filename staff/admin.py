@@ -104,3 +104,54 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("name",)
     date_hierarchy = "date"
+
+
+# --- Recruitment and selection -------------------------------------------------------------------
+
+from staff.models import Candidate, Opening, SelectionStep  # noqa: E402
+
+
+class CandidateInline(admin.TabularInline):
+    model = Candidate
+    extra = 0
+    fields = ("name", "applied_on", "status", "decided_on", "hired_person")
+    readonly_fields = ("status", "decided_on", "hired_person")
+    show_change_link = True
+
+
+@admin.register(Opening)
+class OpeningAdmin(ScopedAdmin):
+    list_display = ("title", "team", "position", "headcount", "hiring_manager", "opened_on", "status")
+    list_filter = ("status", "position", "region", "team")
+    search_fields = ("title", "team__name", "hiring_manager__name")
+    list_select_related = ("team", "hiring_manager")
+    autocomplete_fields = ("hiring_manager",)
+    date_hierarchy = "opened_on"
+    inlines = [CandidateInline]
+
+
+class SelectionStepInline(admin.TabularInline):
+    model = SelectionStep
+    extra = 0
+    fields = ("kind", "date", "assessor", "score", "passed", "notes")
+    autocomplete_fields = ("assessor",)
+
+
+@admin.register(Candidate)
+class CandidateAdmin(ScopedAdmin):
+    list_display = ("name", "opening", "applied_on", "status", "decided_on", "hired_person")
+    list_filter = ("status", "region", "team")
+    search_fields = ("name", "phone", "email", "opening__title")
+    list_select_related = ("opening", "hired_person")
+    readonly_fields = ("hired_person",)
+    date_hierarchy = "applied_on"
+    inlines = [SelectionStepInline]
+
+
+@admin.register(SelectionStep)
+class SelectionStepAdmin(ScopedAdmin):
+    list_display = ("candidate", "kind", "date", "assessor", "score", "passed")
+    list_filter = ("kind", "passed")
+    search_fields = ("candidate__name", "assessor__name")
+    list_select_related = ("candidate", "assessor")
+    autocomplete_fields = ("assessor",)

@@ -6,6 +6,7 @@ import django_filters
 from rest_framework import serializers, viewsets
 from rest_framework.routers import BaseRouter
 
+from staff import api_recruitment
 from staff.models import Person, PersonStatus, Position, Region, Team
 
 
@@ -93,3 +94,4 @@ def register(router: BaseRouter) -> None:
     router.register("people", PersonViewSet, basename="person")
     router.register("regions", RegionViewSet, basename="region")
     router.register("teams", TeamViewSet, basename="team")
+    api_recruitment.register(router)

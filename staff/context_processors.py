@@ -22,4 +22,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if viewer.scope != "self" or viewer.sees_all:
         items.append((_("Teams"), reverse("staff:team-list")))
         items.append((_("Regions"), reverse("staff:region-list")))
+        items.append((_("Recruitment"), reverse("staff:opening-list")))
     return {"nav_items": items, "viewer": viewer}

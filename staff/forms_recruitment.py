@@ -1,0 +1,67 @@
+"""Forms for the recruitment pages (thin: staff.recruitment validates)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from staff.models import Position, SelectionStepKind, Team
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class _Styled(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                continue
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
+
+
+class OpeningForm(_Styled):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    title = forms.CharField(label=_("Title"))
+    position = forms.ChoiceField(
+        label=_("Position"),
+        choices=[(Position.REP, Position.REP.label), (Position.TEAM_MANAGER, Position.TEAM_MANAGER.label)],
+    )
+    headcount = forms.IntegerField(label=_("Headcount"), min_value=1, initial=1)
+    opened_on = forms.DateField(label=_("Opened on"), widget=DATE)
+    requirements = forms.CharField(label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(user).filter(is_active=True)
+
+
+class CandidateForm(_Styled):
+    name = forms.CharField(label=_("Name"))
+    phone = forms.CharField(label=_("Phone"), required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    source = forms.CharField(label=_("Source"), required=False)
+    applied_on = forms.DateField(label=_("Applied on"), widget=DATE)
+
+
+class StepForm(_Styled):
+    kind = forms.ChoiceField(label=_("Selection step"), choices=SelectionStepKind.choices)
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    score = forms.DecimalField(label=_("Score"), max_digits=5, decimal_places=2, required=False)
+    passed = forms.NullBooleanField(label=_("Passed"), required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RejectForm(_Styled):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    date = forms.DateField(label=_("Date"), widget=DATE)
+
+
+class HireForm(_Styled):
+    employee_no = forms.CharField(label=_("Employee number"))
+    hire_date = forms.DateField(label=_("Hire date"), widget=DATE)
+    username = forms.CharField(label=_("Login name"), required=False)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
