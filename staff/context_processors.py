@@ -23,4 +23,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Teams"), reverse("staff:team-list")))
         items.append((_("Regions"), reverse("staff:region-list")))
         items.append((_("Recruitment"), reverse("staff:opening-list")))
+    items.append((_("Orders"), reverse("customers:order-list")))
+    items.append((_("Pipeline"), reverse("customers:pipeline")))
     return {"nav_items": items, "viewer": viewer}
