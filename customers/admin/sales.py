@@ -129,8 +129,17 @@ class OrderAdmin(ScopedAdmin):
         "cancel_reason",
         "created_by",
     )
-    fields = ("number", "erp_no", "customer", "distributor", "date", "channel", "payment_terms_days", "note",
-              *readonly_fields[1:])
+    fields = (
+        "number",
+        "erp_no",
+        "customer",
+        "distributor",
+        "date",
+        "channel",
+        "payment_terms_days",
+        "note",
+        *readonly_fields[1:],
+    )
     autocomplete_fields = ("customer", "distributor")
     inlines = [OrderLineInline, CreditShareInline, InstalmentInline, PaymentInline]
     actions = ["approve_orders"]
@@ -212,8 +221,18 @@ class ImportJobAdmin(ScopedAdmin):
     search_fields = ("file_name",)
     list_select_related = ("created_by",)
     exclude = ("content",)
-    readonly_fields = ("kind", "file_name", "dry_run", "status", "total_rows", "processed_rows", "errors", "summary",
-                       "created_by", "finished_at")
+    readonly_fields = (
+        "kind",
+        "file_name",
+        "dry_run",
+        "status",
+        "total_rows",
+        "processed_rows",
+        "errors",
+        "summary",
+        "created_by",
+        "finished_at",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -193,9 +193,7 @@ class OpportunityFilter(django_filters.FilterSet):
         fields = ["stage", "owner", "customer", "team", "region"]
 
 
-class OpportunityViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class OpportunityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = OpportunitySerializer
     filterset_class = OpportunityFilter
     search_fields = ["name", "customer__name"]
@@ -344,9 +342,7 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 def _order_queryset(user: Any):
-    paid = (
-        Payment.objects.filter(order=OuterRef("pk")).values("order").annotate(total=Sum("amount")).values("total")
-    )
+    paid = Payment.objects.filter(order=OuterRef("pk")).values("order").annotate(total=Sum("amount")).values("total")
     money = DecimalField(max_digits=16, decimal_places=2)
     return selectors.order_queryset(user=user).annotate(
         paid_amount=Coalesce(Subquery(paid, output_field=money), Value(Decimal(0)), output_field=money)
@@ -399,7 +395,9 @@ class OrderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
         order = self.get_object()
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._respond(services.order_reject(order=order, user=request.user, reason=data.validated_data["reason"]))
+        return self._respond(
+            services.order_reject(order=order, user=request.user, reason=data.validated_data["reason"])
+        )
 
     @extend_schema(request=ReasonSerializer, responses=OrderSerializer)
     @action(detail=True, methods=["post"])
@@ -407,7 +405,9 @@ class OrderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
         order = self.get_object()
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._respond(services.order_cancel(order=order, user=request.user, reason=data.validated_data["reason"]))
+        return self._respond(
+            services.order_cancel(order=order, user=request.user, reason=data.validated_data["reason"])
+        )
 
     @extend_schema(request=PlanSerializer, responses=OrderSerializer)
     @action(detail=True, methods=["put"], url_path="payment-plan")
@@ -477,6 +477,3 @@ def register(router: BaseRouter) -> None:
     router.register("products", ProductViewSet, basename="product")
     router.register("orders", OrderViewSet, basename="order")
     router.register("payments", PaymentViewSet, basename="payment")
-
-
-

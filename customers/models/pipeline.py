@@ -32,9 +32,7 @@ class PipelineStage(models.Model):
         verbose_name_plural = _("pipeline stages")
         constraints = [
             models.CheckConstraint(condition=models.Q(probability__lte=100), name="stage_probability_range"),
-            models.CheckConstraint(
-                condition=~models.Q(is_won=True, is_lost=True), name="stage_not_both_won_and_lost"
-            ),
+            models.CheckConstraint(condition=~models.Q(is_won=True, is_lost=True), name="stage_not_both_won_and_lost"),
         ]
 
     def __str__(self) -> str:

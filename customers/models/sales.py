@@ -85,7 +85,12 @@ class Order(models.Model):
         "staff.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
     )
     approved_by = models.ForeignKey(
-        "staff.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("approved by")
+        "staff.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     # Why the order needs approval (amount, discount), filled when it is submitted.

@@ -121,9 +121,7 @@ def payment_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySe
 
 def opportunity_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Opportunity]:
     filters = filters or {}
-    qs = Opportunity.objects.visible_to(user).select_related(
-        "customer", "owner", "team", "region", "stage", "lost_to"
-    )
+    qs = Opportunity.objects.visible_to(user).select_related("customer", "owner", "team", "region", "stage", "lost_to")
     if filters.get("q"):
         qs = qs.filter(Q(name__icontains=filters["q"]) | Q(customer__name__icontains=filters["q"]))
     for field in ("stage", "owner", "customer", "team", "region"):
@@ -323,9 +321,7 @@ def funnel(
                 {
                     "stage": stage,
                     "reached": reached,
-                    "conversion": (
-                        round(following * 100 / reached, 1) if following is not None and reached else None
-                    ),
+                    "conversion": (round(following * 100 / reached, 1) if following is not None and reached else None),
                     "avg_days": round(average, 1) if average is not None else None,
                 }
             )

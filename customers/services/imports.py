@@ -132,10 +132,7 @@ def decode(content: bytes) -> str:
 
 def read_rows(content: bytes, file_name: str) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
     """The header and the non-blank rows as (line number, {column: value})."""
-    if file_name.lower().endswith((".xlsx", ".xlsm")):
-        raw = _read_excel(content)
-    else:
-        raw = _read_csv(content)
+    raw = _read_excel(content) if file_name.lower().endswith((".xlsx", ".xlsm")) else _read_csv(content)
     header: list[str] = []
     rows: list[tuple[int, dict[str, Any]]] = []
     for line, values in raw:

@@ -68,7 +68,9 @@ def test_bad_order_input_answers_400_naming_the_field(org, product, overrides, f
     if overrides.get("shares") in ("99", "101"):
         second = "49" if overrides["shares"] == "99" else "51"
         overrides["shares"] = [{"rep": org.rep1a1.pk, "percent": "50"}, {"rep": org.rep1a2.pk, "percent": second}]
-    response = client_for(org.rep1a1.user).post("/api/v1/orders/", order_body(customer, product, **overrides), format="json")
+    response = client_for(org.rep1a1.user).post(
+        "/api/v1/orders/", order_body(customer, product, **overrides), format="json"
+    )
     assert response.status_code == 400
     assert field in response.json()
     assert Order.objects.count() == 0 and CreditShare.objects.count() == 0
@@ -133,12 +135,21 @@ def test_list_endpoints_run_a_fixed_number_of_queries(org, product, django_asser
     customer = CustomerFactory(owner=org.rep1a1)
     for i in range(n):
         pipeline_services.opportunity_create(
-            name=f"机会{i}", customer=customer, owner=org.rep1a1, expected_amount=Decimal("1000"),
-            expected_close_date=date(2026, 6, 30), stage=stage,
+            name=f"机会{i}",
+            customer=customer,
+            owner=org.rep1a1,
+            expected_amount=Decimal("1000"),
+            expected_close_date=date(2026, 6, 30),
+            stage=stage,
         )
     client = client_for(org.tm1a.user)
-    for url in ("/api/v1/orders/", "/api/v1/payments/", "/api/v1/opportunities/", "/api/v1/products/",
-                "/api/v1/pipeline-stages/"):
+    for url in (
+        "/api/v1/orders/",
+        "/api/v1/payments/",
+        "/api/v1/opportunities/",
+        "/api/v1/products/",
+        "/api/v1/pipeline-stages/",
+    ):
         with django_assert_max_num_queries(9):
             response = client.get(url + "?page_size=100")
         assert response.status_code == 200
@@ -155,8 +166,13 @@ def test_opportunity_move_and_lost_reason(org):
     client = client_for(org.rep1a1.user)
     response = client.post(
         "/api/v1/opportunities/",
-        {"name": "扩产项目", "customer": customer.pk, "expected_amount": "5000", "expected_close_date": "2026-09-30",
-         "stage": lead.pk},
+        {
+            "name": "扩产项目",
+            "customer": customer.pk,
+            "expected_amount": "5000",
+            "expected_close_date": "2026-09-30",
+            "stage": lead.pk,
+        },
     )
     assert response.status_code == 201, response.json()
     opportunity_id = response.json()["id"]
@@ -176,7 +192,8 @@ def test_opportunity_move_and_lost_reason(org):
 
 def test_products_admin_write_and_negative_price(org, admin_user):
     client = client_for(admin_user)
-    response = client.post("/api/v1/products/", {"code": "N1", "name": "n", "product_line": "a",
-                                                 "list_price": "-1", "unit_cost": "1"})
+    response = client.post(
+        "/api/v1/products/", {"code": "N1", "name": "n", "product_line": "a", "list_price": "-1", "unit_cost": "1"}
+    )
     assert response.status_code == 400 and "list_price" in response.json()
     assert client_for(org.rep1a1.user).post("/api/v1/products/", {}).status_code == 403

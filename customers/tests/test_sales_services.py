@@ -44,7 +44,9 @@ def test_line_amounts_and_share_splits_are_exact(org, product):
 def test_tie_gives_the_rest_to_the_first_share(org, product):
     customer = CustomerFactory(owner=org.rep1a1)
     # 1 x 0.01: 50% of 0.01 = 0.005 -> 0.00 for the second; the first (tie) takes 0.01.
-    order = make_order(customer=customer, lines=[(product, "1", "0.01")], shares=[(org.rep1a1, "50"), (org.rep1a2, "50")])
+    order = make_order(
+        customer=customer, lines=[(product, "1", "0.01")], shares=[(org.rep1a1, "50"), (org.rep1a2, "50")]
+    )
     first, second = order.shares.order_by("id")
     assert (first.amount, first.is_primary) == (Decimal("0.01"), True)
     assert (second.amount, second.is_primary) == (Decimal("0.00"), False)
@@ -71,8 +73,9 @@ def test_negative_quantity_or_price_is_refused(org, product, quantity, price):
 
 def test_recompute_when_lines_change(org, product):
     customer = CustomerFactory(owner=org.rep1a1)
-    order = make_order(customer=customer, lines=[(product, "1", "100")], confirm=False,
-                       shares=[(org.rep1a1, "60"), (org.rep1a2, "40")])
+    order = make_order(
+        customer=customer, lines=[(product, "1", "100")], confirm=False, shares=[(org.rep1a1, "60"), (org.rep1a2, "40")]
+    )
     services.order_update(
         order=order,
         user=org.rep1a1.user,
@@ -113,7 +116,8 @@ def test_rep_cannot_change_amounts_of_a_confirmed_order(org, product):
     order = make_order(customer=customer)
     with pytest.raises(ApplicationError) as error:
         services.order_update(
-            order=order, user=org.rep1a1.user,
+            order=order,
+            user=org.rep1a1.user,
             lines=[services.LineInput(product=product, quantity=Decimal("5"), unit_price=Decimal("1"))],
         )
     assert "lines" in error.value.fields
@@ -177,8 +181,12 @@ def test_overdue_and_reminders(org, product, mailoutbox):
     org.rep1a1.email = "rep@example.com"
     org.rep1a1.save(update_fields=["email"])
     customer = CustomerFactory(owner=org.rep1a1)
-    late = make_order(customer=customer, on=date(2026, 1, 1), payment_terms_days=30, today=date(2026, 1, 1))  # due 31 Jan
-    soon = make_order(customer=customer, on=date(2026, 3, 1), payment_terms_days=30, today=date(2026, 1, 1))  # due 31 Mar
+    late = make_order(
+        customer=customer, on=date(2026, 1, 1), payment_terms_days=30, today=date(2026, 1, 1)
+    )  # due 31 Jan
+    soon = make_order(
+        customer=customer, on=date(2026, 3, 1), payment_terms_days=30, today=date(2026, 1, 1)
+    )  # due 31 Mar
     assert services.instalments_mark_overdue(today=date(2026, 3, 25)) == 1
     assert late.instalments.get().status == InstalmentStatus.OVERDUE
     # 25 March + 7 days = 1 April: the instalment due 31 March gets its reminder, once.
@@ -198,7 +206,8 @@ def test_transfer_mid_year_leaves_earlier_orders_with_the_old_team(org, product)
     assert (after.shares.get().team, after.shares.get().region) == (org.t2a, org.r2)
     # Changing the old order's lines later keeps its recorded team.
     services.order_update(
-        order=before, user=org.director.user,
+        order=before,
+        user=org.director.user,
         lines=[services.LineInput(product=product, quantity=Decimal("2"), unit_price=Decimal("100"))],
     )
     assert before.shares.get().team == org.t1a

@@ -23,20 +23,35 @@ def _data(n, org, product):
     stage = PipelineStage.objects.create(name="Lead", order=10, probability=10)
     PipelineStage.objects.create(name="Won", order=50, probability=100, is_won=True)
     for i in range(n):
-        order = make_order(customer=customer, shares=[(org.rep1a1, "50"), (org.rep1a2, "50")],
-                           on=date(2026, 1, 1 + i % 28), today=date(2026, 1, 1))
+        order = make_order(
+            customer=customer,
+            shares=[(org.rep1a1, "50"), (org.rep1a2, "50")],
+            on=date(2026, 1, 1 + i % 28),
+            today=date(2026, 1, 1),
+        )
         services.payment_create(order=order, date=date(2026, 2, 1), amount=Decimal("10"))
-        pipeline_services.opportunity_create(name=f"o{i}", customer=customer, owner=org.rep1a1,
-                                             expected_amount=Decimal("100"), expected_close_date=date(2026, 6, 1),
-                                             stage=stage)
+        pipeline_services.opportunity_create(
+            name=f"o{i}",
+            customer=customer,
+            owner=org.rep1a1,
+            expected_amount=Decimal("100"),
+            expected_close_date=date(2026, 6, 1),
+            stage=stage,
+        )
 
 
 @pytest.mark.parametrize("n", [3, 30])
 def test_list_pages_run_a_fixed_number_of_queries(client, org, product, django_assert_max_num_queries, n):
     _data(n, org, product)
     client.force_login(org.tm1a.user)
-    for name, query in [("order-list", ""), ("payment-list", ""), ("pipeline", ""), ("funnel", "?group_by=rep"),
-                        ("receivables", "?group_by=team&as_of=2026-06-30"), ("channels", "")]:
+    for name, query in [
+        ("order-list", ""),
+        ("payment-list", ""),
+        ("pipeline", ""),
+        ("funnel", "?group_by=rep"),
+        ("receivables", "?group_by=team&as_of=2026-06-30"),
+        ("channels", ""),
+    ]:
         with django_assert_max_num_queries(14):
             response = client.get(reverse(f"customers:{name}") + query)
         assert response.status_code == 200, name
@@ -63,9 +78,14 @@ def test_funnel_conversion(org):
     won = PipelineStage.objects.create(name="Won", order=50, probability=100, is_won=True)
     customer = CustomerFactory(owner=org.rep1a1)
     opportunities = [
-        pipeline_services.opportunity_create(name=f"o{i}", customer=customer, owner=org.rep1a1,
-                                             expected_amount=Decimal("1"), expected_close_date=date(2026, 6, 1),
-                                             stage=lead)
+        pipeline_services.opportunity_create(
+            name=f"o{i}",
+            customer=customer,
+            owner=org.rep1a1,
+            expected_amount=Decimal("1"),
+            expected_close_date=date(2026, 6, 1),
+            stage=lead,
+        )
         for i in range(4)
     ]
     # 4 leads; 2 reach the quote; 1 is won (skipping nothing), so lead->quote 50%, quote->won 50%.
@@ -76,7 +96,9 @@ def test_funnel_conversion(org):
 
     [group] = funnel(user=org.tm1a.user, group_by="team")["groups"]
     assert [(s["stage"].name, s["reached"], s["conversion"]) for s in group["stages"]] == [
-        ("Lead", 4, 50.0), ("Quote", 2, 50.0), ("Won", 1, None)
+        ("Lead", 4, 50.0),
+        ("Quote", 2, 50.0),
+        ("Won", 1, None),
     ]
     assert group["stages"][0]["avg_days"] == 0
 
@@ -93,11 +115,25 @@ def test_order_form_shares_99_is_refused_and_nothing_written(client, org, produc
     customer = CustomerFactory(owner=org.rep1a1)
     client.force_login(org.rep1a1.user)
     data = {
-        "customer": customer.pk, "date": "2026-03-01", "channel": "direct", "payment_terms_days": 30, "submit_now": "on",
-        "lines-TOTAL_FORMS": 1, "lines-INITIAL_FORMS": 0, "lines-MIN_NUM_FORMS": 1, "lines-MAX_NUM_FORMS": 1000,
-        "lines-0-product": product.pk, "lines-0-quantity": "1", "lines-0-unit_price": "100",
-        "shares-TOTAL_FORMS": 2, "shares-INITIAL_FORMS": 0, "shares-MIN_NUM_FORMS": 0, "shares-MAX_NUM_FORMS": 1000,
-        "shares-0-rep": org.rep1a1.pk, "shares-0-percent": "50", "shares-1-rep": org.rep1a2.pk,
+        "customer": customer.pk,
+        "date": "2026-03-01",
+        "channel": "direct",
+        "payment_terms_days": 30,
+        "submit_now": "on",
+        "lines-TOTAL_FORMS": 1,
+        "lines-INITIAL_FORMS": 0,
+        "lines-MIN_NUM_FORMS": 1,
+        "lines-MAX_NUM_FORMS": 1000,
+        "lines-0-product": product.pk,
+        "lines-0-quantity": "1",
+        "lines-0-unit_price": "100",
+        "shares-TOTAL_FORMS": 2,
+        "shares-INITIAL_FORMS": 0,
+        "shares-MIN_NUM_FORMS": 0,
+        "shares-MAX_NUM_FORMS": 1000,
+        "shares-0-rep": org.rep1a1.pk,
+        "shares-0-percent": "50",
+        "shares-1-rep": org.rep1a2.pk,
         "shares-1-percent": "49",
     }
     response = client.post(reverse("customers:order-create"), data)
@@ -107,8 +143,9 @@ def test_order_form_shares_99_is_refused_and_nothing_written(client, org, produc
     response = client.post(reverse("customers:order-create"), data)
     assert response.status_code == 302
     order = Order.objects.get()
-    response = client.post(reverse("customers:order-action", args=[order.pk, "pay"]),
-                           {"date": "2026-03-05", "amount": "100.01"})
+    response = client.post(
+        reverse("customers:order-action", args=[order.pk, "pay"]), {"date": "2026-03-05", "amount": "100.01"}
+    )
     assert Payment.objects.count() == 0
     client.post(reverse("customers:order-action", args=[order.pk, "pay"]), {"date": "2026-03-05", "amount": "100"})
     assert Payment.objects.get().amount == Decimal("100.00")
@@ -118,7 +155,8 @@ def test_import_page_with_progress(client, org, product, django_capture_on_commi
     CustomerFactory(code="C1", owner=org.rep1a1)
     client.force_login(org.tm1a.user)
     upload = SimpleUploadedFile(
-        "orders.csv", f"erp_no,order_date,customer_code,product_code,quantity,unit_price\nA1,2026-03-01,C1,{product.code},1,100\n".encode()
+        "orders.csv",
+        f"erp_no,order_date,customer_code,product_code,quantity,unit_price\nA1,2026-03-01,C1,{product.code},1,100\n".encode(),
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("customers:import-upload"), {"kind": "orders", "file": upload})

@@ -175,7 +175,9 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("customers:opportunity-detail", pk=opportunity.pk)
     history = opportunity.stage_history.select_related("stage", "changed_by")
     return render(
-        request, "customers/sales/opportunity_detail.html", {"opportunity": opportunity, "form": form, "history": history}
+        request,
+        "customers/sales/opportunity_detail.html",
+        {"opportunity": opportunity, "form": form, "history": history},
     )
 
 
@@ -264,4 +266,3 @@ urlpatterns = [
     path("sales/imports/", import_upload, name="import-upload"),
     path("sales/imports/<int:pk>/", import_detail, name="import-detail"),
 ]
-
