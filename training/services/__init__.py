@@ -19,6 +19,7 @@ from training.services.reports import (  # noqa: F401
     work_report_numbers,
     work_report_submit,
     work_reports_remind_missing,
+    work_reports_remind_overdue,
 )
 from training.services.suggestions import (  # noqa: F401
     suggestion_accept,

@@ -16,7 +16,7 @@ from customers.models import CreditShare, Order, OrderStatus, Payment, Visit, Vi
 from customers.models.pipeline import OpportunityStageChange
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import Period
-from staff.models import Person, PersonStatus, Position
+from staff.models import CalendarDay, CalendarDayKind, Person, PersonStatus, Position
 from targets.models import Achievement, OwnerKind
 from training.models import ReportComment, ReportKind, WorkReport, WorkReportRule
 from training.services.common import require_text
@@ -147,19 +147,24 @@ def report_comment_add(*, report: WorkReport, author: Person, text: str) -> Repo
     return ReportComment.objects.create(report=report, author=author, text=text)
 
 
-def missing_reporters(*, kind: str, day: date, people=None):
+def missing_reporters(*, kind: str, day: date, people=None, due_before: date | None = None):
     """Reps who owe the report of the period containing `day` (their team's rule asks for it) and have none.
 
-    `people` narrows the check (e.g. `Person.objects.visible_to(user)`); one query.
+    `people` narrows the check (e.g. `Person.objects.visible_to(user)`); with `due_before`, only
+    teams whose rule made the report due before that day. One query.
     """
-    start, _end = report_period(kind, day)
+    start, end = report_period(kind, day)
     people = Person.objects.all() if people is None else people
+    rule_filter = {}
+    if due_before is not None:
+        rule_filter["team__report_rules__due_days_after__lt"] = (due_before - end).days
     return (
         people.filter(
             position=Position.REP,
             team__report_rules__kind=kind,
             team__report_rules__is_active=True,
-            hire_date__lte=_end,
+            hire_date__lte=end,
+            **rule_filter,
         )
         .exclude(status=PersonStatus.LEFT)
         .exclude(pk__in=WorkReport.objects.filter(kind=kind, period_start=start).values("person_id"))
@@ -168,7 +173,7 @@ def missing_reporters(*, kind: str, day: date, people=None):
     )
 
 
-def work_reports_remind_missing(*, kind: str, day: date) -> int:
+def work_reports_remind_missing(*, kind: str, day: date, due_before: date | None = None) -> int:
     """E-mail every rep whose report for the period containing `day` is missing; returns how many."""
     start, end = report_period(kind, day)
     label = ReportKind(kind).label
@@ -179,7 +184,32 @@ def work_reports_remind_missing(*, kind: str, day: date) -> int:
             None,
             [person.email],
         )
-        for person in missing_reporters(kind=kind, day=day)
+        for person in missing_reporters(kind=kind, day=day, due_before=due_before)
         if person.email
     ]
     return send_mass_mail(messages, fail_silently=False) if messages else 0
+
+
+def work_reports_remind_overdue(*, today: date) -> dict[str, int]:
+    """Remind the reps whose last daily, weekly or monthly report is past its team's due day.
+
+    Run every morning: the previous period of each kind is checked, so a missing weekly report is
+    reminded each day until it arrives.
+    """
+    sent = {}
+    for kind in ReportKind.values:
+        current_start, _ = report_period(kind, today)
+        previous_day = current_start - timedelta(days=1)
+        if kind == ReportKind.DAILY and not is_working_day(previous_day):
+            sent[kind] = 0
+            continue
+        sent[kind] = work_reports_remind_missing(kind=kind, day=previous_day, due_before=today)
+    return sent
+
+
+def is_working_day(day: date) -> bool:
+    """Monday-Friday unless the working-day calendar makes it a holiday or a make-up workday."""
+    exception = CalendarDay.objects.filter(date=day).values_list("kind", flat=True).first()
+    if exception is not None:
+        return exception == CalendarDayKind.MAKEUP_WORKDAY
+    return day.weekday() < 5

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from customers.models import CreditShare, Order, OrderStatus, Payment, VisitKind
 from salesorg.exceptions import ApplicationError
+from staff.models import CalendarDay, CalendarDayKind
 from training import selectors, services
 from training.models import (
     ActionItem,
@@ -354,3 +355,25 @@ def test_action_item_factory_is_usable(org):
     item = ActionItemFactory(owner=org.rep1a1, coach=org.tm1a, due_on=date(2026, 3, 1))
     assert item.is_overdue(date(2026, 3, 2)) and not item.is_overdue(date(2026, 3, 1))
     assert item.due_on + timedelta(days=1) == date(2026, 3, 2)
+
+
+def test_the_morning_reminder_covers_each_kinds_previous_period_once_due(org):
+    from training.tasks import remind_missing_work_reports
+
+    for person in (org.rep1a1, org.rep1a2, org.junior1a):
+        person.email = f"{person.name}@example.com"
+        person.save(update_fields=["email"])
+    WorkReportRule.objects.create(team=org.t1a, kind=ReportKind.DAILY)
+    WorkReportRule.objects.create(team=org.t1a, kind=ReportKind.WEEKLY, due_days_after=1)
+    now = timezone.make_aware(datetime(2026, 3, 8, 20, 0))
+    services.work_report_submit(person=org.rep1a1, kind=ReportKind.DAILY, day=date(2026, 3, 8), summary="ok", now=now)
+    services.work_report_submit(person=org.rep1a1, kind=ReportKind.WEEKLY, day=date(2026, 3, 8), summary="ok", now=now)
+
+    # Monday 9 March: Sunday needs no daily report; last week's report is due on Monday (the day
+    # after Sunday), so it is not late yet.
+    assert remind_missing_work_reports.delay("2026-03-09").get() == {"daily": 0, "weekly": 0, "monthly": 0}
+    # Tuesday: Monday's daily (3 reps, none sent) and last week's weekly (rep1a1 sent it: 2) are overdue.
+    assert remind_missing_work_reports.delay("2026-03-10").get() == {"daily": 3, "weekly": 2, "monthly": 0}
+    # Saturday 14 March is a make-up workday: Sunday's reminder covers it.
+    CalendarDay.objects.create(date=date(2026, 3, 14), kind=CalendarDayKind.MAKEUP_WORKDAY)
+    assert remind_missing_work_reports.delay("2026-03-15").get()["daily"] == 3
