@@ -194,9 +194,9 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
         if order.status == OrderStatus.CONFIRMED:
             # Most customers pay on time, some partly, some not at all (overdue instalments).
             roll = rng.random()
-            if due < today and roll < 0.7:
+            if due < today and roll < 0.85:
                 paid_total = order.total_amount
-            elif roll < 0.85:
+            elif roll < 0.93:
                 paid_total = to_money(order.total_amount * Decimal(rng.uniform(0.2, 0.8)))
         remaining = paid_total
         for due_date, amount in parts:

@@ -10,10 +10,22 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from staff.scope import ScopedQuerySet
+
+# The default stages (created by a data migration). Their names are shown translated; a stage an
+# admin names differently is shown as named.
+DEFAULT_STAGE_NAMES = (
+    gettext_noop("Lead"),
+    gettext_noop("Qualified"),
+    gettext_noop("Proposal/quote"),
+    gettext_noop("Negotiation"),
+    gettext_noop("Won"),
+    gettext_noop("Lost"),
+)
 
 
 class PipelineStage(models.Model):
@@ -36,7 +48,7 @@ class PipelineStage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name) if self.name in DEFAULT_STAGE_NAMES else self.name
 
     @property
     def is_closed(self) -> bool:

@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from customers.models import (
+    Channel,
     CreditShare,
     Instalment,
     Opportunity,
@@ -220,18 +221,27 @@ def _confirmed_lines(user: Any, date_from: date | None, date_to: date | None) ->
     return qs
 
 
+def _with_channel_labels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    labels = dict(Channel.choices)
+    for row in rows:
+        row["channel_label"] = labels.get(row["channel"], row["channel"])
+    return rows
+
+
 def channel_summary(*, user: Any, date_from: date | None = None, date_to: date | None = None) -> list[dict[str, Any]]:
     """Sales, margin and distinct customers of confirmed orders per channel (one query)."""
-    return list(
-        _confirmed_lines(user, date_from, date_to)
-        .values(channel=F("order__channel"))
-        .annotate(
-            sales=Sum("amount"),
-            margin=Sum(F("amount") - F("cost")),
-            customers=Count("order__customer", distinct=True),
-            orders=Count("order", distinct=True),
+    return _with_channel_labels(
+        list(
+            _confirmed_lines(user, date_from, date_to)
+            .values(channel=F("order__channel"))
+            .annotate(
+                sales=Sum("amount"),
+                margin=Sum(F("amount") - F("cost")),
+                customers=Count("order__customer", distinct=True),
+                orders=Count("order", distinct=True),
+            )
+            .order_by("-sales")
         )
-        .order_by("-sales")
     )
 
 
@@ -245,17 +255,19 @@ def distributor_summary(
     """
     partner = Coalesce("order__distributor_id", "order__customer_id")
     partner_name = Coalesce("order__distributor__name", "order__customer__name")
-    return list(
-        _confirmed_lines(user, date_from, date_to)
-        .exclude(order__channel="direct")
-        .values(partner_id=partner, partner_name=partner_name, channel=F("order__channel"))
-        .annotate(
-            sales=Sum("amount"),
-            margin=Sum(F("amount") - F("cost")),
-            customers=Count("order__customer", distinct=True),
-            orders=Count("order", distinct=True),
+    return _with_channel_labels(
+        list(
+            _confirmed_lines(user, date_from, date_to)
+            .exclude(order__channel="direct")
+            .values(partner_id=partner, partner_name=partner_name, channel=F("order__channel"))
+            .annotate(
+                sales=Sum("amount"),
+                margin=Sum(F("amount") - F("cost")),
+                customers=Count("order__customer", distinct=True),
+                orders=Count("order", distinct=True),
+            )
+            .order_by("-sales")
         )
-        .order_by("-sales")
     )
 
 
@@ -340,7 +352,7 @@ def funnel(
 
 def pipeline_forecast(*, user: Any) -> list[dict[str, Any]]:
     """Open pipeline per stage: count, expected amount and the amount weighted by probability."""
-    return list(
+    rows = list(
         Opportunity.objects.visible_to(user)
         .open()
         .values(stage_name=F("stage__name"), probability=F("stage__probability"), stage_order=F("stage__order"))
@@ -353,3 +365,6 @@ def pipeline_forecast(*, user: Any) -> list[dict[str, Any]]:
         )
         .order_by("stage_order")
     )
+    for row in rows:
+        row["stage_name"] = str(PipelineStage(name=row["stage_name"]))
+    return rows
