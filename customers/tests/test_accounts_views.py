@@ -225,7 +225,13 @@ def _fill(org, rows: int) -> None:
             person=org.rep1a1, customer=customer, kind=FollowUpKind.OTHER, message="跟进", created_on=date(2026, 3, 1)
         )
         IntelNote.objects.create(
-            competitor=competitor, customer=customer, author=org.rep1a1, date=date(2026, 3, 1), note="降价"
+            competitor=competitor,
+            customer=customer,
+            author=org.rep1a1,
+            team=org.t1a,
+            region=org.r1,
+            date=date(2026, 3, 1),
+            note="降价",
         )
 
 
