@@ -280,6 +280,37 @@ class AchievementQuerySet(OwnedQuerySet):
 class Achievement(OwnedModel):
     """One (owner, metric, period) as of a date, written by `achievements_recompute` only."""
 
+    # Derived rows, rewritten every night: no database-level foreign-key checks on the bulk
+    # insert (Django still cascades deletes), and the owner's columns are indexed through the
+    # composite indexes below.
+    region = models.ForeignKey(
+        "staff.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+        db_constraint=False,
+    )
+    team = models.ForeignKey(
+        "staff.Team",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+        db_constraint=False,
+    )
+    person = models.ForeignKey(
+        "staff.Person",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rep"),
+        db_constraint=False,
+    )
+
     metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
     period = models.CharField(_("period"), max_length=7)
     period_kind = models.CharField(_("period kind"), max_length=10, choices=PeriodKind.choices)
@@ -318,6 +349,37 @@ class AchievementTrendQuerySet(OwnedQuerySet):
 
 class AchievementTrend(OwnedModel):
     """A daily point (actual, rate) of the periods that contain that day."""
+
+    # Derived rows, rewritten every night: no database-level foreign-key checks on the bulk
+    # insert (Django still cascades deletes), and the owner's columns are indexed through the
+    # composite indexes below.
+    region = models.ForeignKey(
+        "staff.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+        db_constraint=False,
+    )
+    team = models.ForeignKey(
+        "staff.Team",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+        db_constraint=False,
+    )
+    person = models.ForeignKey(
+        "staff.Person",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rep"),
+        db_constraint=False,
+    )
 
     metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
     period = models.CharField(_("period"), max_length=7)

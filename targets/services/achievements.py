@@ -183,14 +183,17 @@ def _base_statements(t: dict[str, str], *, region_filter: str) -> list[tuple[str
     """
     month = _month_index_sql
     insert = f"INSERT INTO {T_BASE} (person_id, team_id, region_id, metric, month_no, actual) "
+    # One pass over the shares gives both sums; the small result is then unpivoted to two metrics.
     sales = (
-        insert + f"SELECT s.rep_id, s.team_id, s.region_id, m.metric, {month('o.date')} - %s + 1,"
-        " SUM(CASE WHEN m.metric = 'sales_amount' THEN s.amount ELSE s.margin END)"
+        insert + "SELECT g.rep_id, g.team_id, g.region_id, m.metric, g.month_no,"
+        " CASE WHEN m.metric = 'sales_amount' THEN g.amount ELSE g.margin END FROM ("
+        f"SELECT s.rep_id, s.team_id, s.region_id, {month('o.date')} - %s + 1 AS month_no,"
+        " SUM(s.amount) AS amount, SUM(s.margin) AS margin"
         f" FROM {t['share']} s JOIN {t['order']} o ON o.id = s.order_id"
-        " CROSS JOIN (SELECT 'sales_amount' AS metric UNION ALL SELECT 'gross_margin') m"
         " WHERE o.status = 'confirmed' AND o.date BETWEEN %s AND %s"
         f"{region_filter.format(p='s.rep_id', r='s.region_id')}"
-        f" GROUP BY s.rep_id, s.team_id, s.region_id, m.metric, {month('o.date')}"
+        f" GROUP BY s.rep_id, s.team_id, s.region_id, {month('o.date')}) g"
+        " CROSS JOIN (SELECT 'sales_amount' AS metric UNION ALL SELECT 'gross_margin') m"
     )
     # Each payment is split by the order's credit shares: every share but the primary rounded
     # down to the cent, the primary takes the rest (a window sums the others per payment).
@@ -338,6 +341,9 @@ def _compute(
         region_params = []
 
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Sorts and hashes of the roll-up fit in memory instead of spilling to disk.
+            cursor.execute("SET work_mem = '64MB'")
         _drop_temp_tables(cursor)
         _create_temp_tables(cursor)
         placeholders = ", ".join(["(%s, %s, %s, %s)"] * 36)
@@ -402,6 +408,9 @@ def _compute(
             owner_parts
         )
         cursor.execute(owner_sql, year_periods if with_units else [])
+        if connection.vendor == "postgresql":
+            # Temporary tables have no statistics until analysed; without them the planner guesses.
+            cursor.execute(f"ANALYZE {T_BASE}, {T_AGG}, {T_OWNER}, {T_PERIOD}")
         _set_progress(run, 80, "owners")
 
         rate = _round("COALESCE(a.actual, 0) * 1.0 / t.value", 4)
@@ -464,6 +473,8 @@ def _compute(
             if year.contains(as_of):
                 cursor.execute(trend, [now, *current])
         _drop_temp_tables(cursor)
+        if connection.vendor == "postgresql":
+            cursor.execute("RESET work_mem")
     return max(rows, 0)
 
 

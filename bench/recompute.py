@@ -1,0 +1,114 @@
+"""Time the full achievement recompute against the floor statement, on PostgreSQL.
+
+    .venv/bin/python bench/recompute.py --lines 200000          # load, then measure
+    .venv/bin/python bench/recompute.py --lines 5000000
+    .venv/bin/python bench/recompute.py --skip-load             # measure the loaded data again
+
+The floor is the one statement every correct recompute must at least do: sum the order lines'
+amounts of confirmed orders by credited rep and month. The recompute is the real service
+(`targets.services.achievements_recompute`), run twice (the first inserts every row, the second
+replaces them as a nightly run does). Prints both times, the ratio (must be <= 3), the number of
+queries (fixed whatever the size) and this process's peak memory (must be < 300 MB). The load runs
+in a child process so its memory is not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FLOOR_SQL = """
+SELECT s.rep_id, date_trunc('month', o.date) AS month, SUM(l.amount * s.percent / 100)
+FROM customers_orderline l
+JOIN customers_order o ON o.id = l.order_id
+JOIN customers_creditshare s ON s.order_id = o.id
+WHERE o.status = 'confirmed' AND o.date BETWEEN %s AND %s
+GROUP BY s.rep_id, date_trunc('month', o.date)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lines", type=int, default=5_000_000)
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument(
+        "--database-url", default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
+    )
+    args, rest = parser.parse_known_args()
+    if not args.skip_load:
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "load.py"),
+                "--lines",
+                str(args.lines),
+                "--database-url",
+                args.database_url,
+                *rest,
+            ],
+            check=True,
+        )
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesorg.settings.test")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from customers.models import OrderLine
+    from staff.models import Person
+    from targets.models import Achievement
+    from targets.services import achievements_recompute
+
+    as_of, start = date(2025, 12, 31), date(2025, 1, 1)
+    lines = OrderLine.objects.count()
+    reps = Person.objects.count()
+
+    def floor() -> tuple[float, int]:
+        t0 = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(FLOOR_SQL, [start, as_of])
+            rows = len(cursor.fetchall())
+        return time.perf_counter() - t0, rows
+
+    def recompute() -> tuple[float, int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            t0 = time.perf_counter()
+            run = achievements_recompute(as_of=as_of)
+            elapsed = time.perf_counter() - t0
+        return elapsed, len(queries.captured_queries), run.rows
+
+    floor_1, floor_rows = floor()
+    recompute_1, queries_1, rows_1 = recompute()
+    floor_2, _ = floor()
+    recompute_2, queries_2, rows_2 = recompute()
+    floor_time = min(floor_1, floor_2)
+    recompute_time = max(recompute_1, recompute_2)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ratio = recompute_time / floor_time
+    print(f"data: {lines:,} order lines, {reps:,} reps, {Achievement.objects.count():,} achievement rows")
+    print(f"floor statement:  {floor_1:7.2f} s, {floor_2:7.2f} s  ({floor_rows:,} rep-month sums)")
+    print(
+        f"full recompute:   {recompute_1:7.2f} s (first, inserts {rows_1:,} rows), "
+        f"{recompute_2:7.2f} s (rerun, replaces {rows_2:,})"
+    )
+    print(f"ratio (slower recompute / faster floor): {ratio:.2f}x  (limit 3x)")
+    print(f"queries per recompute: {queries_1} and {queries_2} (fixed, whatever the size)")
+    print(f"peak memory of this process: {peak_mb:.0f} MB (limit 300 MB)")
+    ok = ratio <= 3 and queries_1 == queries_2 and peak_mb < 300
+    print("OK" if ok else "OVER A LIMIT")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

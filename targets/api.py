@@ -1,0 +1,338 @@
+"""API of the targets app: targets (with breakdown/allocation/approval), templates, achievements, runs."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db import transaction
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from salesorg.exceptions import ApplicationError
+from targets import selectors, services
+from targets.models import (
+    Achievement,
+    DistributionTemplate,
+    Metric,
+    OwnerKind,
+    PeriodKind,
+    RecomputeRun,
+    Target,
+    TargetStatus,
+)
+
+
+class IsManager(BasePermission):
+    """Writes to shared settings (templates, recompute) are for directors, managers and admins."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        user = request.user
+        if user.is_superuser:
+            return True
+        person = getattr(user, "person", None)
+        return person is not None and person.position in ("director", "regional_manager", "team_manager")
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    owner_label = serializers.CharField(read_only=True)
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
+
+    class Meta:
+        model = Target
+        fields = [
+            "id",
+            "owner_kind",
+            "owner_key",
+            "owner_label",
+            "region",
+            "team",
+            "person",
+            "metric",
+            "period",
+            "period_kind",
+            "value",
+            "stretch_value",
+            "parent",
+            "status",
+            "version",
+            "approved_by",
+            "approved_at",
+            "note",
+            "updated_at",
+            "reason",
+        ]
+        read_only_fields = ["owner_key", "period_kind", "parent", "status", "approved_by", "approved_at", "updated_at"]
+        extra_kwargs = {"version": {"required": False}}
+        # Uniqueness is the service's check (it names the field); the key column is computed.
+        validators = []
+
+
+class TargetFilter(django_filters.FilterSet):
+    owner_kind = django_filters.ChoiceFilter(choices=OwnerKind.choices)
+    metric = django_filters.ChoiceFilter(choices=Metric.choices)
+    period_kind = django_filters.ChoiceFilter(choices=PeriodKind.choices)
+    status = django_filters.ChoiceFilter(choices=TargetStatus.choices)
+    year = django_filters.CharFilter(field_name="period", lookup_expr="startswith")
+
+    class Meta:
+        model = Target
+        fields = [
+            "owner_kind",
+            "owner_key",
+            "region",
+            "team",
+            "person",
+            "metric",
+            "period",
+            "period_kind",
+            "status",
+            "parent",
+        ]
+
+
+class BreakdownSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=services.BREAKDOWN_METHODS)
+    template = serializers.PrimaryKeyRelatedField(
+        queryset=DistributionTemplate.objects.all(), required=False, allow_null=True
+    )
+
+
+class AllocationSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=services.ALLOCATION_METHODS)
+    weights = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0), required=False
+    )
+
+
+class TargetViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilter
+    ordering_fields = ["period", "metric", "value", "owner_kind"]
+
+    def get_queryset(self):
+        return selectors.target_list(user=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        target = services.target_create(
+            user=request.user,
+            owner_kind=data["owner_kind"],
+            metric=data["metric"],
+            period=data["period"],
+            value=data["value"],
+            stretch_value=data.get("stretch_value"),
+            region=data.get("region"),
+            team=data.get("team"),
+            person=data.get("person"),
+            note=data.get("note", ""),
+        )
+        return Response(self.get_serializer(target).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        target = self.get_object()
+        if "version" not in request.data:
+            raise ApplicationError("Send the version you edited.", fields={"version": ["This field is required."]})
+        serializer = self.get_serializer(target, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        kwargs = {"stretch_value": data["stretch_value"]} if "stretch_value" in data else {}
+        target = services.target_update(
+            user=request.user,
+            target=target,
+            version=request.data["version"],
+            value=data.get("value"),
+            reason=data.get("reason", ""),
+            **kwargs,
+        )
+        return Response(self.get_serializer(target).data)
+
+    @action(detail=True, methods=["post"])
+    def breakdown(self, request, pk=None):
+        target = self.get_object()
+        serializer = BreakdownSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        children = services.target_breakdown(user=request.user, target=target, **serializer.validated_data)
+        return Response(TargetSerializer(children, many=True).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def allocate(self, request, pk=None):
+        target = self.get_object()
+        serializer = AllocationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        children = services.target_allocate(user=request.user, target=target, **serializer.validated_data)
+        return Response(
+            {"gap": str(services.allocation_gap(target)), "children": TargetSerializer(children, many=True).data},
+            status=status.HTTP_201_CREATED,
+        )
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        target = services.target_approve(user=request.user, target=self.get_object())
+        return Response(self.get_serializer(target).data)
+
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        changes = services.target_history(self.get_object())
+        return Response(
+            [
+                {
+                    "who": c["who"].get_username() if c["who"] else None,
+                    "when": c["when"].isoformat(),
+                    "old_value": str(c["old_value"]) if c["old_value"] is not None else None,
+                    "new_value": str(c["new_value"]),
+                    "status": c["status"],
+                    "reason": c["reason"],
+                }
+                for c in changes
+            ]
+        )
+
+
+class DistributionTemplateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DistributionTemplate
+        fields = ["id", "name", *DistributionTemplate.WEIGHT_FIELDS]
+
+    def validate(self, attrs):
+        for name in DistributionTemplate.WEIGHT_FIELDS:
+            if name in attrs and attrs[name] < 0:
+                raise serializers.ValidationError({name: ["A weight is 0 or more."]})
+        return attrs
+
+
+class DistributionTemplateViewSet(viewsets.ModelViewSet):
+    serializer_class = DistributionTemplateSerializer
+    permission_classes = [IsManager]
+    search_fields = ["name"]
+
+    def get_queryset(self):
+        return selectors.template_list()
+
+
+class AchievementSerializer(serializers.ModelSerializer):
+    owner_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Achievement
+        fields = [
+            "id",
+            "owner_kind",
+            "owner_key",
+            "owner_label",
+            "region",
+            "team",
+            "person",
+            "metric",
+            "period",
+            "period_kind",
+            "as_of",
+            "actual",
+            "target",
+            "stretch",
+            "rate",
+            "stretch_rate",
+            "time_progress",
+            "is_behind",
+            "computed_at",
+        ]
+
+
+class AchievementFilter(django_filters.FilterSet):
+    owner_kind = django_filters.ChoiceFilter(choices=OwnerKind.choices)
+    metric = django_filters.ChoiceFilter(choices=Metric.choices)
+    period_kind = django_filters.ChoiceFilter(choices=PeriodKind.choices)
+    owner = django_filters.NumberFilter(field_name="owner_key")
+
+    class Meta:
+        model = Achievement
+        fields = [
+            "owner_kind",
+            "owner",
+            "owner_key",
+            "region",
+            "team",
+            "person",
+            "metric",
+            "period",
+            "period_kind",
+            "as_of",
+            "is_behind",
+        ]
+
+
+class AchievementViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AchievementSerializer
+    filterset_class = AchievementFilter
+    ordering_fields = ["rate", "actual", "period"]
+
+    def get_queryset(self):
+        return Achievement.objects.visible_to(self.request.user).select_related("person", "team", "region")
+
+
+class RecomputeRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RecomputeRun
+        fields = [
+            "id",
+            "as_of",
+            "status",
+            "started_at",
+            "finished_at",
+            "rows",
+            "error",
+            "progress",
+            "step",
+            "region_ids",
+            "trigger",
+            "created_at",
+        ]
+        read_only_fields = [
+            "status",
+            "started_at",
+            "finished_at",
+            "rows",
+            "error",
+            "progress",
+            "step",
+            "region_ids",
+            "trigger",
+            "created_at",
+        ]
+
+
+class RecomputeRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Runs are visible to every signed-in user (they hold no figures); managers start one by POST."""
+
+    serializer_class = RecomputeRunSerializer
+    permission_classes = [IsManager]
+    filterset_fields = ["status", "as_of", "trigger"]
+
+    def get_queryset(self):
+        return selectors.recompute_run_list()
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            run = services.recompute_run_start(as_of=serializer.validated_data["as_of"], user=request.user)
+        run.refresh_from_db()
+        return Response(self.get_serializer(run).data, status=status.HTTP_201_CREATED)
+
+
+def register(router: BaseRouter) -> None:
+    router.register("targets", TargetViewSet, basename="target")
+    router.register("distribution-templates", DistributionTemplateViewSet, basename="distribution-template")
+    router.register("achievements", AchievementViewSet, basename="achievement")
+    router.register("recompute-runs", RecomputeRunViewSet, basename="recompute-run")
