@@ -1,5 +1,6 @@
 """Sales pages: scope, 404 outside it, forms that answer 400 and write nothing, query counts."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -167,3 +168,43 @@ def test_import_page_with_progress(client, org, product, django_capture_on_commi
     assert Order.objects.get().erp_no == "A1"
     client.force_login(org.rep1a1.user)
     assert client.get(reverse("customers:import-upload")).status_code == 404
+
+
+# Meant literally: file formats, order numbers (SO...), and the org fixture's English data names.
+ALLOWED = {"CSV", "UTF", "UTF-", "GBK", "Excel", "ERP", "SO", "rep", "tm", "rm", "director", "junior"}
+ALLOWED |= {"East", "South", "Shanghai", "Hangzhou", "Guangzhou"}
+
+
+def test_sales_pages_in_chinese_show_no_english(client, org, product):
+    from tests.test_i18n import english_words
+
+    org.tm1a.language = "zh-hans"
+    org.tm1a.save(update_fields=["language"])
+    _data(2, org, product)
+    client.force_login(org.tm1a.user)
+    order = Order.objects.first()
+    opportunity = pipeline_services.Opportunity.objects.first()
+    pages = [
+        reverse(f"customers:{name}")
+        for name in (
+            "order-list",
+            "order-create",
+            "payment-list",
+            "pipeline",
+            "funnel",
+            "receivables",
+            "channels",
+            "import-upload",
+        )
+    ]
+    pages += [
+        reverse("customers:order-detail", args=[order.pk]),
+        reverse("customers:opportunity-detail", args=[opportunity.pk]),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        # The page's own content (the navbar belongs to every app).
+        main = response.content.decode().split("<main", 1)[1].split(">", 1)[1]
+        main = re.sub(r"<code>.*?</code>", "", main, flags=re.S)  # file column names are meant literally
+        assert english_words(main, ALLOWED) == set(), url
