@@ -182,6 +182,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "targets.tasks.recompute_catch_up",
         "schedule": crontab(minute="*/15"),
     },
+    # Sales: flag overdue instalments and send the reminders N days before due dates.
+    "customers-instalments-daily": {
+        "task": "customers.tasks.instalments_daily",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # django-axes: lock an account+address pair out after repeated failed logins.
