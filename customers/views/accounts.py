@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from customers import forms_accounts as forms
 from customers.models import (
+    Classification,
     Competitor,
     Complaint,
     Customer,
@@ -159,7 +160,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         customer=customer,
         today=today,
         days_left=customer.pool_days_left(today),
-        proposed=account_services.customer_proposed_classification(customer, today=today),
+        proposed_label=Classification(account_services.customer_proposed_classification(customer, today=today)).label,
         can_manage=can_manage,
         transfer_form=forms.TransferForm(user=request.user) if can_manage else None,
         classify_form=forms.ClassifyForm(initial={"classification": customer.classification}) if can_manage else None,
