@@ -174,3 +174,43 @@ def test_pool_api_lists_and_claims(org, rule):
     assert response.status_code == 200
     pooled.refresh_from_db()
     assert pooled.owner == org.rep1b1 and pooled.team == org.t1b
+
+
+def test_customer_with_an_open_opportunity_is_exempt_and_a_closed_one_counts_as_activity(org, rule):
+    from django.utils import timezone as tz
+
+    from customers.models import Opportunity, PipelineStage
+
+    lead = PipelineStage.objects.create(name="线索-测试", order=1, probability=10)
+    won = PipelineStage.objects.create(name="赢单-测试", order=9, probability=100, is_won=True)
+    open_one = CustomerFactory(owner=org.rep1a1, owner_since=START)
+    closed_one = CustomerFactory(owner=org.rep1a1, owner_since=START)
+    entered = tz.make_aware(tz.datetime(2026, 1, 20, 10, 0))
+    Opportunity.objects.create(
+        name="扩产", customer=open_one, owner=org.rep1a1, stage=lead, expected_close_date=date(2026, 6, 30),
+        stage_entered_at=entered,
+    )  # fmt: skip
+    Opportunity.objects.create(
+        name="续约", customer=closed_one, owner=org.rep1a1, stage=won, expected_close_date=date(2026, 1, 20),
+        stage_entered_at=entered,
+    )  # fmt: skip
+
+    # The won opportunity moved on 20 Jan: due 19 Feb, so on 31 Jan nothing happens to either.
+    result = pool_run(today=date(2026, 1, 31))
+
+    assert result.exempt == 1 and result.warned == [] and result.returned == []
+    closed_one.refresh_from_db()
+    assert closed_one.pool_due_date == date(2026, 2, 19)
+    # Months later the open opportunity still protects its customer; the other one is warned.
+    result = pool_run(today=date(2026, 5, 1))
+    assert result.warned == [closed_one.pk]
+
+
+def test_the_nightly_task_is_registered_under_its_beat_name():
+    from django.conf import settings
+
+    from salesorg.celery import app
+
+    name = settings.CELERY_BEAT_SCHEDULE["customers-return-idle-to-pool"]["task"]
+    assert name == "customers.tasks.return_idle_customers_to_pool"
+    assert name in app.tasks

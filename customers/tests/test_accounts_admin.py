@@ -1,0 +1,53 @@
+"""Admin changelists of the customer models open, and follow the data-scope rule."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from customers.tests.factories import CustomerFactory, StakeholderFactory, VisitFactory
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    "customer",
+    "poolrule",
+    "customermove",
+    "classificationchange",
+    "stakeholder",
+    "stakeholderchange",
+    "customerevaluation",
+    "followup",
+    "visit",
+    "expenseclaim",
+    "competitor",
+    "intelnote",
+    "complaint",
+    "customerreward",
+]
+
+
+def test_every_changelist_opens_for_a_superuser(client, org):
+    from staff.tests.factories import UserFactory
+
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    VisitFactory(customer=CustomerFactory(owner=org.rep1a1)).stakeholders.add(StakeholderFactory())
+    client.force_login(admin_user)
+
+    for model in MODELS:
+        response = client.get(reverse(f"admin:customers_{model}_changelist"))
+        assert response.status_code == 200, model
+
+
+def test_staff_manager_sees_only_customers_in_scope(client, org):
+    user = org.tm1a.user
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.user_permissions.add(Permission.objects.get(codename="view_customer"))
+    mine = CustomerFactory(owner=org.rep1a1, name="本组客户")
+    other = CustomerFactory(owner=org.rep2a1, name="外区客户")
+    client.force_login(user)
+
+    page = client.get(reverse("admin:customers_customer_changelist")).content.decode()
+
+    assert mine.name in page and other.name not in page
+    assert client.get(reverse("admin:customers_customer_change", args=[other.pk])).status_code == 404
