@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, pagination
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination, status
+from rest_framework.authtoken import views as authtoken_views
+from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -30,3 +36,37 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     return drf_exception_handler(exc, context)
+
+
+class ObtainAuthToken(authtoken_views.ObtainAuthToken):
+    """`POST /api/v1/auth/token/` with username and password answers `{"token": ...}`.
+
+    django-axes guards it like the login pages: after repeated failures for an account the
+    endpoint answers 429 until the cool-off has passed, even with the right password.
+    """
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        credentials = {"username": request.data.get("username", "")}
+        # django-axes keys its attempt records on the plain HttpRequest, as on the login page.
+        http_request = request._request
+        if not AxesProxyHandler.is_allowed(http_request, credentials):
+            return self._locked_out()
+        serializer = self.serializer_class(data=request.data, context={"request": http_request})
+        try:
+            valid = serializer.is_valid()
+        except PermissionDenied:
+            # The axes backend refuses a locked-out account during authentication.
+            return self._locked_out()
+        if not valid:
+            # Answered without raising: DRF's exception path would roll back the request's
+            # transaction (ATOMIC_REQUESTS) and with it axes' record of this failure.
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+    @staticmethod
+    def _locked_out() -> Response:
+        return Response(
+            {"detail": _("Too many failed log-in attempts: this account is locked for a while.")},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+        )
