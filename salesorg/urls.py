@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from customers import api as customers_api
+from dashboard import views as dashboard_views
 from staff import api as staff_api
 from staff import views as staff_views
 from training import api as training_api
@@ -23,7 +24,8 @@ api_urlpatterns = [
 ]
 
 urlpatterns = [
-    path("", staff_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
+    path("dashboard/", include("dashboard.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", staff_views.set_language, name="set-language"),

@@ -14,6 +14,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     viewer = viewer_for(user)
     items = [(_("Home"), reverse("home"))]
+    items.append((_("Dashboard"), reverse("dashboard:index")))
     items.append((_("People"), reverse("staff:person-list")))
     items.append((_("Customers"), reverse("customers:customer-list")))
     items.append((_("Visits"), reverse("customers:visit-list")))

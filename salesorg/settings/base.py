@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "targets",
     "appraisal",
     "training",
+    "dashboard",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -186,6 +187,13 @@ CELERY_BEAT_SCHEDULE = {
     "customers-instalments-daily": {
         "task": "customers.tasks.instalments_daily",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Dashboard: milestones after the night's recompute, follow-up reminders, Monday digest.
+    "dashboard-milestones": {"task": "dashboard.tasks.notify_milestones", "schedule": crontab(hour=6, minute=0)},
+    "dashboard-follow-ups": {"task": "dashboard.tasks.run_follow_up_discipline", "schedule": crontab(hour=7, minute=0)},
+    "dashboard-weekly-digest": {
+        "task": "dashboard.tasks.send_weekly_digest",
+        "schedule": crontab(hour=8, minute=0, day_of_week=1),
     },
 }
 

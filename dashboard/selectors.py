@@ -1,0 +1,478 @@
+"""Scoped reads behind the manager dashboard and the rep home page.
+
+The dashboard reads the achievement engine's precomputed rows (Achievement, AchievementTrend),
+never raw orders: a fixed number of queries whatever the size of the organization. The charts
+that need the commercial record itself (product mix, receivables ageing, the funnel) are
+fetched by the page separately from a JSON endpoint, so the page itself stays cheap.
+
+A *node* is where the viewer stands in the drill-down: the company, a region, a team or a rep.
+Every node is looked up through the data-scope rule, so a node outside scope answers 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum, Value
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from salesorg.periods import MONTH, QUARTER, YEAR, Period
+from staff.models import Person, Region, Team
+from staff.scope import viewer_for
+from targets.models import Achievement, AchievementTrend, Metric, OwnerKind
+
+COMPANY, REGION, TEAM, REP = "company", "region", "team", "rep"
+LEVELS = (COMPANY, REGION, TEAM, REP)
+CHILD_LEVEL = {COMPANY: REGION, REGION: TEAM, TEAM: REP, REP: None}
+MONEY = DecimalField(max_digits=20, decimal_places=4)
+# Metrics whose forecast adds the weighted open pipeline (the pipeline is money of sales).
+FORECAST_METRICS = {Metric.SALES_AMOUNT}
+LEADERBOARD_SIZE = 10
+
+
+@dataclass
+class Node:
+    level: str
+    obj: Any = None  # Region, Team or Person; None for the company
+    crumbs: list[tuple[str, str | None]] = field(default_factory=list)
+
+    @property
+    def pk(self) -> int:
+        return self.obj.pk if self.obj is not None else 0
+
+    @property
+    def label(self) -> str:
+        return str(self.obj) if self.obj is not None else str(_("Company"))
+
+    @property
+    def child_level(self) -> str | None:
+        return CHILD_LEVEL[self.level]
+
+    def achievement_q(self, prefix: str = "") -> Q:
+        """The node's own row."""
+        kind = {COMPANY: OwnerKind.COMPANY, REGION: OwnerKind.REGION, TEAM: OwnerKind.TEAM, REP: OwnerKind.REP}
+        return Q(**{f"{prefix}owner_kind": kind[self.level], f"{prefix}owner_key": self.pk})
+
+    def children_q(self) -> Q:
+        """The rows of the node's children (regions of the company, teams of a region, reps of a team)."""
+        if self.level == COMPANY:
+            return Q(owner_kind=OwnerKind.REGION)
+        if self.level == REGION:
+            return Q(owner_kind=OwnerKind.TEAM, region_id=self.pk)
+        if self.level == TEAM:
+            return Q(owner_kind=OwnerKind.REP, team_id=self.pk)
+        return Q(pk__in=[])
+
+    def reps_q(self) -> Q:
+        """Rep rows under the node (leaderboards)."""
+        base = Q(owner_kind=OwnerKind.REP)
+        if self.level == REGION:
+            return base & Q(region_id=self.pk)
+        if self.level == TEAM:
+            return base & Q(team_id=self.pk)
+        if self.level == REP:
+            return base & Q(person_id=self.pk)
+        return base
+
+    def record_q(self, *, person: str, team: str = "team", region: str = "region") -> Q:
+        """Records (opportunities, orders...) of the node by the rep, team and region recorded on them."""
+        if self.level == REGION:
+            return Q(**{f"{region}_id": self.pk})
+        if self.level == TEAM:
+            return Q(**{f"{team}_id": self.pk})
+        if self.level == REP:
+            return Q(**{f"{person}_id": self.pk})
+        return Q()
+
+
+def top_level(user: Any) -> tuple[str, int]:
+    """Where a viewer's dashboard starts: the company, their region, their team, or themselves."""
+    viewer = viewer_for(user)
+    if viewer.sees_all:
+        return COMPANY, 0
+    if viewer.team_id:
+        return (TEAM, viewer.team_id) if viewer.scope != "self" else (REP, viewer.person_id or 0)
+    if viewer.region_id:
+        return REGION, viewer.region_id
+    if viewer.person_id:
+        return REP, viewer.person_id
+    raise Http404
+
+
+def dashboard_url(level: str, pk: int, **params: Any) -> str:
+    query = {"level": level, **({"id": pk} if level != COMPANY else {}), **{k: v for k, v in params.items() if v}}
+    return f"{reverse('dashboard:index')}?{urlencode(query)}"
+
+
+def resolve_node(*, user: Any, level: str | None, pk: int | None, params: dict[str, Any]) -> Node:
+    """The node asked for, checked against the viewer's scope (404 outside), with its breadcrumbs.
+
+    One query for the node with its parents (select_related).
+    """
+    start_level, start_pk = top_level(user)
+    if not level or level not in LEVELS:
+        level, pk = start_level, start_pk
+    viewer = viewer_for(user)
+    if LEVELS.index(level) < LEVELS.index(start_level):
+        # Above the viewer's own unit (a team manager asking for their region): not theirs.
+        raise Http404
+    if level == COMPANY:
+        if not viewer.sees_all:
+            raise Http404
+        obj = None
+    elif level == REGION:
+        obj = get_object_or_404(Region.objects.visible_to(user), pk=pk)
+    elif level == TEAM:
+        obj = get_object_or_404(Team.objects.visible_to(user).select_related("region"), pk=pk)
+    else:
+        obj = get_object_or_404(Person.objects.visible_to(user).select_related("team__region"), pk=pk)
+    node = Node(level=level, obj=obj)
+    start_index = LEVELS.index(start_level)
+    chain: list[tuple[str, Any]] = [(COMPANY, None)]
+    if level in (REGION, TEAM, REP):
+        region = obj if level == REGION else (obj.region if level == TEAM else (obj.team.region if obj.team else None))
+        if region is not None:
+            chain.append((REGION, region))
+    if level in (TEAM, REP):
+        team = obj if level == TEAM else obj.team
+        if team is not None:
+            chain.append((TEAM, team))
+    if level == REP:
+        chain.append((REP, obj))
+    for crumb_level, crumb in chain:
+        # Levels above the viewer's own start are not theirs to see: no crumb.
+        if LEVELS.index(crumb_level) < start_index:
+            continue
+        label = str(crumb) if crumb is not None else str(_("Company"))
+        url = dashboard_url(crumb_level, crumb.pk if crumb is not None else 0, **params)
+        node.crumbs.append((label, url))
+    return node
+
+
+def default_period(kind: str, today: date) -> Period:
+    month = Period.month_of(today)
+    if kind == YEAR:
+        return Period(month.year)
+    if kind == QUARTER:
+        return month.parent
+    return month
+
+
+def parse_period(text: str | None, kind: str, today: date) -> Period:
+    if text:
+        try:
+            period = Period.parse(text)
+        except ValueError:
+            period = None
+        if period is not None and period.kind == kind:
+            return period
+    return default_period(kind, today)
+
+
+@dataclass
+class Row:
+    """One owner's line in a dashboard table."""
+
+    level: str
+    pk: int
+    label: str
+    achievement: Achievement
+    forecast: Decimal | None = None
+    url: str | None = None
+
+    @property
+    def gap(self) -> Decimal | None:
+        """Forecast minus target: negative means the owner is heading short of the target."""
+        if self.forecast is None or self.achievement.target is None:
+            return None
+        return self.forecast - self.achievement.target
+
+
+def _owner_of(row: Achievement) -> tuple[str, int, str]:
+    if row.owner_kind == OwnerKind.REGION:
+        return REGION, row.region_id, str(row.region)
+    if row.owner_kind == OwnerKind.TEAM:
+        return TEAM, row.team_id, str(row.team)
+    if row.owner_kind == OwnerKind.REP:
+        return REP, row.person_id, str(row.person)
+    return COMPANY, 0, str(_("Company"))
+
+
+def _achievements(user: Any) -> QuerySet[Achievement]:
+    return Achievement.objects.visible_to(user).select_related("region", "team", "person")
+
+
+def pipeline_weighted(*, user: Any, node: Node, period: Period) -> dict[int | None, Decimal]:
+    """The open pipeline closing in the period x stage probability, per child of the node (one query)."""
+    from customers.models import Opportunity
+
+    child = node.child_level
+    key = {REGION: "region_id", TEAM: "team_id", REP: "owner_id"}.get(child or "")
+    qs = (
+        Opportunity.objects.visible_to(user)
+        .open()
+        .filter(node.record_q(person="owner"))
+        .filter(expected_close_date__gte=period.start, expected_close_date__lte=period.end)
+    )
+    weighted = Sum(ExpressionWrapper(F("expected_amount") * F("stage__probability") / Value(Decimal(100)), MONEY))
+    if key is None:
+        total = qs.aggregate(weighted=weighted)["weighted"]
+        return {None: Decimal(total or 0).quantize(Decimal("0.01"))}
+    return {
+        row["group"]: Decimal(row["weighted"] or 0).quantize(Decimal("0.01"))
+        for row in qs.values(group=F(key)).annotate(weighted=weighted).order_by()
+    }
+
+
+def dashboard(*, user: Any, node: Node, period: Period, metric: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Everything the manager dashboard page shows for a node. A fixed number of queries."""
+    rows = _achievements(user)
+    # 1. The node's own rows for every metric of the period (the metric cards).
+    own = {a.metric: a for a in rows.filter(node.achievement_q(), period=str(period))}
+    headline = own.get(metric)
+    # 2. The children's rows for the metric.
+    children = list(rows.filter(node.children_q(), metric=metric, period=str(period)).order_by("owner_key"))
+    # 3. The weighted pipeline per child.
+    pipeline = pipeline_weighted(user=user, node=node, period=period) if metric in FORECAST_METRICS else {}
+    table = []
+    for a in children:
+        level, pk, label = _owner_of(a)
+        forecast = a.actual + pipeline.get(pk, Decimal(0)) if metric in FORECAST_METRICS else None
+        table.append(
+            Row(
+                level=level,
+                pk=pk,
+                label=label,
+                achievement=a,
+                forecast=forecast,
+                url=dashboard_url(level, pk, **params),
+            )
+        )
+    table.sort(key=lambda r: r.label)
+    head_row = None
+    if headline is not None:
+        forecast = None
+        if metric in FORECAST_METRICS:
+            forecast = headline.actual + sum(pipeline.values(), Decimal(0))
+        head_row = Row(level=node.level, pk=node.pk, label=node.label, achievement=headline, forecast=forecast)
+    # 4. The leaderboard by rate of the reps under the node.
+    leaders = list(
+        rows.filter(node.reps_q(), metric=metric, period=str(period), rate__isnull=False).order_by(
+            F("rate").desc(), "owner_key"
+        )[:LEADERBOARD_SIZE]
+    )
+    # 5. The fiscal year's months of the node (bar and cumulative charts).
+    year = Period(period.year)
+    months = {
+        a.period: a
+        for a in Achievement.objects.visible_to(user).filter(
+            node.achievement_q(), metric=metric, period__in=[str(m) for m in year.month_periods()]
+        )
+    }
+    # 6. The daily trend of the rate in the period.
+    trend = list(
+        AchievementTrend.objects.visible_to(user)
+        .filter(node.achievement_q(), metric=metric, period=str(period))
+        .order_by("date")
+        .values_list("date", "rate", "actual")
+    )
+    # 7. Customers flagged by the follow-up discipline.
+    from dashboard.models import FlagStage, FollowUpFlag
+
+    flags = FollowUpFlag.objects.visible_to(user).filter(node.record_q(person="person"), stage=FlagStage.FLAGGED)
+    flagged = list(flags.select_related("customer", "person")[:10])
+    return {
+        "own": own,
+        "headline": head_row,
+        "table": table,
+        "table_totals": _totals(table),
+        "behind": [r for r in table if r.achievement.is_behind],
+        "leaders": [(i + 1, *_owner_of(a)[1:], a) for i, a in enumerate(leaders)],
+        "charts": _charts(year=year, months=months, period=period, trend=trend),
+        "flagged": flagged,
+        "forecast_shown": metric in FORECAST_METRICS,
+    }
+
+
+def _totals(table: list[Row]) -> dict[str, Decimal | None]:
+    if not table:
+        return {}
+    targets = [r.achievement.target for r in table if r.achievement.target is not None]
+    return {
+        "actual": sum((r.achievement.actual for r in table), Decimal(0)),
+        "target": sum(targets, Decimal(0)) if targets else None,
+    }
+
+
+def _charts(*, year: Period, months: dict[str, Achievement], period: Period, trend: list[tuple]) -> dict[str, Any]:
+    labels, actual, target, cum_actual, cum_target = [], [], [], [], []
+    running_actual = running_target = Decimal(0)
+    for m in year.month_periods():
+        a = months.get(str(m))
+        labels.append(str(m))
+        value = a.actual if a else Decimal(0)
+        goal = a.target if a and a.target is not None else None
+        actual.append(str(value))
+        target.append(str(goal) if goal is not None else None)
+        running_actual += value
+        running_target += goal or Decimal(0)
+        cum_actual.append(str(running_actual) if a else None)
+        cum_target.append(str(running_target))
+    return {
+        "months": {"labels": labels, "actual": actual, "target": target},
+        "cumulative": {"labels": labels, "actual": cum_actual, "target": cum_target},
+        "trend": {
+            "labels": [d.isoformat() for d, _rate, _actual in trend],
+            "rate": [str(round(r * 100, 1)) if r is not None else None for _d, r, _a in trend],
+            "time_progress": [str(round(period.time_progress(d) * 100, 1)) for d, _r, _a in trend],
+        },
+    }
+
+
+# --- Charts that read the commercial record (fetched separately by the page) ---------------------
+
+
+def product_mix(*, user: Any, node: Node, period: Period) -> list[dict[str, Any]]:
+    """Sales per product line of confirmed orders in the period, by the node's credit shares (one query)."""
+    from customers.models import CreditShare, OrderStatus
+
+    share_q = node.record_q(person="rep")
+    shares = CreditShare.objects.visible_to(user).filter(
+        share_q,
+        order__status=OrderStatus.CONFIRMED,
+        order__date__gte=period.start,
+        order__date__lte=period.end,
+    )
+    weighted = ExpressionWrapper(F("order__lines__amount") * F("percent") / Value(Decimal(100)), MONEY)
+    rows = (
+        shares.values(line=F("order__lines__product__product_line")).annotate(amount=Sum(weighted)).order_by("-amount")
+    )
+    return [{"name": r["line"] or "-", "value": str(Decimal(r["amount"] or 0).quantize(Decimal("0.01")))} for r in rows]
+
+
+def receivables(*, user: Any, node: Node, today: date) -> dict[str, Decimal]:
+    """The node's open receivables by age bucket (the customers app's ageing, one query)."""
+    from customers.selectors.sales import BUCKETS, receivables_ageing
+
+    group = {COMPANY: "region", REGION: "region", TEAM: "team", REP: "rep"}[node.level]
+    rows = receivables_ageing(user=user, group_by=group, as_of=today)
+    if node.level != COMPANY:
+        rows = [r for r in rows if r["group_id"] == node.pk]
+    return {name: sum((r[name] for r in rows), Decimal("0.00")) for name in BUCKETS}
+
+
+def pipeline_funnel(*, user: Any, node: Node) -> list[dict[str, Any]]:
+    """Open opportunities of the node per stage: count, expected and weighted amount (one query)."""
+    from customers.models import Opportunity
+
+    return list(
+        Opportunity.objects.visible_to(user)
+        .open()
+        .filter(node.record_q(person="owner"))
+        .values(stage_name=F("stage__name"), stage_order=F("stage__order"), probability=F("stage__probability"))
+        .annotate(
+            expected=Sum("expected_amount"),
+            weighted=Sum(
+                ExpressionWrapper(F("expected_amount") * F("stage__probability") / Value(Decimal(100)), MONEY)
+            ),
+        )
+        .order_by("stage_order")
+    )
+
+
+# --- The rep home page --------------------------------------------------------------------------
+
+
+def rep_home(*, user: Any, person: Person, today: date) -> dict[str, Any]:
+    """A rep's own targets (month, quarter, year), next visits, overdue follow-ups, open action items."""
+    from customers.models import FollowUp, Visit
+    from dashboard.models import FollowUpFlag, Notification
+
+    month = Period.month_of(today)
+    periods = [month, month.parent, Period(month.year)]
+    mine = Achievement.objects.visible_to(user).filter(
+        owner_kind=OwnerKind.REP, person=person, period__in=[str(p) for p in periods]
+    )
+    by_period: dict[str, list[Achievement]] = {str(p): [] for p in periods}
+    for a in mine.order_by("metric"):
+        by_period[a.period].append(a)
+    targets = [
+        {"period": p, "kind": p.kind, "time_progress": p.time_progress(today), "rows": by_period[str(p)]}
+        for p in periods
+    ]
+    next_visits = list(
+        Visit.objects.visible_to(user)
+        .filter(author=person, next_step_date__gte=today)
+        .select_related("customer")
+        .order_by("next_step_date")[:8]
+    )
+    overdue_steps = list(
+        Visit.objects.visible_to(user)
+        .filter(author=person, next_step_date__lt=today, next_step_date__gte=today.replace(day=1, month=1))
+        .exclude(Exists(Visit.objects.filter(customer=OuterRef("customer"), date__gt=OuterRef("date"))))
+        .select_related("customer")
+        .order_by("next_step_date")[:8]
+    )
+    follow_ups = list(
+        FollowUp.objects.visible_to(user)
+        .filter(person=person, done=False)
+        .filter(Q(due_date__lte=today) | Q(due_date__isnull=True))
+        .select_related("customer")[:8]
+    )
+    flags = list(FollowUpFlag.objects.visible_to(user).filter(person=person).select_related("customer")[:8])
+    actions = []
+    try:
+        from training.models import ActionItem, ActionItemStatus
+
+        actions = list(
+            ActionItem.objects.visible_to(user)
+            .filter(owner=person, status=ActionItemStatus.OPEN)
+            .select_related("coach")
+            .order_by("due_on")[:8]
+        )
+    except ImportError:  # training not installed: no action items to show
+        actions = []
+    notifications = list(Notification.objects.visible_to(user).filter(recipient=person).unread()[:5])
+    return {
+        "targets": targets,
+        "next_visits": next_visits,
+        "overdue_steps": overdue_steps,
+        "follow_ups": follow_ups,
+        "flags": flags,
+        "actions": actions,
+        "notifications": notifications,
+        "month": month,
+        "today": today,
+    }
+
+
+def notification_list(*, user: Any) -> QuerySet:
+    from dashboard.models import Notification
+
+    viewer = viewer_for(user)
+    return Notification.objects.visible_to(user).filter(recipient_id=viewer.person_id)
+
+
+def contests(*, user: Any) -> list[Any]:
+    """Running contests, when the appraisal app offers them (it may not yet)."""
+    try:
+        from appraisal import selectors as appraisal_selectors
+    except ImportError:
+        return []
+    contest_list = getattr(appraisal_selectors, "contest_list", None)
+    if contest_list is None:
+        return []
+    try:
+        return list(contest_list(user=user))[:3]
+    except TypeError:
+        return []
+
+
+MONTH_KINDS = ((MONTH, _("Month")), (QUARTER, _("Quarter")), (YEAR, _("Year")))
