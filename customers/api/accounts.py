@@ -298,6 +298,15 @@ def _data(request: Request) -> dict[str, Any]:
     return dict(data)
 
 
+def _pk(value: Any, field: str) -> int | None:
+    """An optional id from the request; anything but digits is a 400 naming the field."""
+    if value in (None, ""):
+        return None
+    if not str(value).isdigit():
+        raise ApplicationError("Not a valid id.", fields={field: ["Enter a valid id."]})
+    return int(value)
+
+
 def _validated(serializer_class: type[serializers.Serializer], request: Request, *, partial: bool = False) -> dict:
     serializer = serializer_class(data=_data(request), partial=partial)
     serializer.is_valid(raise_exception=True)
@@ -440,8 +449,9 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def rewards(self, request: Request, pk: str | None = None) -> Response:
         customer = self.get_object()
-        referral_id = request.data.get("referral")
-        referral = get_object_or_404(Customer.objects.all(), pk=referral_id) if referral_id else None
+        referral_id = _pk(request.data.get("referral"), "referral")
+        customers = Customer.objects.visible_to(request.user)
+        referral = get_object_or_404(customers, pk=referral_id) if referral_id else None
         reward = account_services.reward_create(
             user=request.user,
             customer=customer,
@@ -628,15 +638,12 @@ class IntelNoteViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = request.data
-        competitor = get_object_or_404(Competitor, pk=data["competitor"]) if data.get("competitor") else None
-        customer = (
-            get_object_or_404(Customer.objects.visible_to(request.user), pk=data["customer"])
-            if data.get("customer")
-            else None
-        )
-        visit = (
-            get_object_or_404(Visit.objects.visible_to(request.user), pk=data["visit"]) if data.get("visit") else None
-        )
+        ids = {field: _pk(data.get(field), field) for field in ("competitor", "customer", "visit")}
+        competitor = get_object_or_404(Competitor, pk=ids["competitor"]) if ids["competitor"] else None
+        customers = Customer.objects.visible_to(request.user)
+        customer = get_object_or_404(customers, pk=ids["customer"]) if ids["customer"] else None
+        visits = Visit.objects.visible_to(request.user)
+        visit = get_object_or_404(visits, pk=ids["visit"]) if ids["visit"] else None
         note = account_services.intel_note_create(
             user=request.user,
             note=data.get("note", ""),

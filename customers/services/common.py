@@ -113,7 +113,7 @@ def check_image(upload: UploadedFile, *, field: str) -> None:
         upload.seek(0)
         with Image.open(upload) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         raise ApplicationError(
             _("The file is not an image."),
             fields={field: [_("%(name)s is not a JPEG, PNG or WebP image.") % {"name": upload.name}]},

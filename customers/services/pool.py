@@ -15,8 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import DateField, Exists, Max, OuterRef
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -31,6 +30,7 @@ from customers.models import (
     Order,
     OrderStatus,
     PoolRule,
+    Visit,
 )
 from customers.services.common import person_of
 from salesorg.exceptions import ApplicationError
@@ -53,12 +53,18 @@ class PoolRunResult:
 def _idle_customers(rule: PoolRule):
     open_orders = Order.objects.filter(customer=OuterRef("pk"), status__in=OPEN_ORDER_STATUSES)
     open_opportunities = Opportunity.objects.filter(customer=OuterRef("pk")).open()
+    # Correlated subqueries, not joins: joining visits x orders x opportunities would multiply rows.
+    last_visit = Visit.objects.filter(customer=OuterRef("pk")).order_by("-date").values("date")[:1]
+    last_order = Order.objects.filter(customer=OuterRef("pk")).order_by("-date").values("date")[:1]
+    last_opportunity = (
+        Opportunity.objects.filter(customer=OuterRef("pk")).order_by("-stage_entered_at").values("stage_entered_at")[:1]
+    )
     return (
         Customer.objects.filter(owner__isnull=False, classification=rule.classification)
         .annotate(
-            last_visit=Max("visits__date"),
-            last_order=Max("orders__date"),
-            last_opportunity=Max(Cast("opportunities__stage_entered_at", DateField())),
+            last_visit=Subquery(last_visit),
+            last_order=Subquery(last_order),
+            last_opportunity_at=Subquery(last_opportunity),
             has_open_order=Exists(open_orders),
             has_open_opportunity=Exists(open_opportunities),
         )
@@ -84,9 +90,10 @@ def pool_run(*, today: date | None = None) -> PoolRunResult:
                     to_update.append(customer)
                 continue
             start = customer.owner_since or timezone.localdate(customer.created_at)
-            last_activity = max(
-                d for d in (start, customer.last_visit, customer.last_order, customer.last_opportunity) if d
+            last_opportunity = (
+                timezone.localdate(customer.last_opportunity_at) if customer.last_opportunity_at else None
             )
+            last_activity = max(d for d in (start, customer.last_visit, customer.last_order, last_opportunity) if d)
             due = last_activity + timedelta(days=rule.idle_days)
             if (due - today).days > rule.warning_days:
                 # Activity moved the date away: any earlier warning no longer applies.
