@@ -142,8 +142,13 @@ def target_grid(*, user: Any, year: int, metric: str) -> dict:
             values = [row["months"][m].value for m in months[q_index * 3 : q_index * 3 + 3] if m in row["months"]]
             row["quarters"][quarter] = sum(values, Decimal("0.00"))
         row["month_total"] = sum((t.value for t in row["months"].values()), Decimal("0.00"))
-        row["cells"] = [(m, row["months"].get(m)) for m in months]
-        row["quarter_cells"] = [(q, row["quarters"][q], row["quarter_targets"].get(q)) for q in quarters]
+        columns = []
+        for q_index, quarter in enumerate(quarters):
+            for month in months[q_index * 3 : q_index * 3 + 3]:
+                columns.append({"type": "month", "period": month, "cell": row["months"].get(month)})
+            columns.append({"type": "quarter", "period": quarter, "total": row["quarters"][quarter]})
+        row["columns"] = columns
+        row["gap"] = row["year_target"].value - row["month_total"] if row["year_target"] else None
         result.append(row)
     return {"months": months, "quarters": quarters, "rows": result}
 

@@ -15,6 +15,12 @@ from targets.services.breakdown import (  # noqa: F401
     target_breakdown,
     targets_propose_next_year,
 )
+from targets.services.plans import (  # noqa: F401
+    plan_activity_add,
+    plan_activity_progress,
+    sales_plan_approve,
+    sales_plan_create,
+)
 from targets.services.targets import (  # noqa: F401
     can_approve,
     can_set_targets_of,
@@ -22,4 +28,9 @@ from targets.services.targets import (  # noqa: F401
     target_create,
     target_history,
     target_update,
+)
+from targets.services.transfer import (  # noqa: F401
+    targets_export_csv,
+    targets_export_xlsx,
+    targets_import,
 )

@@ -413,8 +413,10 @@ def _compute(
             cursor.execute(f"ANALYZE {T_BASE}, {T_AGG}, {T_OWNER}, {T_PERIOD}")
         _set_progress(run, 80, "owners")
 
-        rate = _round("COALESCE(a.actual, 0) * 1.0 / t.value", 4)
-        stretch_rate = _round("COALESCE(a.actual, 0) * 1.0 / t.stretch_value", 4)
+        # A rate is capped below the column's limit (999,999x): beyond that a target is a typo.
+        least = "LEAST" if connection.vendor == "postgresql" else "MIN"
+        rate = f"{least}({_round('COALESCE(a.actual, 0) * 1.0 / t.value', 4)}, 999999.9999)"
+        stretch_rate = f"{least}({_round('COALESCE(a.actual, 0) * 1.0 / t.stretch_value', 4)}, 999999.9999)"
         rate_expr = f"CASE WHEN t.value > 0 THEN {rate} END"
         stretch_expr = f"CASE WHEN t.stretch_value > 0 THEN {stretch_rate} END"
         budget = "', '".join(m.value for m in (Metric.EXPENSES,))

@@ -165,9 +165,9 @@ def target_allocate(
 ) -> list[Target]:
     """Allocate a team's (region's) target to its reps (teams). Members' existing targets for the
     same metric and period are replaced by their share."""
-    if not can_set_targets_of(
-        user, owner_kind=target.owner_kind, region=target.region, team=target.team, person=target.person
-    ):
+    # Allocating writes the members' targets: who may set those may allocate.
+    member_kind = OwnerKind.REP if target.owner_kind == OwnerKind.TEAM else OwnerKind.TEAM
+    if not can_set_targets_of(user, owner_kind=member_kind, region=target.region, team=target.team):
         raise ApplicationError(_("You may not change this target."), fields={"method": [_("Not yours to change.")]})
     members = allocation_members(target)
     if not members:

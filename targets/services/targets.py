@@ -173,7 +173,7 @@ def target_update(
 ) -> Target:
     """Change a target's values. `version` is the one the editor saw: if someone saved in between,
     the change is refused (nothing lost, the editor reloads). An approved target needs a reason."""
-    locked = Target.objects.select_for_update().select_related("person").get(pk=target.pk)
+    locked = Target.objects.select_for_update(of=("self",)).select_related("person", "team", "region").get(pk=target.pk)
     if not can_set_targets_of(
         user, owner_kind=locked.owner_kind, region=locked.region, team=locked.team, person=locked.person
     ):
@@ -207,7 +207,7 @@ def target_update(
 
 @transaction.atomic
 def target_approve(*, user, target: Target) -> Target:
-    locked = Target.objects.select_for_update().select_related("person").get(pk=target.pk)
+    locked = Target.objects.select_for_update(of=("self",)).select_related("person", "team", "region").get(pk=target.pk)
     if locked.status == TargetStatus.APPROVED:
         raise ApplicationError(_("This target is already approved."), fields={"status": [_("Already approved.")]})
     if not can_approve(user, locked):

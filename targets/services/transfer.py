@@ -1,0 +1,174 @@
+"""Import and export of targets as CSV or Excel: all rows or none, bad rows named."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from salesorg.exceptions import ApplicationError
+from salesorg.periods import Period
+from staff.models import Person, Region, Team
+from targets.models import Metric, OwnerKind, Target
+from targets.services.targets import _history_user, can_set_targets_of, owner_fields
+
+COLUMNS = ["owner_kind", "owner_code", "metric", "period", "value", "stretch_value"]
+
+
+def _owner_code(target: Target) -> str:
+    if target.owner_kind == OwnerKind.REP:
+        return target.person.employee_no
+    if target.owner_kind == OwnerKind.TEAM:
+        return target.team.code
+    if target.owner_kind == OwnerKind.REGION:
+        return target.region.code
+    return ""
+
+
+def export_rows(targets: Iterable[Target]) -> list[list[str]]:
+    return [
+        [
+            t.owner_kind,
+            _owner_code(t),
+            t.metric,
+            t.period,
+            str(t.value),
+            "" if t.stretch_value is None else str(t.stretch_value),
+        ]
+        for t in targets
+    ]
+
+
+def targets_export_csv(targets: Iterable[Target]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(export_rows(targets))
+    return out.getvalue()
+
+
+def targets_export_xlsx(targets: Iterable[Target]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("targets")
+    sheet.append(COLUMNS)
+    for row in export_rows(targets):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def read_rows(*, name: str, content: bytes) -> list[dict[str, str]]:
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        except Exception as exc:
+            raise ApplicationError(_("This is not an Excel file."), fields={"file": [_("Not an Excel file.")]}) from exc
+        rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ApplicationError(_("Save the CSV as UTF-8."), fields={"file": [_("Not UTF-8 text.")]}) from exc
+        rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        raise ApplicationError(_("The file is empty."), fields={"file": [_("The file is empty.")]})
+    header = [h.strip() for h in rows[0]]
+    missing = [c for c in COLUMNS[:5] if c not in header]
+    if missing:
+        raise ApplicationError(
+            _("Missing columns: %(cols)s") % {"cols": ", ".join(missing)}, fields={"file": [", ".join(missing)]}
+        )
+    return [dict(zip(header, (cell.strip() for cell in row), strict=False)) for row in rows[1:] if any(row)]
+
+
+@transaction.atomic
+def targets_import(*, user, name: str, content: bytes) -> int:
+    """Create or update targets from a file. Any bad row refuses the whole file, naming the rows."""
+    rows = read_rows(name=name, content=content)
+    regions = {r.code: r for r in Region.objects.all()}
+    teams = {t.code: t for t in Team.objects.select_related("region")}
+    people = {p.employee_no: p for p in Person.objects.select_related("team", "region")}
+    errors: dict[str, list[str]] = {}
+    parsed: list[dict[str, Any]] = []
+    seen: set[tuple] = set()
+    for number, row in enumerate(rows, start=2):
+        label = _("row %(n)s") % {"n": number}
+        problems = []
+        kind, code = row.get("owner_kind", ""), row.get("owner_code", "")
+        owner: dict[str, Any] = {}
+        if kind == OwnerKind.REP and code in people:
+            owner = owner_fields(owner_kind=kind, person=people[code])
+        elif kind == OwnerKind.TEAM and code in teams:
+            owner = owner_fields(owner_kind=kind, team=teams[code])
+        elif kind == OwnerKind.REGION and code in regions:
+            owner = owner_fields(owner_kind=kind, region=regions[code])
+        elif kind == OwnerKind.COMPANY:
+            owner = owner_fields(owner_kind=kind)
+        else:
+            problems.append(_("unknown owner %(kind)s %(code)s") % {"kind": kind, "code": code})
+        if owner and not can_set_targets_of(user, **owner):
+            problems.append(_("you may not set targets for this owner"))
+        metric = row.get("metric", "")
+        if metric not in Metric.values:
+            problems.append(_("unknown metric %(m)s") % {"m": metric})
+        try:
+            period = Period.parse(row.get("period", ""))
+        except ValueError:
+            period = None
+            problems.append(_("period must be 2026, 2026-Q1 or 2026-03"))
+        values = {}
+        for column in ("value", "stretch_value"):
+            raw = row.get(column, "")
+            if column == "stretch_value" and raw == "":
+                values[column] = None
+                continue
+            try:
+                amount = Decimal(raw.replace(",", ""))
+                if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+                    raise InvalidOperation
+                values[column] = amount
+            except (InvalidOperation, ValueError):
+                problems.append(_("%(col)s is not an amount of 0 or more: %(raw)s") % {"col": column, "raw": raw})
+        if owner and period and metric:
+            key = (kind, code, metric, str(period))
+            if key in seen:
+                problems.append(_("the same owner, metric and period appear twice"))
+            seen.add(key)
+        if problems:
+            errors[label] = problems
+        else:
+            parsed.append({**owner, "metric": metric, "period": str(period), "period_kind": period.kind, **values})
+    if errors:
+        raise ApplicationError(_("Nothing was imported: fix the rows named and try again."), fields=errors)
+    existing = {
+        (t.owner_kind, t.owner_key, t.metric, t.period): t
+        for t in Target.objects.filter(period__in={p["period"] for p in parsed})
+    }
+    new_rows, changed = [], []
+    for data in parsed:
+        target = Target(**data)
+        target.owner_key = target.compute_owner_key()
+        current = existing.get((target.owner_kind, target.owner_key, target.metric, target.period))
+        if current is None:
+            new_rows.append(target)
+        elif (current.value, current.stretch_value) != (target.value, target.stretch_value):
+            current.value, current.stretch_value = target.value, target.stretch_value
+            current.version += 1
+            changed.append(current)
+    bulk_create_with_history(new_rows, Target, default_user=_history_user(user), default_change_reason="import")
+    bulk_update_with_history(
+        changed,
+        Target,
+        ["value", "stretch_value", "version"],
+        default_user=_history_user(user),
+        default_change_reason="import",
+    )
+    return len(new_rows) + len(changed)

@@ -1,0 +1,158 @@
+"""Approval, revision with a reason, history, optimistic locking, import and export."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook
+
+from salesorg.exceptions import ApplicationError
+from targets.models import Target, TargetStatus
+from targets.services import (
+    target_approve,
+    target_create,
+    target_history,
+    target_update,
+    targets_export_csv,
+    targets_import,
+)
+from targets.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_refuses_bad_input_naming_the_field(org):
+    with pytest.raises(ApplicationError) as exc:
+        target_create(
+            user=org.director.user,
+            owner_kind="rep",
+            person=org.rep1a1,
+            metric="sales_amount",
+            period="2026-13",
+            value="10",
+        )
+    assert "period" in exc.value.fields
+    with pytest.raises(ApplicationError) as exc:
+        target_create(
+            user=org.director.user,
+            owner_kind="rep",
+            person=org.rep1a1,
+            metric="sales_amount",
+            period="2026",
+            value="-1",
+        )
+    assert "value" in exc.value.fields
+    # A rep sets no targets, not even their own.
+    with pytest.raises(ApplicationError):
+        target_create(
+            user=org.rep1a1.user, owner_kind="rep", person=org.rep1a1, metric="sales_amount", period="2026", value="10"
+        )
+    assert not Target.objects.exists()
+
+
+def test_approval_by_the_owners_manager_only(org):
+    target = target_create(
+        user=org.tm1a.user, owner_kind="rep", person=org.rep1a1, metric="sales_amount", period="2026", value="100.00"
+    )
+    # rep2a1's manager may not approve rep1a1's target.
+    with pytest.raises(ApplicationError):
+        target_approve(user=org.tm2a.user, target=target)
+    approved = target_approve(user=org.tm1a.user, target=target)
+    assert approved.status == TargetStatus.APPROVED
+    assert approved.approved_by == org.tm1a
+    # A region's target: only a director.
+    region = target_create(
+        user=org.director.user, owner_kind="region", region=org.r1, metric="visits", period="2026", value="500"
+    )
+    with pytest.raises(ApplicationError):
+        target_approve(user=org.rm1.user, target=region)
+    assert target_approve(user=org.director.user, target=region).status == TargetStatus.APPROVED
+
+
+def test_revision_of_an_approved_target_needs_a_reason_and_is_in_the_history(org):
+    target = target_create(
+        user=org.director.user,
+        owner_kind="rep",
+        person=org.rep1a1,
+        metric="sales_amount",
+        period="2026",
+        value="100.00",
+    )
+    target = target_approve(user=org.director.user, target=target)
+    with pytest.raises(ApplicationError) as exc:
+        target_update(user=org.director.user, target=target, version=target.version, value="120.00")
+    assert "reason" in exc.value.fields
+    target.refresh_from_db()
+    assert target.value == Decimal("100.00")
+    target_update(
+        user=org.director.user, target=target, version=target.version, value="120.00", reason="New key account won"
+    )
+    history = target_history(target)
+    latest = history[0]
+    assert (latest["old_value"], latest["new_value"]) == (Decimal("100.00"), Decimal("120.00"))
+    assert latest["reason"] == "New key account won"
+    assert latest["who"] == org.director.user
+    assert len(history) == 3  # created, approved, revised
+
+
+def test_optimistic_locking_tells_the_second_editor(org):
+    target = target_create(
+        user=org.director.user,
+        owner_kind="rep",
+        person=org.rep1a1,
+        metric="sales_amount",
+        period="2026",
+        value="100.00",
+    )
+    seen_version = target.version
+    # Two managers opened version 1; the first saves 110.00.
+    target_update(user=org.director.user, target=target, version=seen_version, value="110.00")
+    # The second, still on version 1, is told; their 130.00 is not written over the first change.
+    with pytest.raises(ApplicationError) as exc:
+        target_update(user=org.tm1a.user, target=target, version=seen_version, value="130.00")
+    assert "version" in exc.value.fields
+    target.refresh_from_db()
+    assert (target.value, target.version) == (Decimal("110.00"), 2)
+    changes = [c for c in target_history(target) if c["kind"] == "~"]
+    assert len(changes) == 1
+
+
+def test_export_then_import_round_trip_csv(org):
+    f.target(org.rep1a1, period="2026", value="100.00", stretch="120.00")
+    f.target(org.t1a, period="2026-Q1", value="55.50")
+    f.target(None, metric="visits", period="2026-03", value="40")
+    csv_text = targets_export_csv(Target.objects.select_related("person", "team", "region").order_by("pk"))
+    lines = csv_text.strip().splitlines()
+    assert lines[0] == "owner_kind,owner_code,metric,period,value,stretch_value"
+    assert f"rep,{org.rep1a1.employee_no},sales_amount,2026,100.00,120.00" in lines
+    Target.objects.all().delete()
+    assert targets_import(user=org.director.user, name="t.csv", content=csv_text.encode()) == 3
+    assert Target.objects.get(owner_kind="team", team=org.t1a).value == Decimal("55.50")
+
+
+def test_import_is_all_or_nothing_and_names_bad_rows(org):
+    content = (
+        "owner_kind,owner_code,metric,period,value,stretch_value\n"
+        f"rep,{org.rep1a1.employee_no},sales_amount,2026,100.00,\n"
+        "team,NOPE,sales_amount,2026,100.00,\n"
+        f"rep,{org.rep1a2.employee_no},sales_amount,2026-Q5,1,\n"
+        f"rep,{org.rep1a2.employee_no},sales_amount,2026,abc,\n"
+    ).encode()
+    with pytest.raises(ApplicationError) as exc:
+        targets_import(user=org.director.user, name="t.csv", content=content)
+    assert set(exc.value.fields) == {"row 3", "row 4", "row 5"}
+    assert not Target.objects.exists()
+
+
+def test_import_excel(org):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["owner_kind", "owner_code", "metric", "period", "value", "stretch_value"])
+    sheet.append(["region", org.r1.code, "expenses", "2026", "5000.00", None])
+    import io
+
+    out = io.BytesIO()
+    book.save(out)
+    assert targets_import(user=org.director.user, name="t.xlsx", content=out.getvalue()) == 1
+    assert Target.objects.get(owner_kind="region", region=org.r1).value == Decimal("5000.00")
