@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from appraisal import api as appraisal_api
 from customers import api as customers_api
 from dashboard import views as dashboard_views
 from staff import api as staff_api
@@ -15,6 +16,7 @@ router = DefaultRouter()
 staff_api.register(router)
 customers_api.register(router)
 training_api.register(router)
+appraisal_api.register(router)
 
 api_urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
@@ -32,6 +34,7 @@ urlpatterns = [
     path("org/", include("staff.urls")),
     path("customers/", include("customers.urls")),
     path("training/", include("training.urls")),
+    path("appraisal/", include("appraisal.urls")),
     path("api/v1/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

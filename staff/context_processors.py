@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append((_("Visits"), reverse("customers:visit-list")))
     items.append((_("Coaching"), reverse("training:dashboard")))
     items.append((_("Training"), reverse("training:course-list")))
+    items.append((_("Appraisal"), reverse("appraisal:index")))
     if viewer.scope != "self" or viewer.sees_all:
         items.append((_("Teams"), reverse("staff:team-list")))
         items.append((_("Regions"), reverse("staff:region-list")))

@@ -1,0 +1,313 @@
+"""API: /api/v1/kpis/, /appraisal-schemes/, /appraisal-periods/, /scorecards/, /contests/."""
+
+from __future__ import annotations
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from appraisal import selectors, services
+from appraisal.models import (
+    AppraisalPeriod,
+    AppraisalScheme,
+    Contest,
+    Kpi,
+    SchemeKpi,
+    Scorecard,
+    ScorecardLine,
+    ScorecardStatus,
+)
+from appraisal.services.common import require_manager
+from salesorg.exceptions import ApplicationError
+from staff.models import Person, Region, Team
+from staff.scope import viewer_for
+
+
+def acting_person(request) -> Person:
+    viewer = viewer_for(request.user)
+    person = Person.objects.filter(pk=viewer.person_id).first() if viewer.person_id else None
+    if person is None:
+        raise ApplicationError("Your login is not linked to a person.", fields={"detail": ["No person."]})
+    return person
+
+
+class KpiSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Kpi
+        fields = ["id", "code", "name", "unit", "source", "description", "is_active"]
+
+
+class KpiViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = KpiSerializer
+    queryset = Kpi.objects.all()
+    filterset_fields = ["is_active", "source"]
+
+
+class BandSerializer(serializers.Serializer):
+    lower = serializers.DecimalField(max_digits=7, decimal_places=2, source="lower_percent")
+    upper = serializers.DecimalField(max_digits=7, decimal_places=2, source="upper_percent", allow_null=True)
+    score = serializers.DecimalField(max_digits=6, decimal_places=2, source="score_percent")
+
+
+class SchemeLineSerializer(serializers.ModelSerializer):
+    kpi = serializers.CharField(source="kpi.code")
+    cap = serializers.DecimalField(max_digits=6, decimal_places=2, source="cap_percent")
+    bands = BandSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SchemeKpi
+        fields = ["kpi", "weight", "target", "rule", "cap", "bands"]
+
+
+class SchemeSerializer(serializers.ModelSerializer):
+    lines = SchemeLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AppraisalScheme
+        fields = ["id", "name", "position", "version", "valid_from", "is_active", "focus_product_lines", "lines"]
+
+
+class SchemeInputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    position = serializers.CharField()
+    valid_from = serializers.DateField()
+    focus_product_lines = serializers.CharField(required=False, allow_blank=True, default="")
+    lines = serializers.ListField(child=serializers.DictField(), allow_empty=True)
+
+
+class SchemeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Schemes are read by everyone; a new one (or the next version) is created through the service."""
+
+    serializer_class = SchemeSerializer
+    filterset_fields = ["position", "is_active"]
+
+    def get_queryset(self):
+        return selectors.scheme_list()
+
+    def create(self, request, *args, **kwargs):
+        if not request.user.is_superuser and viewer_for(request.user).scope != "all":
+            raise NotFound
+        data = SchemeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        scheme = services.scheme_create(
+            name=data.validated_data["name"],
+            position=data.validated_data["position"],
+            valid_from=data.validated_data["valid_from"],
+            focus_product_lines=data.validated_data["focus_product_lines"],
+            lines=services.line_inputs(data.validated_data["lines"]),
+        )
+        return Response(
+            SchemeSerializer(selectors.scheme_list().get(pk=scheme.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AppraisalPeriod
+        fields = [
+            "id",
+            "period",
+            "period_kind",
+            "start",
+            "end",
+            "region",
+            "team",
+            "status",
+            "values_as_of",
+            "meeting_date",
+            "rankings_published",
+            "opened_at",
+        ]
+
+
+class PeriodOpenSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+
+
+class PeriodViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = PeriodSerializer
+    filterset_fields = ["period", "status", "region", "team"]
+
+    def get_queryset(self):
+        return selectors.period_list(user=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        data = PeriodOpenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        appraisal = services.appraisal_period_open(
+            period=data.validated_data["period"],
+            opened_by=acting_person(request),
+            region=data.validated_data.get("region"),
+            team=data.validated_data.get("team"),
+        )
+        return Response(PeriodSerializer(appraisal).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def refresh(self, request, pk=None):
+        acting = acting_person(request)
+        require_manager(acting, field="detail")
+        refreshed = services.appraisal_period_refresh(appraisal=self.get_object())
+        return Response({"refreshed": refreshed})
+
+
+class LineSerializer(serializers.ModelSerializer):
+    kpi = serializers.CharField(source="kpi.code")
+    kpi_name = serializers.CharField(source="kpi.name")
+
+    class Meta:
+        model = ScorecardLine
+        fields = ["kpi", "kpi_name", "weight", "target", "value", "score"]
+
+
+class ScorecardSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    period = serializers.CharField(source="appraisal_period.period", read_only=True)
+    lines = LineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Scorecard
+        fields = [
+            "id",
+            "appraisal_period",
+            "period",
+            "person",
+            "person_name",
+            "team",
+            "region",
+            "position",
+            "scheme",
+            "status",
+            "total_score",
+            "grade",
+            "rank_team",
+            "rank_region",
+            "rank_company",
+            "values_as_of",
+            "root_cause",
+            "improvement_plan",
+            "manager_comment",
+            *Scorecard.QUESTION_FIELDS,
+            "submitted_by",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "lines",
+        ]
+        read_only_fields = fields
+
+
+class ScorecardFilter(django_filters.FilterSet):
+    period = django_filters.CharFilter(field_name="appraisal_period__period")
+    status = django_filters.ChoiceFilter(choices=ScorecardStatus.choices)
+
+    class Meta:
+        model = Scorecard
+        fields = ["appraisal_period", "person", "team", "region", "status", "grade"]
+
+
+class ReviewSerializer(serializers.Serializer):
+    root_cause = serializers.CharField(required=False, allow_blank=True)
+    improvement_plan = serializers.CharField(required=False, allow_blank=True)
+    manager_comment = serializers.CharField(required=False, allow_blank=True)
+    q_year_end_goal = serializers.CharField(required=False, allow_blank=True)
+    q_obstacles = serializers.CharField(required=False, allow_blank=True)
+    q_territory = serializers.CharField(required=False, allow_blank=True)
+    q_missed_impact = serializers.CharField(required=False, allow_blank=True)
+    q_progress = serializers.CharField(required=False, allow_blank=True)
+    q_make_up = serializers.CharField(required=False, allow_blank=True)
+
+
+class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
+    """Scorecards in the caller's scope; the workflow steps are actions (404 outside scope)."""
+
+    serializer_class = ScorecardSerializer
+    filterset_class = ScorecardFilter
+    ordering_fields = ["total_score", "rank_company", "person__name"]
+    search_fields = ["person__name", "person__employee_no"]
+
+    def get_queryset(self):
+        return selectors.scorecard_detail_queryset(user=self.request.user).order_by("appraisal_period", "id")
+
+    def _done(self, card: Scorecard) -> Response:
+        return Response(ScorecardSerializer(self.get_queryset().get(pk=card.pk)).data)
+
+    @action(detail=True, methods=["patch"])
+    def review(self, request, pk=None):
+        data = ReviewSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        card = services.scorecard_review_update(
+            scorecard=self.get_object(), by=acting_person(request), data=dict(data.validated_data)
+        )
+        return self._done(card)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._done(services.scorecard_submit(scorecard=self.get_object(), by=acting_person(request)))
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._done(services.scorecard_approve(scorecard=self.get_object(), by=acting_person(request)))
+
+    @action(detail=True, methods=["post"], url_path="return")
+    def send_back(self, request, pk=None):
+        card = services.scorecard_return(
+            scorecard=self.get_object(), by=acting_person(request), reason=str(request.data.get("reason", ""))
+        )
+        return self._done(card)
+
+
+class ContestSerializer(serializers.ModelSerializer):
+    leaderboard = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contest
+        fields = ["id", "name", "period", "metric", "participant_kind", "status", "published", "prize", "leaderboard"]
+
+    def get_leaderboard(self, contest: Contest) -> list[dict] | None:
+        if not self.context.get("with_board"):
+            return None
+        return [
+            {
+                "rank": r.rank,
+                "name": r.name,
+                "person": r.person_id,
+                "team": r.team_id,
+                "actual": str(r.actual),
+                "rate": None if r.rate is None else str(r.rate),
+            }
+            for r in services.contest_leaderboard(contest=contest)
+        ]
+
+
+class ContestViewSet(viewsets.ReadOnlyModelViewSet):
+    """Contests; the leaderboard is in the detail for managers, and for everyone once published."""
+
+    serializer_class = ContestSerializer
+    filterset_fields = ["period", "metric", "status"]
+
+    def get_queryset(self):
+        return selectors.contest_list(user=self.request.user)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.action == "retrieve":
+            contest = get_object_or_404(Contest, pk=self.kwargs["pk"])
+            viewer = viewer_for(self.request.user)
+            context["with_board"] = contest.published or viewer.sees_all or viewer.scope != "self"
+        return context
+
+
+def register(router: BaseRouter) -> None:
+    router.register("kpis", KpiViewSet, basename="kpi")
+    router.register("appraisal-schemes", SchemeViewSet, basename="appraisal-scheme")
+    router.register("appraisal-periods", PeriodViewSet, basename="appraisal-period")
+    router.register("scorecards", ScorecardViewSet, basename="scorecard")
+    router.register("contests", ContestViewSet, basename="contest")

@@ -1,0 +1,64 @@
+"""Forms of the appraisal pages (thin: services validate and write)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from appraisal.models import Outcome, OutcomeKind, Scorecard
+from staff.models import Person, Region, Team
+
+
+class PeriodOpenForm(forms.Form):
+    period = forms.CharField(label=_("Period"), max_length=7, help_text=_("2026, 2026-Q1 or 2026-03"))
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.visible_to(user)
+        self.fields["team"].queryset = Team.objects.visible_to(user)
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Scorecard
+        fields = ["root_cause", "improvement_plan", "manager_comment", *Scorecard.QUESTION_FIELDS]
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in fields}
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label=_("Action"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none())
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Person.objects.visible_to(user).current()
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = ["kind", "amount", "course", "reason", "date"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = OutcomeKind.choices
+        # The service decides which fields each kind needs.
+        self.fields["reason"].required = False
+
+
+class MeetingForm(forms.Form):
+    meeting_date = forms.DateField(
+        label=_("Review meeting date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participants"), queryset=Person.objects.none(), required=False
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = Person.objects.visible_to(user).current()

@@ -1,0 +1,91 @@
+"""Scoped reads for the appraisal pages and API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from appraisal.models import (
+    AppraisalPeriod,
+    AppraisalScheme,
+    CommissionStatement,
+    Contest,
+    Outcome,
+    Scorecard,
+    ScorecardLine,
+)
+from staff.models import Person
+from staff.scope import viewer_for
+
+
+def period_list(*, user: Any) -> QuerySet[AppraisalPeriod]:
+    return AppraisalPeriod.objects.visible_to(user).select_related("team", "region", "opened_by")
+
+
+def scorecard_list(*, user: Any, appraisal: AppraisalPeriod | None = None) -> QuerySet[Scorecard]:
+    cards = Scorecard.objects.visible_to(user).select_related("person", "team", "region", "appraisal_period", "scheme")
+    if appraisal is not None:
+        cards = cards.filter(appraisal_period=appraisal)
+    return cards.order_by("appraisal_period", "position", "rank_company", "person__name")
+
+
+def scorecard_detail_queryset(*, user: Any) -> QuerySet[Scorecard]:
+    return (
+        Scorecard.objects.visible_to(user)
+        .select_related("person", "team", "region", "appraisal_period", "scheme", "submitted_by", "approved_by")
+        .prefetch_related(
+            Prefetch("lines", queryset=ScorecardLine.objects.select_related("kpi", "scheme_kpi")),
+            "actions__owner",
+            "outcomes__course",
+        )
+    )
+
+
+def can_see_rankings(*, user: Any, appraisal: AppraisalPeriod) -> bool:
+    """Managers see the ranking tables of their scope; others only what a manager published."""
+    viewer = viewer_for(user)
+    return viewer.sees_all or viewer.scope != "self" or appraisal.rankings_published
+
+
+def ranking(*, user: Any, appraisal: AppraisalPeriod, level: str) -> QuerySet[Scorecard]:
+    """Scorecards ranked within team, region or company. A rep (own scope) sees the whole published
+    table of their own team/region/company; a manager the cards in their scope."""
+    order = {"team": ("team__name", "rank_team"), "region": ("region__name", "rank_region")}.get(
+        level, ("position", "rank_company")
+    )
+    viewer = viewer_for(user)
+    cards = Scorecard.objects.filter(appraisal_period=appraisal)
+    if viewer.scope == "self" and not viewer.sees_all:
+        if not appraisal.rankings_published:
+            return cards.filter(person_id=viewer.person_id).select_related("person", "team", "region")
+        if level == "team":
+            cards = cards.filter(team_id=viewer.team_id)
+        elif level == "region":
+            cards = cards.filter(region_id=viewer.region_id)
+    else:
+        cards = cards.visible_to(user)
+    return cards.select_related("person", "team", "region").order_by(*order, "person__name")
+
+
+def person_history(*, user: Any, person: Person) -> dict[str, Any]:
+    return {
+        "scorecards": Scorecard.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("appraisal_period", "scheme")
+        .order_by("-appraisal_period__end"),
+        "outcomes": Outcome.objects.visible_to(user).filter(person=person).select_related("course", "decided_by"),
+        "statements": CommissionStatement.objects.visible_to(user).filter(person=person).select_related("plan"),
+    }
+
+
+def scheme_list() -> QuerySet[AppraisalScheme]:
+    return AppraisalScheme.objects.prefetch_related("lines__kpi", "lines__bands")
+
+
+def contest_list(*, user: Any) -> QuerySet[Contest]:
+    return Contest.objects.select_related("created_by")
+
+
+def statement_list(*, user: Any) -> QuerySet[CommissionStatement]:
+    return CommissionStatement.objects.visible_to(user).select_related("person", "team", "plan", "approved_by")

@@ -1,0 +1,249 @@
+"""KPI values for many people at once: a fixed number of queries, whatever the number of people.
+
+Engine KPIs (target and gross margin achievement rates, new customers, the collected amount)
+are read from `targets.Achievement` (rep rows of the period); the others are aggregated from the
+commercial record with one grouped query each (DESIGN.md glossary, KPI table):
+
+- receivables collection rate = payments in the period (the engine's `collection`, split by
+  credit share) / what was owed in the period. Per order, payments are taken to settle the
+  earliest instalments first, so what was owed = balance at the period start on instalments
+  already due + instalments falling due within the period
+  = max(0, instalments due up to the period end - payments dated before the period start);
+  it is split between the order's reps by credit share like every money metric.
+- average daily visits = distinct (customer, day) visits in the period (phone calls excluded) /
+  working days of the period (Monday-Friday, less holidays, plus make-up workdays).
+- customer count / breadth = distinct customers / distinct industries of the confirmed orders
+  dated in the period that are credited to the person.
+- product mix = the person's credited share of focus-line sales / the engine's sales amount.
+- customer satisfaction = mean satisfaction score of evaluations dated in the period of the
+  customers the person owns.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, CharField, Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import Cast, Concat
+
+from appraisal.models import KpiCode
+from salesorg.money import split_by_shares
+from salesorg.periods import Period, working_days
+
+FOUR = Decimal("0.0001")
+KpiValues = dict[int, dict[str, Decimal | None]]
+
+
+def _q4(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(FOUR, rounding=ROUND_HALF_UP)
+
+
+def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    if numerator is None or not denominator:
+        return None
+    return _q4(Decimal(numerator) / Decimal(denominator))
+
+
+def period_working_days(period: Period) -> int:
+    """Working days of a period with the admins' calendar of holidays and make-up workdays (1 query)."""
+    from staff.models import CalendarDay, CalendarDayKind
+
+    days = list(CalendarDay.objects.filter(date__range=(period.start, period.end)).values_list("date", "kind"))
+    return working_days(
+        period.start,
+        period.end,
+        holidays=[d for d, kind in days if kind == CalendarDayKind.HOLIDAY],
+        makeup_workdays=[d for d, kind in days if kind == CalendarDayKind.MAKEUP_WORKDAY],
+    )
+
+
+def engine_values(*, person_ids, period: Period) -> dict[int, dict[str, Decimal | None]]:
+    """The engine's rep rows of the period: {person: {metric: actual, metric + "_rate": rate}} (1 query)."""
+    from targets.models import Achievement, OwnerKind
+
+    out: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
+    rows = Achievement.objects.filter(
+        owner_kind=OwnerKind.REP,
+        period=str(period),
+        person_id__in=person_ids,
+        metric__in=["sales_amount", "gross_margin", "collection", "new_customers"],
+    ).values_list("person_id", "metric", "actual", "rate")
+    for person_id, metric, actual, rate in rows:
+        out[person_id][metric] = actual
+        out[person_id][f"{metric}_rate"] = rate
+    return out
+
+
+def engine_as_of(*, period: Period) -> date | None:
+    """The oldest as-of date of the engine's rep rows for a period (None when it has none)."""
+    from django.db.models import Min
+
+    from targets.models import Achievement, OwnerKind
+
+    return Achievement.objects.filter(owner_kind=OwnerKind.REP, period=str(period)).aggregate(d=Min("as_of"))["d"]
+
+
+def amount_owed(*, person_ids, period: Period) -> dict[int, Decimal]:
+    """What each person's customers owed in the period, split by credit share (3 queries)."""
+    from customers.models import CreditShare, Instalment, OrderStatus, Payment
+
+    orders = CreditShare.objects.filter(rep_id__in=person_ids, order__status=OrderStatus.CONFIRMED).values("order_id")
+    due = dict(
+        Instalment.objects.filter(order_id__in=orders, due_date__lte=period.end)
+        .values("order_id")
+        .annotate(total=Sum("amount"))
+        .values_list("order_id", "total")
+    )
+    paid_before = dict(
+        Payment.objects.filter(order_id__in=orders, date__lt=period.start)
+        .values("order_id")
+        .annotate(total=Sum("amount"))
+        .values_list("order_id", "total")
+    )
+    owed_by_order = {
+        order_id: max(Decimal(0), total - (paid_before.get(order_id) or Decimal(0))) for order_id, total in due.items()
+    }
+    shares: dict[int, list[tuple[int, Decimal, bool]]] = defaultdict(list)
+    for order_id, rep_id, percent, is_primary in (
+        CreditShare.objects.filter(order_id__in=orders)
+        .order_by("order_id", "id")
+        .values_list("order_id", "rep_id", "percent", "is_primary")
+    ):
+        if owed_by_order.get(order_id):
+            shares[order_id].append((rep_id, percent, is_primary))
+    wanted = None if not isinstance(person_ids, list | set | tuple) else set(person_ids)
+    out: dict[int, Decimal] = defaultdict(Decimal)
+    for order_id, order_shares in shares.items():
+        parts = split_by_shares(owed_by_order[order_id], [p for _, p, _ in order_shares])
+        for (rep_id, _percent, _primary), part in zip(order_shares, parts, strict=True):
+            if wanted is None or rep_id in wanted:
+                out[rep_id] += part
+    return out
+
+
+def visit_days(*, person_ids, period: Period) -> dict[int, int]:
+    """Distinct (customer, day) visits per author, phone calls excluded (1 query)."""
+    from customers.models import Visit, VisitKind
+
+    key = Concat(Cast("customer_id", CharField()), Value("|"), Cast("date", CharField()), output_field=CharField())
+    return dict(
+        Visit.objects.filter(author_id__in=person_ids, date__range=(period.start, period.end))
+        .exclude(kind=VisitKind.CALL)
+        .values("author_id")
+        .annotate(n=Count(key, distinct=True))
+        .values_list("author_id", "n")
+    )
+
+
+def customer_counts(*, person_ids, period: Period) -> dict[int, tuple[int, int]]:
+    """(distinct customers, distinct industries) of the confirmed orders credited to each person (1 query)."""
+    from customers.models import CreditShare, OrderStatus
+
+    rows = (
+        CreditShare.objects.filter(
+            rep_id__in=person_ids,
+            order__status=OrderStatus.CONFIRMED,
+            order__date__range=(period.start, period.end),
+        )
+        .values("rep_id")
+        .annotate(
+            customers=Count("order__customer_id", distinct=True),
+            industries=Count("order__customer__industry", distinct=True, filter=~Q(order__customer__industry="")),
+        )
+        .values_list("rep_id", "customers", "industries")
+    )
+    return {rep_id: (customers, industries) for rep_id, customers, industries in rows}
+
+
+def focus_sales(*, person_ids, period: Period, focus_lines: Iterable[str]) -> dict[int, Decimal]:
+    """Each person's credited share of the sales of focus product lines (1 query)."""
+    from customers.models import CreditShare, OrderStatus
+
+    focus_lines = list(focus_lines)
+    if not focus_lines:
+        return {}
+    part = ExpressionWrapper(
+        F("order__lines__amount") * F("percent") / Value(Decimal(100)),
+        output_field=DecimalField(max_digits=20, decimal_places=6),
+    )
+    rows = (
+        CreditShare.objects.filter(
+            rep_id__in=person_ids,
+            order__status=OrderStatus.CONFIRMED,
+            order__date__range=(period.start, period.end),
+            order__lines__product__product_line__in=focus_lines,
+        )
+        .values("rep_id")
+        .annotate(total=Sum(part))
+        .values_list("rep_id", "total")
+    )
+    return {rep_id: Decimal(total).quantize(Decimal("0.01")) for rep_id, total in rows}
+
+
+def satisfaction(*, person_ids, period: Period) -> dict[int, Decimal]:
+    """Mean satisfaction of the evaluations in the period of each person's customers (1 query)."""
+    from customers.models import CustomerEvaluation
+
+    rows = (
+        CustomerEvaluation.objects.filter(customer__owner_id__in=person_ids, date__range=(period.start, period.end))
+        .values("customer__owner_id")
+        .annotate(mean=Avg("satisfaction_score"))
+        .values_list("customer__owner_id", "mean")
+    )
+    return {owner_id: _q4(Decimal(str(mean))) for owner_id, mean in rows}
+
+
+def kpi_values(
+    *,
+    person_ids,
+    period: Period,
+    focus_lines_by_person: dict[int, list[str]] | None = None,
+    people: Iterable[int] | None = None,
+) -> KpiValues:
+    """Every catalogue KPI for every person: {person_id: {kpi code: value or None}}.
+
+    `person_ids` is a list or a queryset of ids (used as a subquery); `people` lists the ids to
+    report (defaults to `person_ids` when it is a list). Focus product lines come from each
+    person's scheme; people sharing lines share one query.
+    """
+    ids = list(people) if people is not None else list(person_ids)
+    engine = engine_values(person_ids=person_ids, period=period)
+    owed = amount_owed(person_ids=person_ids, period=period)
+    visits = visit_days(person_ids=person_ids, period=period)
+    workdays = period_working_days(period)
+    counts = customer_counts(person_ids=person_ids, period=period)
+    scores = satisfaction(person_ids=person_ids, period=period)
+    focus: dict[int, Decimal] = {}
+    by_lines: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for pid in ids:
+        lines = tuple(sorted((focus_lines_by_person or {}).get(pid) or ()))
+        if lines:
+            by_lines[lines].append(pid)
+    for lines, pids in by_lines.items():
+        # One query per distinct set of focus lines (one per scheme), not per person.
+        subset = person_ids if len(by_lines) == 1 else pids
+        for pid, value in focus_sales(person_ids=subset, period=period, focus_lines=lines).items():
+            if pid in pids:
+                focus[pid] = value
+    out: KpiValues = {}
+    for pid in ids:
+        e = engine.get(pid, {})
+        customers, industries = counts.get(pid, (0, 0))
+        sales = e.get("sales_amount")
+        out[pid] = {
+            KpiCode.TARGET_ACHIEVEMENT_RATE: e.get("sales_amount_rate"),
+            KpiCode.GROSS_MARGIN_RATE: e.get("gross_margin_rate"),
+            KpiCode.COLLECTION_RATE: _ratio(e.get("collection") or Decimal(0), owed.get(pid)),
+            KpiCode.AVERAGE_DAILY_VISITS: _ratio(Decimal(visits.get(pid, 0)), Decimal(workdays)),
+            KpiCode.CUSTOMER_COUNT: Decimal(customers),
+            KpiCode.CUSTOMER_BREADTH: Decimal(industries),
+            KpiCode.PRODUCT_MIX: _ratio(focus.get(pid, Decimal(0)), sales)
+            if (focus_lines_by_person or {}).get(pid)
+            else None,
+            KpiCode.CUSTOMER_SATISFACTION: scores.get(pid),
+            KpiCode.NEW_CUSTOMERS: e.get("new_customers") if e else Decimal(0),
+        }
+    return out

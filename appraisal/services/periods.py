@@ -1,0 +1,311 @@
+"""Opening an appraisal period (a scorecard for everyone in scope), refreshing drafts, ranking."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from appraisal.models import (
+    AppraisalPeriod,
+    AppraisalScheme,
+    PeriodStatus,
+    SchemeKpi,
+    Scorecard,
+    ScorecardLine,
+    ScorecardStatus,
+)
+from appraisal.services.common import require_manager
+from appraisal.services.kpis import engine_as_of, kpi_values
+from appraisal.services.schemes import grade_bands, grade_for, scheme_for, score_line
+from salesorg.exceptions import ApplicationError
+from salesorg.periods import Period
+from staff.models import Person, Region, Team
+
+
+def _parse_period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        message = _("Write the period as 2026, 2026-Q1 or 2026-03.")
+        raise ApplicationError(message, fields={"period": [message]}) from exc
+
+
+def _load_schemes(on: date) -> list[AppraisalScheme]:
+    # Two queries: schemes, and their lines with bands.
+    return list(
+        AppraisalScheme.objects.filter(is_active=True, valid_from__lte=on).prefetch_related(
+            "lines__kpi", "lines__bands"
+        )
+    )
+
+
+def _score_card(card: Scorecard, lines: Sequence[ScorecardLine], scheme_lines: dict[int, SchemeKpi]) -> None:
+    total = Decimal(0)
+    for line in lines:
+        sk = scheme_lines[line.scheme_kpi_id]
+        line.score = score_line(
+            value=line.value,
+            weight=line.weight,
+            target=line.target,
+            rule=sk.rule,
+            cap_percent=sk.cap_percent,
+            bands=[(b.lower_percent, b.upper_percent, b.score_percent) for b in sk.bands.all()],
+        )
+        total += line.score
+    card.total_score = total
+
+
+def rank(cards: Iterable[Scorecard]) -> None:
+    """Competition ranking (1, 2, 2, 4) by total within team, region and company, among people of
+    the same position (a rep is ranked with reps)."""
+    cards = list(cards)
+    for attr, key in (
+        ("rank_team", lambda c: (c.position, c.team_id)),
+        ("rank_region", lambda c: (c.position, c.region_id)),
+        ("rank_company", lambda c: (c.position,)),
+    ):
+        groups: dict[tuple, list[Scorecard]] = defaultdict(list)
+        for card in cards:
+            if attr != "rank_company" and key(card)[1] is None:
+                setattr(card, attr, None)
+                continue
+            groups[key(card)].append(card)
+        for members in groups.values():
+            members.sort(key=lambda c: c.total_score, reverse=True)
+            previous = None
+            position = 0
+            for index, card in enumerate(members, start=1):
+                if card.total_score != previous:
+                    position = index
+                    previous = card.total_score
+                setattr(card, attr, position)
+
+
+def people_in_scope(*, region: Region | None, team: Team | None):
+    people = Person.objects.current()
+    if team is not None:
+        return people.filter(team=team)
+    if region is not None:
+        return people.filter(region=region)
+    return people
+
+
+@transaction.atomic
+def appraisal_period_open(
+    *,
+    period: str,
+    opened_by: Person | None,
+    region: Region | None = None,
+    team: Team | None = None,
+    today: date | None = None,
+) -> AppraisalPeriod:
+    """Open an appraisal: one scorecard per current person in the unit, with the quantitative lines
+    read from the engine as of the period end. A fixed number of queries, whatever the headcount.
+
+    Refused (nothing saved) when the period has not ended, is already open for the unit, or the
+    engine has not computed the period up to its end.
+    """
+    today = today or timezone.localdate()
+    parsed = _parse_period(period)
+    if parsed.end >= today:
+        message = _("%(period)s ends on %(end)s: it can be appraised from %(next)s on.") % {
+            "period": parsed,
+            "end": parsed.end.isoformat(),
+            "next": (parsed.end + timedelta(days=1)).isoformat(),
+        }
+        raise ApplicationError(message, fields={"period": [message]})
+    if team is not None:
+        region = team.region
+    if opened_by is not None:
+        require_manager(opened_by, field="period")
+        unit_ok = opened_by.effective_scope == "all" or (
+            (
+                team is not None
+                and (opened_by.team_id == team.pk or (not opened_by.team_id and opened_by.region_id == team.region_id))
+            )
+            or (team is None and region is not None and opened_by.region_id == region.pk and not opened_by.team_id)
+        )
+        if not unit_ok:
+            message = _("You may open an appraisal only for your own team or region.")
+            raise ApplicationError(message, fields={"team" if team else "region": [message]})
+    if AppraisalPeriod.objects.filter(period=str(parsed), region=region, team=team).exists():
+        message = _("%(period)s is already open for this unit.") % {"period": parsed}
+        raise ApplicationError(message, fields={"period": [message]})
+    as_of = engine_as_of(period=parsed)
+    if as_of is None or as_of < parsed.end:
+        message = _(
+            "The achievement engine has not computed %(period)s up to its end (%(end)s) yet; "
+            "recompute achievements as of that day or later first."
+        ) % {"period": parsed, "end": parsed.end.isoformat()}
+        raise ApplicationError(message, fields={"period": [message]})
+
+    schemes = _load_schemes(parsed.end)
+    people = list(people_in_scope(region=region, team=team).values_list("id", "position", "team_id", "region_id"))
+    scheme_of = {pid: scheme_for(position=pos, on=parsed.end, schemes=schemes) for pid, pos, _t, _r in people}
+    people = [p for p in people if scheme_of[p[0]] is not None]
+    if not people:
+        message = _("Nobody in this unit has an appraisal scheme for their position.")
+        raise ApplicationError(message, fields={"period": [message]})
+
+    appraisal = AppraisalPeriod.objects.create(
+        period=str(parsed),
+        period_kind=parsed.kind,
+        start=parsed.start,
+        end=parsed.end,
+        region=region,
+        team=team,
+        values_as_of=parsed.end,
+        opened_by=opened_by,
+    )
+    person_ids = [p[0] for p in people]
+    values = kpi_values(
+        person_ids=person_ids,
+        period=parsed,
+        focus_lines_by_person={pid: scheme_of[pid].focus_lines for pid in person_ids},
+    )
+    now = timezone.now()
+    cards: list[Scorecard] = []
+    lines_of: dict[int, list[ScorecardLine]] = {}
+    scheme_lines: dict[int, SchemeKpi] = {}
+    for pid, position, team_id, region_id in people:
+        scheme = scheme_of[pid]
+        card = Scorecard(
+            appraisal_period=appraisal,
+            person_id=pid,
+            team_id=team_id,
+            region_id=region_id,
+            position=position,
+            scheme=scheme,
+            values_as_of=parsed.end,
+            computed_at=now,
+        )
+        lines = []
+        for sk in scheme.lines.all():
+            scheme_lines[sk.pk] = sk
+            lines.append(
+                ScorecardLine(
+                    kpi_id=sk.kpi_id,
+                    scheme_kpi=sk,
+                    weight=sk.weight,
+                    target=sk.target,
+                    value=values[pid].get(sk.kpi.code),
+                    sort_order=sk.sort_order,
+                )
+            )
+        _score_card(card, lines, scheme_lines)
+        cards.append(card)
+        lines_of[pid] = lines
+    bands = grade_bands()
+    for card in cards:
+        card.grade = grade_for(card.total_score, bands)
+    rank(cards)
+    cards = bulk_create_with_history(cards, Scorecard, default_change_reason="opened")
+    all_lines = []
+    for card in cards:
+        for line in lines_of[card.person_id]:
+            line.scorecard = card
+            all_lines.append(line)
+    ScorecardLine.objects.bulk_create(all_lines)
+    return appraisal
+
+
+@transaction.atomic
+def appraisal_period_refresh(*, appraisal: AppraisalPeriod) -> int:
+    """Re-read the numbers of the period's draft scorecards (approved ones stay frozen) and re-rank.
+    Returns the number of scorecards refreshed."""
+    if appraisal.status == PeriodStatus.CLOSED:
+        message = _("This appraisal is closed.")
+        raise ApplicationError(message, fields={"status": [message]})
+    parsed = Period.parse(appraisal.period)
+    cards = list(
+        Scorecard.objects.filter(appraisal_period=appraisal)
+        .select_related("scheme")
+        .prefetch_related("lines", "scheme__lines__kpi", "scheme__lines__bands")
+    )
+    drafts = [c for c in cards if c.status == ScorecardStatus.DRAFT]
+    if not drafts:
+        return 0
+    ids = [c.person_id for c in drafts]
+    values = kpi_values(
+        person_ids=ids, period=parsed, focus_lines_by_person={c.person_id: c.scheme.focus_lines for c in drafts}
+    )
+    scheme_lines = {sk.pk: sk for c in drafts for sk in c.scheme.lines.all()}
+    code_of = {sk.pk: sk.kpi.code for sk in scheme_lines.values()}
+    now = timezone.now()
+    changed_lines = []
+    for card in drafts:
+        lines = list(card.lines.all())
+        for line in lines:
+            line.value = values[card.person_id].get(code_of[line.scheme_kpi_id])
+        _score_card(card, lines, scheme_lines)
+        card.computed_at = now
+        changed_lines.extend(lines)
+    bands = grade_bands()
+    for card in drafts:
+        card.grade = grade_for(card.total_score, bands)
+    # Ranks of drafts move with their new totals; frozen cards keep theirs.
+    ranked = list(cards)
+    frozen_ranks = {c.pk: (c.rank_team, c.rank_region, c.rank_company) for c in cards if c.status != "draft"}
+    rank(ranked)
+    for card in cards:
+        if card.pk in frozen_ranks:
+            card.rank_team, card.rank_region, card.rank_company = frozen_ranks[card.pk]
+    ScorecardLine.objects.bulk_update(changed_lines, ["value", "score"])
+    bulk_update_with_history(
+        drafts,
+        Scorecard,
+        ["total_score", "grade", "rank_team", "rank_region", "rank_company", "computed_at"],
+        default_change_reason="refreshed",
+    )
+    appraisal.refreshed_at = now
+    appraisal.save(update_fields=["refreshed_at"])
+    return len(drafts)
+
+
+def appraisal_period_update_meeting(
+    *,
+    appraisal: AppraisalPeriod,
+    by: Person,
+    meeting_date: date | None,
+    participants: Iterable[Person] = (),
+    notes: str = "",
+) -> AppraisalPeriod:
+    require_manager(by, field="meeting_date")
+    appraisal.meeting_date = meeting_date
+    appraisal.meeting_notes = notes
+    appraisal.save(update_fields=["meeting_date", "meeting_notes"])
+    appraisal.meeting_participants.set(list(participants))
+    return appraisal
+
+
+def appraisal_period_publish_rankings(*, appraisal: AppraisalPeriod, by: Person, published: bool) -> AppraisalPeriod:
+    require_manager(by, field="rankings_published")
+    appraisal.rankings_published = published
+    appraisal.save(update_fields=["rankings_published"])
+    return appraisal
+
+
+@transaction.atomic
+def appraisal_period_close(*, appraisal: AppraisalPeriod, by: Person) -> AppraisalPeriod:
+    """Close the period: every approved scorecard is closed; drafts and submitted ones block it."""
+    require_manager(by, field="status")
+    pending = appraisal.scorecards.exclude(status__in=[ScorecardStatus.APPROVED, ScorecardStatus.CLOSED]).count()
+    if pending:
+        message = _("%(n)s scorecards are not approved yet.") % {"n": pending}
+        raise ApplicationError(message, fields={"status": [message]})
+    cards = list(appraisal.scorecards.filter(status=ScorecardStatus.APPROVED))
+    now = timezone.now()
+    for card in cards:
+        card.status = ScorecardStatus.CLOSED
+        card.closed_at = now
+    bulk_update_with_history(cards, Scorecard, ["status", "closed_at"], default_change_reason="closed")
+    appraisal.status = PeriodStatus.CLOSED
+    appraisal.save(update_fields=["status"])
+    return appraisal

@@ -1,0 +1,227 @@
+"""The scorecard workflow (draft -> submitted -> approved -> closed), the review, action items, outcomes."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appraisal.models import (
+    MONEY_OUTCOMES,
+    ImprovementAction,
+    Outcome,
+    OutcomeKind,
+    Scorecard,
+    ScorecardStatus,
+)
+from appraisal.services.common import require_manager_of, sees
+from salesorg.exceptions import ApplicationError
+from staff.models import Person
+
+logger = logging.getLogger(__name__)
+
+REVIEW_FIELDS = ("root_cause", "improvement_plan", "manager_comment", *Scorecard.QUESTION_FIELDS)
+
+
+def _require_status(card: Scorecard, *statuses: str) -> None:
+    if card.status not in statuses:
+        message = _("This scorecard is %(status)s; this step is not possible now.") % {
+            "status": card.get_status_display()
+        }
+        raise ApplicationError(message, fields={"status": [message]})
+
+
+@transaction.atomic
+def scorecard_review_update(*, scorecard: Scorecard, by: Person, data: dict[str, Any]) -> Scorecard:
+    """The qualitative half: root cause, improvement plan, comment, the quarterly questions.
+    Only while the card is a draft; the person may answer the questions on their own card."""
+    _require_status(scorecard, ScorecardStatus.DRAFT)
+    unknown = set(data) - set(REVIEW_FIELDS)
+    if unknown:
+        field = sorted(unknown)[0]
+        raise ApplicationError(_("Unknown field."), fields={field: [_("Unknown field.")]})
+    if by.pk == scorecard.person_id:
+        # The person answers the method's questions; the manager writes the rest.
+        not_theirs = set(data) - set(Scorecard.QUESTION_FIELDS)
+        if not_theirs:
+            field = sorted(not_theirs)[0]
+            message = _("Only the manager writes this.")
+            raise ApplicationError(message, fields={field: [message]})
+    else:
+        require_manager_of(by, scorecard.person, field="manager_comment")
+    for name, value in data.items():
+        setattr(scorecard, name, (value or "").strip())
+    if data:
+        scorecard.save(update_fields=list(data))
+    return scorecard
+
+
+@transaction.atomic
+def scorecard_submit(*, scorecard: Scorecard, by: Person) -> Scorecard:
+    """The manager submits the card for approval; a shortfall needs its root cause written first."""
+    _require_status(scorecard, ScorecardStatus.DRAFT)
+    require_manager_of(by, scorecard.person, field="status")
+    if not scorecard.manager_comment.strip():
+        message = _("Write the manager's comment before submitting.")
+        raise ApplicationError(message, fields={"manager_comment": [message]})
+    short = any(line.below_target for line in scorecard.lines.all())
+    if short and not scorecard.root_cause.strip():
+        message = _("Some KPIs are below target: write the root cause before submitting.")
+        raise ApplicationError(message, fields={"root_cause": [message]})
+    scorecard.status = ScorecardStatus.SUBMITTED
+    scorecard.submitted_by = by
+    scorecard.submitted_at = timezone.now()
+    scorecard.save(update_fields=["status", "submitted_by", "submitted_at"])
+    return scorecard
+
+
+@transaction.atomic
+def scorecard_return(*, scorecard: Scorecard, by: Person, reason: str) -> Scorecard:
+    """The approver sends a submitted card back to draft, with the reason in the comment."""
+    _require_status(scorecard, ScorecardStatus.SUBMITTED)
+    _require_approver(scorecard, by)
+    if not reason or not reason.strip():
+        raise ApplicationError(_("Give a reason."), fields={"reason": [_("Give a reason.")]})
+    scorecard.status = ScorecardStatus.DRAFT
+    scorecard.manager_comment = f"{scorecard.manager_comment}\n[{by.name}] {reason.strip()}".strip()
+    scorecard._change_reason = reason.strip()
+    scorecard.save(update_fields=["status", "manager_comment"])
+    return scorecard
+
+
+def _require_approver(scorecard: Scorecard, by: Person) -> None:
+    require_manager_of(by, scorecard.person, field="status")
+    submitter = scorecard.submitted_by
+    if submitter is not None and (by.pk == submitter.pk or not sees(by, submitter)):
+        message = _("The next level up approves: %(name)s submitted this card.") % {"name": submitter.name}
+        raise ApplicationError(message, fields={"status": [message]})
+
+
+@transaction.atomic
+def scorecard_approve(*, scorecard: Scorecard, by: Person) -> Scorecard:
+    """Approve: from now on the numbers are frozen (later recomputes do not touch the card).
+    KPIs below the scheme's targets become training suggestions."""
+    _require_status(scorecard, ScorecardStatus.SUBMITTED)
+    _require_approver(scorecard, by)
+    scorecard.status = ScorecardStatus.APPROVED
+    scorecard.approved_by = by
+    scorecard.approved_at = timezone.now()
+    scorecard.save(update_fields=["status", "approved_by", "approved_at"])
+    suggest_training(scorecards=[scorecard])
+    return scorecard
+
+
+def suggest_training(*, scorecards: list[Scorecard]) -> int:
+    """Hand KPI gaps to training (`training_suggestions_generate`); returns suggestions made."""
+    try:
+        from training.services.suggestions import training_suggestions_generate
+    except ImportError:  # training not installed: nothing to suggest
+        return 0
+    made = 0
+    for card in scorecards:
+        lines = list(card.lines.select_related("kpi"))
+        values = {line.kpi.code: line.value for line in lines if line.value is not None}
+        targets = {line.kpi.code: line.target for line in lines}
+        made += len(
+            training_suggestions_generate(
+                person_ids=[card.person_id],
+                kpi_values={card.person_id: values},
+                kpi_targets=targets,
+                period=card.appraisal_period.period,
+            )
+        )
+    return made
+
+
+@transaction.atomic
+def scorecard_close(*, scorecard: Scorecard, by: Person) -> Scorecard:
+    _require_status(scorecard, ScorecardStatus.APPROVED)
+    require_manager_of(by, scorecard.person, field="status")
+    scorecard.status = ScorecardStatus.CLOSED
+    scorecard.closed_at = timezone.now()
+    scorecard.save(update_fields=["status", "closed_at"])
+    return scorecard
+
+
+def action_add(
+    *, scorecard: Scorecard, by: Person, description: str, owner: Person, due_date: date | None
+) -> ImprovementAction:
+    """An action item of the improvement plan; its owner is the person or someone in the manager's scope."""
+    require_manager_of(by, scorecard.person, field="owner")
+    if not description or not description.strip():
+        raise ApplicationError(_("This field is required."), fields={"description": [_("This field is required.")]})
+    if due_date is None:
+        raise ApplicationError(_("This field is required."), fields={"due_date": [_("This field is required.")]})
+    if not sees(by, owner):
+        message = _("%(person)s is not in your team or region.") % {"person": owner.name}
+        raise ApplicationError(message, fields={"owner": [message]})
+    return ImprovementAction.objects.create(
+        scorecard=scorecard, description=description.strip(), owner=owner, due_date=due_date
+    )
+
+
+@transaction.atomic
+def outcome_create(
+    *,
+    person: Person,
+    kind: str,
+    reason: str,
+    decided_by: Person,
+    on: date,
+    amount: Decimal | None = None,
+    course: Any = None,
+    scorecard: Scorecard | None = None,
+) -> Outcome:
+    """Record what an appraisal led to. Every outcome needs a reason; money outcomes an amount;
+    targeted training a course."""
+    require_manager_of(decided_by, person, field="person")
+    if kind not in OutcomeKind.values:
+        raise ApplicationError(_("Unknown outcome."), fields={"kind": [_("Unknown outcome.")]})
+    if not reason or not reason.strip():
+        message = _("Give the reason for this outcome.")
+        raise ApplicationError(message, fields={"reason": [message]})
+    if kind in MONEY_OUTCOMES and (amount is None or amount <= 0):
+        message = _("Give an amount above 0.")
+        raise ApplicationError(message, fields={"amount": [message]})
+    if kind not in MONEY_OUTCOMES:
+        amount = None
+    if kind == OutcomeKind.TRAINING and course is None:
+        message = _("Choose the course of the targeted training.")
+        raise ApplicationError(message, fields={"course": [message]})
+    if scorecard is not None and scorecard.person_id != person.pk:
+        message = _("This scorecard is someone else's.")
+        raise ApplicationError(message, fields={"scorecard": [message]})
+    outcome = Outcome.objects.create(
+        person=person,
+        team_id=person.team_id,
+        region_id=person.region_id,
+        scorecard=scorecard,
+        kind=kind,
+        amount=amount,
+        course=course if kind == OutcomeKind.TRAINING else None,
+        reason=reason.strip(),
+        date=on,
+        decided_by=decided_by,
+    )
+    if kind == OutcomeKind.TRAINING and course is not None:
+        _enroll(person=person, course=course, on=on)
+    return outcome
+
+
+def _enroll(*, person: Person, course: Any, on: date) -> None:
+    """Targeted training enrols the person in the course (training's service), unless enrolled."""
+    try:
+        from training.models import Enrollment, EnrollmentStatus
+        from training.services.courses import enrollment_create
+    except ImportError:
+        return
+    live = Enrollment.objects.filter(person=person, course=course).exclude(
+        status__in=[EnrollmentStatus.CANCELLED, EnrollmentStatus.FAILED]
+    )
+    if not live.exists():
+        enrollment_create(person=person, course=course, enrolled_on=on)

@@ -1,0 +1,133 @@
+"""Pages: scope (404 outside), ranking publication, review form errors, export, query counts."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from appraisal.models import Outcome, OutcomeKind, Scorecard
+from appraisal.services import appraisal_period_open, outcome_create
+from appraisal.tests import factories as f
+from staff.models import Person, Position
+from targets.services import achievements_recompute
+
+TODAY = date(2026, 3, 2)
+
+
+@pytest.fixture
+def opened(org):
+    f.rep_scheme()
+    achievements_recompute(as_of=date(2026, 3, 1))
+    return appraisal_period_open(period="2026-02", opened_by=org.director, today=TODAY)
+
+
+def login(client, person):
+    client.force_login(person.user)
+    return client
+
+
+def test_scorecard_page_is_404_outside_scope(client, org, opened):
+    other = Scorecard.objects.get(person=org.rep1a2)
+    assert login(client, org.rep1a1).get(f"/appraisal/scorecards/{other.pk}/").status_code == 404
+    own = Scorecard.objects.get(person=org.rep1a1)
+    page = client.get(f"/appraisal/scorecards/{own.pk}/")
+    assert page.status_code == 200
+    assert "Receivables collection rate" in page.content.decode()
+
+
+def test_rankings_show_a_rep_only_their_own_row_until_published(client, org, opened):
+    login(client, org.rep1a1)
+    url = f"/appraisal/periods/{opened.pk}/ranking/?level=team"
+    names = [c.person.name for c in client.get(url).context["cards"]]
+    assert names == ["rep1a1"]
+    opened.rankings_published = True
+    opened.save()
+    names = sorted(c.person.name for c in client.get(url).context["cards"])
+    assert names == ["junior1a", "rep1a1", "rep1a2"]
+
+
+def test_review_form_shows_the_service_refusal(client, org, opened):
+    card = Scorecard.objects.get(person=org.rep1a1)
+    login(client, org.tm1a)
+    client.post(f"/appraisal/scorecards/{card.pk}/submit/")
+    card.refresh_from_db()
+    assert card.status == "draft"  # refused: no manager's comment
+    answer = client.post(f"/appraisal/scorecards/{card.pk}/", {"review-manager_comment": "Good start."})
+    assert answer.status_code == 302
+    card.refresh_from_db()
+    assert card.manager_comment == "Good start."
+
+
+def test_opening_from_the_page_refuses_a_period_not_ended(client, org):
+    f.rep_scheme()
+    page = login(client, org.tm1a).post("/appraisal/", {"period": "2099-01", "team": org.t1a.pk})
+    assert page.status_code == 200
+    assert "it can be appraised from 2099-02-01 on" in page.context["form"].errors["period"][0]
+
+
+def test_excel_export_of_the_period(client, org, opened):
+    answer = login(client, org.tm1a).get(f"/appraisal/periods/{opened.pk}/export/")
+    sheet = load_workbook(BytesIO(answer.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    # Header + the three reps of T1a the team manager may see.
+    assert len(rows) == 4
+    assert sorted(r[2] for r in rows[1:]) == ["junior1a", "rep1a1", "rep1a2"]
+
+
+def test_person_history_shows_outcomes(client, org, opened):
+    outcome_create(
+        person=org.rep1a1,
+        kind=OutcomeKind.DISMISSAL_WARNING,
+        reason="Third month below 50 %",
+        decided_by=org.tm1a,
+        on=TODAY,
+    )
+    page = login(client, org.rep1a1).get(f"/appraisal/people/{org.rep1a1.pk}/")
+    assert "Third month below 50 %" in page.content.decode()
+    assert login(client, org.rep1a2).get(f"/appraisal/people/{org.rep1a1.pk}/").status_code == 404
+    assert Outcome.objects.count() == 1
+
+
+@pytest.mark.parametrize("extra", [0, 27])
+def test_period_page_query_count(client, org, extra, django_assert_max_num_queries):
+    start = Person.objects.count()
+    Person.objects.bulk_create(
+        Person(
+            employee_no=f"V{start + i:06d}",
+            name=f"Rep {i}",
+            position=Position.REP,
+            team=org.t1a,
+            region=org.r1,
+            manager=org.tm1a,
+            hire_date=date(2024, 1, 1),
+            status="active",
+        )
+        for i in range(extra)
+    )
+    f.rep_scheme()
+    achievements_recompute(as_of=date(2026, 3, 1))
+    appraisal = appraisal_period_open(period="2026-02", opened_by=org.director, today=TODAY)
+    login(client, org.director)
+    with django_assert_max_num_queries(20):
+        page = client.get(f"/appraisal/periods/{appraisal.pk}/")
+    assert len(page.context["cards"]) == 5 + extra
+    with django_assert_max_num_queries(20):
+        client.get(f"/appraisal/periods/{appraisal.pk}/ranking/?level=company")
+
+
+def test_admin_changelists(admin_client, org, opened):
+    for name in (
+        "scorecard",
+        "appraisalscheme",
+        "kpi",
+        "outcome",
+        "appraisalperiod",
+        "commissionstatement",
+        "contest",
+        "gradeband",
+        "schemekpi",
+    ):
+        assert admin_client.get(f"/admin/appraisal/{name}/").status_code == 200
