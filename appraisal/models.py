@@ -137,9 +137,11 @@ class ScoreBand(models.Model):
     `upper_percent` (exclusive; empty = no upper end) scores `score_percent` of the weight."""
 
     scheme_kpi = models.ForeignKey(SchemeKpi, on_delete=models.CASCADE, related_name="bands", verbose_name=_("KPI"))
-    lower_percent = models.DecimalField(_("from (% of target)"), max_digits=7, decimal_places=2)
-    upper_percent = models.DecimalField(_("to (% of target)"), max_digits=7, decimal_places=2, null=True, blank=True)
-    score_percent = models.DecimalField(_("score (% of weight)"), max_digits=6, decimal_places=2)
+    lower_percent = models.DecimalField(_("from (percent of target)"), max_digits=7, decimal_places=2)
+    upper_percent = models.DecimalField(
+        _("to (percent of target)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    score_percent = models.DecimalField(_("score (percent of weight)"), max_digits=6, decimal_places=2)
 
     class Meta:
         ordering = ["lower_percent"]
@@ -489,8 +491,10 @@ class CommissionTier(models.Model):
     """The slice of actual between lower and upper (% of target) earns `rate_percent` of itself."""
 
     plan = models.ForeignKey(CommissionPlan, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("plan"))
-    lower_percent = models.DecimalField(_("from (% of target)"), max_digits=7, decimal_places=2)
-    upper_percent = models.DecimalField(_("to (% of target)"), max_digits=7, decimal_places=2, null=True, blank=True)
+    lower_percent = models.DecimalField(_("from (percent of target)"), max_digits=7, decimal_places=2)
+    upper_percent = models.DecimalField(
+        _("to (percent of target)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
     rate_percent = models.DecimalField(_("commission rate (%)"), max_digits=6, decimal_places=3)
 
     class Meta:

@@ -139,8 +139,8 @@ class Migration(migrations.Migration):
             name='CommissionTier',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lower_percent', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='from (% of target)')),
-                ('upper_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='to (% of target)')),
+                ('lower_percent', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='from (percent of target)')),
+                ('upper_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='to (percent of target)')),
                 ('rate_percent', models.DecimalField(decimal_places=3, max_digits=6, verbose_name='commission rate (%)')),
                 ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tiers', to='appraisal.commissionplan', verbose_name='plan')),
             ],
@@ -396,9 +396,9 @@ class Migration(migrations.Migration):
             name='ScoreBand',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lower_percent', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='from (% of target)')),
-                ('upper_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='to (% of target)')),
-                ('score_percent', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='score (% of weight)')),
+                ('lower_percent', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='from (percent of target)')),
+                ('upper_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='to (percent of target)')),
+                ('score_percent', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='score (percent of weight)')),
                 ('scheme_kpi', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bands', to='appraisal.schemekpi', verbose_name='KPI')),
             ],
             options={
