@@ -35,6 +35,12 @@ from customers.tests.test_visits_api import client_for, png
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded photos and receipts go to a temporary folder, not the project's media/."""
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
 def test_rep_creates_own_customer_and_cannot_give_it_to_another(org):
     client = client_for(org.rep1a1)
 

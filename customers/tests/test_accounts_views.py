@@ -29,6 +29,12 @@ from customers.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded photos and receipts go to a temporary folder, not the project's media/."""
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
 def login(client, person):
     client.force_login(person.user)
     return client

@@ -17,6 +17,12 @@ from customers.tests.factories import CustomerFactory, StakeholderFactory, Visit
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded photos and receipts go to a temporary folder, not the project's media/."""
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
 def client_for(person) -> APIClient:
     from rest_framework.authtoken.models import Token
 

@@ -18,6 +18,12 @@ from salesorg.exceptions import ApplicationError
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded photos and receipts go to a temporary folder, not the project's media/."""
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
 def test_haversine_one_degree_of_longitude_on_the_equator():
     # 6,371,000 m x pi / 180 = 111,194.93 m.
     assert haversine_m(0, 0, 0, 1) == 111195
