@@ -2,24 +2,26 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from appraisal import api as appraisal_api
 from customers import api as customers_api
 from dashboard import views as dashboard_views
+from salesorg.api import ObtainAuthToken
 from staff import api as staff_api
 from staff import views as staff_views
+from targets import api as targets_api
 from training import api as training_api
 
 router = DefaultRouter()
 staff_api.register(router)
 customers_api.register(router)
+targets_api.register(router)
 training_api.register(router)
 appraisal_api.register(router)
 
 api_urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
@@ -33,6 +35,7 @@ urlpatterns = [
     path("language/", staff_views.set_language, name="set-language"),
     path("org/", include("staff.urls")),
     path("customers/", include("customers.urls")),
+    path("targets/", include("targets.urls")),
     path("training/", include("training.urls")),
     path("appraisal/", include("appraisal.urls")),
     path("api/v1/", include(api_urlpatterns)),

@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append((_("People"), reverse("staff:person-list")))
     items.append((_("Customers"), reverse("customers:customer-list")))
     items.append((_("Visits"), reverse("customers:visit-list")))
+    items.append((_("Targets"), reverse("targets:grid")))
     items.append((_("Coaching"), reverse("training:dashboard")))
     items.append((_("Training"), reverse("training:course-list")))
     items.append((_("Appraisal"), reverse("appraisal:index")))
