@@ -40,7 +40,17 @@ def sales_plan_create(
     owner = owner_fields(owner_kind=owner_kind, region=region, team=team, person=person)
     me = actor_person(user)
     # A rep writes their own plan; managers write their units' plans.
-    if not (person is not None and me is not None and person.pk == me.pk) and not can_set_targets_of(user, **owner):
+    own_unit = me is not None and (
+        (person is not None and person.pk == me.pk)
+        or (owner_kind == "team" and team is not None and me.position == "team_manager" and me.team_id == team.pk)
+        or (
+            owner_kind == "region"
+            and region is not None
+            and me.position == "regional_manager"
+            and me.region_id == region.pk
+        )
+    )
+    if not own_unit and not can_set_targets_of(user, **owner):
         raise ApplicationError(_("You may not write a plan for this owner."), fields={"owner_kind": [_("Not yours.")]})
     if not title.strip():
         raise ApplicationError(_("Give the plan a title."), fields={"title": [_("This field is required.")]})

@@ -1,0 +1,164 @@
+"""Pages: grid (edit in place), target detail (approve, revise, breakdown, allocation), runs, plans."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from staff.tests.factories import PersonFactory
+from targets.models import RecomputeRun, SalesPlan, Target, TargetStatus
+from targets.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_grid_edits_a_month_in_place_and_shows_totals(client, org):
+    year = f.target(org.rep1a1, period="2026", value="1200.00")
+    client.force_login(org.director.user)
+    page = client.get(reverse("targets:grid"), {"year": 2026, "metric": "sales_amount"})
+    assert page.status_code == 200
+    assert "rep1a1" in page.content.decode()
+    response = client.post(
+        reverse("targets:grid-cell"),
+        {
+            "metric": "sales_amount",
+            "period": "2026-02",
+            "owner_kind": "rep",
+            "owner_key": org.rep1a1.pk,
+            "value": "300.00",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Q1 = 300.00 (February only); months total 300.00; gap to the year 1200.00 - 300.00 = 900.00.
+    assert 'data-quarter="2026-Q1">300.00<' in html
+    assert 'data-total="gap">900.00<' in html
+    feb = Target.objects.get(person=org.rep1a1, period="2026-02")
+    # Editing the cell again with an old version is refused and the row says why.
+    client.post(
+        reverse("targets:grid-cell"),
+        {
+            "metric": "sales_amount",
+            "period": "2026-02",
+            "owner_kind": "rep",
+            "owner_key": org.rep1a1.pk,
+            "value": "310.00",
+            "target_id": feb.pk,
+            "version": feb.version,
+        },
+    )
+    stale = client.post(
+        reverse("targets:grid-cell"),
+        {
+            "metric": "sales_amount",
+            "period": "2026-02",
+            "owner_kind": "rep",
+            "owner_key": org.rep1a1.pk,
+            "value": "320.00",
+            "target_id": feb.pk,
+            "version": feb.version,
+        },
+    )
+    assert "changed by someone else" in stale.content.decode()
+    feb.refresh_from_db()
+    assert feb.value == Decimal("310.00")
+    assert year.pk
+
+
+def test_grid_page_query_count(client, org, django_assert_max_num_queries):
+    client.force_login(org.director.user)
+    for n in (3, 30):
+        for _ in range(n):
+            rep = PersonFactory(team=org.t1a, region=org.r1)
+            f.target(rep, period="2026")
+            f.target(rep, period="2026-01")
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse("targets:grid"), {"year": 2026, "metric": "sales_amount"}).status_code == 200
+
+
+def test_detail_approve_revise_breakdown_allocate(client, org):
+    team_target = f.target(org.t1a, period="2026", value="900.00")
+    client.force_login(org.rm1.user)
+    url = reverse("targets:detail", args=[team_target.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, {"action": "approve"})
+    team_target.refresh_from_db()
+    assert team_target.status == TargetStatus.APPROVED
+    # A revision without a reason is refused on the page.
+    page = client.post(url, {"action": "edit", "value": "1000.00", "version": team_target.version})
+    assert "revision reason" in page.content.decode()
+    client.post(url, {"action": "edit", "value": "1000.00", "version": team_target.version, "reason": "Bigger market"})
+    team_target.refresh_from_db()
+    assert team_target.value == Decimal("1000.00")
+    assert "Bigger market" in client.get(url).content.decode()
+    client.post(reverse("targets:breakdown", args=[team_target.pk]), {"method": "equal"})
+    assert Target.objects.filter(team=org.t1a, owner_kind="team").count() == 17
+    client.post(reverse("targets:allocate", args=[team_target.pk]), {"method": "equal"})
+    assert Target.objects.filter(parent=team_target, owner_kind="rep").count() == 3
+    assert 'data-testid="gap">0.00<' in client.get(url).content.decode()
+
+
+def test_outside_scope_is_404(client, org):
+    other = f.target(org.rep2a1, period="2026")
+    client.force_login(org.rep1a1.user)
+    assert client.get(reverse("targets:detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("targets:runs")).status_code == 404
+
+
+def test_recompute_page_starts_a_run_and_shows_progress(client, org, django_capture_on_commit_callbacks):
+    client.force_login(org.director.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("targets:runs"), {"as_of": "2026-03-15"})
+    assert response.status_code == 302
+    run = RecomputeRun.objects.get()
+    assert run.status == "succeeded"
+    bar = client.get(reverse("targets:run-progress", args=[run.pk]))
+    assert 'aria-valuenow="100"' in bar.content.decode()
+    # A finished run's bar stops polling.
+    assert "hx-trigger" not in bar.content.decode()
+
+
+def test_sales_plan_with_activity_and_approval(client, org):
+    client.force_login(org.tm1a.user)
+    response = client.post(
+        reverse("targets:plan-create"), {"title": "Q1 push", "period": "2026-Q1", "strategy": "Key accounts"}
+    )
+    plan = SalesPlan.objects.get()
+    assert response.status_code == 302 and plan.owner_kind == "team" and plan.team == org.t1a
+    url = reverse("targets:plan-detail", args=[plan.pk])
+    client.post(
+        url,
+        {
+            "action": "activity",
+            "kind": "promotion",
+            "name": "Spring fair",
+            "start_date": "2026-03-01",
+            "end_date": "2026-03-05",
+            "planned_count": 10,
+            "done_count": 0,
+            "progress": 0,
+        },
+    )
+    activity = plan.activities.get()
+    client.post(url, {"action": "progress", "activity": activity.pk, "done_count": 4})
+    activity.refresh_from_db()
+    assert (activity.done_count, activity.progress) == (4, 40)  # 4 of 10 = 40 %
+    client.force_login(org.rm1.user)
+    client.post(url, {"action": "approve"})
+    plan.refresh_from_db()
+    assert plan.status == "approved"
+
+
+def test_import_page_names_bad_rows(client, org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(org.director.user)
+    upload = SimpleUploadedFile("t.csv", b"owner_kind,owner_code,metric,period,value\nrep,NOBODY,sales_amount,2026,1\n")
+    response = client.post(reverse("targets:import"), {"file": upload})
+    assert response.status_code == 400
+    assert "row 2" in response.content.decode()
+    assert not Target.objects.exists()
+    export = client.get(reverse("targets:export"), {"format": "xlsx"})
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
