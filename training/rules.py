@@ -41,6 +41,12 @@ STANDARD_RULES = {
         _("Customer count"),
         _("Prospecting and developing new customers"),
     ),
+    "new_customers": (
+        "prospecting",
+        "sales_skills",
+        _("New customers"),
+        _("Prospecting and developing new customers"),
+    ),
     "customer_breadth": (
         "market_development",
         "sales_skills",

@@ -52,7 +52,10 @@ def training_suggestions_generate(
     except ValueError as exc:
         raise ApplicationError(str(exc), fields={"period": [str(exc)]}) from exc
     today = today or timezone.localdate()
-    targets = {code: _decimal(value, field=f"kpi_targets.{code}") for code, value in kpi_targets.items()}
+    # A KPI the scheme gives no target suggests nothing.
+    targets = {
+        code: _decimal(value, field=f"kpi_targets.{code}") for code, value in kpi_targets.items() if value is not None
+    }
     rules = {rule.kpi_code: rule for rule in SuggestionRule.objects.filter(is_active=True, kpi_code__in=targets)}
     courses: dict[str, Course] = {}
     # The first active course of the rule's topic, preferring the rule's kind.
