@@ -8,7 +8,10 @@ engine itself takes a lock so two runs never overlap, and it is idempotent (a re
 from __future__ import annotations
 
 import logging
+import os
+import time
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
@@ -26,6 +29,23 @@ RELIABLE = {
     "retry_jitter": True,
     "max_retries": 5,
 }
+
+
+def _test_pause_hook():
+    """Only under the worker test's settings: pause after the first step while a file exists, so
+    the test can SIGKILL the worker mid-run. Production settings leave it off."""
+    path = getattr(settings, "RECOMPUTE_TEST_PAUSE_FILE", "")
+    if not path:
+        return None
+
+    def hook(step: str) -> None:
+        if step == "sales" and Path(path).exists():
+            Path(f"{path}.pid").write_text(str(os.getpid()))
+            deadline = time.monotonic() + 60
+            while Path(path).exists() and time.monotonic() < deadline:
+                time.sleep(0.2)
+
+    return hook
 
 
 def _yesterday() -> date:
@@ -51,7 +71,9 @@ def recompute_achievements(
         day = run.as_of
     else:
         day = date.fromisoformat(as_of) if as_of else _yesterday()
-    run = achievements_recompute(as_of=day, run=run, region_ids=region_ids, include_company=include_company)
+    run = achievements_recompute(
+        as_of=day, run=run, region_ids=region_ids, include_company=include_company, on_step=_test_pause_hook()
+    )
     return run.pk
 
 

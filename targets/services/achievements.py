@@ -249,13 +249,15 @@ def achievements_recompute(
     region_ids: Iterable[int] | None = None,
     include_company: bool | None = None,
     fail_after_write: Callable[[], None] | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> RecomputeRun:
     """Recompute every achievement of the fiscal year containing `as_of` (records up to that day).
 
     `region_ids` limits the run to the reps, teams and regions of those regions (the fan-out of
     the nightly task); the company row is then left out unless `include_company` is true.
     `fail_after_write` is called inside the write transaction after the first statement
-    (tests use it to prove a failed run leaves the previous results).
+    (tests use it to prove a failed run leaves the previous results); `on_step` after each step
+    (the worker test uses it to kill a worker mid-run).
     """
     region_list = sorted({int(r) for r in region_ids}) if region_ids is not None else None
     if include_company is None:
@@ -283,6 +285,7 @@ def achievements_recompute(
             region_list=region_list,
             include_company=include_company,
             fail_after_write=fail_after_write,
+            on_step=on_step,
         )
     except Exception as exc:
         logger.exception("achievement recompute as of %s failed", as_of)
@@ -316,6 +319,7 @@ def _compute(
     region_list: list[int] | None,
     include_company: bool,
     fail_after_write: Callable[[], None] | None,
+    on_step: Callable[[str], None] | None = None,
 ) -> int:
     t = _tables()
     year = fiscal_year_of(as_of)
@@ -360,6 +364,8 @@ def _compute(
             else:
                 cursor.execute(sql, [first_month_index, start_param, last_day_param, *region_params])
             _set_progress(run, 10 + 50 * (index + 1) // len(statements), label)
+            if on_step is not None:
+                on_step(label)
 
         # Roll up: rep (all the person's records), team and region (recorded on the record), company.
         unit_parts = [

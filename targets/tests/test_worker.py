@@ -1,0 +1,135 @@
+"""The task path with a real Celery worker on Redis and PostgreSQL: a worker killed mid-task
+(SIGKILL of the process running it) leads to the task running again, and the results equal a
+clean run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+from celery import Celery
+from django.db import connection
+
+from targets.models import Achievement, RecomputeRun, RunStatus
+from targets.services import achievements_recompute
+from targets.tests import factories as f
+
+pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.redis]
+
+AS_OF = date(2026, 3, 15)
+BROKER = os.environ.get("TARGETS_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _snapshot() -> list[tuple]:
+    return list(
+        Achievement.objects.order_by("owner_kind", "owner_key", "metric", "period").values_list(
+            "owner_kind", "owner_key", "metric", "period", "actual", "target", "rate", "time_progress", "is_behind"
+        )
+    )
+
+
+def _wait(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def worker_env(transactional_db, tmp_path):
+    settings_db = connection.settings_dict
+    database_url = (
+        f"postgres://{settings_db['USER']}:{settings_db['PASSWORD'] or ''}@{settings_db['HOST'] or '127.0.0.1'}:"
+        f"{settings_db['PORT'] or 5432}/{settings_db['NAME']}"
+    )
+    queue = f"targets-test-{uuid.uuid4().hex[:8]}"
+    pause = tmp_path / "pause"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "salesorg.settings.worker_test",
+        "CELERY_BROKER_URL": BROKER,
+        "DATABASE_URL": database_url,
+        "RECOMPUTE_TEST_PAUSE_FILE": str(pause),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "salesorg",
+        "worker",
+        "-c",
+        "1",
+        "-P",
+        "prefork",
+        "-Q",
+        queue,
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-l",
+        "info",
+    ]
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
+    worker = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    yield {"queue": queue, "pause": pause, "log": tmp_path / "worker.log"}
+    os.killpg(worker.pid, signal.SIGTERM)
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+    log.close()
+
+
+def test_worker_killed_mid_task_runs_it_again(org, worker_env):
+    # Given committed records and a target.
+    o = org
+    cust = f.customer(o.rep1a1)
+    order = f.order(
+        cust,
+        date(2026, 2, 1),
+        lines=[("250.00", "100.00")],
+        shares=[(o.rep1a1, o.t1a, o.r1, "100", "250.00", "150.00", True)],
+    )
+    f.payment(order, date(2026, 3, 1), "100.00")
+    f.target(o.rep1a1, period="2026", value="1000.00")
+    run = RecomputeRun.objects.create(as_of=AS_OF, trigger="test")
+    worker_env["pause"].write_text("pause")
+
+    # When the task is sent through Redis and its worker process is SIGKILLed mid-run...
+    app = Celery(broker=BROKER)
+    app.send_task("targets.tasks.recompute_achievements", kwargs={"run_id": run.pk}, queue=worker_env["queue"])
+    pid_file = Path(f"{worker_env['pause']}.pid")
+    pid = int(_wait(lambda: pid_file.exists() and pid_file.read_text(), 60, "the task to start"))
+    assert RecomputeRun.objects.get(pk=run.pk).status == RunStatus.RUNNING
+    assert not Achievement.objects.exists()  # nothing written before the kill
+    worker_env["pause"].unlink()
+    os.kill(pid, signal.SIGKILL)
+
+    # ...then the task comes back (acks_late + reject_on_worker_lost) and the run succeeds.
+    _wait(
+        lambda: RecomputeRun.objects.get(pk=run.pk).status == RunStatus.SUCCEEDED,
+        90,
+        "the redelivered task to finish: " + worker_env["log"].read_text()[-2000:],
+    )
+    log = worker_env["log"].read_text()
+    assert "WorkerLostError" in log or "SIGKILL" in log or "signal 9" in log
+    after_kill = _snapshot()
+    # rep1a1: sales 250.00, margin 150.00, collection 100.00; year rate 250 / 1000 = 0.2500.
+    row = Achievement.objects.get(owner_kind="rep", owner_key=o.rep1a1.pk, metric="sales_amount", period="2026")
+    assert (str(row.actual), str(row.rate)) == ("250.00", "0.2500")
+
+    # The results equal a clean run's.
+    achievements_recompute(as_of=AS_OF)
+    assert _snapshot() == after_kill
