@@ -19,6 +19,8 @@ from customers.models import (
     ExpenseClaim,
     ExpenseKind,
     ExpenseStatus,
+    FollowUp,
+    FollowUpKind,
     Stakeholder,
     Visit,
     VisitKind,
@@ -164,6 +166,16 @@ def visit_create(
     if stakeholders:
         visit.stakeholders.set(stakeholders)
     VisitPhoto.objects.bulk_create([VisitPhoto(visit=visit, image=photo) for photo in photos])
+    if visit.next_step and visit.next_step_date:
+        # The next step lands on the rep's follow-up list for its date.
+        FollowUp.objects.create(
+            person=author,
+            customer=customer,
+            kind=FollowUpKind.NEXT_STEP,
+            message=visit.next_step[:300],
+            due_date=visit.next_step_date,
+            created_on=today,
+        )
     return visit
 
 

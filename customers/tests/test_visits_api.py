@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
-from customers.models import Visit, VisitPhoto
+from customers.models import FollowUp, FollowUpKind, Visit, VisitPhoto
 from customers.tests.factories import CustomerFactory, StakeholderFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +71,9 @@ def test_rep_token_creates_visit_for_own_customer_with_check_in(org):
     assert response.json()["distance_m"] == 1112
     assert list(visit.stakeholders.all()) == [boss]
     assert VisitPhoto.objects.filter(visit=visit).count() == 1
+    # The next step is on the rep's follow-up list for its date.
+    follow_up = FollowUp.objects.get(kind=FollowUpKind.NEXT_STEP)
+    assert (follow_up.person, follow_up.message, follow_up.due_date) == (org.rep1a1, "报价", today + timedelta(days=3))
 
 
 def test_visit_for_another_reps_customer_is_404_and_writes_nothing(org):
