@@ -195,6 +195,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboard.tasks.send_weekly_digest",
         "schedule": crontab(hour=8, minute=0, day_of_week=1),
     },
+    # Training: remind reps whose daily, weekly or monthly work report is overdue.
+    "training-remind-missing-reports": {
+        "task": "training.tasks.remind_missing_work_reports",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 # django-axes: lock an account+address pair out after repeated failed logins.
