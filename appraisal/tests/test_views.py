@@ -131,3 +131,62 @@ def test_admin_changelists(admin_client, org, opened):
         "schemekpi",
     ):
         assert admin_client.get(f"/admin/appraisal/{name}/").status_code == 200
+
+
+def test_admin_scheme_form_refuses_weights_not_adding_up_to_100(admin_client, db):
+    from appraisal.models import AppraisalScheme, Kpi
+
+    tar, col = Kpi.objects.get(code="target_achievement_rate"), Kpi.objects.get(code="collection_rate")
+    data = {
+        "name": "Reps",
+        "position": "rep",
+        "version": "1",
+        "valid_from": "2026-01-01",
+        "is_active": "on",
+        "focus_product_lines": "",
+        "note": "",
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+        # 60 + 30 = 90
+        "lines-0-kpi": tar.pk,
+        "lines-0-weight": "60",
+        "lines-0-target": "1",
+        "lines-0-rule": "linear",
+        "lines-0-cap_percent": "120",
+        "lines-0-sort_order": "0",
+        "lines-1-kpi": col.pk,
+        "lines-1-weight": "30",
+        "lines-1-target": "0.9",
+        "lines-1-rule": "linear",
+        "lines-1-cap_percent": "120",
+        "lines-1-sort_order": "1",
+    }
+    page = admin_client.post("/admin/appraisal/appraisalscheme/add/", data)
+    assert page.status_code == 200
+    assert "The weights add up to 90; they must add up to 100." in page.content.decode()
+    assert not AppraisalScheme.objects.exists()
+    data["lines-1-weight"] = "40"
+    assert admin_client.post("/admin/appraisal/appraisalscheme/add/", data).status_code == 302
+    assert AppraisalScheme.objects.get().lines.count() == 2
+
+
+def test_payroll_export_of_approved_commission(client, org):
+    from decimal import Decimal
+
+    from appraisal.models import CommissionStatement, StatementStatus
+    from appraisal.services import commission_approve, commission_plan_create, commission_statements_compute
+
+    f.target(org.rep1a1, "sales_amount", "2026-02", "1000.00")
+    achievements_recompute(as_of=date(2026, 3, 1))
+    plan = commission_plan_create(
+        name="P", metric="sales_amount", position="rep", tiers=[(Decimal(0), None, Decimal(1))]
+    )
+    commission_statements_compute(plan=plan, period="2026-02")
+    commission_approve(statement=CommissionStatement.objects.get(person=org.rep1a1), by=org.tm1a)
+    answer = login(client, org.tm1a).get("/appraisal/commission/?period=2026-02&export=xlsx")
+    rows = list(load_workbook(BytesIO(answer.content)).active.iter_rows(values_only=True))
+    # Header + the one approved statement of the team manager's scope (rep1a1); drafts are not exported.
+    assert [r[1] for r in rows[1:]] == ["rep1a1"]
+    assert CommissionStatement.objects.get(person=org.rep1a1).status == StatementStatus.EXPORTED
