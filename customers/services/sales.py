@@ -535,6 +535,11 @@ def order_set_payment_plan(
     _require_visible_order(order, user)
     if order.status == OrderStatus.CANCELLED:
         raise ApplicationError(_("A cancelled order has no plan."), fields={"status": [_("Cancelled.")]})
+    if order.status == OrderStatus.CONFIRMED and not is_manager(user):
+        raise ApplicationError(
+            _("The order is confirmed: only a manager can change its amounts."),
+            fields={"instalments": [_("Confirmed orders are locked.")]},
+        )
     _write_plan(order, instalments, today=today)
     return order
 
@@ -544,7 +549,7 @@ def order_set_payment_plan(
 
 def order_balance(order: Order) -> Decimal:
     paid = order.payments.aggregate(total=Sum("amount"))["total"] or ZERO
-    return order.total_amount - paid
+    return to_money(order.total_amount - paid)
 
 
 @transaction.atomic

@@ -11,6 +11,12 @@ from customers.services import pipeline as pipeline_services
 from customers.tests.factories_sales import CustomerFactory, ProductFactory, make_order
 
 
+@pytest.fixture(autouse=True)
+def _own_stages(db):
+    """The tests configure their own pipeline stages (the migration's defaults are removed)."""
+    PipelineStage.objects.all().delete()
+
+
 def client_for(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)

@@ -220,3 +220,16 @@ def test_instalment_rows_follow_the_order_total(org, product):
     customer = CustomerFactory(owner=org.rep1a1)
     make_order(customer=customer, lines=[(product, "2", "10")])
     assert Instalment.objects.get().amount == Decimal("20.00")
+
+
+def test_payment_plan_of_a_confirmed_order_changes_only_by_a_manager(org, product):
+    order = make_order(customer=CustomerFactory(owner=org.rep1a1), lines=[(product, "1", "100")])
+    plan = [
+        services.InstalmentInput(due_date=date(2026, 4, 10), amount=Decimal("30")),
+        services.InstalmentInput(due_date=date(2026, 5, 10), amount=Decimal("70")),
+    ]
+    with pytest.raises(ApplicationError) as error:
+        services.order_set_payment_plan(order=order, user=org.rep1a1.user, instalments=plan)
+    assert "instalments" in error.value.fields
+    services.order_set_payment_plan(order=order, user=org.tm1a.user, instalments=plan, today=date(2026, 3, 10))
+    assert list(order.instalments.values_list("amount", flat=True)) == [Decimal("30.00"), Decimal("70.00")]

@@ -14,6 +14,12 @@ from customers.services import sales as services
 from customers.tests.factories_sales import CustomerFactory, ProductFactory, make_order
 
 
+@pytest.fixture(autouse=True)
+def _own_stages(db):
+    """The tests configure their own pipeline stages (the migration's defaults are removed)."""
+    PipelineStage.objects.all().delete()
+
+
 @pytest.fixture
 def product(db):
     return ProductFactory(list_price=Decimal("100.00"), unit_cost=Decimal("40.00"))
