@@ -1,0 +1,84 @@
+"""Tasks (eager here; the real worker is in test_worker.py) and the management command."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from targets import tasks
+from targets.models import Achievement, RecomputeRun, RunStatus
+from targets.services import RecomputeBusy, achievements_recompute
+
+pytestmark = pytest.mark.django_db
+
+
+def test_nightly_computes_as_of_yesterday(org):
+    run_id = tasks.recompute_achievements_nightly.delay(fan_out=False).get()
+    run = RecomputeRun.objects.get(pk=run_id)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    assert (run.as_of, run.status, run.trigger) == (yesterday, RunStatus.SUCCEEDED, "nightly")
+    assert Achievement.objects.filter(as_of=yesterday).exists()
+
+
+def test_nightly_fan_out_by_region_covers_every_region_and_the_company(org):
+    tasks.recompute_achievements_nightly.delay(fan_out=True)
+    runs = RecomputeRun.objects.all()
+    # One part per region (2) and one for the company.
+    assert runs.count() == 3 and all(r.status == RunStatus.SUCCEEDED for r in runs)
+    assert Achievement.objects.filter(owner_kind="company").exists()
+    assert Achievement.objects.filter(owner_kind="region").values("owner_key").distinct().count() == 2
+
+
+def test_catch_up_starts_the_missing_night_run(org, settings, monkeypatch):
+    settings.NIGHTLY_RECOMPUTE_HOUR, settings.NIGHTLY_RECOMPUTE_MINUTE = 1, 30
+    # 01:40: too early to call the night's run missing (15 minutes of grace).
+    early = timezone.make_aware(datetime(2026, 3, 16, 1, 40))
+    monkeypatch.setattr(timezone, "now", lambda: early)
+    assert tasks.recompute_catch_up() is False
+    # 02:00 and no run today: the catch-up starts it.
+    late = timezone.make_aware(datetime(2026, 3, 16, 2, 0))
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    assert tasks.recompute_catch_up() is True
+    assert RecomputeRun.objects.filter(as_of=date(2026, 3, 15), status=RunStatus.SUCCEEDED).count() == 1
+    # Once it has succeeded, the next check leaves it alone.
+    assert tasks.recompute_catch_up() is False
+
+
+def test_a_second_run_is_refused_while_one_runs(org):
+    from django.db import connection
+
+    RecomputeRun.objects.create(as_of=date(2026, 3, 15), started_at=timezone.now())
+    if connection.vendor == "postgresql":
+        # On PostgreSQL the lock is the advisory lock: another session holds it.
+        import psycopg
+
+        from targets.services.achievements import ADVISORY_LOCK_KEY
+
+        params = connection.get_connection_params()
+        other = psycopg.connect(
+            **{k: v for k, v in params.items() if k in ("dbname", "user", "password", "host", "port")}
+        )
+        other.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+        try:
+            with pytest.raises(RecomputeBusy):
+                achievements_recompute(as_of=date(2026, 3, 15))
+        finally:
+            other.close()
+    else:
+        with pytest.raises(RecomputeBusy):
+            achievements_recompute(as_of=date(2026, 3, 15))
+    assert RecomputeRun.objects.filter(status=RunStatus.FAILED).count() == 1
+    assert not Achievement.objects.exists()
+
+
+def test_management_command(org):
+    out = StringIO()
+    call_command("recompute_achievements", "--as-of", "2026-03-15", stdout=out)
+    assert "as of 2026-03-15" in out.getvalue()
+    assert Achievement.objects.filter(as_of=date(2026, 3, 15)).exists()
+    with pytest.raises(CommandError):
+        call_command("recompute_achievements", "--as-of", "2026-13-01")
