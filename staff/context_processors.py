@@ -4,28 +4,44 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from staff.scope import viewer_for
+from staff.scope import DataScope, viewer_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The menu for the signed-in user: what their role can use."""
+    """The menu for the signed-in user, grouped, with what their role can use.
+
+    Each item is {"label", "url"} or {"label", "children": [(label, url), ...]} for a drop-down.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     viewer = viewer_for(user)
-    items = [(_("Home"), reverse("home"))]
-    items.append((_("Dashboard"), reverse("dashboard:index")))
-    items.append((_("People"), reverse("staff:person-list")))
-    items.append((_("Customers"), reverse("customers:customer-list")))
-    items.append((_("Visits"), reverse("customers:visit-list")))
-    items.append((_("Targets"), reverse("targets:grid")))
-    items.append((_("Coaching"), reverse("training:dashboard")))
-    items.append((_("Training"), reverse("training:course-list")))
-    items.append((_("Appraisal"), reverse("appraisal:index")))
-    if viewer.scope != "self" or viewer.sees_all:
-        items.append((_("Teams"), reverse("staff:team-list")))
-        items.append((_("Regions"), reverse("staff:region-list")))
-        items.append((_("Recruitment"), reverse("staff:opening-list")))
-    items.append((_("Orders"), reverse("customers:order-list")))
-    items.append((_("Pipeline"), reverse("customers:pipeline")))
+    manages = viewer.sees_all or viewer.scope != DataScope.SELF
+    sales = [
+        (_("Customers"), reverse("customers:customer-list")),
+        (_("Visits"), reverse("customers:visit-list")),
+        (_("Pipeline"), reverse("customers:pipeline")),
+        (_("Orders"), reverse("customers:order-list")),
+    ]
+    organization = [(_("People"), reverse("staff:person-list"))]
+    if manages:
+        organization += [
+            (_("Teams"), reverse("staff:team-list")),
+            (_("Regions"), reverse("staff:region-list")),
+            (_("Recruitment"), reverse("staff:opening-list")),
+        ]
+    development = [
+        (_("Coaching"), reverse("training:dashboard")),
+        (_("Training"), reverse("training:course-list")),
+        (_("Appraisal"), reverse("appraisal:index")),
+    ]
+    items: list[dict[str, Any]] = [
+        {"label": _("Home"), "url": reverse("home")},
+        {"label": _("Sales"), "children": sales},
+        {"label": _("Targets"), "url": reverse("targets:grid")},
+        {"label": _("Development"), "children": development},
+        {"label": _("Organization"), "children": organization},
+    ]
+    if manages:
+        items.insert(1, {"label": _("Dashboard"), "url": reverse("dashboard:index")})
     return {"nav_items": items, "viewer": viewer}
