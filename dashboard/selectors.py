@@ -397,8 +397,9 @@ def rep_home(*, user: Any, person: Person, today: date) -> dict[str, Any]:
 
     month = Period.month_of(today)
     periods = [month, month.parent, Period(month.year)]
+    # Only the metrics that carry a target for the rep: the phone shows what they are measured on.
     mine = Achievement.objects.visible_to(user).filter(
-        owner_kind=OwnerKind.REP, person=person, period__in=[str(p) for p in periods]
+        owner_kind=OwnerKind.REP, person=person, period__in=[str(p) for p in periods], target__isnull=False
     )
     by_period: dict[str, list[Achievement]] = {str(p): [] for p in periods}
     for a in mine.order_by("metric"):

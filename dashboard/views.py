@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from staff.scope import viewer_for
 from targets.models import Metric
 
 EXPORT_TABLES = ("children", "leaders", "flags")
+CHARTS_CACHE_SECONDS = 300
 
 
 def _params(request: HttpRequest) -> dict[str, Any]:
@@ -115,24 +117,47 @@ def charts(request: HttpRequest) -> JsonResponse:
     """The charts that read the commercial record: funnel, product mix, receivables ageing."""
     p = _params(request)
     node = _node(request, p)
+    viewer = viewer_for(request.user)
+    # These read orders, payments and opportunities: kept for a few minutes per scope and node,
+    # so the dashboard's reloads do not aggregate the commercial record again and again.
+    key = ":".join(
+        map(
+            str,
+            (
+                "dashboard-charts",
+                viewer.person_id,
+                viewer.scope,
+                viewer.sees_all,
+                node.level,
+                node.pk,
+                p["period"],
+                p["today"],
+                translation.get_language(),
+            ),
+        )
+    )
+    data = cache.get(key)
+    if data is None:
+        data = _charts_data(request, node, p)
+        cache.set(key, data, CHARTS_CACHE_SECONDS)
+    return JsonResponse(data)
+
+
+def _charts_data(request: HttpRequest, node: Node, p: dict[str, Any]) -> dict[str, Any]:
     funnel = selectors.pipeline_funnel(user=request.user, node=node)
     ageing = selectors.receivables(user=request.user, node=node, today=p["today"])
     mix = selectors.product_mix(user=request.user, node=node, period=p["period"])
-    return JsonResponse(
-        {
-            "funnel": [
-                {"name": f["stage_name"], "value": str(f["expected"] or 0), "weighted": str(f["weighted"] or 0)}
-                for f in funnel
-            ],
-            "mix": mix,
-            "ageing": {
-                "labels": [_("Not due"), _("1-30 days"), _("31-60 days"), _("61-90 days"), _("Over 90 days")],
-                "values": [
-                    str(ageing[k]) for k in ("not_due", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
-                ],
-            },
-        }
-    )
+    return {
+        "funnel": [
+            {"name": f["stage_name"], "value": str(f["expected"] or 0), "weighted": str(f["weighted"] or 0)}
+            for f in funnel
+        ],
+        "mix": mix,
+        "ageing": {
+            "labels": [_("Not due"), _("1-30 days"), _("31-60 days"), _("61-90 days"), _("Over 90 days")],
+            "values": [str(ageing[k]) for k in ("not_due", "days_1_30", "days_31_60", "days_61_90", "days_over_90")],
+        },
+    }
 
 
 @login_required

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from dashboard.models import FlagStage, FollowUpFlag, FollowUpRule, NotificationKind
 from dashboard.services.notifications import Draft, channels_for, notifications_create, webhook_post
+from dashboard.templatetags.dashboard_format import grouped
 from salesorg.periods import Period
 from staff.models import Person, PersonStatus, Position
 from targets.models import BUDGET_METRICS, COUNT_METRICS, Achievement, Metric, OwnerKind
@@ -41,7 +42,7 @@ def _amount(metric: str, value: Decimal | None) -> str:
     if value is None:
         return "-"
     places = 0 if metric in COUNT_METRICS else 2
-    return number_format(value, places, force_grouping=True)
+    return grouped(value, places)
 
 
 def _recipients_by_owner(achievements: list[Achievement]) -> dict[tuple[str, int], list[Person]]:

@@ -5,9 +5,28 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.utils import numberformat
+from django.utils.formats import get_format, number_format
 
 register = template.Library()
+
+
+def grouped(value: Decimal, places: int) -> str:
+    """A number with the language's separators, always grouped in thousands.
+
+    Django's zh-hans format has no thousand separator (grouping 4 with ""): Chinese sales
+    reports write 1,234,567.00, so a language without a separator gets "," by threes.
+    """
+    separator = get_format("THOUSAND_SEPARATOR")
+    grouping = get_format("NUMBER_GROUPING") if separator else 3
+    return numberformat.format(
+        value,
+        get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=places,
+        grouping=grouping,
+        thousand_sep=separator or ",",
+        force_grouping=True,
+    )
 
 
 @register.filter
@@ -24,7 +43,7 @@ def amount(value: Decimal | None, metric: str = "") -> str:
     if value is None or value == "":
         return "–"
     places = 0 if metric in ("visits", "new_customers") else 2
-    return number_format(Decimal(value), places, force_grouping=True)
+    return grouped(Decimal(value), places)
 
 
 @register.filter

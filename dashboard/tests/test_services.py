@@ -155,7 +155,10 @@ def test_weekly_digest_goes_to_each_rep_and_manager_once_a_week(book, receiver):
 def test_follow_up_discipline_reminds_then_copies_the_manager_then_flags(org):
     o = org
     today = date(2026, 6, 30)
-    FollowUpRule.objects.filter(classification="key").update(days=14, escalate_after=7, flag_after=14)
+    # (Created here, not taken from the data migration: a transactional test elsewhere may flush it.)
+    FollowUpRule.objects.update_or_create(
+        classification="key", defaults={"days": 14, "escalate_after": 7, "flag_after": 14}
+    )
     fresh, reminded, escalated, flagged = (tf.customer(o.rep1a1) for _ in range(4))
     for c in (fresh, reminded, escalated, flagged):
         c.classification = "key"
@@ -186,6 +189,9 @@ def test_follow_up_discipline_reminds_then_copies_the_manager_then_flags(org):
 def test_flagged_customers_show_on_the_managers_dashboard_only_in_scope(client, org):
     o = org
     today = date(2026, 6, 30)
+    FollowUpRule.objects.update_or_create(
+        classification="key", defaults={"days": 14, "escalate_after": 7, "flag_after": 14}
+    )
     c = tf.customer(o.rep2a1)
     c.classification = "key"
     c.save(update_fields=["classification"])

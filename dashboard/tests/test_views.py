@@ -98,7 +98,7 @@ def test_team_manager_cannot_leave_their_team(client, book):
 
 def test_forecast_adds_the_weighted_pipeline_closing_in_the_period(client, book):
     o = book
-    stage = PipelineStage.objects.filter(is_won=False, is_lost=False).order_by("order").last()
+    stage = PipelineStage.objects.create(name="Negotiation (test)", order=90, probability=60)
     cust = tf.customer(o.rep1a1)
     common = {
         "customer": cust,
@@ -117,12 +117,12 @@ def test_forecast_adds_the_weighted_pipeline_closing_in_the_period(client, book)
     )
     response = get(client, o.tm1a.user, f"/dashboard/?{MARCH}")
     row = next(r for r in response.context["table"] if r.label == "rep1a1")
-    # 600.00 + 1000.00 x p / 100; gap = forecast - 1000.00.
-    expected = Decimal("600.00") + Decimal("1000.00") * stage.probability / 100
-    assert row.forecast == expected
-    assert row.gap == expected - Decimal("1000.00")
-    # The team's forecast: 800.00 + the same weighted 1000.00.
-    assert response.context["headline"].forecast == Decimal("800.00") + Decimal("1000.00") * stage.probability / 100
+    # 600.00 + 1000.00 x 60 % = 1200.00; gap to the 1000.00 target: +200.00.
+    assert row.forecast == Decimal("1200.00")
+    assert row.gap == Decimal("200.00")
+    # The team: 800.00 + the same 600.00 = 1400.00 against 2000.00: gap -600.00.
+    assert response.context["headline"].forecast == Decimal("1400.00")
+    assert response.context["headline"].gap == Decimal("-600.00")
 
 
 def _grow(org, n: int) -> None:
