@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from staff.admin import ScopedAdmin
@@ -23,10 +24,14 @@ from training.models import (
     WorkReportRule,
 )
 
+# Links typed without a scheme are taken as https (Django 6's default).
+URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
 
 class CourseMaterialInline(admin.StackedInline):
     model = CourseMaterial
     extra = 0
+    formfield_overrides = URL_HTTPS
 
 
 class RequiredCourseInline(admin.TabularInline):
@@ -44,6 +49,7 @@ class CourseAdmin(SimpleHistoryAdmin):
 
 @admin.register(CourseMaterial)
 class CourseMaterialAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_HTTPS
     list_display = ("title", "course", "kind")
     list_filter = ("kind", "course__kind")
     search_fields = ("title", "course__title", "course__code")

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from staff.scope import ScopedQuerySet
+from staff.scope import ScopedQuerySet, scope_q, viewer_for
 
 
 class SessionKind(models.TextChoices):
@@ -21,6 +21,16 @@ class SessionKind(models.TextChoices):
 class CoachingSessionQuerySet(ScopedQuerySet):
     # A session belongs to the person coached, and to the unit recorded on it.
     scope_fields = {"person": "person", "team": "team", "region": "region"}
+
+    def visible_to(self, user) -> CoachingSessionQuerySet:
+        viewer = viewer_for(user)
+        if viewer.sees_all:
+            return self
+        if viewer.person_id is None:
+            return self.none()
+        # Besides the scope rule, everyone in a team reads the minutes of their team's meetings.
+        own_meetings = Q(kind=SessionKind.TEAM_MEETING, team_id=viewer.team_id) if viewer.team_id else Q(pk__in=[])
+        return self.filter(scope_q(viewer, **self.scope_fields) | own_meetings)
 
 
 class CoachingSession(models.Model):

@@ -178,3 +178,17 @@ def test_a_rep_sees_only_their_own_action_items(org):
     assert [row["id"] for row in response.json()["results"]] == [mine.pk]
     assert ActionItem.objects.count() == 2
     assert SessionKind.ONE_ON_ONE == "one_on_one"
+
+
+def test_team_meeting_minutes_are_read_by_the_team_only(org):
+    today = timezone.localdate()
+    response = client_for(org.tm1a).post(
+        "/api/v1/coaching-sessions/",
+        {"kind": "team_meeting", "date": today.isoformat(), "topic": "Weekly targets review"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    url = f"/api/v1/coaching-sessions/{response.json()['id']}/"
+    assert client_for(org.rep1a2).get(url).status_code == 200  # a member of T1a
+    assert client_for(org.rep1b1).get(url).status_code == 404  # another team
+    assert client_for(org.tm1b).get(url).status_code == 404
