@@ -94,10 +94,14 @@ class OpeningViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["opened_on"]
 
     def get_queryset(self):
-        return Opening.objects.visible_to(self.request.user).annotate(
-            candidate_count=Count("candidates"),
-            hired_count=Count("candidates", filter=Q(candidates__status=CandidateStatus.HIRED)),
-        ).order_by("-opened_on", "-id")
+        return (
+            Opening.objects.visible_to(self.request.user)
+            .annotate(
+                candidate_count=Count("candidates"),
+                hired_count=Count("candidates", filter=Q(candidates__status=CandidateStatus.HIRED)),
+            )
+            .order_by("-opened_on", "-id")
+        )
 
     def create(self, request, *args, **kwargs):
         _manager(request)

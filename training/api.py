@@ -186,7 +186,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
 
 class CoachingSessionSerializer(serializers.ModelSerializer):
     coach_name = serializers.CharField(source="coach.name", read_only=True)
-    person_name = serializers.CharField(source="person.name", read_only=True, default=None)
+    person_name = serializers.CharField(source="person.name", read_only=True, default=None, allow_null=True)
     action_items = ActionItemSerializer(many=True, read_only=True)
 
     class Meta:
