@@ -150,7 +150,7 @@ def customers_import(*, user: Any, upload: Any, today: date | None = None) -> li
         raise ApplicationError(
             _("%(n)s rows have errors; nothing was imported.") % {"n": len(errors)}, fields={"rows": errors}
         )
-    created = bulk_create_with_history(customers, Customer, batch_size=500)
+    created = bulk_create_with_history(customers, Customer, batch_size=500, default_user=user)
     # bulk_create_with_history returns the objects; fetch their ids by code for the moves.
     ids = dict(Customer.objects.filter(code__in=[c.code for c in customers]).values_list("code", "id"))
     CustomerMove.objects.bulk_create(
