@@ -9,7 +9,18 @@ from appraisal.models import Outcome, OutcomeKind, Scorecard
 from staff.models import Person, Region, Team
 
 
-class PeriodOpenForm(forms.Form):
+class BootstrapMixin:
+    """Bootstrap classes on every widget (selects get form-select)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class PeriodOpenForm(BootstrapMixin, forms.Form):
     period = forms.CharField(label=_("Period"), max_length=7, help_text=_("2026, 2026-Q1 or 2026-03"))
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
@@ -20,14 +31,14 @@ class PeriodOpenForm(forms.Form):
         self.fields["team"].queryset = Team.objects.visible_to(user)
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Scorecard
         fields = ["root_cause", "improvement_plan", "manager_comment", *Scorecard.QUESTION_FIELDS]
         widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in fields}
 
 
-class ActionForm(forms.Form):
+class ActionForm(BootstrapMixin, forms.Form):
     description = forms.CharField(label=_("Action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none())
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -37,7 +48,7 @@ class ActionForm(forms.Form):
         self.fields["owner"].queryset = Person.objects.visible_to(user).current()
 
 
-class OutcomeForm(forms.ModelForm):
+class OutcomeForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Outcome
         fields = ["kind", "amount", "course", "reason", "date"]
@@ -50,7 +61,7 @@ class OutcomeForm(forms.ModelForm):
         self.fields["reason"].required = False
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(BootstrapMixin, forms.Form):
     meeting_date = forms.DateField(
         label=_("Review meeting date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -60,21 +60,55 @@ def period_working_days(period: Period) -> int:
     )
 
 
-def engine_values(*, person_ids, period: Period) -> dict[int, dict[str, Decimal | None]]:
-    """The engine's rep rows of the period: {person: {metric: actual, metric + "_rate": rate}} (1 query)."""
+def engine_values(
+    *, person_ids, period: Period, unit_of: dict[int, tuple[str, int]] | None = None
+) -> dict[int, dict[str, Decimal | None]]:
+    """The engine's rows of the period: {person: {metric: actual, metric + "_rate": rate}}.
+
+    A rep is measured on their own rep row; a manager listed in `unit_of` on the row of the unit
+    they lead (("team", id), ("region", id) or ("company", 0)). Two queries.
+    """
+    from django.db.models import Q
+
     from targets.models import Achievement, OwnerKind
 
+    metrics = ["sales_amount", "gross_margin", "collection", "new_customers"]
     out: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
     rows = Achievement.objects.filter(
-        owner_kind=OwnerKind.REP,
-        period=str(period),
-        person_id__in=person_ids,
-        metric__in=["sales_amount", "gross_margin", "collection", "new_customers"],
+        owner_kind=OwnerKind.REP, period=str(period), person_id__in=person_ids, metric__in=metrics
     ).values_list("person_id", "metric", "actual", "rate")
+    unit_of = unit_of or {}
     for person_id, metric, actual, rate in rows:
-        out[person_id][metric] = actual
-        out[person_id][f"{metric}_rate"] = rate
+        if person_id not in unit_of:
+            out[person_id][metric] = actual
+            out[person_id][f"{metric}_rate"] = rate
+    if unit_of:
+        units = Q(pk__in=[])
+        for kind in {k for k, _ in unit_of.values()}:
+            units |= Q(owner_kind=kind, owner_key__in={key for k, key in unit_of.values() if k == kind})
+        holders: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for pid, unit in unit_of.items():
+            holders[unit].append(pid)
+        for kind, key, metric, actual, rate in Achievement.objects.filter(
+            units, period=str(period), metric__in=metrics
+        ).values_list("owner_kind", "owner_key", "metric", "actual", "rate"):
+            for pid in holders.get((kind, key), []):
+                out[pid][metric] = actual
+                out[pid][f"{metric}_rate"] = rate
     return out
+
+
+def manager_units(people) -> dict[int, tuple[str, int]]:
+    """(person id, position, team id, region id) rows -> the unit each manager is measured on."""
+    units = {}
+    for pid, position, team_id, region_id in people:
+        if position == "team_manager" and team_id:
+            units[pid] = ("team", team_id)
+        elif position == "regional_manager" and region_id:
+            units[pid] = ("region", region_id)
+        elif position == "director":
+            units[pid] = ("company", 0)
+    return units
 
 
 def engine_as_of(*, period: Period) -> date | None:
@@ -202,6 +236,7 @@ def kpi_values(
     period: Period,
     focus_lines_by_person: dict[int, list[str]] | None = None,
     people: Iterable[int] | None = None,
+    unit_of: dict[int, tuple[str, int]] | None = None,
 ) -> KpiValues:
     """Every catalogue KPI for every person: {person_id: {kpi code: value or None}}.
 
@@ -210,7 +245,7 @@ def kpi_values(
     person's scheme; people sharing lines share one query.
     """
     ids = list(people) if people is not None else list(person_ids)
-    engine = engine_values(person_ids=person_ids, period=period)
+    engine = engine_values(person_ids=person_ids, period=period, unit_of=unit_of)
     owed = amount_owed(person_ids=person_ids, period=period)
     visits = visit_days(person_ids=person_ids, period=period)
     workdays = period_working_days(period)

@@ -22,7 +22,7 @@ from appraisal.models import (
     ScorecardStatus,
 )
 from appraisal.services.common import require_manager
-from appraisal.services.kpis import engine_as_of, kpi_values
+from appraisal.services.kpis import engine_as_of, kpi_values, manager_units
 from appraisal.services.schemes import grade_bands, grade_for, scheme_for, score_line
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import Period
@@ -169,6 +169,7 @@ def appraisal_period_open(
         person_ids=person_ids,
         period=parsed,
         focus_lines_by_person={pid: scheme_of[pid].focus_lines for pid in person_ids},
+        unit_of=manager_units(people),
     )
     now = timezone.now()
     cards: list[Scorecard] = []
@@ -234,7 +235,10 @@ def appraisal_period_refresh(*, appraisal: AppraisalPeriod) -> int:
         return 0
     ids = [c.person_id for c in drafts]
     values = kpi_values(
-        person_ids=ids, period=parsed, focus_lines_by_person={c.person_id: c.scheme.focus_lines for c in drafts}
+        person_ids=ids,
+        period=parsed,
+        focus_lines_by_person={c.person_id: c.scheme.focus_lines for c in drafts},
+        unit_of=manager_units((c.person_id, c.position, c.team_id, c.region_id) for c in drafts),
     )
     scheme_lines = {sk.pk: sk for c in drafts for sk in c.scheme.lines.all()}
     code_of = {sk.pk: sk.kpi.code for sk in scheme_lines.values()}

@@ -257,3 +257,31 @@ def test_a_period_not_yet_ended_is_refused_and_nothing_is_saved(org, team):
     assert "2026-03-31" in refused.value.message
     assert not Scorecard.objects.exists()
     assert AppraisalScheme.objects.count() == 1
+
+
+def test_a_team_manager_is_measured_on_the_team_row_of_the_engine(org, team):
+    from appraisal.services import LineInput, scheme_create
+    from targets.models import OwnerKind, Target
+
+    scheme_create(
+        name="Team managers",
+        position="team_manager",
+        valid_from=date(2025, 1, 1),
+        lines=[LineInput("target_achievement_rate", Decimal(100), Decimal(1))],
+    )
+    Target.objects.create(
+        owner_kind=OwnerKind.TEAM,
+        team=org.t1a,
+        region=org.r1,
+        metric="sales_amount",
+        period="2026-02",
+        period_kind="month",
+        value=Decimal("6000.00"),
+    )
+    achievements_recompute(as_of=date(2026, 3, 1))
+    appraisal = appraisal_period_open(period="2026-02", opened_by=org.rm1, team=org.t1a, today=TODAY)
+    card = Scorecard.objects.get(appraisal_period=appraisal, person=org.tm1a)
+    # T1a's February sales: O1 1500 + O2 (600 + 400, both shares in T1a) + O3 500 = 3000.00 of 6000.00 = 0.5000;
+    # linear: 100 x 0.5 = 50.00.
+    assert values(card) == {"target_achievement_rate": Decimal("0.5000")}
+    assert card.total_score == Decimal("50.00")
