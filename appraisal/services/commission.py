@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from appraisal.models import CommissionPlan, CommissionStatement, CommissionTier, StatementStatus
 from appraisal.services.common import require_manager_of
+from appraisal.services.export import safe_cell
 from appraisal.services.schemes import check_bands
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import Period
@@ -108,6 +109,10 @@ def commission_approve(*, statement: CommissionStatement, by: Person) -> Commiss
     return statement
 
 
+def safe_row(values: list) -> list:
+    return [safe_cell(v) for v in values]
+
+
 @transaction.atomic
 def commission_export_payroll(*, statements) -> bytes:
     """The approved statements as an Excel sheet for payroll; they are marked exported."""
@@ -136,17 +141,19 @@ def commission_export_payroll(*, statements) -> bytes:
     )
     for s in rows:
         sheet.append(
-            [
-                s.person.employee_no,
-                s.person.name,
-                s.team.name if s.team else "",
-                s.plan.name,
-                s.period,
-                s.actual,
-                s.target,
-                s.achievement_rate,
-                s.amount,
-            ]
+            safe_row(
+                [
+                    s.person.employee_no,
+                    s.person.name,
+                    s.team.name if s.team else "",
+                    s.plan.name,
+                    s.period,
+                    s.actual,
+                    s.target,
+                    s.achievement_rate,
+                    s.amount,
+                ]
+            )
         )
     now = timezone.now()
     CommissionStatement.objects.filter(pk__in=[s.pk for s in rows], status=StatementStatus.APPROVED).update(

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+
+
+def safe_cell(value: Any) -> Any:
+    """Keep spreadsheet programs from running a text cell as a formula (formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def scorecards_to_excel(*, scorecards) -> bytes:
@@ -35,7 +43,7 @@ def scorecards_to_excel(*, scorecards) -> bytes:
     ]
     for name in kpi_names.values():
         header += [f"{name} · {_('value')}", f"{name} · {_('target')}", f"{name} · {_('score')}"]
-    sheet.append([str(h) for h in header])
+    sheet.append([safe_cell(str(h)) for h in header])
     for card in cards:
         by_code = {line.kpi.code: line for line in card.lines.all()}
         row = [
@@ -54,7 +62,8 @@ def scorecards_to_excel(*, scorecards) -> bytes:
         for code in kpi_names:
             line = by_code.get(code)
             row += [line.value, line.target, line.score] if line else ["", "", ""]
-        sheet.append(row)
+        # Names and codes are user-typed text: defuse spreadsheet formulas (=, +, -, @).
+        sheet.append([safe_cell(v) for v in row])
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -69,12 +69,14 @@ def test_opening_from_the_page_refuses_a_period_not_ended(client, org):
 
 
 def test_excel_export_of_the_period(client, org, opened):
+    # A name that a spreadsheet would run as a formula is written as text.
+    Person.objects.filter(pk=org.rep1a2.pk).update(name="=HYPERLINK(1)")
     answer = login(client, org.tm1a).get(f"/appraisal/periods/{opened.pk}/export/")
     sheet = load_workbook(BytesIO(answer.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     # Header + the three reps of T1a the team manager may see.
     assert len(rows) == 4
-    assert sorted(r[2] for r in rows[1:]) == ["junior1a", "rep1a1", "rep1a2"]
+    assert sorted(r[2] for r in rows[1:]) == ["'=HYPERLINK(1)", "junior1a", "rep1a1"]
 
 
 def test_person_history_shows_outcomes(client, org, opened):
