@@ -28,9 +28,11 @@ class IsManager(BasePermission):
     """Writes to shared settings (templates, recompute) are for directors, managers and admins."""
 
     def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False  # anonymous: 401, reads included
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
-        user = request.user
         if user.is_superuser:
             return True
         person = getattr(user, "person", None)

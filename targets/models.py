@@ -281,8 +281,8 @@ class Achievement(OwnedModel):
     """One (owner, metric, period) as of a date, written by `achievements_recompute` only."""
 
     # Derived rows, rewritten every night: no database-level foreign-key checks on the bulk
-    # insert (Django still cascades deletes), and the owner's columns are indexed through the
-    # composite indexes below.
+    # insert (Django still cascades deletes) and no single-column indexes to maintain; reads go
+    # through the owner key and the (period, metric) / (person, metric) indexes.
     region = models.ForeignKey(
         "staff.Region",
         on_delete=models.CASCADE,
@@ -291,6 +291,7 @@ class Achievement(OwnedModel):
         related_name="+",
         verbose_name=_("region"),
         db_constraint=False,
+        db_index=False,
     )
     team = models.ForeignKey(
         "staff.Team",
@@ -300,6 +301,7 @@ class Achievement(OwnedModel):
         related_name="+",
         verbose_name=_("team"),
         db_constraint=False,
+        db_index=False,
     )
     person = models.ForeignKey(
         "staff.Person",
@@ -309,6 +311,7 @@ class Achievement(OwnedModel):
         related_name="+",
         verbose_name=_("rep"),
         db_constraint=False,
+        db_index=False,
     )
 
     metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
@@ -351,8 +354,8 @@ class AchievementTrend(OwnedModel):
     """A daily point (actual, rate) of the periods that contain that day."""
 
     # Derived rows, rewritten every night: no database-level foreign-key checks on the bulk
-    # insert (Django still cascades deletes), and the owner's columns are indexed through the
-    # composite indexes below.
+    # insert (Django still cascades deletes) and no single-column indexes to maintain; reads go
+    # through the owner key and the (period, metric) / (person, metric) indexes.
     region = models.ForeignKey(
         "staff.Region",
         on_delete=models.CASCADE,
@@ -361,6 +364,7 @@ class AchievementTrend(OwnedModel):
         related_name="+",
         verbose_name=_("region"),
         db_constraint=False,
+        db_index=False,
     )
     team = models.ForeignKey(
         "staff.Team",
@@ -370,6 +374,7 @@ class AchievementTrend(OwnedModel):
         related_name="+",
         verbose_name=_("team"),
         db_constraint=False,
+        db_index=False,
     )
     person = models.ForeignKey(
         "staff.Person",
@@ -379,6 +384,7 @@ class AchievementTrend(OwnedModel):
         related_name="+",
         verbose_name=_("rep"),
         db_constraint=False,
+        db_index=False,
     )
 
     metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)

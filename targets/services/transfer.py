@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from dashboard.exports import DANGEROUS_PREFIXES, safe_cell
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import Period
 from staff.models import Person, Region, Team
@@ -33,10 +34,11 @@ def _owner_code(target: Target) -> str:
 
 
 def export_rows(targets: Iterable[Target]) -> list[list[str]]:
+    # Codes are user-typed text: defuse spreadsheet formulas (=, +, -, @); import strips the quote.
     return [
         [
             t.owner_kind,
-            _owner_code(t),
+            safe_cell(_owner_code(t)),
             t.metric,
             t.period,
             str(t.value),
@@ -44,6 +46,11 @@ def export_rows(targets: Iterable[Target]) -> list[list[str]]:
         ]
         for t in targets
     ]
+
+
+def _unescape(cell: str) -> str:
+    """The inverse of `safe_cell` for a text cell: drop the quote it put before a formula sign."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] in DANGEROUS_PREFIXES else cell
 
 
 def targets_export_csv(targets: Iterable[Target]) -> str:
@@ -86,7 +93,7 @@ def read_rows(*, name: str, content: bytes) -> list[dict[str, str]]:
         raise ApplicationError(
             _("Missing columns: %(cols)s") % {"cols": ", ".join(missing)}, fields={"file": [", ".join(missing)]}
         )
-    return [dict(zip(header, (cell.strip() for cell in row), strict=False)) for row in rows[1:] if any(row)]
+    return [dict(zip(header, (_unescape(cell.strip()) for cell in row), strict=False)) for row in rows[1:] if any(row)]
 
 
 @transaction.atomic
