@@ -435,7 +435,7 @@ def import_orders(
         return result
     try:
         with transaction.atomic():
-            _write_orders(plan, today=today or timezone.localdate())
+            _write_orders(plan, today=today or timezone.localdate(), user=user)
     except ApplicationError as exc:  # a race with another writer: nothing was written
         result.error(0, ", ".join(exc.fields) or "file", exc.message)
         return result
@@ -453,7 +453,7 @@ def _count(result: ImportResult, plan: list[tuple[str, list[_OrderRow], Order | 
             result.unchanged += 1
 
 
-def _write_orders(plan: list[tuple[str, list[_OrderRow], Order | None]], *, today: date) -> None:
+def _write_orders(plan: list[tuple[str, list[_OrderRow], Order | None]], *, today: date, user: Any = None) -> None:
     new = [
         (
             rows,
@@ -475,7 +475,8 @@ def _write_orders(plan: list[tuple[str, list[_OrderRow], Order | None]], *, toda
     taken = set(Order.objects.filter(number__in=[o.number for _, o in new]).values_list("number", flat=True))
     if taken:
         raise ApplicationError(_("Order numbers already used: %(n)s") % {"n": ", ".join(sorted(taken))})
-    created = bulk_create_with_history([o for _, o in new], Order, batch_size=500)
+    # The importer is recorded as the author of each order's first history row (the audit trail).
+    created = bulk_create_with_history([o for _, o in new], Order, batch_size=500, default_user=user)
     by_erp = {o.erp_no: o for o in created}
     if any(o.pk is None for o in created):
         by_erp = {o.erp_no: o for o in Order.objects.filter(erp_no__in=list(by_erp))}
@@ -525,6 +526,8 @@ def _write_orders(plan: list[tuple[str, list[_OrderRow], Order | None]], *, toda
         order = Order.objects.select_for_update().get(pk=order.pk)
         order.date, order.customer, order.channel = first.order_date, first.customer, first.channel
         order.payment_terms_days, order.status = first.payment_terms_days, first.status
+        if user is not None:
+            order._history_user = user  # the history row names the importer
         order.save(update_fields=["date", "customer", "channel", "payment_terms_days", "status"])
         sales_services._write_lines(
             order,
