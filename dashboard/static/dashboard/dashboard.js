@@ -74,4 +74,17 @@
     })
     .catch(function () { [funnel, mix, ageing].forEach(function (c) { c.hideLoading(); }); });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+
+  // Exports are built on the server: show that the work is under way until the file arrives.
+  document.querySelectorAll("a[href*='/dashboard/export/']").forEach(function (link) {
+    link.addEventListener("click", function () {
+      if (link.querySelector(".spinner-border")) { return; }
+      var spinner = document.createElement("span");
+      spinner.className = "spinner-border spinner-border-sm me-1";
+      spinner.setAttribute("role", "status");
+      link.prepend(spinner);
+      link.setAttribute("aria-busy", "true");
+      setTimeout(function () { spinner.remove(); link.removeAttribute("aria-busy"); }, 3000);
+    });
+  });
 })();
