@@ -11,8 +11,9 @@ How it works (a fixed number of SQL statements, whatever the number of reps, ord
    region recorded on the record, metric, fiscal month).
 3. One INSERT ... SELECT rolls the base up to rep, team, region and company and to month,
    quarter and year (the period table turns the one join into all three period levels).
-4. In ONE transaction: an upsert `INSERT ... SELECT ... ON CONFLICT DO UPDATE` writes every
-   owner x metric x period (actual, target, stretch, rates, time progress), a DELETE drops the
+4. One INSERT ... SELECT computes every owner x metric x period (actual, target, stretch, rates,
+   time progress) into a temporary table; then in ONE transaction an UPDATE ... FROM rewrites the
+   existing results and an INSERT ... WHERE NOT EXISTS adds the new ones, a DELETE drops the
    year's rows this run did not write, and an upsert keeps today's trend point. A failure
    anywhere before the commit leaves the previous results as they were.
 
@@ -56,6 +57,12 @@ T_PERIOD = "tmp_ach_period"
 T_BASE = "tmp_ach_base"
 T_AGG = "tmp_ach_agg"
 T_OWNER = "tmp_ach_owner"
+T_RESULT = "tmp_ach_result"
+RESULT_COLUMNS = (
+    "owner_kind, owner_key, region_id, team_id, person_id, metric, period, period_kind, as_of, actual, target,"
+    " stretch, rate, stretch_rate, time_progress, is_behind, computed_at"
+)
+KEY_COLUMNS = {"owner_kind", "owner_key", "metric", "period"}
 
 
 class RecomputeBusy(ApplicationError):
@@ -154,7 +161,7 @@ def _release_lock() -> None:
 
 
 def _drop_temp_tables(cursor) -> None:
-    for name in (T_PERIOD, T_BASE, T_AGG, T_OWNER):
+    for name in (T_PERIOD, T_BASE, T_AGG, T_OWNER, T_RESULT):
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
@@ -175,6 +182,14 @@ def _create_temp_tables(cursor) -> None:
     cursor.execute(
         f"{temp} {T_OWNER} (owner_kind VARCHAR(10) NOT NULL, owner_key INTEGER NOT NULL,"
         " person_id INTEGER, team_id INTEGER, region_id INTEGER)"
+    )
+    cursor.execute(
+        f"{temp} {T_RESULT} (owner_kind VARCHAR(10) NOT NULL, owner_key INTEGER NOT NULL, region_id INTEGER,"
+        " team_id INTEGER, person_id INTEGER, metric VARCHAR(20) NOT NULL, period VARCHAR(7) NOT NULL,"
+        " period_kind VARCHAR(10) NOT NULL, as_of DATE NOT NULL, actual NUMERIC(16,2) NOT NULL,"
+        " target NUMERIC(16,2), stretch NUMERIC(16,2), rate NUMERIC(10,4), stretch_rate NUMERIC(10,4),"
+        " time_progress NUMERIC(6,4) NOT NULL, is_behind BOOLEAN NOT NULL,"
+        " computed_at TIMESTAMP WITH TIME ZONE NOT NULL)"
     )
 
 
@@ -447,9 +462,12 @@ def _compute(
         if connection.vendor == "postgresql":
             behind = f"({behind}) = 1"
         metrics_sql = " UNION ALL ".join(f"SELECT '{m.value}' AS metric" for m in Metric)
-        upsert = (
-            f"INSERT INTO {t['ach']} (owner_kind, owner_key, region_id, team_id, person_id, metric, period,"
-            " period_kind, as_of, actual, target, stretch, rate, stretch_rate, time_progress, is_behind, computed_at)"
+        # The computed rows go to a temporary table first (no indexes, no WAL), then into the
+        # results in the transaction: an UPDATE of the existing rows (in place: HOT) and a plain
+        # INSERT of the new ones, cheaper than a speculative INSERT ... ON CONFLICT per row. The
+        # lock above guarantees no other writer in between.
+        compute = (
+            f"INSERT INTO {T_RESULT} ({RESULT_COLUMNS})"
             " SELECT o.owner_kind, o.owner_key, o.region_id, o.team_id, o.person_id, m.metric, p.period,"
             f" p.period_kind, %s, COALESCE(a.actual, 0), t.value, t.stretch_value, {rate_expr}, {stretch_expr},"
             f" p.time_progress, {behind}, %s"
@@ -459,13 +477,19 @@ def _compute(
             "  AND a.metric = m.metric AND a.period = p.period"
             f" LEFT JOIN {t['target']} t ON t.owner_kind = o.owner_kind AND t.owner_key = o.owner_key"
             "  AND t.metric = m.metric AND t.period = p.period"
-            " WHERE 1 = 1"  # SQLite needs a WHERE before ON CONFLICT after a SELECT
-            " ON CONFLICT (owner_kind, owner_key, metric, period) DO UPDATE SET"
-            " region_id = excluded.region_id, team_id = excluded.team_id, person_id = excluded.person_id,"
-            " period_kind = excluded.period_kind, as_of = excluded.as_of, actual = excluded.actual,"
-            " target = excluded.target, stretch = excluded.stretch, rate = excluded.rate,"
-            " stretch_rate = excluded.stretch_rate, time_progress = excluded.time_progress,"
-            " is_behind = excluded.is_behind, computed_at = excluded.computed_at"
+        )
+        same_key = (
+            f"{t['ach']}.owner_kind = r.owner_kind AND {t['ach']}.owner_key = r.owner_key"
+            f" AND {t['ach']}.metric = r.metric AND {t['ach']}.period = r.period"
+        )
+        update = (
+            f"UPDATE {t['ach']} SET "
+            + ", ".join(f"{c} = r.{c}" for c in RESULT_COLUMNS.split(", ") if c not in KEY_COLUMNS)
+            + f" FROM {T_RESULT} r WHERE {same_key}"
+        )
+        insert_new = (
+            f"INSERT INTO {t['ach']} ({RESULT_COLUMNS}) SELECT {RESULT_COLUMNS} FROM {T_RESULT} r"
+            f" WHERE NOT EXISTS (SELECT 1 FROM {t['ach']} WHERE {same_key})"
         )
         period_in = ", ".join(["%s"] * len(year_periods))
         stale_scope = ""
@@ -485,11 +509,16 @@ def _compute(
             " region_id = excluded.region_id, team_id = excluded.team_id, person_id = excluded.person_id,"
             " actual = excluded.actual, rate = excluded.rate"
         )
+        cursor.execute(compute, [as_of_param, now])
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {T_RESULT}")
         with transaction.atomic():
-            cursor.execute(upsert, [as_of_param, now])
-            rows = cursor.rowcount
+            cursor.execute(update)
+            rows = max(cursor.rowcount, 0)
             if fail_after_write is not None:
                 fail_after_write()
+            cursor.execute(insert_new)
+            rows += max(cursor.rowcount, 0)
             cursor.execute(delete_stale, [*year_periods, now])
             _set_progress(run, 90, "write")
             if year.contains(as_of):
