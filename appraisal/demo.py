@@ -111,10 +111,14 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
     )
     month = _last_ended(today, "month")
     quarter = _last_ended(today, "quarter")
-    for period in (quarter, month):
+    # Last quarter for the whole company; last month team by team (each opened by its manager),
+    # with the rankings published to the reps.
+    openings = [(quarter, org.director, None)]
+    openings += [(month, next((m for m in org.managers if m.team_id == t.pk), org.director), t) for t in org.teams]
+    for period, opener, team in openings:
         try:
             _ensure_engine(period, today)
-            appraisal = appraisal_period_open(period=str(period), opened_by=org.director, today=today)
+            appraisal = appraisal_period_open(period=str(period), opened_by=opener, team=team, today=today)
         except ApplicationError:
             continue
         if period == month:
