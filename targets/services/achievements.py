@@ -33,6 +33,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import MONTH, QUARTER, YEAR, Period
@@ -139,7 +140,7 @@ def _acquire_lock(run: RecomputeRun) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
             if not cursor.fetchone()[0]:
-                raise RecomputeBusy("Another recompute is running; try again when it has finished.")
+                raise RecomputeBusy(_("Another recompute is running; try again when it has finished."))
         # Holding the lock proves no run is alive: earlier "running" rows are from killed workers.
         RecomputeRun.objects.filter(status=RunStatus.RUNNING).exclude(pk=run.pk).update(
             status=RunStatus.FAILED, error="Interrupted (the worker stopped).", finished_at=timezone.now()
@@ -151,7 +152,7 @@ def _acquire_lock(run: RecomputeRun) -> None:
         status=RunStatus.FAILED, error="Interrupted (the worker stopped).", finished_at=timezone.now()
     )
     if others.filter(started_at__gte=cutoff).exists():
-        raise RecomputeBusy("Another recompute is running; try again when it has finished.")
+        raise RecomputeBusy(_("Another recompute is running; try again when it has finished."))
 
 
 def _release_lock() -> None:
@@ -286,7 +287,7 @@ def achievements_recompute(
     if include_company is None:
         include_company = region_list is None
     if region_list == [] and not include_company:
-        raise ApplicationError("Nothing to recompute: give regions or include the company.")
+        raise ApplicationError(_("Nothing to recompute: give regions or include the company."))
     if run is None:
         run = RecomputeRun.objects.create(
             as_of=as_of,
@@ -534,7 +535,7 @@ def recompute_run_start(*, as_of: date, user=None, trigger: str = "manual") -> R
     from targets.tasks import recompute_achievements
 
     if RecomputeRun.objects.filter(status=RunStatus.RUNNING, started_at__gte=timezone.now() - STALE_RUN_AFTER).exists():
-        raise RecomputeBusy("Another recompute is running; try again when it has finished.")
+        raise RecomputeBusy(_("Another recompute is running; try again when it has finished."))
     run = RecomputeRun.objects.create(as_of=as_of, requested_by=user, trigger=trigger)
     transaction.on_commit(lambda: recompute_achievements.delay(run_id=run.pk))
     return run
