@@ -162,3 +162,66 @@ def test_import_page_names_bad_rows(client, org):
     assert not Target.objects.exists()
     export = client.get(reverse("targets:export"), {"format": "xlsx"})
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "targets:achievements",
+        "targets:templates",
+        "targets:template-create",
+        "targets:proposals",
+        "targets:create",
+        "targets:plans",
+        "targets:plan-create",
+        "targets:import",
+        "targets:runs",
+    ],
+)
+def test_pages_render_for_a_director(client, org, name):
+    from datetime import date
+
+    from targets.services import achievements_recompute
+
+    f.target(org.rep1a1, period="2026")
+    f.DistributionTemplateFactory(name="Retail")
+    achievements_recompute(as_of=date(2026, 3, 15))
+    client.force_login(org.director.user)
+    response = client.get(reverse(name), {"period": "2026"})
+    assert response.status_code == 200
+
+
+def test_achievements_page_is_scoped(client, org):
+    from datetime import date
+
+    from targets.services import achievements_recompute
+
+    achievements_recompute(as_of=date(2026, 3, 15))
+    client.force_login(org.rep1a1.user)
+    html = client.get(reverse("targets:achievements"), {"period": "2026", "metric": "visits"}).content.decode()
+    assert "rep1a1" in html and "rep2a1" not in html
+
+
+def test_template_and_proposal_forms(client, org):
+    from targets.models import Achievement, DistributionTemplate
+
+    client.force_login(org.director.user)
+    data = {"name": "Retail", **{f"m{i:02d}": "1" for i in range(1, 13)}}
+    assert client.post(reverse("targets:template-create"), data).status_code == 302
+    assert DistributionTemplate.objects.filter(name="Retail").exists()
+    Achievement.objects.create(
+        owner_kind="rep",
+        owner_key=org.rep1a1.pk,
+        person=org.rep1a1,
+        metric="visits",
+        period="2025",
+        period_kind="year",
+        as_of="2025-12-31",
+        actual=Decimal("200"),
+        time_progress=1,
+        computed_at="2026-01-01T00:00:00Z",
+    )
+    response = client.post(reverse("targets:proposals"), {"year": 2025, "growth": "0.05", "metric": "visits"})
+    assert response.status_code == 302
+    # 200 visits x 1.05 = 210.
+    assert Target.objects.get(person=org.rep1a1, period="2026", metric="visits").value == Decimal("210.00")
