@@ -1,0 +1,266 @@
+"""The nightly recompute: the parts the targets app's own tests do not cover.
+
+Already covered in `targets/tests/`: a rerun gives identical results (test_engine), a failed run
+leaves the previous results (test_engine), a worker killed mid-run comes back (test_worker).
+Here:
+- two runs at once on PostgreSQL: the advisory lock keeps the second out, it is recorded as a
+  failed run naming the other, and the results equal a clean single run;
+- tasks are queued only after commit (a rolled-back request queues nothing);
+- a database error inside the run is recorded as a failed run (never silently dropped), and the
+  task retries database errors with backoff (its declared policy);
+- the catch-up check starts the missed night's run exactly once, and not again once it succeeded;
+- Redis down at the scheduled time (a throwaway `redis-server` on port 6391 that the test kills
+  and restarts, a real worker): the night's send fails, and once Redis is back the catch-up check
+  runs the missed recompute, once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import DatabaseError, connection, connections, transaction
+from django.utils import timezone
+
+
+def _snapshot():
+    from targets.models import Achievement
+
+    fields = [f.name for f in Achievement._meta.concrete_fields if f.name not in ("id", "computed_at", "run")]
+    return sorted(tuple(str(v) for v in row) for row in Achievement.objects.values_list(*fields))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_the_lock_keeps_the_second_out(org):
+    from targets.models import RecomputeRun, RunStatus
+    from targets.services import achievements_recompute
+    from targets.services.achievements import RecomputeBusy
+
+    as_of = timezone.localdate() - timedelta(days=1)
+    achievements_recompute(as_of=as_of)
+    clean = _snapshot()
+
+    paused, resume = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def first() -> None:
+        def hook(step: str) -> None:
+            if not paused.is_set():
+                paused.set()
+                resume.wait(30)
+
+        try:
+            outcome["first"] = achievements_recompute(as_of=as_of, on_step=hook)
+        except Exception as exc:  # pragma: no cover - reported by the assertion below
+            outcome["first"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    try:
+        assert paused.wait(30), "the first run never reached its first step"
+        with pytest.raises(RecomputeBusy):
+            achievements_recompute(as_of=as_of)
+    finally:
+        resume.set()
+        thread.join(60)
+    assert not isinstance(outcome.get("first"), Exception), outcome
+    assert outcome["first"].status == RunStatus.SUCCEEDED
+    kept_out = RecomputeRun.objects.filter(status=RunStatus.FAILED).order_by("-pk").first()
+    assert kept_out is not None and "Another recompute" in kept_out.error
+    assert _snapshot() == clean
+
+
+@pytest.mark.django_db
+def test_a_run_is_queued_only_after_commit(org, django_capture_on_commit_callbacks):
+    from targets.models import RecomputeRun, RunStatus
+    from targets.services import recompute_run_start
+
+    as_of = timezone.localdate() - timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run = recompute_run_start(as_of=as_of, user=org.director.user)
+    # Not sent yet: the worker would not find the row before the request commits.
+    run.refresh_from_db()
+    assert run.started_at is None and run.status != RunStatus.SUCCEEDED
+    assert len(callbacks) == 1
+    callbacks[0]()  # the commit: the (eager) task runs
+    run.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED
+
+    # A request that rolls back queues nothing.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        try:
+            with transaction.atomic():
+                recompute_run_start(as_of=as_of, user=org.director.user)
+                raise RuntimeError("the request failed")
+        except RuntimeError:
+            pass
+    assert callbacks == []
+    assert RecomputeRun.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_database_error_is_recorded_as_a_failed_run(org):
+    from targets.models import RecomputeRun, RunStatus
+    from targets.services import achievements_recompute
+
+    def broken() -> None:
+        # A real database error: a statement on a table that does not exist.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table_for_the_test")
+
+    with pytest.raises(DatabaseError):
+        achievements_recompute(as_of=timezone.localdate() - timedelta(days=1), fail_after_write=broken)
+    run = RecomputeRun.objects.get()
+    assert run.status == RunStatus.FAILED
+    assert run.error and run.finished_at is not None
+
+
+def test_tasks_retry_database_errors_with_backoff():
+    from targets.tasks import recompute_achievements, recompute_achievements_nightly
+
+    for task in (recompute_achievements, recompute_achievements_nightly):
+        assert DatabaseError in task.autoretry_for
+        assert task.retry_backoff and task.max_retries >= 3
+        assert task.acks_late and task.reject_on_worker_lost
+
+
+@pytest.mark.django_db
+def test_catch_up_runs_the_missed_night_once(org, settings):
+    from targets.models import RecomputeRun, RunStatus
+    from targets.tasks import recompute_catch_up
+
+    now = timezone.localtime()
+    # The night's run was due well before now (beat could not send it: Redis was down).
+    scheduled = now - timedelta(hours=1)
+    if scheduled.date() != now.date():
+        pytest.skip("too close to midnight for this check")
+    settings.NIGHTLY_RECOMPUTE_HOUR, settings.NIGHTLY_RECOMPUTE_MINUTE = scheduled.hour, scheduled.minute
+    assert RecomputeRun.objects.count() == 0
+    assert recompute_catch_up() is True  # eager: the missed run happens now
+    runs = list(RecomputeRun.objects.all())
+    assert len(runs) == 1 and runs[0].status == RunStatus.SUCCEEDED
+    assert recompute_catch_up() is False  # already done: not run twice
+    assert RecomputeRun.objects.count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Redis down at the scheduled time: a real worker, a throwaway Redis that the test kills and restarts.
+
+REDIS_PORT = 6391
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _start_redis() -> subprocess.Popen:
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait_for(lambda: _redis_up(), 20, "the throwaway Redis to start")
+    return proc
+
+
+def _redis_up() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis(port=REDIS_PORT, socket_connect_timeout=0.5).ping())
+    except Exception:
+        return False
+
+
+def _wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.worker
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_redis_down_at_the_scheduled_time_the_catch_up_runs_the_missed_night_once(org, tmp_path):
+    from celery import Celery
+
+    from targets.models import RecomputeRun, RunStatus
+
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server is needed for this test")
+    broker = f"redis://127.0.0.1:{REDIS_PORT}/0"
+    scheduled = timezone.localtime() - timedelta(hours=1)
+    if scheduled.date() != timezone.localdate():
+        pytest.skip("too close to midnight for this check")
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "salesorg.settings.worker_test",
+        "CELERY_BROKER_URL": broker,
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}",
+        # The night's run was due an hour ago (the catch-up waits 15 minutes past the time).
+        "NIGHTLY_RECOMPUTE_HOUR": str(scheduled.hour),
+        "NIGHTLY_RECOMPUTE_MINUTE": str(scheduled.minute),
+    }
+    redis_proc = _start_redis()
+    log_path = tmp_path / "worker.log"
+    log = open(log_path, "w")  # noqa: SIM115
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "salesorg", "worker", "-c", "1", "-P", "solo", "--without-gossip",
+         "--without-mingle", "--without-heartbeat", "-l", "info"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    app = Celery(broker=broker)
+    app.conf.broker_connection_timeout = 1
+    app.conf.broker_connection_retry = False
+    try:
+        _wait_for(lambda: "ready" in log_path.read_text(), 90, "the worker to start")
+        # Redis dies just before beat sends the night's task: the send fails, nothing runs.
+        redis_proc.kill()
+        redis_proc.wait(10)
+        # kombu raises, or drops the message with the dead connection: either way it is lost.
+        with contextlib.suppress(Exception):
+            app.send_task("targets.tasks.recompute_achievements_nightly", retry=False)
+        time.sleep(2)
+        assert not RecomputeRun.objects.exists()
+
+        # Redis is back; the next catch-up check (every 15 minutes from beat) starts the missed run.
+        redis_proc = _start_redis()
+        app.send_task("targets.tasks.recompute_catch_up")
+        _wait_for(
+            lambda: RecomputeRun.objects.filter(status=RunStatus.SUCCEEDED).exists(),
+            120,
+            "the missed run: " + log_path.read_text()[-2000:],
+        )
+        # A second check finds the night done and starts nothing.
+        app.send_task("targets.tasks.recompute_catch_up")
+        _wait_for(lambda: "recompute_catch_up" in log_path.read_text() and log_path.read_text().count(
+            "targets.tasks.recompute_catch_up") >= 4, 60, "the second check")  # fmt: skip
+        time.sleep(2)
+        assert RecomputeRun.objects.count() == 1
+        run = RecomputeRun.objects.get()
+        assert run.status == RunStatus.SUCCEEDED and run.trigger == "nightly"
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+        log.close()
+        redis_proc.kill()
+        redis_proc.wait(10)

@@ -1,0 +1,161 @@
+"""schemathesis over the whole OpenAPI schema, once per role, against the demo world.
+
+For every operation of `/api/v1/` (the schema drf-spectacular generates), cases are generated from
+the schema and sent through the WSGI app with the role's token:
+- no answer is a 5xx;
+- every answer matches the schema (status documented answers, JSON shape);
+- invalid data (negative mode: wrong types, missing required fields) is refused with a 4xx.
+Each case runs in a savepoint that is rolled back, so a write made by one case never breaks the next.
+
+Profiles (env `SCHEMATHESIS_PROFILE`):
+- `fast` (default, CI): 3 positive + 2 negative examples per operation and role, derandomized, no
+  shrinking: a few minutes on two cores.
+- `nightly`: 50 + 25 examples per operation and role, random seed, shrinking on. Run it with
+  `SCHEMATHESIS_PROFILE=nightly .venv/bin/pytest tests/test_schemathesis.py -p no:cacheprovider`.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, Phase, given, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import negative_data_rejection, response_schema_conformance
+
+from tests.security_world import ROLES
+
+PROFILES = {
+    "fast": {"positive": 3, "negative": 2, "derandomize": True, "shrink": False},
+    "nightly": {"positive": 50, "negative": 25, "derandomize": False, "shrink": True},
+}
+PROFILE = PROFILES[os.environ.get("SCHEMATHESIS_PROFILE", "fast")]
+
+# Operations excluded from fuzzing, with the reason.
+EXCLUDED = {
+    "/api/v1/auth/token/": "the token endpoint is covered by tests/test_lockout.py (fuzzing it locks accounts)",
+    "/api/v1/schema/": "the schema itself",
+}
+
+
+# Known failures found by this file, each reported to its app; a failure of these operations
+# is left out (all others fail the test). Remove an entry when its app fixes it.
+KNOWN = {
+    "GET /api/v1/customers/": "referred_by_name is null for customers without a referrer; the schema says string",
+    "GET /api/v1/people/": "team_name / region_name are null for people above the teams; the schema says string",
+    "GET /api/v1/customer-evaluations/": 'previous_grade is "" on a first evaluation; the schema\'s enum lacks it',
+    "GET /api/v1/training-suggestions/": "course_title is null without a course; the schema says string",
+    "POST /api/v1/pipeline-stages/": "answers 500 (test_pipeline_stage_bad_input_is_a_400)",
+}
+# Hypothesis cannot build negative multipart bodies for these (all generated cases filtered out).
+UNSATISFIABLE = "Unable to satisfy assumptions"
+
+
+def _schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    raw = SchemaGenerator().get_schema(request=None, public=True)
+    raw["paths"] = {p: item for p, item in raw["paths"].items() if p not in EXCLUDED}
+    return schemathesis.openapi.from_dict(raw)
+
+
+@pytest.fixture
+def wsgi_app():
+    # Like Django's test client: keep the test's connection (and its transaction) across requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield WSGIHandler()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _run_operation(operation, *, mode, examples, app, headers, failures):
+    phases = [Phase.generate] + ([Phase.shrink] if PROFILE["shrink"] else [])
+    checks = [not_a_server_error, response_schema_conformance]
+    if mode == GenerationMode.NEGATIVE:
+        checks = [not_a_server_error, negative_data_rejection]
+
+    @settings(
+        max_examples=examples,
+        derandomize=PROFILE["derandomize"],
+        deadline=None,
+        database=None,
+        phases=phases,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def run(case):
+        try:
+            with transaction.atomic():
+                response = case.call(app=app, headers=headers)
+                case.validate_response(response, checks=checks, headers=headers)
+                raise _Rollback
+        except _Rollback:
+            pass
+
+    try:
+        run()
+    except (Exception, BaseExceptionGroup) as exc:
+        if f"{operation.method.upper()} {operation.path}" in KNOWN or UNSATISFIABLE in str(exc):
+            return
+        failures.append(f"{operation.method.upper()} {operation.path} [{mode.value}]: {str(exc)[:600]}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_api_conforms_to_schema_for_every_role(world, wsgi_app, role):
+    from django.contrib.auth import get_user_model
+
+    token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username=role))
+    headers = {"Authorization": f"Token {token.key}"}
+    schema = _schema()
+    failures: list[str] = []
+    count = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        count += 1
+        _run_operation(
+            operation,
+            mode=GenerationMode.POSITIVE,
+            examples=PROFILE["positive"],
+            app=wsgi_app,
+            headers=headers,
+            failures=failures,
+        )
+        if operation.method.lower() in ("post", "put", "patch"):
+            _run_operation(
+                operation,
+                mode=GenerationMode.NEGATIVE,
+                examples=PROFILE["negative"],
+                app=wsgi_app,
+                headers=headers,
+                failures=failures,
+            )
+    assert count > 10, "the schema lists almost no operations"
+    assert not failures, f"{len(failures)} operations failed for {role}:\n" + "\n\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="customers: POST /api/v1/pipeline-stages/ answers 500 (not 400) on this input")
+def test_pipeline_stage_bad_input_is_a_400(world):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username="admin"))
+    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}", raise_request_exception=False)
+    response = client.post(
+        "/api/v1/pipeline-stages/", data={"name": "0", "probability": 0}, content_type="application/json"
+    )
+    assert response.status_code in (201, 400)
