@@ -152,9 +152,9 @@ class PeriodViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True, methods=["post"])
     def refresh(self, request, pk=None):
-        acting = acting_person(request)
-        require_manager(acting, field="detail")
-        refreshed = services.appraisal_period_refresh(appraisal=self.get_object())
+        appraisal = self.get_object()  # 404 outside scope before anything else
+        require_manager(acting_person(request), field="detail")
+        refreshed = services.appraisal_period_refresh(appraisal=appraisal)
         return Response({"refreshed": refreshed})
 
 
