@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from appraisal import selectors, services
 from appraisal.forms import ActionForm, MeetingForm, OutcomeForm, PeriodOpenForm, ReviewForm
@@ -77,9 +76,10 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def period_action(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    appraisal = _period(request, pk)
+    appraisal = _period(request, pk)  # 404 outside scope, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     me = _me(request)
     if me is None or not _is_manager(request):
         raise Http404
@@ -169,9 +169,10 @@ def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def scorecard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     card = get_object_or_404(selectors.scorecard_detail_queryset(user=request.user), pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     me = _me(request)
     if me is None:
         raise Http404
@@ -193,9 +194,10 @@ def scorecard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_object_or_404(selectors.scorecard_detail_queryset(user=request.user), pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     me = _me(request)
     form = ActionForm(request.POST, user=request.user)
     if me is None:
@@ -211,9 +213,10 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_object_or_404(selectors.scorecard_detail_queryset(user=request.user), pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     me = _me(request)
     if me is None:
         raise Http404
