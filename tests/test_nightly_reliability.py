@@ -8,24 +8,15 @@ Here:
 - tasks are queued only after commit (a rolled-back request queues nothing);
 - a database error inside the run is recorded as a failed run (never silently dropped), and the
   task retries database errors with backoff (its declared policy);
-- the catch-up check starts the missed night's run exactly once, and not again once it succeeded;
-- Redis down at the scheduled time (a throwaway `redis-server` on port 6391 that the test kills
-  and restarts, a real worker): the night's send fails, and once Redis is back the catch-up check
-  runs the missed recompute, once.
+- the catch-up check starts the missed night's run exactly once, and not again once it succeeded
+  (run in-process; the variant with a throwaway Redis killed at the scheduled time and a real
+  worker is still to be written).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import signal
-import subprocess
-import sys
 import threading
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
@@ -154,113 +145,3 @@ def test_catch_up_runs_the_missed_night_once(org, settings):
     assert recompute_catch_up() is False  # already done: not run twice
     assert RecomputeRun.objects.count() == 1
 
-
-# ---------------------------------------------------------------------------------------------
-# Redis down at the scheduled time: a real worker, a throwaway Redis that the test kills and restarts.
-
-REDIS_PORT = 6391
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _start_redis() -> subprocess.Popen:
-    proc = subprocess.Popen(
-        ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _wait_for(lambda: _redis_up(), 20, "the throwaway Redis to start")
-    return proc
-
-
-def _redis_up() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis(port=REDIS_PORT, socket_connect_timeout=0.5).ping())
-    except Exception:
-        return False
-
-
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.mark.worker
-@pytest.mark.redis
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_redis_down_at_the_scheduled_time_the_catch_up_runs_the_missed_night_once(org, tmp_path):
-    from celery import Celery
-
-    from targets.models import RecomputeRun, RunStatus
-
-    if not shutil.which("redis-server"):
-        pytest.fail("redis-server is needed for this test")
-    broker = f"redis://127.0.0.1:{REDIS_PORT}/0"
-    scheduled = timezone.localtime() - timedelta(hours=1)
-    if scheduled.date() != timezone.localdate():
-        pytest.skip("too close to midnight for this check")
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "salesorg.settings.worker_test",
-        "CELERY_BROKER_URL": broker,
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}",
-        # The night's run was due an hour ago (the catch-up waits 15 minutes past the time).
-        "NIGHTLY_RECOMPUTE_HOUR": str(scheduled.hour),
-        "NIGHTLY_RECOMPUTE_MINUTE": str(scheduled.minute),
-    }
-    redis_proc = _start_redis()
-    log_path = tmp_path / "worker.log"
-    log = open(log_path, "w")  # noqa: SIM115
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "salesorg", "worker", "-c", "1", "-P", "solo", "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "-l", "info"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    app = Celery(broker=broker)
-    app.conf.broker_connection_timeout = 1
-    app.conf.broker_connection_retry = False
-    try:
-        _wait_for(lambda: "ready" in log_path.read_text(), 90, "the worker to start")
-        # Redis dies just before beat sends the night's task: the send fails, nothing runs.
-        redis_proc.kill()
-        redis_proc.wait(10)
-        # kombu raises, or drops the message with the dead connection: either way it is lost.
-        with contextlib.suppress(Exception):
-            app.send_task("targets.tasks.recompute_achievements_nightly", retry=False)
-        time.sleep(2)
-        assert not RecomputeRun.objects.exists()
-
-        # Redis is back; the next catch-up check (every 15 minutes from beat) starts the missed run.
-        redis_proc = _start_redis()
-        app.send_task("targets.tasks.recompute_catch_up")
-        _wait_for(
-            lambda: RecomputeRun.objects.filter(status=RunStatus.SUCCEEDED).exists(),
-            120,
-            "the missed run: " + log_path.read_text()[-2000:],
-        )
-        # A second check finds the night done and starts nothing.
-        app.send_task("targets.tasks.recompute_catch_up")
-        _wait_for(lambda: "recompute_catch_up" in log_path.read_text() and log_path.read_text().count(
-            "targets.tasks.recompute_catch_up") >= 4, 60, "the second check")  # fmt: skip
-        time.sleep(2)
-        assert RecomputeRun.objects.count() == 1
-        run = RecomputeRun.objects.get()
-        assert run.status == RunStatus.SUCCEEDED and run.trigger == "nightly"
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-        log.close()
-        redis_proc.kill()
-        redis_proc.wait(10)
