@@ -144,4 +144,3 @@ def test_catch_up_runs_the_missed_night_once(org, settings):
     assert len(runs) == 1 and runs[0].status == RunStatus.SUCCEEDED
     assert recompute_catch_up() is False  # already done: not run twice
     assert RecomputeRun.objects.count() == 1
-
