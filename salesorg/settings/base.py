@@ -145,6 +145,30 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Many models have a `kind` (or grade) with its own choices: name each enum after its class
+    # so the schema is stable and `check --deploy` stays quiet.
+    "ENUM_NAME_OVERRIDES": {
+        "EmploymentEventKindEnum": "staff.models.EventKind",
+        "CalendarDayKindEnum": "staff.models.CalendarDayKind",
+        "SelectionStepKindEnum": "staff.models.SelectionStepKind",
+        "CustomerKindEnum": "customers.models.accounts.CustomerKind",
+        "CustomerMoveKindEnum": "customers.models.accounts.MoveKind",
+        "FollowUpKindEnum": "customers.models.accounts.FollowUpKind",
+        "StakeholderChangeKindEnum": "customers.models.accounts.StakeholderChangeKind",
+        "CustomerGradeEnum": "customers.models.accounts.Grade",
+        "RewardKindEnum": "customers.models.accounts.RewardKind",
+        "VisitKindEnum": "customers.models.visits.VisitKind",
+        "ExpenseKindEnum": "customers.models.visits.ExpenseKind",
+        "ImportKindEnum": "customers.models.sales.ImportKind",
+        "PlanActivityKindEnum": "targets.models.ActivityKind",
+        "OutcomeKindEnum": "appraisal.models.OutcomeKind",
+        "CoachingSessionKindEnum": "training.models.coaching.SessionKind",
+        "CourseKindEnum": "training.models.courses.CourseKind",
+        "CourseMaterialKindEnum": "training.models.courses.MaterialKind",
+        "WorkReportKindEnum": "training.models.reports.ReportKind",
+        "NotificationKindEnum": "dashboard.models.NotificationKind",
+        "ChannelKindEnum": "dashboard.models.ChannelKind",
+    },
 }
 
 # Celery: with no broker configured, tasks run eagerly in-process (the SQLite default path).
