@@ -24,7 +24,9 @@ from targets.tests import factories as f
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.redis]
 
 AS_OF = date(2026, 3, 15)
-BROKER = os.environ.get("TARGETS_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
+# Celery lets the CELERY_BROKER_URL environment variable win over an app's `broker=` argument, so
+# the sender and the worker both use it when it is set (as in CI); the queue name is unique.
+BROKER = os.environ.get("TARGETS_TEST_BROKER_URL") or os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/5"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -111,7 +113,13 @@ def test_worker_killed_mid_task_runs_it_again(org, worker_env):
     app = Celery(broker=BROKER)
     app.send_task("targets.tasks.recompute_achievements", kwargs={"run_id": run.pk}, queue=worker_env["queue"])
     pid_file = Path(f"{worker_env['pause']}.pid")
-    pid = int(_wait(lambda: pid_file.exists() and pid_file.read_text(), 60, "the task to start"))
+    pid = int(
+        _wait(
+            lambda: pid_file.exists() and pid_file.read_text(),
+            60,
+            "the task to start: " + worker_env["log"].read_text()[-2000:],
+        )
+    )
     assert RecomputeRun.objects.get(pk=run.pk).status == RunStatus.RUNNING
     assert not Achievement.objects.exists()  # nothing written before the kill
     worker_env["pause"].unlink()
