@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('staff', '0002_pipeline_order_approval_imports'),
+        ('staff', '0002_recruitment'),
         ('training', '0001_courses_coaching_reports_suggestions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0001_customers_orders_visits'),
-        ('staff', '0002_pipeline_order_approval_imports'),
+        ('staff', '0002_recruitment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

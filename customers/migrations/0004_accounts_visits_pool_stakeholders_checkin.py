@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("customers", "0003_default_pipeline_stages"),
-        ("staff", "0002_pipeline_order_approval_imports"),
+        ("staff", "0002_recruitment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

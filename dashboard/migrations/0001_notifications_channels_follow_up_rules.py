@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0005_order_distributor_opportunity_lost_to_competitor'),
-        ('staff', '0002_pipeline_order_approval_imports'),
+        ('staff', '0002_recruitment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

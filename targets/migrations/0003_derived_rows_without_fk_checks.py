@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staff', '0002_pipeline_order_approval_imports'),
+        ('staff', '0002_recruitment'),
         ('targets', '0002_achievement_fillfactor'),
     ]
 

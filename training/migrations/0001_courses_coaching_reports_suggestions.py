@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0004_accounts_visits_pool_stakeholders_checkin'),
-        ('staff', '0002_pipeline_order_approval_imports'),
+        ('staff', '0002_recruitment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
