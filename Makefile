@@ -50,7 +50,7 @@ format: install-dev
 ## Refresh the translation catalogues and compile them (needs gettext); the .mo files are committed.
 messages: install
 	cd salesorg && ../$(PYTHON) ../manage.py makemessages -l zh_Hans --no-obsolete
-	for app in staff customers targets appraisal training; do (cd $$app && ../$(PYTHON) ../manage.py makemessages -l zh_Hans --no-obsolete); done
+	for app in staff customers targets appraisal training dashboard; do (cd $$app && ../$(PYTHON) ../manage.py makemessages -l zh_Hans --no-obsolete); done
 	$(PYTHON) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 ## Refresh static/vendor/ from npm (pinned in package.json); the files are committed.
@@ -62,6 +62,11 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A salesorg beat --loglevel=info
+
+## The recompute benchmark on PostgreSQL (see bench/README.md); LINES=200000 for a quick run.
+LINES ?= 5000000
+bench: install-dev
+	$(PYTHON) bench/recompute.py --lines $(LINES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

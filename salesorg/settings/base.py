@@ -242,3 +242,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 AXES_VERBOSE = False
+
+# Business rules an admin may tune per deployment (each read by the app that owns the rule).
+VISIT_EDIT_LOCK_DAYS = env.int("VISIT_EDIT_LOCK_DAYS", default=3)  # a visit report is locked after N days
+VISIT_FAR_CHECKIN_METRES = env.int("VISIT_FAR_CHECKIN_METRES", default=1000)  # check-ins farther are flagged
+POOL_MAX_OWNED_CUSTOMERS = env.int("POOL_MAX_OWNED_CUSTOMERS", default=150)  # claim cap per rep
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)  # photos and receipts
+CUSTOMER_KEY_AMOUNT = env("CUSTOMER_KEY_AMOUNT", default="1000000")  # 12-month sales that make a key customer
+CUSTOMER_KEY_POTENTIAL = env("CUSTOMER_KEY_POTENTIAL", default="3000000")
+CUSTOMER_GENERAL_POTENTIAL = env("CUSTOMER_GENERAL_POTENTIAL", default="300000")
+ORDER_APPROVAL_AMOUNT = env("ORDER_APPROVAL_AMOUNT", default="100000")  # orders above need the manager
+ORDER_APPROVAL_DISCOUNT_PERCENT = env("ORDER_APPROVAL_DISCOUNT_PERCENT", default="15")
+INSTALMENT_REMINDER_DAYS = env.int("INSTALMENT_REMINDER_DAYS", default=7)
+RECOMPUTE_FAN_OUT_BY_REGION = env.bool("RECOMPUTE_FAN_OUT_BY_REGION", default=False)  # one task per region
