@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dashboard import selectors
-from dashboard.exports import csv_response, xlsx_response
 from dashboard.selectors import COMPANY, LEVELS, MONTH_KINDS, Node
 from dashboard.services import notification_mark_read
+from salesorg.exports import csv_response, xlsx_response
 from salesorg.periods import MONTH, Period
 from staff.models import Person, Position
 from staff.scope import viewer_for

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from appraisal.models import CommissionPlan, CommissionStatement, CommissionTier, StatementStatus
 from appraisal.services.common import require_manager_of
-from appraisal.services.export import safe_cell
 from appraisal.services.schemes import check_bands
 from salesorg.exceptions import ApplicationError
+from salesorg.exports import safe_cell
 from salesorg.periods import Period
 from staff.models import Person
 

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from io import BytesIO
-from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-
-def safe_cell(value: Any) -> Any:
-    """Keep spreadsheet programs from running a text cell as a formula (formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+from salesorg.exports import safe_cell
 
 
 def scorecards_to_excel(*, scorecards) -> bytes:

@@ -18,6 +18,7 @@ from customers.models import Customer, CustomerMove, MoveKind
 from customers.services.accounts import clean_customer_fields, is_manager
 from customers.services.common import person_of
 from salesorg.exceptions import ApplicationError
+from salesorg.exports import safe_cell
 from staff.models import Person
 
 COLUMNS = [
@@ -190,13 +191,6 @@ EXPORT_HEADER = [
     "referred_by",
     "pool_due_date",
 ]
-
-
-def safe_cell(value: Any) -> Any:
-    """Keep spreadsheet programs from running a cell as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def export_rows(customers: Iterable[Customer]) -> Iterator[list[Any]]:

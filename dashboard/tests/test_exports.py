@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from dashboard.exports import safe_cell
+from salesorg.exports import safe_cell
 
 
 def test_cells_that_a_spreadsheet_would_run_are_defused():

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from dashboard.exports import DANGEROUS_PREFIXES, safe_cell
 from salesorg.exceptions import ApplicationError
+from salesorg.exports import DANGEROUS_PREFIXES, safe_cell
 from salesorg.periods import Period
 from staff.models import Person, Region, Team
 from targets.models import Metric, OwnerKind, Target

@@ -1,4 +1,4 @@
-"""Tables to CSV and Excel, with formula injection defused.
+"""Tables to CSV and Excel for every app, with formula injection defused.
 
 A spreadsheet runs a cell that starts with = + - @ (or a tab / carriage return) as a formula;
 such text cells get a leading apostrophe. Numbers stay numbers (a negative gap is not text).
