@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -132,6 +133,10 @@ class PeriodOpenSerializer(serializers.Serializer):
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
 
 
+class RefreshResultSerializer(serializers.Serializer):
+    refreshed = serializers.IntegerField(help_text="Draft scorecards whose numbers were refreshed.")
+
+
 class PeriodViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PeriodSerializer
     filterset_fields = ["period", "status", "region", "team"]
@@ -150,6 +155,7 @@ class PeriodViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(PeriodSerializer(appraisal).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=None, responses=RefreshResultSerializer)
     @action(detail=True, methods=["post"])
     def refresh(self, request, pk=None):
         appraisal = self.get_object()  # 404 outside scope before anything else
@@ -168,8 +174,8 @@ class LineSerializer(serializers.ModelSerializer):
 
 
 class ScorecardSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    period = serializers.CharField(source="appraisal_period.period", read_only=True)
+    person_name = serializers.CharField(source="person.name", read_only=True, default=None, allow_null=True)
+    period = serializers.CharField(source="appraisal_period.period", read_only=True, default=None, allow_null=True)
     lines = LineSerializer(many=True, read_only=True)
 
     class Meta:

@@ -17,7 +17,7 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class TeamSerializer(serializers.ModelSerializer):
-    region_name = serializers.CharField(source="region.name", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Team
@@ -25,9 +25,9 @@ class TeamSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    team_name = serializers.CharField(source="team.name", read_only=True, default=None)
-    region_name = serializers.CharField(source="region.name", read_only=True, default=None)
-    manager_name = serializers.CharField(source="manager.name", read_only=True, default=None)
+    team_name = serializers.CharField(source="team.name", read_only=True, default=None, allow_null=True)
+    region_name = serializers.CharField(source="region.name", read_only=True, default=None, allow_null=True)
+    manager_name = serializers.CharField(source="manager.name", read_only=True, default=None, allow_null=True)
     data_scope = serializers.CharField(source="effective_scope", read_only=True)
 
     class Meta:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db import transaction
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
@@ -110,6 +111,17 @@ class AllocationSerializer(serializers.Serializer):
     )
 
 
+class TargetChangeSerializer(serializers.Serializer):
+    """One change in a target's history, as `GET /api/v1/targets/{id}/history/` lists it."""
+
+    who = serializers.CharField(allow_null=True)
+    when = serializers.DateTimeField()
+    old_value = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    new_value = serializers.DecimalField(max_digits=16, decimal_places=2)
+    status = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True, allow_null=True)
+
+
 class TargetViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -184,7 +196,8 @@ class TargetViewSet(
         target = services.target_approve(user=request.user, target=self.get_object())
         return Response(self.get_serializer(target).data)
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=TargetChangeSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         changes = services.target_history(self.get_object())
         return Response(

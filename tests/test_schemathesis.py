@@ -46,13 +46,7 @@ EXCLUDED = {
 
 # Known failures found by this file, each reported to its app; a failure of these operations
 # is left out (all others fail the test). Remove an entry when its app fixes it.
-KNOWN = {
-    "GET /api/v1/customers/": "referred_by_name is null for customers without a referrer; the schema says string",
-    "GET /api/v1/people/": "team_name / region_name are null for people above the teams; the schema says string",
-    "GET /api/v1/customer-evaluations/": 'previous_grade is "" on a first evaluation; the schema\'s enum lacks it',
-    "GET /api/v1/training-suggestions/": "course_title is null without a course; the schema says string",
-    "POST /api/v1/pipeline-stages/": "answers 500 (test_pipeline_stage_bad_input_is_a_400)",
-}
+KNOWN: dict[str, str] = {}
 # Hypothesis cannot build negative multipart bodies for these (all generated cases filtered out).
 UNSATISFIABLE = "Unable to satisfy assumptions"
 
@@ -148,7 +142,6 @@ def test_api_conforms_to_schema_for_every_role(world, wsgi_app, role):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="customers: POST /api/v1/pipeline-stages/ answers 500 (not 400) on this input")
 def test_pipeline_stage_bad_input_is_a_400(world):
     from django.contrib.auth import get_user_model
     from django.test import Client

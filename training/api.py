@@ -86,8 +86,8 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    course_title = serializers.CharField(source="course.display_title", read_only=True)
+    person_name = serializers.CharField(source="person.name", read_only=True, default=None, allow_null=True)
+    course_title = serializers.CharField(source="course.display_title", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Enrollment
@@ -176,8 +176,8 @@ class EnrollmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ActionItemSerializer(serializers.ModelSerializer):
-    owner_name = serializers.CharField(source="owner.name", read_only=True)
-    coach_name = serializers.CharField(source="coach.name", read_only=True)
+    owner_name = serializers.CharField(source="owner.name", read_only=True, default=None, allow_null=True)
+    coach_name = serializers.CharField(source="coach.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ActionItem
@@ -185,7 +185,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
 
 
 class CoachingSessionSerializer(serializers.ModelSerializer):
-    coach_name = serializers.CharField(source="coach.name", read_only=True)
+    coach_name = serializers.CharField(source="coach.name", read_only=True, default=None, allow_null=True)
     person_name = serializers.CharField(source="person.name", read_only=True, default=None, allow_null=True)
     action_items = ActionItemSerializer(many=True, read_only=True)
 
@@ -347,7 +347,7 @@ class ActionItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ReportCommentSerializer(serializers.ModelSerializer):
-    author_name = serializers.CharField(source="author.name", read_only=True)
+    author_name = serializers.CharField(source="author.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ReportComment
@@ -355,7 +355,7 @@ class ReportCommentSerializer(serializers.ModelSerializer):
 
 
 class WorkReportSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.name", read_only=True)
+    person_name = serializers.CharField(source="person.name", read_only=True, default=None, allow_null=True)
     comments = ReportCommentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -423,8 +423,8 @@ class WorkReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class TrainingSuggestionSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    course_title = serializers.CharField(source="course.display_title", read_only=True, default=None)
+    person_name = serializers.CharField(source="person.name", read_only=True, default=None, allow_null=True)
+    course_title = serializers.CharField(source="course.display_title", read_only=True, default=None, allow_null=True)
     kpi = serializers.CharField(source="kpi_display", read_only=True)
     coaching_topic = serializers.CharField(source="coaching_topic_display", read_only=True)
 

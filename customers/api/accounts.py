@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -46,7 +47,7 @@ class CustomerSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True, default=None)
     team_name = serializers.CharField(source="team.name", read_only=True, default=None)
     region_name = serializers.CharField(source="region.name", read_only=True, default=None)
-    referred_by_name = serializers.CharField(source="referred_by.name", read_only=True, default=None)
+    referred_by_name = serializers.CharField(source="referred_by.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Customer
@@ -112,8 +113,8 @@ class StakeholderSerializer(serializers.ModelSerializer):
 
 
 class VisitSerializer(serializers.ModelSerializer):
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
-    author_name = serializers.CharField(source="author.name", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True, default=None, allow_null=True)
+    author_name = serializers.CharField(source="author.name", read_only=True, default=None, allow_null=True)
     photos = serializers.SerializerMethodField()
 
     class Meta:
@@ -148,7 +149,7 @@ class VisitSerializer(serializers.ModelSerializer):
 
 
 class ExpenseSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.name", read_only=True)
+    person_name = serializers.CharField(source="person.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ExpenseClaim
@@ -223,6 +224,8 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "response_plan",
         ]
         read_only_fields = fields
+        # A first evaluation has no previous grade: the empty string is part of the schema.
+        extra_kwargs = {"previous_grade": {"allow_blank": True}}
 
 
 class RewardSerializer(serializers.ModelSerializer):
@@ -431,7 +434,9 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         )
         return Response(self.get_serializer(customer).data)
 
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=EvaluationSerializer(many=True))
+    @extend_schema(methods=["POST"], responses={201: EvaluationSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def evaluations(self, request: Request, pk: str | None = None) -> Response:
         customer = self.get_object()
         if request.method == "POST":

@@ -109,7 +109,7 @@ class PipelineStageViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
 
 
 class StageChangeSerializer(serializers.ModelSerializer):
-    stage_name = serializers.CharField(source="stage.name", read_only=True)
+    stage_name = serializers.CharField(source="stage.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = OpportunityStageChange
@@ -122,9 +122,9 @@ class OpportunitySerializer(serializers.ModelSerializer):
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
     stage = serializers.PrimaryKeyRelatedField(queryset=PipelineStage.objects.all(), required=False)
     lost_to = serializers.PrimaryKeyRelatedField(queryset=Competitor.objects.all(), required=False, allow_null=True)
-    stage_name = serializers.CharField(source="stage.name", read_only=True)
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
-    owner_name = serializers.CharField(source="owner.name", read_only=True)
+    stage_name = serializers.CharField(source="stage.name", read_only=True, default=None, allow_null=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True, default=None, allow_null=True)
+    owner_name = serializers.CharField(source="owner.name", read_only=True, default=None, allow_null=True)
     stage_history = StageChangeSerializer(many=True, read_only=True)
 
     class Meta:
@@ -210,7 +210,7 @@ class OpportunityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
 
 class OrderLineSerializer(serializers.ModelSerializer):
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
-    product_code = serializers.CharField(source="product.code", read_only=True)
+    product_code = serializers.CharField(source="product.code", read_only=True, default=None, allow_null=True)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=POSITIVE)
     unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
     unit_cost = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0), required=False)
@@ -223,7 +223,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
 class CreditShareSerializer(serializers.ModelSerializer):
     rep = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
-    rep_name = serializers.CharField(source="rep.name", read_only=True)
+    rep_name = serializers.CharField(source="rep.name", read_only=True, default=None, allow_null=True)
     percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=POSITIVE, max_value=Decimal(100))
 
     class Meta:
@@ -243,7 +243,7 @@ class InstalmentSerializer(serializers.ModelSerializer):
 
 class OrderSerializer(serializers.ModelSerializer):
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True, default=None, allow_null=True)
     lines = OrderLineSerializer(many=True)
     shares = CreditShareSerializer(many=True, required=False)
     instalments = InstalmentSerializer(many=True, required=False)
@@ -427,8 +427,8 @@ class OrderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
 
 class PaymentSerializer(serializers.ModelSerializer):
     order = serializers.PrimaryKeyRelatedField(queryset=Order.objects.all())
-    order_number = serializers.CharField(source="order.number", read_only=True)
-    customer_name = serializers.CharField(source="order.customer.name", read_only=True)
+    order_number = serializers.CharField(source="order.number", read_only=True, default=None, allow_null=True)
+    customer_name = serializers.CharField(source="order.customer.name", read_only=True, default=None, allow_null=True)
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE)
 
     class Meta:

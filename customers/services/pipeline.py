@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,8 +147,8 @@ def opportunity_move(
 def pipeline_stage_save(
     *,
     name: str,
-    order: int,
     probability: int,
+    order: int | None = None,
     is_won: bool = False,
     is_lost: bool = False,
     is_active: bool = True,
@@ -159,6 +160,9 @@ def pipeline_stage_save(
         raise ApplicationError(_("A stage cannot be both won and lost."), fields={"is_lost": [_("Choose one.")]})
     if PipelineStage.objects.filter(name=name).exclude(pk=stage.pk if stage else None).exists():
         raise ApplicationError(_("A stage with this name exists."), fields={"name": [_("Already used.")]})
+    if order is None:
+        # A new stage without an explicit place goes after the last one.
+        order = (PipelineStage.objects.aggregate(last=Max("order"))["last"] or 0) + 1
     stage = stage or PipelineStage()
     stage.name, stage.order, stage.probability = name, order, probability
     stage.is_won, stage.is_lost, stage.is_active = is_won, is_lost, is_active
