@@ -44,9 +44,9 @@ from salesorg.exceptions import ApplicationError
 
 
 class CustomerSerializer(serializers.ModelSerializer):
-    owner_name = serializers.CharField(source="owner.name", read_only=True, default=None)
-    team_name = serializers.CharField(source="team.name", read_only=True, default=None)
-    region_name = serializers.CharField(source="region.name", read_only=True, default=None)
+    owner_name = serializers.CharField(source="owner.name", read_only=True, default=None, allow_null=True)
+    team_name = serializers.CharField(source="team.name", read_only=True, default=None, allow_null=True)
+    region_name = serializers.CharField(source="region.name", read_only=True, default=None, allow_null=True)
     referred_by_name = serializers.CharField(source="referred_by.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
@@ -85,7 +85,7 @@ class CustomerSerializer(serializers.ModelSerializer):
 
 
 class PoolCustomerSerializer(serializers.ModelSerializer):
-    region_name = serializers.CharField(source="region.name", read_only=True, default=None)
+    region_name = serializers.CharField(source="region.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Customer
