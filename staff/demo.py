@@ -1,15 +1,33 @@
-"""Demo organization for `seed_demo`: a director, regions, teams and reps with Chinese names."""
+"""Demo organization for `seed_demo`: a director, regions, teams and reps with Chinese names; and
+(`seed`, run after the other apps) recruitment: openings, candidates and their selection steps."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
-from staff.models import EmploymentEvent, EventKind, Person, PersonStatus, Position, Region, Team
+from staff.models import (
+    Candidate,
+    CandidateStatus,
+    EmploymentEvent,
+    EventKind,
+    Opening,
+    OpeningStatus,
+    Person,
+    PersonStatus,
+    Position,
+    Region,
+    SelectionStep,
+    SelectionStepKind,
+    Team,
+)
 
 DEMO_PASSWORD = "demo1234"
 
@@ -173,3 +191,140 @@ def seed_org(*, rng: random.Random, reps: int, today: date) -> DemoOrg:
         batch_size=1000,
     )
     return org
+
+
+# --- Recruitment --------------------------------------------------------------------------------
+
+OPENING_TITLES = ("销售代表", "销售代表（新客户开发）", "大客户销售代表", "销售代表（储备）")
+REQUIREMENTS = (
+    "大专及以上学历，一年以上销售经验，能适应出差。",
+    "有行业客户资源者优先，沟通能力强，结果导向。",
+    "本科学历，应届生亦可，有驾照，能接受片区内拜访。",
+)
+SOURCES = ("内部推荐", "招聘网站", "校园招聘", "猎头", "公司官网")
+STEP_NOTES = {
+    SelectionStepKind.INTERVIEW: ("表达清晰，对行业有一定了解", "动机明确，稳定性待观察", "沟通一般，经验偏少"),
+    SelectionStepKind.WRITTEN_TEST: ("产品与计算题完成较好", "基础知识扎实", "案例分析思路欠清晰"),
+    SelectionStepKind.ROLE_PLAY: ("情景模拟中异议处理得当", "能主动挖掘客户需求", "成交推进略显急躁"),
+}
+REJECT_REASONS = ("情景模拟得分未达标", "期望薪资超出预算", "行业经验不足")
+
+
+@transaction.atomic
+def seed(*, org: DemoOrg, rng: random.Random, today: date) -> None:
+    """Recruitment in the demo: per team one or two open openings with candidates at every stage,
+    and for a team with a rep hired in the last year the filled opening that rep came from (the
+    hired candidate is that rep). Bulk inserts, history rows included; no query per row."""
+    team_managers = {m.team_id: m for m in org.managers if m.position == Position.TEAM_MANAGER}
+    regional_managers = {m.region_id: m for m in org.managers if m.position == Position.REGIONAL_MANAGER}
+    recent_hires: dict[int, list[Person]] = {}
+    for rep in org.reps:
+        if 30 <= (today - rep.hire_date).days <= 365:
+            recent_hires.setdefault(rep.team_id, []).append(rep)
+
+    openings: list[Opening] = []
+    # (opening index, candidate plan) where the plan is a status, or a person for a hire.
+    plans: list[tuple[int, Any]] = []
+    for team in org.teams:
+        manager = team_managers.get(team.pk)
+        for n in range(1 if rng.random() < 0.5 else 2):
+            openings.append(
+                Opening(
+                    title=rng.choice(OPENING_TITLES),
+                    team=team,
+                    region_id=team.region_id,
+                    hiring_manager=manager,
+                    headcount=rng.choice((1, 1, 2)),
+                    requirements=rng.choice(REQUIREMENTS),
+                    opened_on=today - timedelta(days=rng.randint(7, 60) + 30 * n),
+                    status=OpeningStatus.OPEN,
+                )
+            )
+            statuses = [CandidateStatus.APPLIED, CandidateStatus.IN_SELECTION]
+            statuses += rng.sample(
+                [CandidateStatus.IN_SELECTION, CandidateStatus.REJECTED, CandidateStatus.WITHDRAWN], k=rng.randint(1, 3)
+            )
+            plans += [(len(openings) - 1, status) for status in statuses]
+        hired = recent_hires.get(team.pk, [])[:1]
+        for person in hired:
+            openings.append(
+                Opening(
+                    title=OPENING_TITLES[0],
+                    team=team,
+                    region_id=team.region_id,
+                    hiring_manager=manager,
+                    headcount=1,
+                    requirements=rng.choice(REQUIREMENTS),
+                    opened_on=person.hire_date - timedelta(days=rng.randint(30, 50)),
+                    status=OpeningStatus.FILLED,
+                )
+            )
+            plans += [(len(openings) - 1, person), (len(openings) - 1, CandidateStatus.REJECTED)]
+    openings = bulk_create_with_history(openings, Opening, batch_size=1000)
+
+    candidates: list[Candidate] = []
+    step_plans: list[tuple[int, int, bool]] = []  # candidate index, number of steps, last one passed
+    for index, plan in plans:
+        opening = openings[index]
+        hired = plan if isinstance(plan, Person) else None
+        status = CandidateStatus.HIRED if hired else plan
+        latest = (hired.hire_date - timedelta(days=3)) if hired else today - timedelta(days=2)
+        applied = opening.opened_on + timedelta(days=rng.randint(1, max(1, min(20, (latest - opening.opened_on).days))))
+        decided = None
+        reason = ""
+        if hired:
+            decided, reason = hired.hire_date, "综合评分最高，情景模拟表现突出"
+        elif status == CandidateStatus.REJECTED:
+            decided, reason = min(today, applied + timedelta(days=rng.randint(7, 20))), rng.choice(REJECT_REASONS)
+        elif status == CandidateStatus.WITHDRAWN:
+            decided, reason = min(today, applied + timedelta(days=rng.randint(3, 10))), "已接受其他公司录用"
+        candidates.append(
+            Candidate(
+                opening=opening,
+                team_id=opening.team_id,
+                region_id=opening.region_id,
+                name=hired.name if hired else chinese_name(rng),
+                phone=f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
+                source=rng.choice(SOURCES),
+                applied_on=applied,
+                status=status,
+                decided_on=decided,
+                decision_reason=reason,
+                hired_person=hired,
+            )
+        )
+        steps = {
+            CandidateStatus.APPLIED: 0,
+            CandidateStatus.IN_SELECTION: rng.randint(1, 2),
+            CandidateStatus.WITHDRAWN: rng.randint(0, 1),
+            CandidateStatus.REJECTED: rng.randint(1, 3),
+            CandidateStatus.HIRED: 3,
+        }[status]
+        step_plans.append((len(candidates) - 1, steps, status != CandidateStatus.REJECTED))
+    candidates = bulk_create_with_history(candidates, Candidate, batch_size=1000)
+
+    kinds = (SelectionStepKind.INTERVIEW, SelectionStepKind.WRITTEN_TEST, SelectionStepKind.ROLE_PLAY)
+    steps: list[SelectionStep] = []
+    for index, count, last_passed in step_plans:
+        candidate = candidates[index]
+        end = candidate.decided_on or today
+        for n in range(count):
+            kind = kinds[n]
+            last = n == count - 1
+            passed = last_passed if last else True
+            score = rng.randint(72, 95) if passed else rng.randint(45, 59)
+            assessor = (
+                regional_managers.get(candidate.region_id) if kind == SelectionStepKind.ROLE_PLAY else None
+            ) or candidate.opening.hiring_manager
+            steps.append(
+                SelectionStep(
+                    candidate=candidate,
+                    kind=kind,
+                    date=min(end, candidate.applied_on + timedelta(days=3 + 4 * n)),
+                    assessor=assessor,
+                    score=Decimal(score),
+                    passed=passed,
+                    notes=rng.choice(STEP_NOTES[kind]),
+                )
+            )
+    SelectionStep.objects.bulk_create(steps, batch_size=1000)

@@ -197,13 +197,6 @@ def page_client(role: str) -> Client:
     return client
 
 
-# Scoped models the demo world does not seed (so no cross-scope row exists); their scope is
-# covered by the owning app's tests. Remove an entry as soon as the demo seeds the model.
-NOT_IN_WORLD = {
-    "staff.Opening": "the demo seeds no recruitment openings (staff/tests cover their scope)",
-    "staff.Candidate": "the demo seeds no candidates (staff/tests cover their scope)",
-}
-
 # The scope lookups of models whose queryset overrides `visible_to` without `scope_fields`.
 EXTRA_SCOPE_FIELDS = {"appraisal.AppraisalPeriod": {"person": "opened_by", "team": "team", "region": "region"}}
 
@@ -316,7 +309,7 @@ def test_pages_answer_404_outside_scope_and_change_nothing(world):
             continue
         model = apps.get_model(label)
         assert is_scoped(model), f"{label} (for {name}) has no ScopedQuerySet"
-        if label in NOT_IN_WORLD or not model._default_manager.exists():
+        if not model._default_manager.exists():
             # No rows of this model in the demo world: nothing to cross; its app's tests cover it.
             warnings.warn(f"{name}: the demo world has no {label}", stacklevel=1)
             continue
@@ -335,6 +328,18 @@ def test_pages_answer_404_outside_scope_and_change_nothing(world):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("label", ["staff.Opening", "staff.Candidate", "staff.SelectionStep"])
+def test_the_world_holds_recruitment_on_both_sides_of_the_scope(world, label):
+    """The demo seeds recruitment, so the walks above cross its scope on real rows: the rep sees
+    none of it (not their hiring), the team manager their team's, never another team's."""
+    model = apps.get_model(label)
+    assert invisible_object(model, "rep01", make=False) is not None
+    assert not model._default_manager.visible_to(user("rep01")).exists()
+    assert model._default_manager.visible_to(user("tm01")).exists()
+    assert invisible_object(model, "tm01", make=False) is not None
+
+
+@pytest.mark.django_db
 def test_api_detail_answers_404_outside_scope_and_changes_nothing(world):
     client = api_client("rep01")
     failures = []
@@ -350,7 +355,7 @@ def test_api_detail_answers_404_outside_scope_and_changes_nothing(world):
         if len(params) != 1:
             failures.append(f"no cross-scope case for {path}: several parameters; add one")
             continue
-        if model._meta.label in NOT_IN_WORLD or not model._default_manager.exists():
+        if not model._default_manager.exists():
             warnings.warn(f"{path}: the demo world has no {model._meta.label}", stacklevel=1)
             continue
         obj = invisible_object(model)

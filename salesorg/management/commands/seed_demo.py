@@ -14,8 +14,9 @@ from django.utils import timezone
 from staff.demo import DEMO_PASSWORD, seed_org
 from staff.models import Region
 
-# Apps in dependency order; each may offer `demo.seed(org=..., rng=..., today=...)`.
-DEMO_APPS = ["customers", "targets", "appraisal", "training"]
+# Apps in dependency order; each may offer `demo.seed(org=..., rng=..., today=...)`. Staff's
+# recruitment comes last so that it leaves the random draws of the other apps' data unchanged.
+DEMO_APPS = ["customers", "targets", "appraisal", "training", "staff"]
 
 
 class Command(BaseCommand):
