@@ -170,6 +170,12 @@ def session_create(request: HttpRequest) -> HttpResponse:
     )
     if request.GET.get("visit"):
         form.initial.update({"visit": request.GET["visit"], "kind": "joint_visit_review"})
+        if request.GET["visit"].isdigit():
+            # The person coached is the rep who filed the joint visit.
+            visits = form.fields["visit"].queryset.filter(pk=request.GET["visit"])
+            author = visits.values_list("author_id", flat=True).first()
+            if author is not None:
+                form.initial["person"] = author
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         title, due_on = data.pop("action_title"), data.pop("action_due_on")

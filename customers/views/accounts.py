@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,6 +26,7 @@ from customers.models import (
     FollowUp,
     Stakeholder,
     Visit,
+    VisitKind,
 )
 from customers.selectors import accounts as account_selectors
 from customers.selectors import visits as visit_selectors
@@ -441,8 +444,22 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and visit.author_id == person.pk
             and not visit_services.visit_is_locked(visit, today=today),
             "far_threshold": visit_services.far_checkin_threshold_m(),
+            "review_url": _joint_visit_review_url(visit, person),
         },
     )
+
+
+def _joint_visit_review_url(visit: Visit, person: Any) -> str | None:
+    """The page where `person` records the review of this joint visit, when they may record it
+    (a manager with the rep in scope, the visit not yet reviewed); None otherwise."""
+    if person is None or visit.kind != VisitKind.JOINT or not apps.is_installed("training"):
+        return None
+    # Training builds on customers (a review links a visit): the rule is training's.
+    from training.services.coaching import joint_visit_reviewable
+
+    if not joint_visit_reviewable(visit=visit, by=person):
+        return None
+    return reverse("training:session-create") + "?" + urlencode({"kind": "joint_visit_review", "visit": visit.pk})
 
 
 @login_required

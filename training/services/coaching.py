@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Visit, VisitKind
 from salesorg.exceptions import ApplicationError
-from staff.models import Person, Team
+from staff.models import Person, PersonStatus, Team
 from training.models import ActionItem, ActionItemStatus, CoachingSession, FollowUp, SessionKind
 from training.services.common import in_scope_of, require_manager_of, require_text
 
@@ -96,6 +96,16 @@ def coaching_session_create(
                 exc.message, fields={f"action_items[{index}].{f}": m for f, m in exc.fields.items()}
             ) from exc
     return session
+
+
+def joint_visit_reviewable(*, visit: Visit, by: Person) -> bool:
+    """Whether `by` may record the review of this joint visit now: the checks of
+    `coaching_session_create` for a joint-visit review, asked before the form is filled in."""
+    if visit.kind != VisitKind.JOINT or not by.is_manager or by.pk == visit.author_id:
+        return False
+    if visit.author.status == PersonStatus.LEFT:  # the form offers current people only
+        return False
+    return in_scope_of(by, visit.author) and not CoachingSession.objects.filter(visit=visit).exists()
 
 
 def _check_joint_visit(visit: Visit | None, *, person: Person) -> None:
