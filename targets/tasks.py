@@ -15,7 +15,8 @@ from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
+from django.db.models import Q
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -24,10 +25,10 @@ RELIABLE = {
     "acks_late": True,
     "reject_on_worker_lost": True,
     "autoretry_for": (DatabaseError,),
-    "retry_backoff": 30,
-    "retry_backoff_max": 600,
+    "retry_backoff": settings.RECOMPUTE_RETRY_BACKOFF,
+    "retry_backoff_max": settings.RECOMPUTE_RETRY_BACKOFF_MAX,
     "retry_jitter": True,
-    "max_retries": 5,
+    "max_retries": settings.RECOMPUTE_MAX_RETRIES,
 }
 
 
@@ -46,6 +47,25 @@ def _test_pause_hook():
                 time.sleep(0.2)
 
     return hook
+
+
+def _test_fail_hook():
+    """Only under the worker test's settings: while the file holds a number above zero, a run fails
+    with a real database error inside its write transaction and counts the number down, so the test
+    sees the retries and the recorded failed runs. Production settings leave it off."""
+    path = getattr(settings, "RECOMPUTE_TEST_FAIL_FILE", "")
+    if not path:
+        return None
+
+    def fail() -> None:
+        file = Path(path)
+        left = int(file.read_text() or 0) if file.exists() else 0
+        if left > 0:
+            file.write_text(str(left - 1))
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT * FROM no_such_table_for_the_worker_test")
+
+    return fail
 
 
 def _yesterday() -> date:
@@ -72,7 +92,12 @@ def recompute_achievements(
     else:
         day = date.fromisoformat(as_of) if as_of else _yesterday()
     run = achievements_recompute(
-        as_of=day, run=run, region_ids=region_ids, include_company=include_company, on_step=_test_pause_hook()
+        as_of=day,
+        run=run,
+        region_ids=region_ids,
+        include_company=include_company,
+        fail_after_write=_test_fail_hook(),
+        on_step=_test_pause_hook(),
     )
     return run.pk
 
@@ -93,14 +118,17 @@ def recompute_achievements_nightly(fan_out: bool | None = None) -> int | None:
         recompute_achievements.delay(as_of=as_of.isoformat(), region_ids=[], include_company=True)
         return None
     run = RecomputeRun.objects.create(as_of=as_of, trigger="nightly")
-    return achievements_recompute(as_of=as_of, run=run).pk
+    return achievements_recompute(as_of=as_of, run=run, fail_after_write=_test_fail_hook()).pk
 
 
 @shared_task(acks_late=True)
 def recompute_catch_up() -> bool:
-    """Every 15 minutes: start the night's run if it is past its time and has not succeeded.
+    """Every 15 minutes: start the night's run if it is past its time (plus the grace of
+    NIGHTLY_RECOMPUTE_CATCH_UP_GRACE_MINUTES) and has not succeeded.
 
     Beat does not resend a message it failed to send (Redis down at that minute); this check does.
+    The run it starts is recorded before its task is sent, so a check that runs before that task
+    (checks queued up while the workers were away) sees it and does not start a second one.
     """
     from targets.models import RecomputeRun, RunStatus
 
@@ -108,20 +136,29 @@ def recompute_catch_up() -> bool:
     scheduled = now.replace(
         hour=settings.NIGHTLY_RECOMPUTE_HOUR, minute=settings.NIGHTLY_RECOMPUTE_MINUTE, second=0, microsecond=0
     )
-    if now < scheduled + timedelta(minutes=15):
+    if now < scheduled + timedelta(minutes=settings.NIGHTLY_RECOMPUTE_CATCH_UP_GRACE_MINUTES):
         return False
     as_of = _yesterday()
     today_start = timezone.make_aware(datetime.combine(now.date(), datetime.min.time()))
     done_or_running = RecomputeRun.objects.filter(as_of=as_of, created_at__gte=today_start).filter(
         status__in=[RunStatus.SUCCEEDED, RunStatus.RUNNING], region_ids=""
     )
+    recent = timezone.now() - timedelta(hours=2)
     if (
         done_or_running.filter(status=RunStatus.SUCCEEDED).exists()
-        or done_or_running.filter(
-            status=RunStatus.RUNNING, started_at__gte=timezone.now() - timedelta(hours=2)
-        ).exists()
+        or done_or_running.filter(status=RunStatus.RUNNING)
+        .filter(Q(started_at__gte=recent) | Q(started_at__isnull=True, created_at__gte=recent))
+        .exists()
     ):
         return False
     logger.warning("nightly recompute for %s has not completed: starting it", as_of)
-    recompute_achievements_nightly.delay(fan_out=False)
+    run = RecomputeRun.objects.create(as_of=as_of, trigger="nightly")
+    try:
+        recompute_achievements.delay(run_id=run.pk)
+    except Exception as exc:
+        # Not sent: a failed run, so the next check tries again instead of waiting for this one.
+        RecomputeRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=timezone.now()
+        )
+        raise
     return True

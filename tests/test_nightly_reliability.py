@@ -9,8 +9,8 @@ Here:
 - a database error inside the run is recorded as a failed run (never silently dropped), and the
   task retries database errors with backoff (its declared policy);
 - the catch-up check starts the missed night's run exactly once, and not again once it succeeded
-  (run in-process; the variant with a throwaway Redis killed at the scheduled time and a real
-  worker is still to be written).
+  (in-process here; targets/tests/test_redis_down.py does it with a throwaway Redis down at the
+  scheduled time, real `celery beat` and a real worker, and proves the database-error retries there).
 """
 
 from __future__ import annotations

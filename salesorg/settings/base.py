@@ -194,6 +194,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # times without a deploy. The catch-up check starts the night's recompute if beat failed to send it.
 NIGHTLY_RECOMPUTE_HOUR = env.int("NIGHTLY_RECOMPUTE_HOUR", default=1)
 NIGHTLY_RECOMPUTE_MINUTE = env.int("NIGHTLY_RECOMPUTE_MINUTE", default=30)
+# The catch-up check starts the night's run only this long after its scheduled time.
+NIGHTLY_RECOMPUTE_CATCH_UP_GRACE_MINUTES = env.int("NIGHTLY_RECOMPUTE_CATCH_UP_GRACE_MINUTES", default=15)
 CELERY_BEAT_SCHEDULE = {
     "customers-return-idle-to-pool": {
         "task": "customers.tasks.return_idle_customers_to_pool",
@@ -255,3 +257,8 @@ ORDER_APPROVAL_AMOUNT = env("ORDER_APPROVAL_AMOUNT", default="100000")  # orders
 ORDER_APPROVAL_DISCOUNT_PERCENT = env("ORDER_APPROVAL_DISCOUNT_PERCENT", default="15")
 INSTALMENT_REMINDER_DAYS = env.int("INSTALMENT_REMINDER_DAYS", default=7)
 RECOMPUTE_FAN_OUT_BY_REGION = env.bool("RECOMPUTE_FAN_OUT_BY_REGION", default=False)  # one task per region
+# A recompute that hits a database error is retried: first after up to RECOMPUTE_RETRY_BACKOFF
+# seconds, doubling (random jitter) up to RECOMPUTE_RETRY_BACKOFF_MAX, at most RECOMPUTE_MAX_RETRIES times.
+RECOMPUTE_RETRY_BACKOFF = env.int("RECOMPUTE_RETRY_BACKOFF", default=30)
+RECOMPUTE_RETRY_BACKOFF_MAX = env.int("RECOMPUTE_RETRY_BACKOFF_MAX", default=600)
+RECOMPUTE_MAX_RETRIES = env.int("RECOMPUTE_MAX_RETRIES", default=5)

@@ -7,3 +7,9 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
 # targets' worker test: a file whose presence pauses a recompute mid-run (see targets/tasks.py).
 RECOMPUTE_TEST_PAUSE_FILE = env("RECOMPUTE_TEST_PAUSE_FILE", default="")
+# targets' worker tests: a file holding a number N makes the next N recompute runs fail with a real
+# database error (see targets/tasks.py).
+RECOMPUTE_TEST_FAIL_FILE = env("RECOMPUTE_TEST_FAIL_FILE", default="")
+# The tests that start a real `celery beat` give it their own short schedule in django-celery-beat's
+# tables; beat would copy the base settings' entries into them, to fire at their own times.
+CELERY_BEAT_SCHEDULE = {}

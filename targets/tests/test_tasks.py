@@ -48,6 +48,40 @@ def test_catch_up_starts_the_missing_night_run(org, settings, monkeypatch):
     assert tasks.recompute_catch_up() is False
 
 
+def test_catch_up_checks_queued_before_its_run_starts_do_not_start_another(org, settings, monkeypatch):
+    settings.NIGHTLY_RECOMPUTE_HOUR, settings.NIGHTLY_RECOMPUTE_MINUTE = 1, 30
+    late = timezone.make_aware(datetime(2026, 3, 16, 2, 0))
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    sent: list[dict] = []
+    monkeypatch.setattr(tasks.recompute_achievements, "delay", lambda **kwargs: sent.append(kwargs))
+    # The first check records the run and sends it; the worker has not started it yet.
+    assert tasks.recompute_catch_up() is True
+    run = RecomputeRun.objects.get()
+    assert (run.as_of, run.trigger, run.started_at, sent) == (date(2026, 3, 15), "nightly", None, [{"run_id": run.pk}])
+    # Checks that were queued behind it see that run and start nothing.
+    assert tasks.recompute_catch_up() is False
+    assert RecomputeRun.objects.count() == 1 and len(sent) == 1
+
+
+def test_catch_up_that_cannot_send_records_a_failed_run_and_the_next_check_retries(org, settings, monkeypatch):
+    settings.NIGHTLY_RECOMPUTE_HOUR, settings.NIGHTLY_RECOMPUTE_MINUTE = 1, 30
+    late = timezone.make_aware(datetime(2026, 3, 16, 2, 0))
+    monkeypatch.setattr(timezone, "now", lambda: late)
+
+    def broker_down(**kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tasks.recompute_achievements, "delay", broker_down)
+    with pytest.raises(ConnectionError):
+        tasks.recompute_catch_up()
+    run = RecomputeRun.objects.get()
+    assert run.status == RunStatus.FAILED and "Redis is down" in run.error
+    monkeypatch.undo()
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    assert tasks.recompute_catch_up() is True
+    assert RecomputeRun.objects.filter(status=RunStatus.SUCCEEDED).count() == 1
+
+
 def test_a_second_run_is_refused_while_one_runs(org):
     from django.db import connection
 

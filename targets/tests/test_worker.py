@@ -6,92 +6,21 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
-import uuid
 from datetime import date
 from pathlib import Path
 
 import pytest
-from celery import Celery
-from django.db import connection
 
 from targets.models import Achievement, RecomputeRun, RunStatus
 from targets.services import achievements_recompute
 from targets.tests import factories as f
+from targets.tests.realtasks import achievement_snapshot as _snapshot
+from targets.tests.realtasks import send_task
+from targets.tests.realtasks import wait_for as _wait
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.redis]
 
 AS_OF = date(2026, 3, 15)
-# Celery lets the CELERY_BROKER_URL environment variable win over an app's `broker=` argument, so
-# the sender and the worker both use it when it is set (as in CI); the queue name is unique.
-BROKER = os.environ.get("TARGETS_TEST_BROKER_URL") or os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/5"
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _snapshot() -> list[tuple]:
-    return list(
-        Achievement.objects.order_by("owner_kind", "owner_key", "metric", "period").values_list(
-            "owner_kind", "owner_key", "metric", "period", "actual", "target", "rate", "time_progress", "is_behind"
-        )
-    )
-
-
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def worker_env(transactional_db, tmp_path):
-    settings_db = connection.settings_dict
-    database_url = (
-        f"postgres://{settings_db['USER']}:{settings_db['PASSWORD'] or ''}@{settings_db['HOST'] or '127.0.0.1'}:"
-        f"{settings_db['PORT'] or 5432}/{settings_db['NAME']}"
-    )
-    queue = f"targets-test-{uuid.uuid4().hex[:8]}"
-    pause = tmp_path / "pause"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "salesorg.settings.worker_test",
-        "CELERY_BROKER_URL": BROKER,
-        "DATABASE_URL": database_url,
-        "RECOMPUTE_TEST_PAUSE_FILE": str(pause),
-    }
-    cmd = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "salesorg",
-        "worker",
-        "-c",
-        "1",
-        "-P",
-        "prefork",
-        "-Q",
-        queue,
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-        "-l",
-        "info",
-    ]
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
-    worker = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    yield {"queue": queue, "pause": pause, "log": tmp_path / "worker.log"}
-    os.killpg(worker.pid, signal.SIGTERM)
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(worker.pid, signal.SIGKILL)
-    log.close()
 
 
 def test_worker_killed_mid_task_runs_it_again(org, worker_env):
@@ -110,8 +39,8 @@ def test_worker_killed_mid_task_runs_it_again(org, worker_env):
     worker_env["pause"].write_text("pause")
 
     # When the task is sent through Redis and its worker process is SIGKILLed mid-run...
-    app = Celery(broker=BROKER)
-    app.send_task("targets.tasks.recompute_achievements", kwargs={"run_id": run.pk}, queue=worker_env["queue"])
+    task = "targets.tasks.recompute_achievements"
+    send_task(worker_env["broker"], task, kwargs={"run_id": run.pk}, queue=worker_env["queue"])
     pid_file = Path(f"{worker_env['pause']}.pid")
     pid = int(
         _wait(
