@@ -105,6 +105,11 @@ def main() -> None:
         "--database-url", default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
     )
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument(
+        "--logins",
+        action="store_true",
+        help="also add the managers (director, a manager per region and team) and logins for the load tests",
+    )
     args = parser.parse_args()
     ensure_database(args.database_url)
     setup_django(args.database_url)
@@ -342,9 +347,83 @@ def main() -> None:
         for model in (Region, Team, Person, Product, Customer, Order):
             table = model._meta.db_table
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+    if args.logins:
+        add_managers_and_logins(regions=regions, teams=teams, region_of_team=region_of_team)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"loaded {args.lines:,} order lines in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def add_managers_and_logins(*, regions: int, teams: int, region_of_team: dict[int, int]) -> None:
+    """The management line above the reps, as in a real organization, and the logins the load tests
+    use (password demo1234): admin (superuser), director, rm01 (region 1), tm01 (team 1) and
+    rep01..rep10 (the first ten reps, all in team 1)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    from staff.models import Person, PersonStatus, Position, Region, Team
+
+    user_model = get_user_model()
+    hashed = user_model(username="x")
+    hashed.set_password("demo1234")
+
+    def login(username: str, superuser: bool = False):
+        return user_model.objects.create(
+            username=username, password=hashed.password, is_staff=superuser, is_superuser=superuser
+        )
+
+    hire = date(2020, 1, 1)
+    with transaction.atomic():
+        user_model.objects.filter(
+            username__in=["admin", "director", "rm01", "tm01"] + [f"rep{i:02d}" for i in range(1, 11)]
+        ).delete()
+        login("admin", superuser=True)
+        director = Person.objects.create(
+            employee_no="M0000",
+            name="Director",
+            position=Position.DIRECTOR,
+            hire_date=hire,
+            status=PersonStatus.ACTIVE,
+            user=login("director"),
+        )
+        region_managers = {
+            g: Person.objects.create(
+                employee_no=f"M{g:04d}",
+                name=f"Regional manager {g}",
+                position=Position.REGIONAL_MANAGER,
+                region=Region.objects.get(pk=g),
+                manager=director,
+                hire_date=hire,
+                status=PersonStatus.ACTIVE,
+                user=login("rm01") if g == 1 else None,
+            )
+            for g in range(1, regions + 1)
+        }
+        team_rows = {team.pk: team for team in Team.objects.all()}
+        team_managers = Person.objects.bulk_create(
+            Person(
+                employee_no=f"M{1000 + t:04d}",
+                name=f"Team manager {t}",
+                position=Position.TEAM_MANAGER,
+                team=team_rows[t],
+                region_id=region_of_team[t],
+                manager=region_managers[region_of_team[t]],
+                hire_date=hire,
+                status=PersonStatus.ACTIVE,
+                user=login("tm01") if t == 1 else None,
+            )
+            for t in range(1, teams + 1)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Person._meta.db_table} p SET manager_id = m.id FROM {Person._meta.db_table} m"
+                " WHERE p.position = 'rep' AND m.position = 'team_manager' AND m.team_id = p.team_id"
+            )
+        for i in range(1, 11):
+            Person.objects.filter(employee_no=f"B{i:06d}").update(user=login(f"rep{i:02d}"))
+    print(
+        f"  managers: 1 director, {len(region_managers)} regional, {len(team_managers)} team; logins added", flush=True
+    )
 
 
 if __name__ == "__main__":
