@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from simple_history.utils import bulk_create_with_history
 
 from customers.models import Customer, CustomerMove, MoveKind
@@ -19,6 +19,7 @@ from customers.services.accounts import clean_customer_fields, is_manager
 from customers.services.common import person_of
 from salesorg.exceptions import ApplicationError
 from salesorg.exports import safe_cell
+from salesorg.imports import read_table
 from staff.models import Person
 
 COLUMNS = [
@@ -44,39 +45,17 @@ REQUIRED = ("code", "name")
 MAX_ROWS = 10_000
 
 
-def _rows_from_upload(upload: Any) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) pairs; line 1 is the header."""
-    name = (getattr(upload, "name", "") or "").lower()
-    if name.endswith((".xlsx", ".xlsm")):
-        try:
-            workbook = load_workbook(upload, read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many types for a broken file
-            raise ApplicationError(
-                _("Not a readable Excel file."), fields={"file": [_("Not an .xlsx file.")]}
-            ) from None
-        rows = workbook.active.iter_rows(values_only=True)
-        header = [str(c or "").strip().lower() for c in next(rows, ())]
-        for line, values in enumerate(rows, start=2):
-            if values is None or all(v in (None, "") for v in values):
-                continue
-            yield line, {h: "" if v is None else str(v).strip() for h, v in zip(header, values, strict=False) if h}
-        return
-    if not name.endswith((".csv", ".txt")):
-        raise ApplicationError(_("Upload a .csv or .xlsx file."), fields={"file": [_("Upload a .csv or .xlsx file.")]})
-    raw = upload.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise ApplicationError(_("Unknown encoding."), fields={"file": [_("Save the file as UTF-8.")]}) from None
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip().lower() for h in next(reader, [])]
-    for line, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        yield line, {h: v.strip() for h, v in zip(header, values, strict=False) if h}
+def _capped_rows(upload: Any) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) pairs, line 1 being the header; refused past MAX_ROWS without reading on."""
+    table = read_table(
+        name=getattr(upload, "name", "") or "", content=upload, normalise=lambda name: name.strip().lower()
+    )
+    rows: list[tuple[int, dict[str, str]]] = []
+    for row in table:
+        if len(rows) == MAX_ROWS:
+            raise ApplicationError(_("Too many rows."), fields={"file": [_("At most %(n)s rows.") % {"n": MAX_ROWS}]})
+        rows.append(row)
+    return rows
 
 
 @transaction.atomic
@@ -84,11 +63,9 @@ def customers_import(*, user: Any, upload: Any, today: date | None = None) -> li
     """Create customers from a file: every row valid, or nothing written and every bad row named."""
     today = today or timezone.localdate()
     importer = person_of(user) if not user.is_superuser else getattr(user, "person", None)
-    rows = list(_rows_from_upload(upload))
+    rows = _capped_rows(upload)
     if not rows:
         raise ApplicationError(_("The file has no rows."), fields={"file": [_("The file has no rows.")]})
-    if len(rows) > MAX_ROWS:
-        raise ApplicationError(_("Too many rows."), fields={"file": [_("At most %(n)s rows.") % {"n": MAX_ROWS}]})
     missing = [column for column in REQUIRED if column not in rows[0][1]]
     if missing:
         raise ApplicationError(

@@ -11,14 +11,13 @@ Orders file, one row per order line (the order's columns repeat on each of its l
 `shares` is "E0012:60|E0013:40" (employee number : percent); empty = 100% to the customer's owner.
 Payments file: erp_no, payment_date, amount, reference.
 
-Files: CSV in UTF-8 (with or without BOM) or GBK, separated by `,` `;` or tab; or Excel .xlsx
-(date cells read as dates). Blank rows are skipped.
+Files are read by `salesorg.imports.read_table`: CSV in UTF-8 (with or without BOM), GBK/GB18030
+or UTF-16, separated by `,` `;` or tab; or Excel .xlsx (date cells read as dates, formulas as
+their values). Blank rows are skipped. The file is read twice and never held as rows.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -48,7 +47,9 @@ from customers.models import (
     Product,
 )
 from customers.services import sales as sales_services
+from salesorg import imports as salesorg_imports
 from salesorg.exceptions import ApplicationError
+from salesorg.imports import Table
 from salesorg.money import to_money
 from staff.models import Person
 
@@ -112,65 +113,37 @@ class ImportResult:
 # --- reading files ------------------------------------------------------------------------------
 
 
-def _normalise_header(name: Any) -> str:
-    text = str(name or "").strip().lstrip("\ufeff").strip()
+def _normalise_header(name: str) -> str:
+    text = name.strip()
     key = re.sub(r"[\s\-]+", "_", text.lower())
     return ALIASES.get(text, ALIASES.get(key, key))
 
 
-def _blank(values: list[Any]) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
-
-
-def decode(content: bytes) -> str:
-    """UTF-8 (a BOM is dropped), else GBK/GB18030, the usual encodings of a Chinese ERP export."""
+def _open_table(result: ImportResult, content: bytes, file_name: str, required: list[str]) -> Table | None:
+    """The file as a table (ERP aliases mapped to column names), or None with the refusal recorded."""
     try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("gb18030")
+        table = salesorg_imports.read_table(name=file_name, content=content, normalise=_normalise_header)
+    except ApplicationError as exc:  # empty, not a workbook, unknown encoding: line 0 is the file
+        result.error(0, "file", exc.message)
+        return None
+    missing = [c for c in required if c not in table.header]
+    if missing:
+        result.total_rows = sum(1 for _row in table)
+        result.error(1, ", ".join(missing), _("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
+        return None
+    return table
 
 
-def read_rows(content: bytes, file_name: str) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
-    """The header and the non-blank rows as (line number, {column: value})."""
-    raw = _read_excel(content) if file_name.lower().endswith((".xlsx", ".xlsm")) else _read_csv(content)
-    header: list[str] = []
-    rows: list[tuple[int, dict[str, Any]]] = []
-    for line, values in raw:
-        if _blank(values):
-            continue
-        if not header:
-            header = [_normalise_header(v) for v in values]
-            continue
-        padded = list(values) + [None] * (len(header) - len(values))
-        rows.append((line, {name: padded[i] for i, name in enumerate(header) if name}))
-    return header, rows
-
-
-def _read_csv(content: bytes) -> list[tuple[int, list[Any]]]:
-    text = decode(content)
+def _first_pass(table: Table, result: ImportResult, collect: Callable[[dict[str, str]], None]) -> bool:
+    """Count the rows and collect what they refer to; False (refusal recorded) for a malformed file."""
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    out = []
-    for values in reader:
-        out.append((reader.line_num, values))
-    return out
-
-
-def _read_excel(content: bytes) -> list[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:
-        raise ApplicationError(_("Not a readable Excel file."), fields={"file": [str(exc)]}) from exc
-    sheet = workbook.worksheets[0]
-    out = [(i, list(values)) for i, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    workbook.close()
-    return out
+        for _line, r in table:
+            result.total_rows += 1
+            collect(r)
+    except ApplicationError as exc:
+        result.error(0, "file", exc.message)
+        return False
+    return True
 
 
 # --- parsing cells ------------------------------------------------------------------------------
@@ -219,7 +192,7 @@ def parse_decimal(value: Any) -> Decimal | None:
 # --- orders ---------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of the file: no per-instance dict
 class _OrderRow:
     line: int
     erp_no: str
@@ -267,24 +240,31 @@ def _parse_shares(text: str, people: dict[str, Person]) -> tuple[list[tuple[Pers
 
 
 def _check_orders(
-    rows: list[tuple[int, dict[str, Any]]], result: ImportResult, user: Any, progress: Callable[[int, int], None] | None
+    table: Table, result: ImportResult, user: Any, progress: Callable[[int, int], None] | None
 ) -> dict[str, list[_OrderRow]]:
-    # Everything the rows refer to is read once, up front (a handful of queries for any file size).
-    customers_qs = Customer.objects.visible_to(user) if user is not None else Customer.objects.all()
-    customer_codes = {_text(r.get("customer_code")) for _, r in rows}
-    customers = {c.code: c for c in customers_qs.filter(code__in=customer_codes).select_related("owner")}
-    products = {p.code: p for p in Product.objects.filter(code__in={_text(r.get("product_code")) for _, r in rows})}
-    employee_nos = set()
-    for _line, r in rows:
+    # Two passes over the file, none of it held: the first collects what the rows refer to, read
+    # once up front (a handful of queries for any file size); the second checks each row.
+    customer_codes, product_codes, employee_nos = set(), set(), set()
+
+    def collect(r: dict[str, str]) -> None:
+        customer_codes.add(_text(r.get("customer_code")))
+        product_codes.add(_text(r.get("product_code")))
         for part in re.split(r"[|/]", _text(r.get("shares"))):
             if ":" in part or "=" in part:
                 employee_nos.add(re.split(r"[:=]", part, maxsplit=1)[0].strip())
+
+    if not _first_pass(table, result, collect):
+        return {}
+    customers_qs = Customer.objects.visible_to(user) if user is not None else Customer.objects.all()
+    customers = {c.code: c for c in customers_qs.filter(code__in=customer_codes).select_related("owner")}
+    products = {p.code: p for p in Product.objects.filter(code__in=product_codes)}
     people = {p.employee_no: p for p in Person.objects.filter(employee_no__in=employee_nos)}
 
+    channels, statuses = set(Channel.values), set(OrderStatus.values)
     orders: dict[str, list[_OrderRow]] = defaultdict(list)
-    for index, (line, raw) in enumerate(rows, start=1):
+    for index, (line, raw) in enumerate(table, start=1):
         if progress and index % 100 == 0:
-            progress(index, len(rows))
+            progress(index, result.total_rows)
         before = len(result.errors)
         erp_no = _text(raw.get("erp_no"))
         if not erp_no:
@@ -314,7 +294,7 @@ def _check_orders(
             if unit_cost is None or unit_cost < 0:
                 result.error(line, "unit_cost", _("the cost must be a number, 0 or more"))
         channel = _text(raw.get("channel")).lower() or Channel.DIRECT
-        if channel not in Channel.values:
+        if channel not in channels:
             result.error(line, "channel", _("unknown channel %(value)s") % {"value": channel})
         terms_text = _text(raw.get("payment_terms_days")) or "30"
         terms = int(terms_text) if terms_text.isdigit() else None
@@ -322,7 +302,7 @@ def _check_orders(
             result.error(line, "payment_terms_days", _("the payment terms must be whole days"))
         status_text = _text(raw.get("status"))
         status = STATUS_ALIASES.get(status_text, status_text.lower()) or OrderStatus.CONFIRMED
-        if status not in OrderStatus.values:
+        if status not in statuses:
             result.error(line, "status", _("unknown status %(value)s") % {"value": status_text})
         shares_text = _text(raw.get("shares"))
         shares: list[tuple[Person, Decimal]] = []
@@ -398,13 +378,10 @@ def import_orders(
     today: date | None = None,
 ) -> ImportResult:
     result = ImportResult(kind=ImportKind.ORDERS, dry_run=dry_run)
-    header, rows = read_rows(content, file_name)
-    result.total_rows = len(rows)
-    missing = [c for c in ORDER_COLUMNS if c not in header]
-    if missing:
-        result.error(1, ", ".join(missing), _("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
+    table = _open_table(result, content, file_name, ORDER_COLUMNS)
+    if table is None:
         return result
-    orders = _check_orders(rows, result, user, progress)
+    orders = _check_orders(table, result, user, progress)
     existing = {o.erp_no: o for o in Order.objects.filter(erp_no__in=list(orders)).prefetch_related("lines", "shares")}
     paid = dict(
         Payment.objects.filter(order__erp_no__in=list(existing))
@@ -551,14 +528,14 @@ def import_payments(
     today: date | None = None,
 ) -> ImportResult:
     result = ImportResult(kind=ImportKind.PAYMENTS, dry_run=dry_run)
-    header, rows = read_rows(content, file_name)
-    result.total_rows = len(rows)
-    missing = [c for c in PAYMENT_COLUMNS if c not in header]
-    if missing:
-        result.error(1, ", ".join(missing), _("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
+    table = _open_table(result, content, file_name, PAYMENT_COLUMNS)
+    if table is None:
+        return result
+    erp_nos: set[str] = set()
+    if not _first_pass(table, result, lambda r: erp_nos.add(_text(r.get("erp_no")))):
         return result
     orders_qs = Order.objects.visible_to(user) if user is not None else Order.objects.all()
-    orders = {o.erp_no: o for o in orders_qs.filter(erp_no__in={_text(r.get("erp_no")) for _, r in rows})}
+    orders = {o.erp_no: o for o in orders_qs.filter(erp_no__in=erp_nos)}
     paid = dict(
         Payment.objects.filter(order__in=list(orders.values()))
         .values("order_id")
@@ -572,9 +549,9 @@ def import_payments(
     )
     seen: dict[tuple[int, str], int] = {}
     to_post: list[tuple[Order, date, Decimal, str]] = []
-    for index, (line, raw) in enumerate(rows, start=1):
+    for index, (line, raw) in enumerate(table, start=1):
         if progress and index % 100 == 0:
-            progress(index, len(rows))
+            progress(index, result.total_rows)
         before = len(result.errors)
         erp_no = _text(raw.get("erp_no"))
         order = orders.get(erp_no)

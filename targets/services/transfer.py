@@ -10,11 +10,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from salesorg.exceptions import ApplicationError
 from salesorg.exports import DANGEROUS_PREFIXES, safe_cell
+from salesorg.imports import read_table
 from salesorg.periods import Period
 from staff.models import Person, Region, Team
 from targets.models import Metric, OwnerKind, Target
@@ -72,41 +73,23 @@ def targets_export_xlsx(targets: Iterable[Target]) -> bytes:
     return out.getvalue()
 
 
-def read_rows(*, name: str, content: bytes) -> list[dict[str, str]]:
-    if name.lower().endswith((".xlsx", ".xlsm")):
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        except Exception as exc:
-            raise ApplicationError(_("This is not an Excel file."), fields={"file": [_("Not an Excel file.")]}) from exc
-        rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ApplicationError(_("Save the CSV as UTF-8."), fields={"file": [_("Not UTF-8 text.")]}) from exc
-        rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
-        raise ApplicationError(_("The file is empty."), fields={"file": [_("The file is empty.")]})
-    header = [h.strip() for h in rows[0]]
-    missing = [c for c in COLUMNS[:5] if c not in header]
+@transaction.atomic
+def targets_import(*, user, name: str, content: bytes) -> int:
+    """Create or update targets from a file. Any bad row refuses the whole file, naming the rows."""
+    table = read_table(name=name, content=content)
+    missing = [c for c in COLUMNS[:5] if c not in table.header]
     if missing:
         raise ApplicationError(
             _("Missing columns: %(cols)s") % {"cols": ", ".join(missing)}, fields={"file": [", ".join(missing)]}
         )
-    return [dict(zip(header, (_unescape(cell.strip()) for cell in row), strict=False)) for row in rows[1:] if any(row)]
-
-
-@transaction.atomic
-def targets_import(*, user, name: str, content: bytes) -> int:
-    """Create or update targets from a file. Any bad row refuses the whole file, naming the rows."""
-    rows = read_rows(name=name, content=content)
     regions = {r.code: r for r in Region.objects.all()}
     teams = {t.code: t for t in Team.objects.select_related("region")}
     people = {p.employee_no: p for p in Person.objects.select_related("team", "region")}
     errors: dict[str, list[str]] = {}
     parsed: list[dict[str, Any]] = []
     seen: set[tuple] = set()
-    for number, row in enumerate(rows, start=2):
+    for number, cells in table:
+        row = {column: _unescape(value) for column, value in cells.items()}
         label = _("row %(n)s") % {"n": number}
         problems = []
         kind, code = row.get("owner_kind", ""), row.get("owner_code", "")
