@@ -518,6 +518,12 @@ def _compute(
             rows = max(cursor.rowcount, 0)
             if fail_after_write is not None:
                 fail_after_write()
+            if connection.vendor == "postgresql":
+                # The results table's statistics can say "empty" (a new database analysed before
+                # its first run): the planner then picks a nested loop that scans the table once
+                # per new row, quadratic in the rows this very statement inserts. A hash or merge
+                # anti-join is right at every size.
+                cursor.execute("SET LOCAL enable_nestloop = off")
             cursor.execute(insert_new)
             rows += max(cursor.rowcount, 0)
             cursor.execute(delete_stale, [*year_periods, now])
