@@ -18,11 +18,13 @@ import os
 import random
 import time
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlparse
 
 from locust import HttpUser, between, events, task
 
 MARKER = os.environ.get("LOAD_MARKER", f"loadtest-{int(time.time())}")
+POSTED: list[int] = []  # ids of the visits created
 
 
 def _logins(env: str, default: str) -> list[tuple[str, str]]:
@@ -31,6 +33,8 @@ def _logins(env: str, default: str) -> list[tuple[str, str]]:
 
 REPS = _logins("LOAD_REPS", ",".join(f"rep{i:02d}:demo1234" for i in range(1, 11)))
 MANAGERS = _logins("LOAD_MANAGERS", "director:demo1234,rm01:demo1234,tm01:demo1234")
+# The dashboard's period (query string); the benchmark data set holds 2025: "kind=month&period=2025-11".
+DASHBOARD_PERIOD = os.environ.get("LOAD_DASHBOARD_PERIOD", "kind=month")
 
 
 @events.test_start.add_listener
@@ -39,6 +43,14 @@ def _loopback_only(environment, **_kwargs) -> None:
     if not (host == "localhost" or host.startswith("127.") or host == "::1"):
         raise SystemExit(f"refusing to load {host!r}: loopback addresses only")
     print(f"visit marker: {MARKER}")
+
+
+@events.test_stop.add_listener
+def _write_posted_ids(environment, **_kwargs) -> None:
+    """The ids of the visits the server said it created (201), for bench/load_check.py."""
+    path = Path(os.environ.get("LOAD_IDS_FILE", f"/tmp/{MARKER}.ids"))
+    path.write_text("\n".join(map(str, POSTED)) + "\n")
+    print(f"{len(POSTED)} visits created (201); their ids are in {path}")
 
 
 class _TokenUser(HttpUser):
@@ -77,7 +89,7 @@ class Rep(_TokenUser):
     def log_visit(self) -> None:
         if not self.customers:
             return
-        self.client.post(
+        response = self.client.post(
             "/api/v1/visits/",
             json={
                 "customer": random.choice(self.customers),
@@ -88,6 +100,8 @@ class Rep(_TokenUser):
             },
             name="/api/v1/visits/ (post)",
         )
+        if response.status_code == 201:
+            POSTED.append(response.json()["id"])
 
 
 class Manager(HttpUser):
@@ -100,13 +114,18 @@ class Manager(HttpUser):
         username, password = random.choice(MANAGERS)
         page = self.client.get("/login/", name="/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        self.client.post(
+        with self.client.post(
             "/login/",
             data={"username": username, "password": password, "csrfmiddlewaretoken": token},
             headers={"Referer": f"{self.host}/login/"},
             name="/login/ (post)",
-        )
+            catch_response=True,
+        ) as response:
+            if "/login/" in response.url:  # refused: the form again
+                response.failure(f"log-in refused for {username}")
 
     @task
     def dashboard(self) -> None:
-        self.client.get("/dashboard/", name="/dashboard/")
+        with self.client.get(f"/dashboard/?{DASHBOARD_PERIOD}", name="/dashboard/", catch_response=True) as response:
+            if response.status_code == 200 and 'data-testid="node-title"' not in response.text:
+                response.failure(f"not the dashboard: {response.url}")

@@ -31,17 +31,30 @@ class Manager(HttpUser):
         username, password = random.choice(USERS)
         page = self.client.get("/login/", name="/login/")
         token = CSRF.search(page.text).group(1)
-        self.client.post(
+        with self.client.post(
             "/login/",
             data={"username": username, "password": password, "csrfmiddlewaretoken": token, "next": "/dashboard/"},
             headers={"Referer": f"{self.host}/login/"},
             name="/login/ (post)",
-        )
+            catch_response=True,
+        ) as response:
+            # A refused log-in answers the form again: every later request would then measure the
+            # redirect to the log-in page, not the dashboard.
+            if "/login/" in response.url:
+                response.failure(f"log-in refused for {username}")
 
     @task(5)
     def dashboard(self) -> None:
-        self.client.get(f"/dashboard/?{random.choice(PERIODS)}", name="/dashboard/")
+        with self.client.get(
+            f"/dashboard/?{random.choice(PERIODS)}", name="/dashboard/", catch_response=True
+        ) as response:
+            if response.status_code == 200 and 'data-testid="node-title"' not in response.text:
+                response.failure(f"not the dashboard: {response.url}")
 
     @task(1)
     def charts(self) -> None:
-        self.client.get(f"/dashboard/charts/?{random.choice(PERIODS)}", name="/dashboard/charts/")
+        with self.client.get(
+            f"/dashboard/charts/?{random.choice(PERIODS)}", name="/dashboard/charts/", catch_response=True
+        ) as response:
+            if response.status_code == 200 and "json" not in response.headers.get("Content-Type", ""):
+                response.failure(f"not the charts data: {response.url}")
