@@ -172,6 +172,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery: with no broker configured, tasks run eagerly in-process (the SQLite default path).
+# One cache for every server process (the dashboard charts are kept per scope for five minutes):
+# in production a shared one, e.g. CACHE_URL=redis://127.0.0.1:6379/1 (Django's Redis backend).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
