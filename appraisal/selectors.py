@@ -56,7 +56,7 @@ def ranking(*, user: Any, appraisal: AppraisalPeriod, level: str) -> QuerySet[Sc
     )
     viewer = viewer_for(user)
     cards = Scorecard.objects.filter(appraisal_period=appraisal)
-    if viewer.scope == "self" and not viewer.sees_all:
+    if viewer.sees_only_own:
         if not appraisal.rankings_published:
             return cards.filter(person_id=viewer.person_id).select_related("person", "team", "region")
         if level == "team":

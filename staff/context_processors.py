@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from staff.scope import DataScope, viewer_for
+from staff.scope import viewer_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -16,7 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     viewer = viewer_for(user)
-    manages = viewer.sees_all or viewer.scope != DataScope.SELF
+    manages = not viewer.sees_only_own
     sales = [
         (_("Customers"), reverse("customers:customer-list")),
         (_("Visits"), reverse("customers:visit-list")),

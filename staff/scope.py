@@ -43,6 +43,11 @@ class Viewer:
     def sees_all(self) -> bool:
         return self.is_superuser or self.scope == DataScope.ALL
 
+    @property
+    def sees_only_own(self) -> bool:
+        """Scoped to their own records (a rep): sees no one else's, so manages no one."""
+        return not self.sees_all and self.scope == DataScope.SELF
+
 
 NOBODY = Viewer(person_id=None, team_id=None, region_id=None, scope=DataScope.SELF)
 _CACHE_ATTR = "_salesorg_viewer"
