@@ -46,6 +46,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the settings' language: a test (or a request it makes) that activates
+    Chinese must not change the messages the next test sees."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def redis_url() -> str:
     url = _redis_url()
