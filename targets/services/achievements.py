@@ -522,10 +522,14 @@ def _compute(
                 # The results table's statistics can say "empty" (a new database analysed before
                 # its first run): the planner then picks a nested loop that scans the table once
                 # per new row, quadratic in the rows this very statement inserts. A hash or merge
-                # anti-join is right at every size.
+                # anti-join is right at every size. Reset at once: a SET LOCAL lasts to the end of
+                # the outermost transaction (a request's, when the engine runs inside one), and every
+                # later query there would be planned without nested loops.
                 cursor.execute("SET LOCAL enable_nestloop = off")
             cursor.execute(insert_new)
             rows += max(cursor.rowcount, 0)
+            if connection.vendor == "postgresql":
+                cursor.execute("RESET enable_nestloop")
             cursor.execute(delete_stale, [*year_periods, now])
             _set_progress(run, 90, "write")
             if year.contains(as_of):

@@ -337,3 +337,21 @@ def test_query_count_does_not_grow_with_size(org):
         achievements_recompute(as_of=AS_OF)
     assert len(small.captured_queries) == len(large.captured_queries)
     assert len(large.captured_queries) < 60
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_planner_setting_of_the_write_does_not_outlive_it(book):
+    """The insert of new results runs with nested loops off; a recompute inside a longer transaction
+    (a request's, this test's) must hand every later query its planner back as it found it."""
+
+    def nestloop() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_nestloop")
+            return cursor.fetchone()[0]
+
+    assert nestloop() == "on"
+    with CaptureQueriesContext(connection) as queries:
+        achievements_recompute(as_of=AS_OF)
+    assert any("enable_nestloop = off" in q["sql"] for q in queries.captured_queries)
+    assert nestloop() == "on"
