@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import DatabaseError
 
-RELIABLE = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (DatabaseError,),
-    "retry_backoff": 30,
-    "max_retries": 5,
-}
+from salesorg.celery import RELIABLE_TASK
 
 
-@shared_task(**RELIABLE)
+@shared_task(**RELIABLE_TASK)
 def refresh_appraisal_period(*, appraisal_id: int) -> int:
     """Re-read the numbers of a period's draft scorecards (after the nightly recompute)."""
     from appraisal.models import AppraisalPeriod, PeriodStatus
@@ -24,7 +17,7 @@ def refresh_appraisal_period(*, appraisal_id: int) -> int:
     return appraisal_period_refresh(appraisal=appraisal) if appraisal else 0
 
 
-@shared_task(**RELIABLE)
+@shared_task(**RELIABLE_TASK)
 def compute_commission(*, plan_id: int, period: str) -> int:
     from appraisal.models import CommissionPlan
     from appraisal.services import commission_statements_compute

@@ -5,37 +5,30 @@ from __future__ import annotations
 from datetime import date
 
 from celery import shared_task
-from django.db import DatabaseError
 from django.utils import timezone
 
-RELIABLE = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (DatabaseError,),
-    "retry_backoff": 30,
-    "max_retries": 5,
-}
+from salesorg.celery import RELIABLE_TASK
 
 
 def _day(value: str | None) -> date:
     return date.fromisoformat(value) if value else timezone.localdate()
 
 
-@shared_task(**RELIABLE)
+@shared_task(**RELIABLE_TASK)
 def notify_milestones(as_of: str | None = None) -> int:
     from dashboard.services import milestones_notify
 
     return milestones_notify(as_of=date.fromisoformat(as_of) if as_of else None)
 
 
-@shared_task(**RELIABLE)
+@shared_task(**RELIABLE_TASK)
 def send_weekly_digest(today: str | None = None) -> int:
     from dashboard.services import weekly_digest_send
 
     return weekly_digest_send(today=_day(today))
 
 
-@shared_task(**RELIABLE)
+@shared_task(**RELIABLE_TASK)
 def run_follow_up_discipline(today: str | None = None) -> dict:
     from dashboard.services import follow_up_discipline_run
 

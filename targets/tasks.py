@@ -15,19 +15,20 @@ from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from salesorg.celery import RELIABLE_TASK
+
 logger = logging.getLogger(__name__)
 
+# The house policy, with the recompute's backoff and retries from settings (the worker tests
+# shorten them; production keeps the house defaults).
 RELIABLE = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (DatabaseError,),
+    **RELIABLE_TASK,
     "retry_backoff": settings.RECOMPUTE_RETRY_BACKOFF,
     "retry_backoff_max": settings.RECOMPUTE_RETRY_BACKOFF_MAX,
-    "retry_jitter": True,
     "max_retries": settings.RECOMPUTE_MAX_RETRIES,
 }
 

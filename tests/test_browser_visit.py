@@ -3,31 +3,13 @@
 from __future__ import annotations
 
 import io
-import os
 from decimal import Decimal
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
 # The customer sits at People's Square, Shanghai; the phone reports a spot 0.01° of latitude north.
 CUSTOMER = (Decimal("31.230000"), Decimal("121.470000"))
 PHONE = {"latitude": 31.24, "longitude": 121.47}
-
-
-@pytest.fixture
-def browser():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM must be allowed to run
-    # beside it in the test thread.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.mark.browser
