@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
+from loadlib import log_in, open_dashboard
 from locust import HttpUser, between, events, task
 
 MARKER = os.environ.get("LOAD_MARKER", f"loadtest-{int(time.time())}")
@@ -109,23 +110,9 @@ class Manager(HttpUser):
     wait_time = between(1, 2)
 
     def on_start(self) -> None:
-        import re
-
         username, password = random.choice(MANAGERS)
-        page = self.client.get("/login/", name="/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        with self.client.post(
-            "/login/",
-            data={"username": username, "password": password, "csrfmiddlewaretoken": token},
-            headers={"Referer": f"{self.host}/login/"},
-            name="/login/ (post)",
-            catch_response=True,
-        ) as response:
-            if "/login/" in response.url:  # refused: the form again
-                response.failure(f"log-in refused for {username}")
+        log_in(self, username, password)
 
     @task
     def dashboard(self) -> None:
-        with self.client.get(f"/dashboard/?{DASHBOARD_PERIOD}", name="/dashboard/", catch_response=True) as response:
-            if response.status_code == 200 and 'data-testid="node-title"' not in response.text:
-                response.failure(f"not the dashboard: {response.url}")
+        open_dashboard(self, DASHBOARD_PERIOD)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import random
-import re
 
+from loadlib import log_in, open_dashboard
 from locust import HttpUser, between, task
 
 USERS = [
@@ -21,7 +21,6 @@ USERS = [
     for pair in os.environ.get("DASHBOARD_USERS", "director:demo1234,rm01:demo1234,tm01:demo1234").split(",")
 ]
 PERIODS = os.environ.get("DASHBOARD_PERIODS", "kind=month,kind=quarter,kind=year").split(",")
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class Manager(HttpUser):
@@ -29,27 +28,11 @@ class Manager(HttpUser):
 
     def on_start(self) -> None:
         username, password = random.choice(USERS)
-        page = self.client.get("/login/", name="/login/")
-        token = CSRF.search(page.text).group(1)
-        with self.client.post(
-            "/login/",
-            data={"username": username, "password": password, "csrfmiddlewaretoken": token, "next": "/dashboard/"},
-            headers={"Referer": f"{self.host}/login/"},
-            name="/login/ (post)",
-            catch_response=True,
-        ) as response:
-            # A refused log-in answers the form again: every later request would then measure the
-            # redirect to the log-in page, not the dashboard.
-            if "/login/" in response.url:
-                response.failure(f"log-in refused for {username}")
+        log_in(self, username, password, next_url="/dashboard/")
 
     @task(5)
     def dashboard(self) -> None:
-        with self.client.get(
-            f"/dashboard/?{random.choice(PERIODS)}", name="/dashboard/", catch_response=True
-        ) as response:
-            if response.status_code == 200 and 'data-testid="node-title"' not in response.text:
-                response.failure(f"not the dashboard: {response.url}")
+        open_dashboard(self, random.choice(PERIODS))
 
     @task(1)
     def charts(self) -> None:
