@@ -8,14 +8,14 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination, status
+from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.authtoken import views as authtoken_views
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from salesorg.exceptions import ApplicationError
+from salesorg.exceptions import ApplicationError, NotAllowed
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -23,6 +23,21 @@ class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     # The ceiling: no client can ask for the whole table in one page.
     max_page_size = 500
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A writable relation that looks up only what the requesting user may see.
+
+    The queryset's model must have a scoped manager (`visible_to`, the data-scope rule): an id
+    outside the user's scope gets exactly the answer of an id that does not exist. Every writable
+    relation of the API uses this (a plain `PrimaryKeyRelatedField(queryset=Model.objects.all())`
+    is how unscoped lookups slip in).
+    """
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        return queryset.visible_to(getattr(request, "user", None))
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -33,6 +48,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             {field: messages if isinstance(messages, list) else [messages] for field, messages in exc.fields.items()}
         )
         exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, NotAllowed):
+        # In scope but not allowed: 403 with the rule's message saying who may.
+        exc = exceptions.PermissionDenied(detail=exc.message, code=NotAllowed.code)
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     return drf_exception_handler(exc, context)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
 
 class ApplicationError(Exception):
     """A refused change: a message, and per-field messages when a field is to blame."""
@@ -23,3 +25,14 @@ def add_error_to_form(form: Any, error: ApplicationError) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+class NotAllowed(PermissionDenied):
+    """In scope but not allowed (the authority rule, `staff/authority.py`): answered 403 with a
+    message that says who may."""
+
+    code = "not_allowed"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
