@@ -329,10 +329,9 @@ def _credit(actor: Actor, obj: Any = None, *, people: Iterable[Person] = ()) -> 
         if not actor.is_manager and actor.team_id is not None and person.team_id == actor.team_id:
             continue
         return _(
-            "%(person)s is not in your unit: shares go only to reps of your unit unless a manager of both units approves."
-        ) % {  # noqa: E501
-            "person": person.name
-        }
+            "%(person)s is not in your unit: shares go only to reps of your unit unless a manager"
+            " of both units approves."
+        ) % {"person": person.name}
     return None
 
 
