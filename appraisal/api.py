@@ -1,13 +1,15 @@
-"""API: /api/v1/kpis/, /appraisal-schemes/, /appraisal-periods/, /scorecards/, /contests/."""
+"""API: /api/v1/kpis/, /appraisal-schemes/, /appraisal-periods/, /scorecards/, /contests/,
+/commission-statements/. Thin: selectors read (scoped, 404 outside), services write (the authority
+rule, 403 when not allowed)."""
 
 from __future__ import annotations
 
 import django_filters
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
@@ -15,6 +17,8 @@ from appraisal import selectors, services
 from appraisal.models import (
     AppraisalPeriod,
     AppraisalScheme,
+    CommissionPlan,
+    CommissionStatement,
     Contest,
     Kpi,
     SchemeKpi,
@@ -22,18 +26,10 @@ from appraisal.models import (
     ScorecardLine,
     ScorecardStatus,
 )
-from appraisal.services.common import require_manager
-from salesorg.exceptions import ApplicationError
-from staff.models import Person, Region, Team
-from staff.scope import viewer_for
+from salesorg.api import ScopedPrimaryKeyRelatedField
+from staff.models import Region, Team
 
-
-def acting_person(request) -> Person:
-    viewer = viewer_for(request.user)
-    person = Person.objects.filter(pk=viewer.person_id).first() if viewer.person_id else None
-    if person is None:
-        raise ApplicationError("Your login is not linked to a person.", fields={"detail": ["No person."]})
-    return person
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class KpiSerializer(serializers.ModelSerializer):
@@ -92,11 +88,10 @@ class SchemeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.scheme_list()
 
     def create(self, request, *args, **kwargs):
-        if not request.user.is_superuser and viewer_for(request.user).scope != "all":
-            raise NotFound
         data = SchemeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         scheme = services.scheme_create(
+            by=request.user,
             name=data.validated_data["name"],
             position=data.validated_data["position"],
             valid_from=data.validated_data["valid_from"],
@@ -129,8 +124,8 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 class PeriodOpenSerializer(serializers.Serializer):
     period = serializers.CharField()
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
-    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+    region = ScopedPrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
+    team = ScopedPrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
 
 
 class RefreshResultSerializer(serializers.Serializer):
@@ -145,11 +140,11 @@ class PeriodViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.period_list(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
-        data = PeriodOpenSerializer(data=request.data)
+        data = PeriodOpenSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         appraisal = services.appraisal_period_open(
             period=data.validated_data["period"],
-            opened_by=acting_person(request),
+            opened_by=request.user,
             region=data.validated_data.get("region"),
             team=data.validated_data.get("team"),
         )
@@ -159,8 +154,7 @@ class PeriodViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def refresh(self, request, pk=None):
         appraisal = self.get_object()  # 404 outside scope before anything else
-        require_manager(acting_person(request), field="detail")
-        refreshed = services.appraisal_period_refresh(appraisal=appraisal)
+        refreshed = services.appraisal_period_refresh(appraisal=appraisal, by=request.user)
         return Response({"refreshed": refreshed})
 
 
@@ -250,22 +244,22 @@ class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
         data = ReviewSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         card = services.scorecard_review_update(
-            scorecard=self.get_object(), by=acting_person(request), data=dict(data.validated_data)
+            scorecard=self.get_object(), by=request.user, data=dict(data.validated_data)
         )
         return self._done(card)
 
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._done(services.scorecard_submit(scorecard=self.get_object(), by=acting_person(request)))
+        return self._done(services.scorecard_submit(scorecard=self.get_object(), by=request.user))
 
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._done(services.scorecard_approve(scorecard=self.get_object(), by=acting_person(request)))
+        return self._done(services.scorecard_approve(scorecard=self.get_object(), by=request.user))
 
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request, pk=None):
         card = services.scorecard_return(
-            scorecard=self.get_object(), by=acting_person(request), reason=str(request.data.get("reason", ""))
+            scorecard=self.get_object(), by=request.user, reason=str(request.data.get("reason", ""))
         )
         return self._done(card)
 
@@ -275,10 +269,23 @@ class ContestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Contest
-        fields = ["id", "name", "period", "metric", "participant_kind", "status", "published", "prize", "leaderboard"]
+        fields = [
+            "id",
+            "name",
+            "period",
+            "metric",
+            "team",
+            "region",
+            "participant_kind",
+            "status",
+            "published",
+            "prize",
+            "leaderboard",
+        ]
 
     def get_leaderboard(self, contest: Contest) -> list[dict] | None:
-        if not self.context.get("with_board"):
+        request = self.context.get("request")
+        if not self.context.get("with_board") or not selectors.can_see_leaderboard(user=request.user, contest=contest):
             return None
         return [
             {
@@ -293,8 +300,13 @@ class ContestSerializer(serializers.ModelSerializer):
         ]
 
 
+class ContestPublishSerializer(serializers.Serializer):
+    published = serializers.BooleanField()
+
+
 class ContestViewSet(viewsets.ReadOnlyModelViewSet):
-    """Contests; the leaderboard is in the detail for managers, and for everyone once published."""
+    """Contests of the caller's participants and units (404 otherwise); the leaderboard is in the
+    detail for the managers of the contest's unit, and for the participants once published."""
 
     serializer_class = ContestSerializer
     filterset_fields = ["period", "metric", "status"]
@@ -304,11 +316,113 @@ class ContestViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        if self.action == "retrieve":
-            contest = get_object_or_404(Contest, pk=self.kwargs["pk"])
-            viewer = viewer_for(self.request.user)
-            context["with_board"] = contest.published or viewer.sees_all or viewer.scope != "self"
+        context["with_board"] = self.action in ("retrieve", "publish", "finish")
         return context
+
+    @extend_schema(request=ContestPublishSerializer, responses=ContestSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        contest = self.get_object()
+        data = ContestPublishSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contest = services.contest_publish(contest=contest, by=request.user, published=data.validated_data["published"])
+        return Response(self.get_serializer(contest).data)
+
+    @extend_schema(request=None, responses=ContestSerializer)
+    @action(detail=True, methods=["post"])
+    def finish(self, request, pk=None):
+        contest = services.contest_finish(contest=self.get_object(), by=request.user)
+        return Response(self.get_serializer(contest).data)
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = CommissionStatement
+        fields = [
+            "id",
+            "plan",
+            "person",
+            "person_name",
+            "team",
+            "region",
+            "period",
+            "actual",
+            "target",
+            "achievement_rate",
+            "amount",
+            "status",
+            "computed_at",
+            "computed_by",
+            "approved_by",
+            "approved_at",
+            "exported_at",
+        ]
+        read_only_fields = fields
+
+
+class StatementComputeSerializer(serializers.Serializer):
+    # The plans are the company's catalogue (not scoped): every manager may compute any plan.
+    plan = serializers.PrimaryKeyRelatedField(queryset=CommissionPlan.objects.filter(is_active=True))
+    period = serializers.CharField()
+    team = ScopedPrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+    region = ScopedPrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
+
+
+class StatementExportSerializer(serializers.Serializer):
+    period = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ComputeResultSerializer(serializers.Serializer):
+    computed = serializers.IntegerField(help_text="Draft statements written.")
+
+
+class StatementViewSet(viewsets.ReadOnlyModelViewSet):
+    """Commission statements in the caller's scope; compute, approve and the payroll export are
+    POST actions (the export marks the approved statements exported)."""
+
+    serializer_class = StatementSerializer
+    filterset_fields = ["period", "status", "plan", "person", "team", "region"]
+
+    def get_queryset(self):
+        return selectors.statement_list(user=self.request.user).order_by("-period", "person__name", "id")
+
+    @extend_schema(request=StatementComputeSerializer, responses=ComputeResultSerializer)
+    @action(detail=False, methods=["post"])
+    def compute(self, request):
+        data = StatementComputeSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        computed = services.commission_statements_compute(
+            plan=data.validated_data["plan"],
+            period=data.validated_data["period"],
+            by=request.user,
+            team=data.validated_data.get("team"),
+            region=data.validated_data.get("region"),
+        )
+        return Response({"computed": computed})
+
+    @extend_schema(request=None, responses=StatementSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        statement = services.commission_approve(statement=self.get_object(), by=request.user)
+        return Response(StatementSerializer(statement).data)
+
+    @extend_schema(
+        request=StatementExportSerializer,
+        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The payroll sheet.")},
+    )
+    @action(detail=False, methods=["post"], url_path="payroll-export")
+    def payroll_export(self, request):
+        data = StatementExportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        statements = selectors.statement_list(user=request.user)
+        if data.validated_data["period"]:
+            statements = statements.filter(period=data.validated_data["period"])
+        content = services.commission_export_payroll(statements=statements, by=request.user)
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="commission-payroll.xlsx"'
+        return response
 
 
 def register(router: BaseRouter) -> None:
@@ -317,3 +431,4 @@ def register(router: BaseRouter) -> None:
     router.register("appraisal-periods", PeriodViewSet, basename="appraisal-period")
     router.register("scorecards", ScorecardViewSet, basename="scorecard")
     router.register("contests", ContestViewSet, basename="contest")
+    router.register("commission-statements", StatementViewSet, basename="commission-statement")

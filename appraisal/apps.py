@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AppraisalConfig(AppConfig):
     name = "appraisal"
     verbose_name = _("Appraisal")
+
+    def ready(self) -> None:
+        from staff.registry import register_person_page
+
+        register_person_page("appraisal:person-history", _("Appraisal history"), order=20)

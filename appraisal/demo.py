@@ -95,10 +95,15 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
     except Exception:  # noqa: BLE001, S110 - the demo works without products
         pass
     scheme_create(
-        name="销售代表考核方案", position=Position.REP, valid_from=start, lines=REP_LINES, focus_product_lines=focus
+        name="销售代表考核方案",
+        position=Position.REP,
+        valid_from=start,
+        lines=REP_LINES,
+        focus_product_lines=focus,
+        by=org.director,
     )
     for position, name in ((Position.TEAM_MANAGER, "主管考核方案"), (Position.REGIONAL_MANAGER, "区域经理考核方案")):
-        scheme_create(name=name, position=position, valid_from=start, lines=MANAGER_LINES)
+        scheme_create(name=name, position=position, valid_from=start, lines=MANAGER_LINES, by=org.director)
     plan = commission_plan_create(
         name="销售提成方案（含超额加速）",
         metric="sales_amount",
@@ -108,6 +113,7 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
             (Decimal(80), Decimal(100), Decimal("2.0")),
             (Decimal(100), None, Decimal("4.0")),
         ],
+        by=org.director,
     )
     month = _last_ended(today, "month")
     quarter = _last_ended(today, "quarter")
@@ -126,7 +132,7 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
             appraisal.save(update_fields=["rankings_published"])
         _review_some(appraisal, rng, today)
     with contextlib.suppress(ApplicationError):
-        commission_statements_compute(plan=plan, period=str(month))
+        commission_statements_compute(plan=plan, period=str(month), by=org.director)
     current = Period.month_of(today).parent
     for team in org.teams[:2]:
         reps = [r for r in org.reps if r.team_id == team.pk]
@@ -137,6 +143,7 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
                 period=str(current),
                 metric="sales_amount",
                 created_by=manager,
+                team=team,
                 people=reps,
                 prize="冠军奖金 3000 元",
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.models import Outcome, OutcomeKind, Scorecard
+from appraisal.models import CommissionPlan, Outcome, OutcomeKind, Scorecard
 from staff.models import Person, Region, Team
 
 
@@ -57,6 +57,8 @@ class OutcomeForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = OutcomeKind.choices
+        # The course catalogue is open to everyone (not scoped): only active courses are offered.
+        self.fields["course"].queryset = self.fields["course"].queryset.filter(is_active=True)
         # The service decides which fields each kind needs.
         self.fields["reason"].required = False
 
@@ -73,3 +75,18 @@ class MeetingForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = Person.objects.visible_to(user).current()
+
+
+class StatementComputeForm(BootstrapMixin, forms.Form):
+    """Compute a plan's draft statements for one unit (neither team nor region: the company)."""
+
+    # The plans are the company's catalogue (not scoped): any active plan.
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=CommissionPlan.objects.filter(is_active=True))
+    period = forms.CharField(label=_("Period"), max_length=7, help_text=_("2026, 2026-Q1 or 2026-03"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(user)
+        self.fields["region"].queryset = Region.objects.visible_to(user)

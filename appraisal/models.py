@@ -409,6 +409,8 @@ class OutcomeKind(models.TextChoices):
 
 
 MONEY_OUTCOMES = {OutcomeKind.REWARD, OutcomeKind.PENALTY}
+# Decided by the manager line, confirmed one level above the manager who decided.
+CONFIRMED_OUTCOMES = {OutcomeKind.PROMOTION, OutcomeKind.DISMISSAL_WARNING}
 
 
 class OutcomeQuerySet(ScopedQuerySet):
@@ -445,6 +447,15 @@ class Outcome(models.Model):
     decided_by = models.ForeignKey(
         "staff.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
     )
+    confirmed_by = models.ForeignKey(
+        "staff.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = OutcomeQuerySet.as_manager()
@@ -464,6 +475,14 @@ class Outcome(models.Model):
         if self.amount is not None:
             text += f" {self.amount}"
         return f"{text} · {self.reason}"
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.kind in CONFIRMED_OUTCOMES
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return self.needs_confirmation and self.confirmed_at is None
 
 
 # --- Commission and bonus plans -------------------------------------------------------------------
@@ -550,6 +569,15 @@ class CommissionStatement(models.Model):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     exported_at = models.DateTimeField(_("exported at"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
+    # Who computed it: approval is by a second person.
+    computed_by = models.ForeignKey(
+        "staff.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("computed by"),
+    )
     history = HistoricalRecords()
 
     objects = StatementQuerySet.as_manager()
@@ -579,14 +607,43 @@ class ContestStatus(models.TextChoices):
     FINISHED = "finished", _("Finished")
 
 
+class ContestQuerySet(ScopedQuerySet):
+    """A contest is seen by its participants (a person named, or a member of a team named) and by
+    whoever's data scope covers the contest's unit (its managers); a company contest (no unit) by
+    those who see everything."""
+
+    scope_fields = {"team": "team", "region": "region"}
+
+    def visible_to(self, user):
+        from staff.scope import scope_q, viewer_for
+
+        viewer = viewer_for(user)
+        if viewer.sees_all:
+            return self
+        if viewer.person_id is None:
+            return self.none()
+        seen = scope_q(viewer, person="people", team="team", region="region")
+        if viewer.team_id:
+            seen |= models.Q(teams=viewer.team_id)
+        return self.filter(pk__in=self.model.objects.filter(seen).values("pk"))
+
+
 class Contest(models.Model):
-    """A sales contest (销售竞赛) over an engine period on one metric."""
+    """A sales contest (销售竞赛) over an engine period on one metric, run for a unit (a team, a
+    region, or the company when both are empty) by the managers of that unit."""
 
     name = models.CharField(_("name"), max_length=200)
     period = models.CharField(_("period"), max_length=7, help_text=_("2026, 2026-Q1 or 2026-03"))
     metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices, default=Metric.SALES_AMOUNT)
     participant_kind = models.CharField(
         _("participants"), max_length=10, choices=ParticipantKind.choices, default=ParticipantKind.PEOPLE
+    )
+    # The unit whose managers run the contest (both empty: a company contest).
+    team = models.ForeignKey(
+        "staff.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("team")
+    )
+    region = models.ForeignKey(
+        "staff.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
     )
     people = models.ManyToManyField("staff.Person", blank=True, related_name="contests", verbose_name=_("people"))
     teams = models.ManyToManyField("staff.Team", blank=True, related_name="contests", verbose_name=_("teams"))
@@ -599,6 +656,8 @@ class Contest(models.Model):
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[])
+
+    objects = ContestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period", "name"]

@@ -15,6 +15,7 @@ from appraisal.models import (
     Scorecard,
     ScorecardLine,
 )
+from staff import authority
 from staff.models import Person
 from staff.scope import viewer_for
 
@@ -37,15 +38,17 @@ def scorecard_detail_queryset(*, user: Any) -> QuerySet[Scorecard]:
         .prefetch_related(
             Prefetch("lines", queryset=ScorecardLine.objects.select_related("kpi", "scheme_kpi")),
             "actions__owner",
-            "outcomes__course",
+            Prefetch(
+                "outcomes", queryset=Outcome.objects.select_related("course", "person", "decided_by", "confirmed_by")
+            ),
         )
     )
 
 
 def can_see_rankings(*, user: Any, appraisal: AppraisalPeriod) -> bool:
-    """Managers see the ranking tables of their scope; others only what a manager published."""
-    viewer = viewer_for(user)
-    return viewer.sees_all or viewer.scope != "self" or appraisal.rankings_published
+    """Whoever sees others' records (the data scope) sees the ranking tables of their scope; one
+    who sees only their own sees the tables once a manager published them."""
+    return appraisal.rankings_published or not viewer_for(user).sees_only_own
 
 
 def ranking(*, user: Any, appraisal: AppraisalPeriod, level: str) -> QuerySet[Scorecard]:
@@ -74,7 +77,9 @@ def person_history(*, user: Any, person: Person) -> dict[str, Any]:
         .filter(person=person)
         .select_related("appraisal_period", "scheme")
         .order_by("-appraisal_period__end"),
-        "outcomes": Outcome.objects.visible_to(user).filter(person=person).select_related("course", "decided_by"),
+        "outcomes": Outcome.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("course", "person", "decided_by", "confirmed_by"),
         "statements": CommissionStatement.objects.visible_to(user).filter(person=person).select_related("plan"),
     }
 
@@ -84,7 +89,13 @@ def scheme_list() -> QuerySet[AppraisalScheme]:
 
 
 def contest_list(*, user: Any) -> QuerySet[Contest]:
-    return Contest.objects.select_related("created_by")
+    """The contests the user takes part in or whose unit the user's scope covers."""
+    return Contest.objects.visible_to(user).select_related("created_by", "team", "region")
+
+
+def can_see_leaderboard(*, user: Any, contest: Contest) -> bool:
+    """Of a contest the user sees: its managers always, its participants once it is published."""
+    return contest.published or authority.allowed(user, "units.manage", contest)
 
 
 def statement_list(*, user: Any) -> QuerySet[CommissionStatement]:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("scorecards/<int:pk>/actions/", views.action_add, name="action-add"),
     path("scorecards/<int:pk>/outcomes/", views.outcome_add, name="outcome-add"),
     path("scorecards/<int:pk>/<slug:step>/", views.scorecard_step, name="scorecard-step"),
+    path("outcomes/<int:pk>/confirm/", views.outcome_confirm, name="outcome-confirm"),
     path("people/<int:pk>/", views.person_history, name="person-history"),
     path("contests/", views.contest_list, name="contest-list"),
     path("contests/<int:pk>/", views.contest_detail, name="contest-detail"),

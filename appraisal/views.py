@@ -1,5 +1,6 @@
 """Appraisal pages: periods and their scorecards, the review form, rankings, history, contests,
-commission statements. Thin: selectors read (scoped), services write."""
+commission statements. Thin: selectors read (scoped, 404 outside), services write (the authority
+rule: a refusal is a 403 with the rule's message)."""
 
 from __future__ import annotations
 
@@ -11,27 +12,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal import selectors, services
-from appraisal.forms import ActionForm, MeetingForm, OutcomeForm, PeriodOpenForm, ReviewForm
-from appraisal.models import AppraisalPeriod, CommissionPlan, CommissionStatement, Contest, ScorecardStatus
+from appraisal.forms import (
+    ActionForm,
+    MeetingForm,
+    OutcomeForm,
+    PeriodOpenForm,
+    ReviewForm,
+    StatementComputeForm,
+)
+from appraisal.models import CommissionStatement, Outcome, ScorecardStatus
 from salesorg.exceptions import ApplicationError, add_error_to_form
+from staff import authority
 from staff.models import Person
-from staff.scope import viewer_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _me(request: HttpRequest) -> Person | None:
-    viewer = viewer_for(request.user)
-    return Person.objects.filter(pk=viewer.person_id).first() if viewer.person_id else None
-
-
-def _is_manager(request: HttpRequest) -> bool:
-    viewer = viewer_for(request.user)
-    return viewer.sees_all or viewer.scope != "self"
-
-
-def _period(request: HttpRequest, pk: int) -> AppraisalPeriod:
+def _period(request: HttpRequest, pk: int):
     return get_object_or_404(selectors.period_list(user=request.user), pk=pk)
+
+
+def _form_errors(form) -> str:
+    return "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
 
 
 @login_required
@@ -41,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
         try:
             appraisal = services.appraisal_period_open(
                 period=form.cleaned_data["period"],
-                opened_by=_me(request),
+                opened_by=request.user,
                 region=form.cleaned_data["region"],
                 team=form.cleaned_data["team"],
             )
@@ -51,9 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Appraisal opened."))
             return redirect("appraisal:period-detail", appraisal.pk)
     periods = selectors.period_list(user=request.user)[:200]
-    return render(
-        request, "appraisal/index.html", {"form": form, "periods": periods, "is_manager": _is_manager(request)}
-    )
+    return render(request, "appraisal/index.html", {"form": form, "periods": periods})
 
 
 @login_required
@@ -68,11 +68,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user,
     )
     cards = selectors.scorecard_list(user=request.user, appraisal=appraisal)
-    return render(
-        request,
-        "appraisal/period_detail.html",
-        {"appraisal": appraisal, "cards": cards, "meeting": meeting, "is_manager": _is_manager(request)},
-    )
+    return render(request, "appraisal/period_detail.html", {"appraisal": appraisal, "cards": cards, "meeting": meeting})
 
 
 @login_required
@@ -80,25 +76,24 @@ def period_action(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     appraisal = _period(request, pk)  # 404 outside scope, whatever the method
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    me = _me(request)
-    if me is None or not _is_manager(request):
-        raise Http404
     try:
         if step == "refresh":
-            count = services.appraisal_period_refresh(appraisal=appraisal)
+            count = services.appraisal_period_refresh(appraisal=appraisal, by=request.user)
             messages.success(request, _("%(n)s draft scorecards refreshed.") % {"n": count})
         elif step == "publish":
             services.appraisal_period_publish_rankings(
-                appraisal=appraisal, by=me, published=not appraisal.rankings_published
+                appraisal=appraisal, by=request.user, published=not appraisal.rankings_published
             )
         elif step == "close":
-            services.appraisal_period_close(appraisal=appraisal, by=me)
+            services.appraisal_period_close(appraisal=appraisal, by=request.user)
         elif step == "meeting":
             form = MeetingForm(request.POST, user=request.user)
-            if form.is_valid():
+            if not form.is_valid():
+                messages.error(request, _form_errors(form))
+            else:
                 services.appraisal_period_update_meeting(
                     appraisal=appraisal,
-                    by=me,
+                    by=request.user,
                     meeting_date=form.cleaned_data["meeting_date"],
                     participants=form.cleaned_data["participants"],
                     notes=form.cleaned_data["notes"],
@@ -141,14 +136,14 @@ def period_ranking(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_object_or_404(selectors.scorecard_detail_queryset(user=request.user), pk=pk)
-    me = _me(request)
     review = ReviewForm(request.POST or None, instance=card, prefix="review")
-    if request.method == "POST" and review.is_valid() and me is not None:
+    if request.method == "POST" and review.is_valid():
         data = {name: review.cleaned_data[name] for name in review.changed_data}
-        if me.pk == card.person_id:
+        if authority.actor_of(request.user).is_person(card.person_id):
+            # The person answers the method's questions on their own card; the rest is the manager's.
             data = {k: v for k, v in data.items() if k.startswith("q_")}
         try:
-            services.scorecard_review_update(scorecard=card, by=me, data=data)
+            services.scorecard_review_update(scorecard=card, by=request.user, data=data)
         except ApplicationError as error:
             add_error_to_form(review, error)
         else:
@@ -162,7 +157,6 @@ def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "review": review,
             "action_form": ActionForm(user=request.user, initial={"owner": card.person_id}),
             "outcome_form": OutcomeForm(initial={"date": timezone.localdate()}),
-            "is_manager": _is_manager(request) and me is not None and me.pk != card.person_id,
             "is_draft": card.status == ScorecardStatus.DRAFT,
         },
     )
@@ -173,14 +167,12 @@ def scorecard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     card = get_object_or_404(selectors.scorecard_detail_queryset(user=request.user), pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    me = _me(request)
-    if me is None:
-        raise Http404
+    by = request.user
     steps = {
-        "submit": lambda: services.scorecard_submit(scorecard=card, by=me),
-        "approve": lambda: services.scorecard_approve(scorecard=card, by=me),
-        "return": lambda: services.scorecard_return(scorecard=card, by=me, reason=request.POST.get("reason", "")),
-        "close": lambda: services.scorecard_close(scorecard=card, by=me),
+        "submit": lambda: services.scorecard_submit(scorecard=card, by=by),
+        "approve": lambda: services.scorecard_approve(scorecard=card, by=by),
+        "return": lambda: services.scorecard_return(scorecard=card, by=by, reason=request.POST.get("reason", "")),
+        "close": lambda: services.scorecard_close(scorecard=card, by=by),
     }
     if step not in steps:
         raise Http404
@@ -198,17 +190,14 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_object_or_404(selectors.scorecard_detail_queryset(user=request.user), pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    me = _me(request)
     form = ActionForm(request.POST, user=request.user)
-    if me is None:
-        raise Http404
     if form.is_valid():
         try:
-            services.action_add(scorecard=card, by=me, **form.cleaned_data)
+            services.action_add(scorecard=card, by=request.user, **form.cleaned_data)
         except ApplicationError as error:
             messages.error(request, error.message)
     else:
-        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(request, _form_errors(form))
     return redirect("appraisal:scorecard-detail", card.pk)
 
 
@@ -217,16 +206,13 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_object_or_404(selectors.scorecard_detail_queryset(user=request.user), pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    me = _me(request)
-    if me is None:
-        raise Http404
     form = OutcomeForm(request.POST)
     if form.is_valid():
         try:
             services.outcome_create(
                 person=card.person,
                 scorecard=card,
-                decided_by=me,
+                decided_by=request.user,
                 kind=form.cleaned_data["kind"],
                 reason=form.cleaned_data["reason"],
                 amount=form.cleaned_data["amount"],
@@ -238,8 +224,25 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Outcome recorded."))
     else:
-        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(request, _form_errors(form))
     return redirect("appraisal:scorecard-detail", card.pk)
+
+
+@login_required
+def outcome_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm a promotion or dismissal one level above the manager who decided it."""
+    outcome = get_object_or_404(Outcome.objects.visible_to(request.user).select_related("person", "decided_by"), pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.outcome_confirm(outcome=outcome, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Outcome confirmed."))
+    if outcome.scorecard_id:
+        return redirect("appraisal:scorecard-detail", outcome.scorecard_id)
+    return redirect("appraisal:person-history", outcome.person_id)
 
 
 @login_required
@@ -256,56 +259,73 @@ def contest_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contest = get_object_or_404(Contest, pk=pk)
-    visible = contest.published or _is_manager(request)
-    if request.method == "POST" and _is_manager(request) and _me(request) is not None:
+    contest = get_object_or_404(selectors.contest_list(user=request.user), pk=pk)  # 404: not a participant
+    if request.method == "POST":
+        step = request.POST.get("step")
         try:
-            if request.POST.get("step") == "finish":
-                services.contest_finish(contest=contest, by=_me(request))
-            elif request.POST.get("step") == "publish":
-                contest.published = not contest.published
-                contest.save(update_fields=["published"])
+            if step == "finish":
+                services.contest_finish(contest=contest, by=request.user)
+            elif step == "publish":
+                services.contest_publish(contest=contest, by=request.user, published=not contest.published)
+            else:
+                raise Http404
         except ApplicationError as error:
             messages.error(request, error.message)
         return redirect("appraisal:contest-detail", contest.pk)
+    visible = selectors.can_see_leaderboard(user=request.user, contest=contest)
     board = services.contest_leaderboard(contest=contest) if visible else []
-    return render(
-        request,
-        "appraisal/contest_detail.html",
-        {"contest": contest, "board": board, "visible": visible, "is_manager": _is_manager(request)},
-    )
+    return render(request, "appraisal/contest_detail.html", {"contest": contest, "board": board, "visible": visible})
+
+
+def _payroll_export(request: HttpRequest, statements) -> HttpResponse:
+    content = services.commission_export_payroll(statements=statements, by=request.user)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="commission-payroll.xlsx"'
+    return response
+
+
+def _statement_step(request: HttpRequest, statements, step: str | None) -> StatementComputeForm | None:
+    """Compute or approve (the export streams a file instead); returns the compute form on error."""
+    if step == "compute":
+        form = StatementComputeForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return form
+        services.commission_statements_compute(by=request.user, **form.cleaned_data)
+    elif step == "approve":
+        statement = get_object_or_404(statements, pk=request.POST.get("statement"))
+        services.commission_approve(statement=statement, by=request.user)
+    else:
+        raise Http404
+    return None
 
 
 @login_required
 def statement_list(request: HttpRequest) -> HttpResponse:
+    """The statements in scope. Compute, approve and the payroll export are POSTs; a GET with
+    ?export=xlsx only shows the confirmation form (it changes nothing)."""
     statements = selectors.statement_list(user=request.user)
-    period = request.GET.get("period", "")
+    period = request.POST.get("period", "") if request.method == "POST" else request.GET.get("period", "")
     if period:
         statements = statements.filter(period=period)
-    if request.GET.get("export") == "xlsx" and _is_manager(request):
-        response = HttpResponse(services.commission_export_payroll(statements=statements), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="commission-payroll.xlsx"'
-        return response
-    if request.method == "POST" and _is_manager(request):
-        me = _me(request)
+    compute = StatementComputeForm(user=request.user, initial={"period": period})
+    if request.method == "POST":
+        step = request.POST.get("step")
+        if step == "export":
+            return _payroll_export(request, statements)
         try:
-            if request.POST.get("step") == "compute":
-                plan = get_object_or_404(CommissionPlan, pk=request.POST.get("plan"))
-                services.commission_statements_compute(plan=plan, period=request.POST.get("period", ""))
-            elif request.POST.get("step") == "approve" and me is not None:
-                statement = get_object_or_404(statements, pk=request.POST.get("statement"))
-                services.commission_approve(statement=statement, by=me)
+            compute = _statement_step(request, statements, step) or compute
         except ApplicationError as error:
             messages.error(request, error.message)
-        return redirect(request.get_full_path())
+        if not compute.errors:
+            return redirect(f"{request.path}?period={period}" if period else request.path)
     return render(
         request,
         "appraisal/statement_list.html",
         {
             "statements": statements[:500],
-            "plans": CommissionPlan.objects.filter(is_active=True),
+            "compute": compute,
             "period": period,
-            "is_manager": _is_manager(request),
+            "confirm_export": request.GET.get("export") == "xlsx",
             "draft": CommissionStatement._meta.get_field("status").default,
         },
     )

@@ -344,9 +344,11 @@ def _approve_record(
     credited: Iterable[int] = (),
     team_id: int | None = None,
     region_id: int | None = None,
+    units: Iterable[tuple[int | None, int | None]] = (),
 ) -> str | None:
     """Approve an order or expense claim, confirm a payment: a manager of the record's unit above
-    the one who filed it; never the filer or a credited rep."""
+    the one who filed it; never the filer or a credited rep. `units`: every (team, region) the
+    record is recorded on (an order's credit shares); the approver manages each of them."""
     if filer is not None and actor.is_person(filer):
         return _("Approval is by a second person: you filed this.")
     if actor.person_id is not None and actor.person_id in set(credited):
@@ -355,11 +357,39 @@ def _approve_record(
         team_id, region_id = getattr(record, "team_id", None), getattr(record, "region_id", None)
     if actor.is_admin:
         return None
-    if not manages_unit(actor, team_id=team_id, region_id=region_id):
+    if not all(manages_unit(actor, team_id=t, region_id=r) for t, r in list(units) or [(team_id, region_id)]):
         return _("Only a manager of the record's unit approves it.")
     if filer is not None and actor.rank <= _person_rank(filer):
         return _("Only a manager above the one who filed it approves it.")
     return None
+
+
+@rule("sales.edit_record")
+def _edit_record(
+    actor: Actor,
+    record: Any = None,
+    *,
+    people: Iterable[int | None] = (),
+    units: Iterable[tuple[int | None, int | None]] = (),
+) -> str | None:
+    """Change an opportunity, or an order before it counts (submit, edit, cancel a draft): one of
+    its people (owner, credited reps, filer), or a manager of every unit it is recorded on."""
+    if actor.person_id is not None and actor.person_id in set(people):
+        return None
+    unit_list = list(units)
+    if unit_list and all(manages_unit(actor, team_id=t, region_id=r) for t, r in unit_list):
+        return None
+    if actor.is_admin:
+        return None
+    return _("Only its owner, a credited rep, the one who filed it or a manager of its unit changes this.")
+
+
+@rule("sales.import")
+def _import_sales(actor: Actor, obj: Any = None, **_kwargs: Any) -> str | None:
+    """Upload an ERP export of orders or payments (rows outside the uploader's scope are refused)."""
+    if actor.is_admin or actor.is_manager:
+        return None
+    return _("Only a manager or an admin imports orders and payments.")
 
 
 @rule("customers.manage")
@@ -441,6 +471,14 @@ def _coach(actor: Actor, person: Any, **_kwargs: Any) -> str | None:
     return _("Only %(person)s's manager line does this.") % {"person": getattr(person, "name", "")}
 
 
+@rule("coaching.record")
+def _record_coaching(actor: Actor, obj: Any = None, **_kwargs: Any) -> str | None:
+    """Open the coaching forms: a manager (whom they coach is "people.coach", per person)."""
+    if actor.is_manager:
+        return None
+    return _("Only a manager records coaching sessions.")
+
+
 @rule("people.appraise")
 def _appraise(actor: Actor, person: Any, **_kwargs: Any) -> str | None:
     """Score and decide outcomes: the manager line of the person appraised."""
@@ -459,6 +497,35 @@ def _confirm_outcome(actor: Actor, person: Any, *, decided_by: Person | None = N
     if decided_by is not None and not actor.is_admin and actor.rank <= _person_rank(decided_by):
         return _("A promotion or dismissal is confirmed one level above the manager who decided it.")
     return None
+
+
+@rule("people.approve_appraisal")
+def _approve_appraisal(actor: Actor, scorecard: Any, **_kwargs: Any) -> str | None:
+    """Approve (or send back) a submitted scorecard: a second person of the person's manager line,
+    above the one who scored (submitted) it."""
+    person, scorer = scorecard.person, getattr(scorecard, "submitted_by", None)
+    if actor.is_person(person):
+        return _("Approval is by a second person: this is your own scorecard.")
+    if scorer is not None and actor.is_person(scorer):
+        return _("Approval is by a second person: you scored this scorecard.")
+    if not is_above(actor, person):
+        return _("Only %(person)s's manager line approves this scorecard.") % {"person": person.name}
+    if scorer is not None and not is_above(actor, scorer):
+        return _("Only a manager above %(scorer)s, who scored this scorecard, approves it.") % {"scorer": scorer.name}
+    return None
+
+
+@rule("commission.approve")
+def _approve_commission(actor: Actor, statement: Any, **_kwargs: Any) -> str | None:
+    """Approve a commission statement: a manager of the statement's unit, a second person (not the
+    one who computed it, never the statement's own rep)."""
+    if actor.is_person(statement.person_id):
+        return _("Approval is by a second person: this is your own statement.")
+    if statement.computed_by_id is not None and actor.is_person(statement.computed_by_id):
+        return _("Approval is by a second person: you computed this statement.")
+    if manages_unit(actor, team_id=statement.team_id, region_id=statement.region_id):
+        return None
+    return _("Only a manager of the statement's unit approves it.")
 
 
 @rule("units.manage")

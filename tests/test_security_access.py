@@ -85,7 +85,8 @@ PAGE_MODELS: dict[str, tuple[str | None, dict, str]] = {
     "appraisal:outcome-add": ("appraisal.Scorecard", {}, ""),
     "appraisal:scorecard-step": ("appraisal.Scorecard", {"step": "approve"}, ""),
     "appraisal:person-history": ("staff.Person", {}, ""),
-    "appraisal:contest-detail": (None, {}, "sales contests are announced to everyone"),
+    "appraisal:contest-detail": ("appraisal.Contest", {}, ""),
+    "appraisal:outcome-confirm": ("appraisal.Outcome", {}, ""),
 }
 
 

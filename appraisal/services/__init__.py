@@ -7,7 +7,12 @@ from appraisal.services.commission import (  # noqa: F401
     commission_plan_create,
     commission_statements_compute,
 )
-from appraisal.services.contests import contest_create, contest_finish, contest_leaderboard  # noqa: F401
+from appraisal.services.contests import (  # noqa: F401
+    contest_create,
+    contest_finish,
+    contest_leaderboard,
+    contest_publish,
+)
 from appraisal.services.export import scorecards_to_excel  # noqa: F401
 from appraisal.services.kpis import kpi_values  # noqa: F401
 from appraisal.services.periods import (  # noqa: F401
@@ -15,6 +20,7 @@ from appraisal.services.periods import (  # noqa: F401
     appraisal_period_open,
     appraisal_period_publish_rankings,
     appraisal_period_refresh,
+    appraisal_period_refresh_after_recompute,
     appraisal_period_update_meeting,
 )
 from appraisal.services.schemes import (  # noqa: F401
@@ -28,6 +34,7 @@ from appraisal.services.schemes import (  # noqa: F401
 )
 from appraisal.services.scorecards import (  # noqa: F401
     action_add,
+    outcome_confirm,
     outcome_create,
     scorecard_approve,
     scorecard_close,

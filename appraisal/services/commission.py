@@ -5,18 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from appraisal.models import CommissionPlan, CommissionStatement, CommissionTier, StatementStatus
-from appraisal.services.common import require_manager_of
+from appraisal.services.common import Who
 from appraisal.services.schemes import check_bands
 from salesorg.exceptions import ApplicationError
 from salesorg.exports import safe_cell
 from salesorg.periods import Period
-from staff.models import Person
+from staff import authority
+from staff.models import Region, Team
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -24,16 +28,25 @@ CENT = Decimal("0.01")
 
 @transaction.atomic
 def commission_plan_create(
-    *, name: str, metric: str, position: str, tiers: Sequence[tuple[Decimal, Decimal | None, Decimal]]
+    *,
+    name: str,
+    metric: str,
+    position: str,
+    tiers: Sequence[tuple[Decimal, Decimal | None, Decimal]],
+    by: Who,
 ) -> CommissionPlan:
-    """A plan with tiers (from %, to % or None, rate %) covering 0 % upward without gap or overlap."""
+    """A plan with tiers (from %, to % or None, rate %) covering 0 % upward without gap or overlap.
+    Plans are the company's: a director or an admin (rule units.manage on the company)."""
+    actor = authority.require(by, "units.manage")
     if not name or not name.strip():
         raise ApplicationError(_("This field is required."), fields={"name": [_("This field is required.")]})
     check_bands([(lower, upper) for lower, upper, _rate in tiers], field_name="tiers")
     if any(rate < 0 for _l, _u, rate in tiers):
         message = _("A commission rate cannot be negative.")
         raise ApplicationError(message, fields={"tiers": [message]})
-    plan = CommissionPlan.objects.create(name=name.strip(), metric=metric, position=position)
+    plan = CommissionPlan(name=name.strip(), metric=metric, position=position)
+    plan._history_user = actor.history_user()
+    plan.save()
     CommissionTier.objects.bulk_create(
         CommissionTier(plan=plan, lower_percent=lo, upper_percent=up, rate_percent=rate) for lo, up, rate in tiers
     )
@@ -55,56 +68,91 @@ def commission_amount(*, actual: Decimal, target: Decimal | None, tiers: Sequenc
     return total.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _unit_people_filter(actor: authority.Actor, team: Team | None, region: Region | None) -> dict[str, Any]:
+    """The engine rows of the people the actor manages in the unit: below the actor's rank (an
+    admin: everyone), never the actor."""
+    lookups: dict[str, Any] = {}
+    if team is not None:
+        lookups["person__team_id"] = team.pk
+    elif region is not None:
+        lookups["person__region_id"] = region.pk
+    if not actor.is_admin:
+        lookups["person__position__in"] = [p for p, rank in authority.RANK.items() if rank < actor.rank]
+    return lookups
+
+
 @transaction.atomic
-def commission_statements_compute(*, plan: CommissionPlan, period: str) -> int:
-    """(Re)compute the draft statements of a plan for a period from the engine's rep rows
-    (approved and exported statements stay as they are). A fixed number of queries."""
+def commission_statements_compute(
+    *, plan: CommissionPlan, period: str, by: Who, team: Team | None = None, region: Region | None = None
+) -> int:
+    """(Re)compute the draft statements of a plan for a period from the engine's rep rows, for the
+    people the actor manages in one unit (a team, a region; neither: the company), rule
+    units.manage. Approved and exported statements, and other units', stay as they are. Returns
+    the number of draft statements written. A fixed number of queries, with history."""
     from targets.models import Achievement, OwnerKind
 
+    if team is not None:
+        region = None
+    actor = authority.require(
+        by,
+        "units.manage",
+        team_id=team.pk if team else None,
+        region_id=team.region_id if team else (region.pk if region else None),
+    )
     try:
         parsed = Period.parse(period)
     except ValueError as exc:
         message = _("Write the period as 2026, 2026-Q1 or 2026-03.")
         raise ApplicationError(message, fields={"period": [message]}) from exc
+    people = _unit_people_filter(actor, team, region)
     tiers = list(plan.tiers.all())
-    kept = set(
-        CommissionStatement.objects.filter(plan=plan, period=str(parsed))
-        .exclude(status=StatementStatus.DRAFT)
-        .values_list("person_id", flat=True)
-    )
-    CommissionStatement.objects.filter(plan=plan, period=str(parsed), status=StatementStatus.DRAFT).delete()
-    rows = Achievement.objects.filter(
-        owner_kind=OwnerKind.REP, period=str(parsed), metric=plan.metric, person__position=plan.position
-    ).values_list("person_id", "person__team_id", "person__region_id", "actual", "target", "rate")
-    now = timezone.now()
-    statements = [
-        CommissionStatement(
-            plan=plan,
-            person_id=pid,
-            team_id=team_id,
-            region_id=region_id,
-            period=str(parsed),
-            actual=actual,
-            target=target,
-            achievement_rate=rate,
-            amount=commission_amount(actual=actual, target=target, tiers=tiers),
-            computed_at=now,
+    existing = {
+        s.person_id: s
+        for s in CommissionStatement.objects.filter(plan=plan, period=str(parsed), **people).exclude(
+            person_id=actor.person_id
         )
-        for pid, team_id, region_id, actual, target, rate in rows
-        if pid not in kept
-    ]
-    CommissionStatement.objects.bulk_create(statements)
-    return len(statements)
+    }
+    rows = (
+        Achievement.objects.filter(
+            owner_kind=OwnerKind.REP, period=str(parsed), metric=plan.metric, person__position=plan.position, **people
+        )
+        .exclude(person_id=actor.person_id)
+        .values_list("person_id", "person__team_id", "person__region_id", "actual", "target", "rate")
+    )
+    now = timezone.now()
+    new, changed, seen = [], [], set()
+    for pid, team_id, region_id, actual, target, rate in rows:
+        seen.add(pid)
+        statement = existing.get(pid) or CommissionStatement(plan=plan, person_id=pid, period=str(parsed))
+        if statement.pk is not None and statement.status != StatementStatus.DRAFT:
+            continue
+        statement.team_id, statement.region_id = team_id, region_id
+        statement.actual, statement.target, statement.achievement_rate = actual, target, rate
+        statement.amount = commission_amount(actual=actual, target=target, tiers=tiers)
+        statement.computed_at, statement.computed_by = now, actor.person
+        (changed if statement.pk is not None else new).append(statement)
+    gone = [s.pk for pid, s in existing.items() if pid not in seen and s.status == StatementStatus.DRAFT]
+    CommissionStatement.objects.filter(pk__in=gone).delete()
+    history_user = actor.history_user()
+    bulk_create_with_history(new, CommissionStatement, default_user=history_user, default_change_reason="computed")
+    fields = ["team", "region", "actual", "target", "achievement_rate", "amount", "computed_at", "computed_by"]
+    bulk_update_with_history(
+        changed, CommissionStatement, fields, default_user=history_user, default_change_reason="recomputed"
+    )
+    return len(new) + len(changed)
 
 
-def commission_approve(*, statement: CommissionStatement, by: Person) -> CommissionStatement:
+@transaction.atomic
+def commission_approve(*, statement: CommissionStatement, by: Who) -> CommissionStatement:
+    """Approve a draft statement: a manager of its unit, a second person (rule commission.approve)."""
+    actor = authority.require(by, "commission.approve", statement)
     if statement.status != StatementStatus.DRAFT:
         message = _("Only a draft statement can be approved.")
         raise ApplicationError(message, fields={"status": [message]})
-    require_manager_of(by, statement.person, field="status")
     statement.status = StatementStatus.APPROVED
-    statement.approved_by = by
+    statement.approved_by = actor.person
     statement.approved_at = timezone.now()
+    statement._history_user = actor.history_user()
     statement.save(update_fields=["status", "approved_by", "approved_at"])
     return statement
 
@@ -114,10 +162,13 @@ def safe_row(values: list) -> list:
 
 
 @transaction.atomic
-def commission_export_payroll(*, statements) -> bytes:
-    """The approved statements as an Excel sheet for payroll; they are marked exported."""
+def commission_export_payroll(*, statements: QuerySet[CommissionStatement], by: Who) -> bytes:
+    """The approved (and already exported) statements among `statements` as an Excel sheet for
+    payroll: a director or an admin (rule payroll.export). The approved ones are marked exported,
+    with history. Never called on a GET."""
     from openpyxl import Workbook
 
+    actor = authority.require(by, "payroll.export")
     rows = list(
         statements.filter(status__in=[StatementStatus.APPROVED, StatementStatus.EXPORTED]).select_related(
             "person", "plan", "team"
@@ -156,8 +207,15 @@ def commission_export_payroll(*, statements) -> bytes:
             )
         )
     now = timezone.now()
-    CommissionStatement.objects.filter(pk__in=[s.pk for s in rows], status=StatementStatus.APPROVED).update(
-        status=StatementStatus.EXPORTED, exported_at=now
+    exported = [s for s in rows if s.status == StatementStatus.APPROVED]
+    for s in exported:
+        s.status, s.exported_at = StatementStatus.EXPORTED, now
+    bulk_update_with_history(
+        exported,
+        CommissionStatement,
+        ["status", "exported_at"],
+        default_user=actor.history_user(),
+        default_change_reason="exported to payroll",
     )
     out = BytesIO()
     book.save(out)

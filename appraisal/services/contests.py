@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.models import Contest, ContestResult, ContestStatus, ParticipantKind
-from appraisal.services.common import require_manager
+from appraisal.services.common import Who
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import Period
-from staff.models import Person, Team
+from staff import authority
+from staff.models import Person, Region, Team
 
 
 @dataclass
@@ -91,18 +92,43 @@ def contest_leaderboard(*, contest: Contest) -> list[LeaderboardRow]:
     return _ranked(rows)
 
 
+def _contest_unit(team: Team | None, region: Region | None) -> dict[str, int | None]:
+    if team is not None:
+        return {"team_id": team.pk, "region_id": team.region_id}
+    return {"team_id": None, "region_id": region.pk if region is not None else None}
+
+
+def _check_participants(unit: dict[str, int | None], people: Sequence[Person], teams: Sequence[Team]) -> None:
+    """Participants lie in the contest's unit (any for a company contest)."""
+    team_id, region_id = unit["team_id"], unit["region_id"]
+    if team_id is None and region_id is None:
+        return
+    outside = [p.name for p in people if (p.team_id != team_id if team_id is not None else p.region_id != region_id)]
+    if outside:
+        message = _("%(names)s are not in the contest's unit.") % {"names": ", ".join(outside)}
+        raise ApplicationError(message, fields={"people": [message]})
+    if teams and (team_id is not None or any(t.region_id != region_id for t in teams)):
+        message = _("A contest between teams is run for their region or the company.")
+        raise ApplicationError(message, fields={"teams": [message]})
+
+
 @transaction.atomic
 def contest_create(
     *,
     name: str,
     period: str,
     metric: str,
-    created_by: Person,
+    created_by: Who,
+    team: Team | None = None,
+    region: Region | None = None,
     people: Sequence[Person] = (),
     teams: Sequence[Team] = (),
     prize: str = "",
 ) -> Contest:
-    require_manager(created_by, field="name")
+    """A contest for a unit (a team, a region; neither: the company), made by a manager of that
+    unit (rule units.manage); its participants lie in the unit."""
+    unit = _contest_unit(team, region)
+    actor = authority.require(created_by, "units.manage", **unit)
     if not name or not name.strip():
         raise ApplicationError(_("This field is required."), fields={"name": [_("This field is required.")]})
     try:
@@ -116,23 +142,37 @@ def contest_create(
     if people and teams:
         message = _("A contest is between people or between teams, not both.")
         raise ApplicationError(message, fields={"teams": [message]})
-    contest = Contest.objects.create(
+    _check_participants(unit, people, teams)
+    contest = Contest(
         name=name.strip(),
         period=str(parsed),
         metric=metric,
         participant_kind=ParticipantKind.TEAMS if teams else ParticipantKind.PEOPLE,
-        created_by=created_by,
+        created_by=actor.person,
         prize=prize,
+        **unit,
     )
+    contest._history_user = actor.history_user()
+    contest.save()
     contest.people.set(people)
     contest.teams.set(teams)
     return contest
 
 
 @transaction.atomic
-def contest_finish(*, contest: Contest, by: Person) -> Contest:
-    """Freeze the final ranking."""
-    require_manager(by, field="status")
+def contest_publish(*, contest: Contest, by: Who, published: bool) -> Contest:
+    """Publish (or withdraw) the leaderboard to the participants: a manager of the contest's unit."""
+    actor = authority.require(by, "units.manage", contest)
+    contest.published = published
+    contest._history_user = actor.history_user()
+    contest.save(update_fields=["published"])
+    return contest
+
+
+@transaction.atomic
+def contest_finish(*, contest: Contest, by: Who) -> Contest:
+    """Freeze the final ranking: a manager of the contest's unit."""
+    actor = authority.require(by, "units.manage", contest)
     if contest.status == ContestStatus.FINISHED:
         message = _("This contest has already finished.")
         raise ApplicationError(message, fields={"status": [message]})
@@ -145,5 +185,6 @@ def contest_finish(*, contest: Contest, by: Person) -> Contest:
     )
     contest.status = ContestStatus.FINISHED
     contest.finished_at = timezone.now()
+    contest._history_user = actor.history_user()
     contest.save(update_fields=["status", "finished_at"])
     return contest

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,11 +22,12 @@ from appraisal.models import (
     ScorecardLine,
     ScorecardStatus,
 )
-from appraisal.services.common import require_manager
+from appraisal.services.common import Who
 from appraisal.services.kpis import engine_as_of, kpi_values, manager_units
 from appraisal.services.schemes import grade_bands, grade_for, scheme_for, score_line
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import Period
+from staff import authority
 from staff.models import Person, Region, Team
 
 
@@ -97,22 +99,7 @@ def people_in_scope(*, region: Region | None, team: Team | None):
     return people
 
 
-@transaction.atomic
-def appraisal_period_open(
-    *,
-    period: str,
-    opened_by: Person | None,
-    region: Region | None = None,
-    team: Team | None = None,
-    today: date | None = None,
-) -> AppraisalPeriod:
-    """Open an appraisal: one scorecard per current person in the unit, with the quantitative lines
-    read from the engine as of the period end. A fixed number of queries, whatever the headcount.
-
-    Refused (nothing saved) when the period has not ended, is already open for the unit, or the
-    engine has not computed the period up to its end.
-    """
-    today = today or timezone.localdate()
+def _check_openable(period: str, *, region: Region | None, team: Team | None, today: date) -> Period:
     parsed = _parse_period(period)
     if parsed.end >= today:
         message = _("%(period)s ends on %(end)s: it can be appraised from %(next)s on.") % {
@@ -121,20 +108,6 @@ def appraisal_period_open(
             "next": (parsed.end + timedelta(days=1)).isoformat(),
         }
         raise ApplicationError(message, fields={"period": [message]})
-    if team is not None:
-        region = team.region
-    if opened_by is not None:
-        require_manager(opened_by, field="period")
-        unit_ok = opened_by.effective_scope == "all" or (
-            (
-                team is not None
-                and (opened_by.team_id == team.pk or (not opened_by.team_id and opened_by.region_id == team.region_id))
-            )
-            or (team is None and region is not None and opened_by.region_id == region.pk and not opened_by.team_id)
-        )
-        if not unit_ok:
-            message = _("You may open an appraisal only for your own team or region.")
-            raise ApplicationError(message, fields={"team" if team else "region": [message]})
     if AppraisalPeriod.objects.filter(period=str(parsed), region=region, team=team).exists():
         message = _("%(period)s is already open for this unit.") % {"period": parsed}
         raise ApplicationError(message, fields={"period": [message]})
@@ -145,32 +118,16 @@ def appraisal_period_open(
             "recompute achievements as of that day or later first."
         ) % {"period": parsed, "end": parsed.end.isoformat()}
         raise ApplicationError(message, fields={"period": [message]})
+    return parsed
 
-    schemes = _load_schemes(parsed.end)
-    people = list(people_in_scope(region=region, team=team).values_list("id", "position", "team_id", "region_id"))
-    scheme_of = {pid: scheme_for(position=pos, on=parsed.end, schemes=schemes) for pid, pos, _t, _r in people}
-    people = [p for p in people if scheme_of[p[0]] is not None]
-    if not people:
-        message = _("Nobody in this unit has an appraisal scheme for their position.")
-        raise ApplicationError(message, fields={"period": [message]})
 
-    appraisal = AppraisalPeriod.objects.create(
-        period=str(parsed),
-        period_kind=parsed.kind,
-        start=parsed.start,
-        end=parsed.end,
-        region=region,
-        team=team,
-        values_as_of=parsed.end,
-        opened_by=opened_by,
-    )
-    person_ids = [p[0] for p in people]
-    values = kpi_values(
-        person_ids=person_ids,
-        period=parsed,
-        focus_lines_by_person={pid: scheme_of[pid].focus_lines for pid in person_ids},
-        unit_of=manager_units(people),
-    )
+def _build_cards(
+    appraisal: AppraisalPeriod,
+    people: list[tuple[int, str, int | None, int | None]],
+    scheme_of: dict[int, AppraisalScheme],
+    values: dict[int, dict[str, Decimal | None]],
+) -> tuple[list[Scorecard], dict[int, list[ScorecardLine]]]:
+    """One unsaved scorecard with its scored lines per person (no query: schemes are preloaded)."""
     now = timezone.now()
     cards: list[Scorecard] = []
     lines_of: dict[int, list[ScorecardLine]] = {}
@@ -184,7 +141,7 @@ def appraisal_period_open(
             region_id=region_id,
             position=position,
             scheme=scheme,
-            values_as_of=parsed.end,
+            values_as_of=appraisal.end,
             computed_at=now,
         )
         lines = []
@@ -203,11 +160,69 @@ def appraisal_period_open(
         _score_card(card, lines, scheme_lines)
         cards.append(card)
         lines_of[pid] = lines
+    return cards, lines_of
+
+
+@transaction.atomic
+def appraisal_period_open(
+    *,
+    period: str,
+    opened_by: Who,
+    region: Region | None = None,
+    team: Team | None = None,
+    today: date | None = None,
+) -> AppraisalPeriod:
+    """Open an appraisal: one scorecard per current person in the unit, with the quantitative lines
+    read from the engine as of the period end. A fixed number of queries, whatever the headcount.
+
+    Only a manager of the unit or one above it (rule units.manage; the company: a director or an
+    admin). Refused (nothing saved) when the period has not ended, is already open for the unit,
+    or the engine has not computed the period up to its end.
+    """
+    if team is not None:
+        region = team.region
+    actor = authority.require(
+        opened_by,
+        "units.manage",
+        team_id=team.pk if team else None,
+        region_id=region.pk if region else None,
+    )
+    parsed = _check_openable(period, region=region, team=team, today=today or timezone.localdate())
+    schemes = _load_schemes(parsed.end)
+    people = list(people_in_scope(region=region, team=team).values_list("id", "position", "team_id", "region_id"))
+    scheme_of = {pid: scheme_for(position=pos, on=parsed.end, schemes=schemes) for pid, pos, _t, _r in people}
+    people = [p for p in people if scheme_of[p[0]] is not None]
+    if not people:
+        message = _("Nobody in this unit has an appraisal scheme for their position.")
+        raise ApplicationError(message, fields={"period": [message]})
+
+    appraisal = AppraisalPeriod(
+        period=str(parsed),
+        period_kind=parsed.kind,
+        start=parsed.start,
+        end=parsed.end,
+        region=region,
+        team=team,
+        values_as_of=parsed.end,
+        opened_by=actor.person,
+    )
+    appraisal._history_user = actor.history_user()
+    appraisal.save()
+    person_ids = [p[0] for p in people]
+    values = kpi_values(
+        person_ids=person_ids,
+        period=parsed,
+        focus_lines_by_person={pid: scheme_of[pid].focus_lines for pid in person_ids},
+        unit_of=manager_units(people),
+    )
+    cards, lines_of = _build_cards(appraisal, people, scheme_of, values)
     bands = grade_bands()
     for card in cards:
         card.grade = grade_for(card.total_score, bands)
     rank(cards)
-    cards = bulk_create_with_history(cards, Scorecard, default_change_reason="opened")
+    cards = bulk_create_with_history(
+        cards, Scorecard, default_user=actor.history_user(), default_change_reason="opened"
+    )
     all_lines = []
     for card in cards:
         for line in lines_of[card.person_id]:
@@ -218,9 +233,22 @@ def appraisal_period_open(
 
 
 @transaction.atomic
-def appraisal_period_refresh(*, appraisal: AppraisalPeriod) -> int:
-    """Re-read the numbers of the period's draft scorecards (approved ones stay frozen) and re-rank.
-    Returns the number of scorecards refreshed."""
+def appraisal_period_refresh(*, appraisal: AppraisalPeriod, by: Who) -> int:
+    """Re-read the numbers of the period's draft scorecards (approved ones stay frozen) and re-rank,
+    on a manager's request: a manager of the period's unit (rule units.manage). Returns the number
+    of scorecards refreshed."""
+    actor = authority.require(by, "units.manage", appraisal)
+    return _refresh(appraisal, history_user=actor.history_user())
+
+
+@transaction.atomic
+def appraisal_period_refresh_after_recompute(*, appraisal: AppraisalPeriod) -> int:
+    """The nightly job's refresh after the engine's recompute: it re-reads the numbers of draft
+    cards and decides nothing (no review, no status), so it has no acting person."""
+    return _refresh(appraisal, history_user=None)
+
+
+def _refresh(appraisal: AppraisalPeriod, *, history_user: Any) -> int:
     if appraisal.status == PeriodStatus.CLOSED:
         message = _("This appraisal is closed.")
         raise ApplicationError(message, fields={"status": [message]})
@@ -266,40 +294,49 @@ def appraisal_period_refresh(*, appraisal: AppraisalPeriod) -> int:
         drafts,
         Scorecard,
         ["total_score", "grade", "rank_team", "rank_region", "rank_company", "computed_at"],
+        default_user=history_user,
         default_change_reason="refreshed",
     )
     appraisal.refreshed_at = now
+    appraisal._history_user = history_user
     appraisal.save(update_fields=["refreshed_at"])
     return len(drafts)
 
 
+@transaction.atomic
 def appraisal_period_update_meeting(
     *,
     appraisal: AppraisalPeriod,
-    by: Person,
+    by: Who,
     meeting_date: date | None,
     participants: Iterable[Person] = (),
     notes: str = "",
 ) -> AppraisalPeriod:
-    require_manager(by, field="meeting_date")
+    """The review meeting of the period: a manager of the period's unit (rule units.manage)."""
+    actor = authority.require(by, "units.manage", appraisal)
     appraisal.meeting_date = meeting_date
     appraisal.meeting_notes = notes
+    appraisal._history_user = actor.history_user()
     appraisal.save(update_fields=["meeting_date", "meeting_notes"])
     appraisal.meeting_participants.set(list(participants))
     return appraisal
 
 
-def appraisal_period_publish_rankings(*, appraisal: AppraisalPeriod, by: Person, published: bool) -> AppraisalPeriod:
-    require_manager(by, field="rankings_published")
+@transaction.atomic
+def appraisal_period_publish_rankings(*, appraisal: AppraisalPeriod, by: Who, published: bool) -> AppraisalPeriod:
+    """Show (or hide) the ranking tables to the reps: a manager of the period's unit."""
+    actor = authority.require(by, "units.manage", appraisal)
     appraisal.rankings_published = published
+    appraisal._history_user = actor.history_user()
     appraisal.save(update_fields=["rankings_published"])
     return appraisal
 
 
 @transaction.atomic
-def appraisal_period_close(*, appraisal: AppraisalPeriod, by: Person) -> AppraisalPeriod:
-    """Close the period: every approved scorecard is closed; drafts and submitted ones block it."""
-    require_manager(by, field="status")
+def appraisal_period_close(*, appraisal: AppraisalPeriod, by: Who) -> AppraisalPeriod:
+    """Close the period: every approved scorecard is closed; drafts and submitted ones block it.
+    A manager of the period's unit (rule units.manage)."""
+    actor = authority.require(by, "units.manage", appraisal)
     pending = appraisal.scorecards.exclude(status__in=[ScorecardStatus.APPROVED, ScorecardStatus.CLOSED]).count()
     if pending:
         message = _("%(n)s scorecards are not approved yet.") % {"n": pending}
@@ -309,7 +346,10 @@ def appraisal_period_close(*, appraisal: AppraisalPeriod, by: Person) -> Apprais
     for card in cards:
         card.status = ScorecardStatus.CLOSED
         card.closed_at = now
-    bulk_update_with_history(cards, Scorecard, ["status", "closed_at"], default_change_reason="closed")
+    bulk_update_with_history(
+        cards, Scorecard, ["status", "closed_at"], default_user=actor.history_user(), default_change_reason="closed"
+    )
     appraisal.status = PeriodStatus.CLOSED
+    appraisal._history_user = actor.history_user()
     appraisal.save(update_fields=["status"])
     return appraisal

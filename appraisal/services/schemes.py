@@ -13,7 +13,9 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalScheme, GradeBand, Kpi, SchemeKpi, ScoreBand, ScoringRule
+from appraisal.services.common import Who
 from salesorg.exceptions import ApplicationError
+from staff import authority
 from staff.models import Position
 
 HUNDRED = Decimal(100)
@@ -156,10 +158,13 @@ def scheme_create(
     position: str,
     valid_from: date,
     lines: Sequence[LineInput],
+    by: Who,
     focus_product_lines: str = "",
     note: str = "",
 ) -> AppraisalScheme:
-    """A new scheme for a position: the next version number. Nothing is saved when a check fails."""
+    """A new scheme for a position: the next version number. Nothing is saved when a check fails.
+    Schemes are the company's: a director or an admin (rule units.manage on the company)."""
+    actor = authority.require(by, "units.manage")
     if not name or not name.strip():
         raise ApplicationError(_("This field is required."), fields={"name": [_("This field is required.")]})
     if position not in Position.values:
@@ -167,7 +172,7 @@ def scheme_create(
     kpis = {k.code: k for k in Kpi.objects.filter(is_active=True)}
     validate_lines(lines, kpis)
     version = (AppraisalScheme.objects.filter(position=position).aggregate(v=Max("version"))["v"] or 0) + 1
-    scheme = AppraisalScheme.objects.create(
+    scheme = AppraisalScheme(
         name=name.strip(),
         position=position,
         version=version,
@@ -175,6 +180,8 @@ def scheme_create(
         focus_product_lines=focus_product_lines,
         note=note,
     )
+    scheme._history_user = actor.history_user()
+    scheme.save()
     created = SchemeKpi.objects.bulk_create(
         SchemeKpi(
             scheme=scheme,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.models import (
+    CONFIRMED_OUTCOMES,
     MONEY_OUTCOMES,
     ImprovementAction,
     Outcome,
@@ -19,8 +20,9 @@ from appraisal.models import (
     Scorecard,
     ScorecardStatus,
 )
-from appraisal.services.common import require_manager_of, sees
+from appraisal.services.common import Who
 from salesorg.exceptions import ApplicationError
+from staff import authority
 from staff.models import Person
 
 logger = logging.getLogger(__name__)
@@ -37,35 +39,38 @@ def _require_status(card: Scorecard, *statuses: str) -> None:
 
 
 @transaction.atomic
-def scorecard_review_update(*, scorecard: Scorecard, by: Person, data: dict[str, Any]) -> Scorecard:
+def scorecard_review_update(*, scorecard: Scorecard, by: Who, data: dict[str, Any]) -> Scorecard:
     """The qualitative half: root cause, improvement plan, comment, the quarterly questions.
-    Only while the card is a draft; the person may answer the questions on their own card."""
+    Only while the card is a draft. The person's manager line writes it (rule people.appraise);
+    the person may answer the method's questions on their own card, and only those."""
+    actor = authority.actor_of(by)
+    own = actor.is_person(scorecard.person_id)
+    if not own:
+        authority.require(actor, "people.appraise", scorecard.person)
     _require_status(scorecard, ScorecardStatus.DRAFT)
     unknown = set(data) - set(REVIEW_FIELDS)
     if unknown:
         field = sorted(unknown)[0]
         raise ApplicationError(_("Unknown field."), fields={field: [_("Unknown field.")]})
-    if by.pk == scorecard.person_id:
-        # The person answers the method's questions; the manager writes the rest.
-        not_theirs = set(data) - set(Scorecard.QUESTION_FIELDS)
-        if not_theirs:
-            field = sorted(not_theirs)[0]
-            message = _("Only the manager writes this.")
-            raise ApplicationError(message, fields={field: [message]})
-    else:
-        require_manager_of(by, scorecard.person, field="manager_comment")
+    not_theirs = set(data) - set(Scorecard.QUESTION_FIELDS)
+    if own and not_theirs:
+        field = sorted(not_theirs)[0]
+        message = _("Only the manager writes this.")
+        raise ApplicationError(message, fields={field: [message]})
     for name, value in data.items():
         setattr(scorecard, name, (value or "").strip())
     if data:
+        scorecard._history_user = actor.history_user()
         scorecard.save(update_fields=list(data))
     return scorecard
 
 
 @transaction.atomic
-def scorecard_submit(*, scorecard: Scorecard, by: Person) -> Scorecard:
-    """The manager submits the card for approval; a shortfall needs its root cause written first."""
+def scorecard_submit(*, scorecard: Scorecard, by: Who) -> Scorecard:
+    """The manager line scores the card and submits it for approval (rule people.appraise); a
+    shortfall needs its root cause written first."""
+    actor = authority.require(by, "people.appraise", scorecard.person)
     _require_status(scorecard, ScorecardStatus.DRAFT)
-    require_manager_of(by, scorecard.person, field="status")
     if not scorecard.manager_comment.strip():
         message = _("Write the manager's comment before submitting.")
         raise ApplicationError(message, fields={"manager_comment": [message]})
@@ -74,43 +79,41 @@ def scorecard_submit(*, scorecard: Scorecard, by: Person) -> Scorecard:
         message = _("Some KPIs are below target: write the root cause before submitting.")
         raise ApplicationError(message, fields={"root_cause": [message]})
     scorecard.status = ScorecardStatus.SUBMITTED
-    scorecard.submitted_by = by
+    scorecard.submitted_by = actor.person
     scorecard.submitted_at = timezone.now()
+    scorecard._history_user = actor.history_user()
     scorecard.save(update_fields=["status", "submitted_by", "submitted_at"])
     return scorecard
 
 
 @transaction.atomic
-def scorecard_return(*, scorecard: Scorecard, by: Person, reason: str) -> Scorecard:
-    """The approver sends a submitted card back to draft, with the reason in the comment."""
+def scorecard_return(*, scorecard: Scorecard, by: Who, reason: str) -> Scorecard:
+    """The approver sends a submitted card back to draft, with the reason in the comment: a second
+    person above the scorer (rule people.approve_appraisal)."""
+    actor = authority.require(by, "people.approve_appraisal", scorecard)
     _require_status(scorecard, ScorecardStatus.SUBMITTED)
-    _require_approver(scorecard, by)
     if not reason or not reason.strip():
         raise ApplicationError(_("Give a reason."), fields={"reason": [_("Give a reason.")]})
+    name = actor.person.name if actor.person is not None else _("admin")
     scorecard.status = ScorecardStatus.DRAFT
-    scorecard.manager_comment = f"{scorecard.manager_comment}\n[{by.name}] {reason.strip()}".strip()
+    scorecard.manager_comment = f"{scorecard.manager_comment}\n[{name}] {reason.strip()}".strip()
     scorecard._change_reason = reason.strip()
+    scorecard._history_user = actor.history_user()
     scorecard.save(update_fields=["status", "manager_comment"])
     return scorecard
 
 
-def _require_approver(scorecard: Scorecard, by: Person) -> None:
-    require_manager_of(by, scorecard.person, field="status")
-    submitter = scorecard.submitted_by
-    if submitter is not None and (by.pk == submitter.pk or not sees(by, submitter)):
-        message = _("The next level up approves: %(name)s submitted this card.") % {"name": submitter.name}
-        raise ApplicationError(message, fields={"status": [message]})
-
-
 @transaction.atomic
-def scorecard_approve(*, scorecard: Scorecard, by: Person) -> Scorecard:
-    """Approve: from now on the numbers are frozen (later recomputes do not touch the card).
-    KPIs below the scheme's targets become training suggestions."""
+def scorecard_approve(*, scorecard: Scorecard, by: Who) -> Scorecard:
+    """Approve: from now on the numbers are frozen (later recomputes do not touch the card). A
+    second person above the scorer (rule people.approve_appraisal). KPIs below the scheme's
+    targets become training suggestions."""
+    actor = authority.require(by, "people.approve_appraisal", scorecard)
     _require_status(scorecard, ScorecardStatus.SUBMITTED)
-    _require_approver(scorecard, by)
     scorecard.status = ScorecardStatus.APPROVED
-    scorecard.approved_by = by
+    scorecard.approved_by = actor.person
     scorecard.approved_at = timezone.now()
+    scorecard._history_user = actor.history_user()
     scorecard.save(update_fields=["status", "approved_by", "approved_at"])
     suggest_training(scorecards=[scorecard])
     return scorecard
@@ -139,25 +142,28 @@ def suggest_training(*, scorecards: list[Scorecard]) -> int:
 
 
 @transaction.atomic
-def scorecard_close(*, scorecard: Scorecard, by: Person) -> Scorecard:
+def scorecard_close(*, scorecard: Scorecard, by: Who) -> Scorecard:
+    """Close an approved card: the person's manager line (rule people.appraise)."""
+    actor = authority.require(by, "people.appraise", scorecard.person)
     _require_status(scorecard, ScorecardStatus.APPROVED)
-    require_manager_of(by, scorecard.person, field="status")
     scorecard.status = ScorecardStatus.CLOSED
     scorecard.closed_at = timezone.now()
+    scorecard._history_user = actor.history_user()
     scorecard.save(update_fields=["status", "closed_at"])
     return scorecard
 
 
 def action_add(
-    *, scorecard: Scorecard, by: Person, description: str, owner: Person, due_date: date | None
+    *, scorecard: Scorecard, by: Who, description: str, owner: Person, due_date: date | None
 ) -> ImprovementAction:
-    """An action item of the improvement plan; its owner is the person or someone in the manager's scope."""
-    require_manager_of(by, scorecard.person, field="owner")
+    """An action item of the improvement plan, added by the person's manager line (rule
+    people.appraise); its owner is the person, the manager, or someone below the manager."""
+    actor = authority.require(by, "people.appraise", scorecard.person)
     if not description or not description.strip():
         raise ApplicationError(_("This field is required."), fields={"description": [_("This field is required.")]})
     if due_date is None:
         raise ApplicationError(_("This field is required."), fields={"due_date": [_("This field is required.")]})
-    if not sees(by, owner):
+    if owner.pk not in (scorecard.person_id, actor.person_id) and not authority.is_above(actor, owner):
         message = _("%(person)s is not in your team or region.") % {"person": owner.name}
         raise ApplicationError(message, fields={"owner": [message]})
     return ImprovementAction.objects.create(
@@ -171,15 +177,16 @@ def outcome_create(
     person: Person,
     kind: str,
     reason: str,
-    decided_by: Person,
+    decided_by: Who,
     on: date,
     amount: Decimal | None = None,
     course: Any = None,
     scorecard: Scorecard | None = None,
 ) -> Outcome:
-    """Record what an appraisal led to. Every outcome needs a reason; money outcomes an amount;
-    targeted training a course."""
-    require_manager_of(decided_by, person, field="person")
+    """Record what an appraisal led to, decided by the person's manager line (rule
+    people.appraise). Every outcome needs a reason; money outcomes an amount; targeted training a
+    course. A promotion or dismissal waits for its confirmation one level above (`outcome_confirm`)."""
+    actor = authority.require(decided_by, "people.appraise", person)
     if kind not in OutcomeKind.values:
         raise ApplicationError(_("Unknown outcome."), fields={"kind": [_("Unknown outcome.")]})
     if not reason or not reason.strip():
@@ -196,7 +203,7 @@ def outcome_create(
     if scorecard is not None and scorecard.person_id != person.pk:
         message = _("This scorecard is someone else's.")
         raise ApplicationError(message, fields={"scorecard": [message]})
-    outcome = Outcome.objects.create(
+    outcome = Outcome(
         person=person,
         team_id=person.team_id,
         region_id=person.region_id,
@@ -206,10 +213,27 @@ def outcome_create(
         course=course if kind == OutcomeKind.TRAINING else None,
         reason=reason.strip(),
         date=on,
-        decided_by=decided_by,
+        decided_by=actor.person,
     )
+    outcome._history_user = actor.history_user()
+    outcome.save()
     if kind == OutcomeKind.TRAINING and course is not None:
         _enroll(person=person, course=course, on=on)
+    return outcome
+
+
+@transaction.atomic
+def outcome_confirm(*, outcome: Outcome, by: Who) -> Outcome:
+    """Confirm a promotion or dismissal: one level above the manager who decided it, a second
+    person (rule people.confirm_outcome)."""
+    actor = authority.require(by, "people.confirm_outcome", outcome.person, decided_by=outcome.decided_by)
+    if outcome.kind not in CONFIRMED_OUTCOMES or outcome.confirmed_at is not None:
+        message = _("This outcome is not waiting for a confirmation.")
+        raise ApplicationError(message, fields={"kind": [message]})
+    outcome.confirmed_by = actor.person
+    outcome.confirmed_at = timezone.now()
+    outcome._history_user = actor.history_user()
+    outcome.save(update_fields=["confirmed_by", "confirmed_at"])
     return outcome
 
 

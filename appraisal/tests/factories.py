@@ -20,7 +20,11 @@ from customers.models import (
     Product,
     Visit,
 )
+from staff import authority
 from targets.models import OwnerKind, PeriodKind, Target
+
+# The set-up of a test acts as an admin without a login (catalogues: schemes, commission plans).
+ADMIN = authority.Actor(user=None, person=None, is_admin=True)
 
 _numbers = itertools.count(1)
 
@@ -147,5 +151,5 @@ def rep_scheme(*, valid_from: date = date(2025, 1, 1), focus: str = "Focus", pos
         LineInput("new_customers", Decimal(5), Decimal(2)),
     ]
     return scheme_create(
-        name="Rep scheme", position=position, valid_from=valid_from, lines=lines, focus_product_lines=focus
+        name="Rep scheme", position=position, valid_from=valid_from, lines=lines, focus_product_lines=focus, by=ADMIN
     )

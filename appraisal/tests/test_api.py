@@ -73,8 +73,12 @@ def test_workflow_through_the_api(org, opened):
     )
     assert tm.post(f"/api/v1/scorecards/{card.pk}/submit/").json()["status"] == "submitted"
     # The submitter cannot approve; the rep cannot either (their own card is visible, but not theirs to approve).
-    assert tm.post(f"/api/v1/scorecards/{card.pk}/approve/").status_code == 400
-    assert client_for(org.rep1a1).post(f"/api/v1/scorecards/{card.pk}/approve/").status_code == 400
+    answer = tm.post(f"/api/v1/scorecards/{card.pk}/approve/")
+    assert answer.status_code == 403
+    assert answer.json()["detail"] == "Approval is by a second person: you scored this scorecard."
+    answer = client_for(org.rep1a1).post(f"/api/v1/scorecards/{card.pk}/approve/")
+    assert answer.status_code == 403
+    assert answer.json()["detail"] == "Approval is by a second person: this is your own scorecard."
     assert client_for(org.rm1).post(f"/api/v1/scorecards/{card.pk}/approve/").json()["status"] == "approved"
     # Frozen: the review can no longer change.
     answer = tm.patch(f"/api/v1/scorecards/{card.pk}/review/", {"manager_comment": "x"}, format="json")
@@ -108,8 +112,12 @@ def test_scheme_with_bad_weights_answers_400_naming_the_field(org):
     answer = admin.post("/api/v1/appraisal-schemes/", payload, format="json")
     assert answer.status_code == 201
     assert [line["weight"] for line in answer.json()["lines"]] == ["70.00", "30.00"]
-    # A rep may not create schemes.
-    assert client_for(org.rep1a1).post("/api/v1/appraisal-schemes/", payload, format="json").status_code == 404
+    # A rep (or any manager below the director) may not create schemes: the company's catalogue.
+    for person in (org.rep1a1, org.tm1a, org.rm1):
+        answer = client_for(person).post("/api/v1/appraisal-schemes/", payload, format="json")
+        assert answer.status_code == 403
+        assert answer.json()["detail"] == "Only a director or an admin does this for the whole company."
+    assert AppraisalScheme.objects.count() == 1
 
 
 def test_opening_a_period_not_ended_answers_400_naming_the_period(org):
@@ -144,7 +152,12 @@ def test_contest_leaderboard_published_to_reps_only_when_published(org):
 
     achievements_recompute(as_of=date(2026, 3, 1))
     contest = contest_create(
-        name="Spring", period="2026-02", metric="sales_amount", created_by=org.tm1a, people=[org.rep1a1, org.rep1a2]
+        name="Spring",
+        period="2026-02",
+        metric="sales_amount",
+        created_by=org.tm1a,
+        team=org.t1a,
+        people=[org.rep1a1, org.rep1a2],
     )
     assert client_for(org.rep1a1).get(f"/api/v1/contests/{contest.pk}/").json()["leaderboard"] is None
     assert len(client_for(org.tm1a).get(f"/api/v1/contests/{contest.pk}/").json()["leaderboard"]) == 2

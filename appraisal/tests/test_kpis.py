@@ -52,7 +52,7 @@ from appraisal.services import (
 )
 from appraisal.tests import factories as f
 from customers.models import CreditShare, OrderLine
-from salesorg.exceptions import ApplicationError
+from salesorg.exceptions import ApplicationError, NotAllowed
 from staff.models import CalendarDay, CalendarDayKind
 from targets.services import achievements_recompute
 
@@ -205,9 +205,9 @@ def test_an_approved_scorecard_keeps_its_numbers_after_orders_change_and_the_eng
         data={"manager_comment": "Strong month.", "root_cause": "Collection of OP is late."},
     )
     scorecard_submit(scorecard=card, by=org.tm1a)
-    with pytest.raises(ApplicationError) as refused:
+    with pytest.raises(NotAllowed) as refused:
         scorecard_approve(scorecard=card, by=org.tm1a)
-    assert "status" in refused.value.fields
+    assert refused.value.message == "Approval is by a second person: you scored this scorecard."
     scorecard_approve(scorecard=card, by=org.rm1)
     before = values(card)
 
@@ -221,7 +221,7 @@ def test_an_approved_scorecard_keeps_its_numbers_after_orders_change_and_the_eng
         shares=[(org.rep1a2, "100", "1000.00", "500.00", True)],
     )
     achievements_recompute(as_of=date(2026, 3, 1))
-    assert appraisal_period_refresh(appraisal=appraisal) == 2  # rep1a2's and junior1a's drafts
+    assert appraisal_period_refresh(appraisal=appraisal, by=org.tm1a) == 2  # rep1a2's and junior1a's drafts
 
     # Then the approved card is unchanged, and rep1a2's draft shows (400 + 1000) / 4000 = 0.3500.
     card.refresh_from_db()
@@ -268,6 +268,7 @@ def test_a_team_manager_is_measured_on_the_team_row_of_the_engine(org, team):
         position="team_manager",
         valid_from=date(2025, 1, 1),
         lines=[LineInput("target_achievement_rate", Decimal(100), Decimal(1))],
+        by=f.ADMIN,
     )
     Target.objects.create(
         owner_kind=OwnerKind.TEAM,

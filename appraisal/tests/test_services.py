@@ -37,7 +37,7 @@ from appraisal.services import (
     score_line,
 )
 from appraisal.tests import factories as f
-from salesorg.exceptions import ApplicationError
+from salesorg.exceptions import ApplicationError, NotAllowed
 from staff.models import Person, Position, Team
 from targets.services import achievements_recompute
 
@@ -51,7 +51,9 @@ def lines(*weights: str) -> list[LineInput]:
 
 def test_weights_that_do_not_add_up_to_100_are_refused_and_nothing_is_saved(db):
     with pytest.raises(ApplicationError) as refused:
-        scheme_create(name="S", position=Position.REP, valid_from=date(2026, 1, 1), lines=lines("50", "30", "10"))
+        scheme_create(
+            name="S", position=Position.REP, valid_from=date(2026, 1, 1), lines=lines("50", "30", "10"), by=f.ADMIN
+        )
     # 50 + 30 + 10 = 90
     assert refused.value.fields == {"lines": ["The weights add up to 90; they must add up to 100."]}
     assert not AppraisalScheme.objects.exists()
@@ -74,15 +76,19 @@ def test_bands_with_a_gap_or_an_overlap_are_refused_and_nothing_is_saved(db, ban
         LineInput("collection_rate", Decimal(40), Decimal("0.9"), ScoringRule.BANDS, bands=band_inputs),
     ]
     with pytest.raises(ApplicationError) as refused:
-        scheme_create(name="S", position=Position.REP, valid_from=date(2026, 1, 1), lines=scheme_lines)
+        scheme_create(name="S", position=Position.REP, valid_from=date(2026, 1, 1), lines=scheme_lines, by=f.ADMIN)
     assert refused.value.fields == {"lines[1].bands": [f"Receivables collection rate: {expected}"]}
     assert not AppraisalScheme.objects.exists()
     assert not ScoreBand.objects.exists()
 
 
 def test_schemes_are_versioned_per_position(db):
-    first = scheme_create(name="S", position=Position.REP, valid_from=date(2025, 1, 1), lines=lines("60", "40"))
-    second = scheme_create(name="S", position=Position.REP, valid_from=date(2026, 1, 1), lines=lines("50", "50"))
+    first = scheme_create(
+        name="S", position=Position.REP, valid_from=date(2025, 1, 1), lines=lines("60", "40"), by=f.ADMIN
+    )
+    second = scheme_create(
+        name="S", position=Position.REP, valid_from=date(2026, 1, 1), lines=lines("50", "50"), by=f.ADMIN
+    )
     assert (first.version, second.version) == (1, 2)
 
 
@@ -188,12 +194,14 @@ def test_commission_statements_from_the_engine_approved_by_the_manager(org):
     achievements_recompute(as_of=date(2026, 3, 1))
     with pytest.raises(ApplicationError):
         commission_plan_create(
+            by=f.ADMIN,
             name="P",
             metric="sales_amount",
             position="rep",
             tiers=[(Decimal(0), Decimal(80), Decimal(1)), (Decimal(90), None, Decimal(2))],
         )
     plan = commission_plan_create(
+        by=f.ADMIN,
         name="Rep plan",
         metric="sales_amount",
         position="rep",
@@ -203,7 +211,7 @@ def test_commission_statements_from_the_engine_approved_by_the_manager(org):
             (Decimal(100), None, Decimal(4)),
         ],
     )
-    commission_statements_compute(plan=plan, period="2026-02")
+    commission_statements_compute(plan=plan, period="2026-02", by=org.tm1a, team=org.t1a)
     statement = CommissionStatement.objects.get(plan=plan, person=org.rep1a1)
     # 1200 of 1000: 800 x 1 % + 200 x 2 % + 200 x 4 % = 8 + 4 + 8 = 20.00.
     assert (statement.actual, statement.achievement_rate, statement.amount) == (
@@ -211,11 +219,13 @@ def test_commission_statements_from_the_engine_approved_by_the_manager(org):
         Decimal("1.2000"),
         Decimal("20.00"),
     )
-    with pytest.raises(ApplicationError):
+    with pytest.raises(NotAllowed):
         commission_approve(statement=statement, by=org.tm1b)  # not their team
-    commission_approve(statement=statement, by=org.tm1a)
+    with pytest.raises(NotAllowed):
+        commission_approve(statement=statement, by=org.tm1a)  # computed it: a second person approves
+    commission_approve(statement=statement, by=org.rm1)
     # A recompute keeps the approved statement.
-    commission_statements_compute(plan=plan, period="2026-02")
+    commission_statements_compute(plan=plan, period="2026-02", by=org.tm1a, team=org.t1a)
     assert CommissionStatement.objects.get(pk=statement.pk).status == StatementStatus.APPROVED
 
 
@@ -239,7 +249,8 @@ def test_contest_leaderboard_and_final_ranking(org):
         name="Spring",
         period="2026-02",
         metric="sales_amount",
-        created_by=org.tm1a,
+        created_by=org.rm1,
+        region=org.r1,
         people=[org.rep1a1, org.rep1a2, org.rep1b1],
     )
     board = contest_leaderboard(contest=contest)
@@ -249,7 +260,7 @@ def test_contest_leaderboard_and_final_ranking(org):
         (2, org.rep1a1.pk, Decimal("300.00")),
         (3, org.rep1b1.pk, Decimal(0)),
     ]
-    contest_finish(contest=contest, by=org.tm1a)
+    contest_finish(contest=contest, by=org.rm1)
     assert contest.status == ContestStatus.FINISHED
     assert [r.rank for r in contest.results.all()] == [1, 2, 3]
 
@@ -263,11 +274,11 @@ def test_outcomes_need_a_reason_and_an_amount_for_money(org):
     with pytest.raises(ApplicationError) as refused:
         outcome_create(person=org.rep1a1, kind=OutcomeKind.DISMISSAL_WARNING, reason=" ", decided_by=org.tm1a, on=TODAY)
     assert "reason" in refused.value.fields
-    with pytest.raises(ApplicationError) as refused:
+    with pytest.raises(NotAllowed) as refused:
         outcome_create(
             person=org.rep1a1, kind=OutcomeKind.PENALTY, reason="x", amount=Decimal(100), decided_by=org.tm2a, on=TODAY
         )
-    assert "person" in refused.value.fields
+    assert refused.value.message == "Only rep1a1's manager line appraises them."
     outcome = outcome_create(
         person=org.rep1a1,
         kind=OutcomeKind.REWARD,

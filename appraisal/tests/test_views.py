@@ -174,21 +174,30 @@ def test_admin_scheme_form_refuses_weights_not_adding_up_to_100(admin_client, db
     assert AppraisalScheme.objects.get().lines.count() == 2
 
 
-def test_payroll_export_of_approved_commission(client, org):
+def test_payroll_export_of_approved_commission_is_a_post_by_the_director(client, org):
     from decimal import Decimal
 
     from appraisal.models import CommissionStatement, StatementStatus
     from appraisal.services import commission_approve, commission_plan_create, commission_statements_compute
 
     f.target(org.rep1a1, "sales_amount", "2026-02", "1000.00")
+    f.target(org.rep1a2, "sales_amount", "2026-02", "1000.00")
     achievements_recompute(as_of=date(2026, 3, 1))
     plan = commission_plan_create(
-        name="P", metric="sales_amount", position="rep", tiers=[(Decimal(0), None, Decimal(1))]
+        name="P", metric="sales_amount", position="rep", tiers=[(Decimal(0), None, Decimal(1))], by=f.ADMIN
     )
-    commission_statements_compute(plan=plan, period="2026-02")
-    commission_approve(statement=CommissionStatement.objects.get(person=org.rep1a1), by=org.tm1a)
-    answer = login(client, org.tm1a).get("/appraisal/commission/?period=2026-02&export=xlsx")
+    commission_statements_compute(plan=plan, period="2026-02", by=org.tm1a, team=org.t1a)
+    commission_approve(statement=CommissionStatement.objects.get(person=org.rep1a1), by=org.rm1)
+    login(client, org.director)
+    # A GET only shows the confirmation form: nothing is exported.
+    page = client.get("/appraisal/commission/?period=2026-02&export=xlsx")
+    assert page.status_code == 200 and page.context["confirm_export"]
+    assert CommissionStatement.objects.get(person=org.rep1a1).status == StatementStatus.APPROVED
+    answer = client.post("/appraisal/commission/", {"step": "export", "period": "2026-02"})
     rows = list(load_workbook(BytesIO(answer.content)).active.iter_rows(values_only=True))
-    # Header + the one approved statement of the team manager's scope (rep1a1); drafts are not exported.
+    # Header + the one approved statement (rep1a1); the draft (rep1a2) is not exported.
     assert [r[1] for r in rows[1:]] == ["rep1a1"]
-    assert CommissionStatement.objects.get(person=org.rep1a1).status == StatementStatus.EXPORTED
+    exported = CommissionStatement.objects.get(person=org.rep1a1)
+    assert exported.status == StatementStatus.EXPORTED
+    assert exported.history.first().history_user == org.director.user
+    assert CommissionStatement.objects.get(person=org.rep1a2).status == StatementStatus.DRAFT
