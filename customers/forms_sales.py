@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Channel, Competitor, Customer, ImportKind, OrderStatus, PipelineStage, Product
+from customers.selectors.sales import creditable_people
 from staff.models import Person
 
 
@@ -40,10 +41,15 @@ class LineForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    rep = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.current())
+    rep = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.none())
     percent = forms.DecimalField(
         label=_("Share (%)"), min_value=Decimal("0.01"), max_value=Decimal(100), decimal_places=2
     )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The people in the user's scope and team: anyone else is not a choice at all.
+        self.fields["rep"].queryset = creditable_people(user=user)
 
 
 LineFormSet = forms.formset_factory(LineForm, extra=3, min_num=1, validate_min=True)

@@ -31,7 +31,7 @@ from customers.models import (
 )
 from customers.services import imports as import_services
 from customers.services import sales as services
-from salesorg.exceptions import ApplicationError
+from salesorg.exceptions import ApplicationError, NotAllowed
 from staff.admin import ScopedAdmin
 
 
@@ -156,7 +156,7 @@ class OrderAdmin(ScopedAdmin):
             try:
                 services.order_approve(order=order, user=request.user)
                 approved += 1
-            except ApplicationError as exc:
+            except (ApplicationError, NotAllowed) as exc:
                 self.message_user(request, f"{order}: {exc.message}", messages.ERROR)
         self.message_user(request, _("%(n)s order(s) approved.") % {"n": approved})
 
@@ -179,7 +179,7 @@ class OrderAdmin(ScopedAdmin):
                     dry_run=form.cleaned_data["dry_run"],
                     user=request.user,
                 )
-            except ApplicationError as exc:
+            except (ApplicationError, NotAllowed) as exc:
                 form.add_error("file", exc.message)
         context = {**self.admin_site.each_context(request), "form": form, "result": result, "title": _("Import")}
         return render(request, "customers/sales/admin_import.html", context)

@@ -1,7 +1,10 @@
 """API for the pipeline, products, orders (lines, shares and instalments nested) and payments.
 
 Thin: serializers check shapes and types (so a bad field answers 400 naming it), services apply
-the rules. Every queryset goes through the data-scope rule; outside scope is 404.
+the rules (staff/authority.py). Every queryset goes through the data-scope rule; outside scope is
+404. Every writable relation looks up only what the user may see (`ScopedPrimaryKeyRelatedField`),
+so an id outside the user's scope answers exactly like an id that does not exist; products, stages
+and competitors are shared catalogues every user sees.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 import django_filters
 from django.db.models import DecimalField, OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -36,11 +40,38 @@ from customers.models import (
 )
 from customers.selectors import sales as selectors
 from customers.services import pipeline as pipeline_services
+from customers.services import products as product_services
 from customers.services import sales as services
+from salesorg.api import ScopedPrimaryKeyRelatedField
+from staff import authority
 from staff.models import Person
-from staff.scope import viewer_for
 
 POSITIVE = Decimal("0.01")
+
+
+class CatalogueRelatedField(ScopedPrimaryKeyRelatedField):
+    """A shared catalogue (products, pipeline stages, competitors): every user sees all of it."""
+
+    def get_queryset(self):
+        return self.queryset.all()
+
+
+class CreditablePersonField(ScopedPrimaryKeyRelatedField):
+    """A rep named on a credit share or as an owner: the people in the user's scope and their team."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return selectors.creditable_people(user=getattr(request, "user", None))
+
+
+class RuleForWrites(permissions.BasePermission):
+    """A write is refused (403, the rule's message) before its body is read when the view's rule
+    refuses the user; the service asks the same rule again before it writes."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method not in permissions.SAFE_METHODS:
+            authority.require(request.user, view.write_rule)
+        return True
 
 
 # --- products and stages ----------------------------------------------------------------------------
@@ -55,23 +86,17 @@ class ProductSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "product_line", "list_price", "unit_cost", "is_active"]
 
     def create(self, validated_data: dict[str, Any]) -> Product:
-        return services.product_create(**validated_data)
+        return product_services.product_create(user=self.context["request"].user, **validated_data)
 
     def update(self, instance: Product, validated_data: dict[str, Any]) -> Product:
         validated_data.pop("code", None)
-        return services.product_update(product=instance, **validated_data)
-
-
-class IsAdminOrReadOnly(permissions.BasePermission):
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return bool(request.user and request.user.is_authenticated)
-        return bool(request.user and request.user.is_staff)
+        return product_services.product_update(product=instance, user=self.context["request"].user, **validated_data)
 
 
 class ProductViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProductSerializer
-    permission_classes = [IsAdminOrReadOnly]
+    permission_classes = [permissions.IsAuthenticated, RuleForWrites]
+    write_rule = "catalogue.products"
     filterset_fields = ["product_line", "is_active"]
     search_fields = ["code", "name"]
     ordering_fields = ["code", "name", "list_price"]
@@ -88,17 +113,18 @@ class PipelineStageSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "order", "probability", "is_won", "is_lost", "is_active"]
 
     def create(self, validated_data: dict[str, Any]) -> PipelineStage:
-        return pipeline_services.pipeline_stage_save(**validated_data)
+        return pipeline_services.pipeline_stage_save(user=self.context["request"].user, **validated_data)
 
     def update(self, instance: PipelineStage, validated_data: dict[str, Any]) -> PipelineStage:
         data = {f: getattr(instance, f) for f in self.Meta.fields if f != "id"}
         data.update(validated_data)
-        return pipeline_services.pipeline_stage_save(stage=instance, **data)
+        return pipeline_services.pipeline_stage_save(stage=instance, user=self.context["request"].user, **data)
 
 
 class PipelineStageViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PipelineStageSerializer
-    permission_classes = [IsAdminOrReadOnly]
+    permission_classes = [permissions.IsAuthenticated, RuleForWrites]
+    write_rule = "catalogue.manage"
     filterset_fields = ["is_active", "is_won", "is_lost"]
 
     def get_queryset(self):
@@ -118,10 +144,10 @@ class StageChangeSerializer(serializers.ModelSerializer):
 
 class OpportunitySerializer(serializers.ModelSerializer):
     expected_amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=Decimal(0))
-    owner = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False)
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
-    stage = serializers.PrimaryKeyRelatedField(queryset=PipelineStage.objects.all(), required=False)
-    lost_to = serializers.PrimaryKeyRelatedField(queryset=Competitor.objects.all(), required=False, allow_null=True)
+    owner = CreditablePersonField(queryset=Person.objects.all(), required=False)
+    customer = ScopedPrimaryKeyRelatedField(queryset=Customer.objects.all())
+    stage = CatalogueRelatedField(queryset=PipelineStage.objects.all(), required=False)
+    lost_to = CatalogueRelatedField(queryset=Competitor.objects.all(), required=False, allow_null=True)
     stage_name = serializers.CharField(source="stage.name", read_only=True, default=None, allow_null=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True, default=None, allow_null=True)
     owner_name = serializers.CharField(source="owner.name", read_only=True, default=None, allow_null=True)
@@ -153,12 +179,9 @@ class OpportunitySerializer(serializers.ModelSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> Opportunity:
         user = self.context["request"].user
-        owner = validated_data.get("owner")
+        owner = validated_data.get("owner") or authority.actor_of(user).person
         if owner is None:
-            viewer = viewer_for(user)
-            owner = Person.objects.filter(pk=viewer.person_id).first()
-            if owner is None:
-                raise serializers.ValidationError({"owner": ["Name the owning rep."]})
+            raise serializers.ValidationError({"owner": [_("Name the owning rep.")]})
         return pipeline_services.opportunity_create(
             name=validated_data["name"],
             customer=validated_data["customer"],
@@ -185,6 +208,13 @@ class OpportunitySerializer(serializers.ModelSerializer):
 
 
 class OpportunityFilter(django_filters.FilterSet):
+    # Relations filter by plain id: an id outside the scope finds nothing, like a missing one
+    # (a model choice filter would answer 400 for the missing one only).
+    stage = django_filters.NumberFilter(field_name="stage")
+    owner = django_filters.NumberFilter(field_name="owner")
+    customer = django_filters.NumberFilter(field_name="customer")
+    team = django_filters.NumberFilter(field_name="team")
+    region = django_filters.NumberFilter(field_name="region")
     close_after = django_filters.DateFilter(field_name="expected_close_date", lookup_expr="gte")
     close_before = django_filters.DateFilter(field_name="expected_close_date", lookup_expr="lte")
 
@@ -209,7 +239,7 @@ class OpportunityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
 
 
 class OrderLineSerializer(serializers.ModelSerializer):
-    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    product = CatalogueRelatedField(queryset=Product.objects.all())
     product_code = serializers.CharField(source="product.code", read_only=True, default=None, allow_null=True)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=POSITIVE)
     unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
@@ -222,7 +252,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
 
 class CreditShareSerializer(serializers.ModelSerializer):
-    rep = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    rep = CreditablePersonField(queryset=Person.objects.all())
     rep_name = serializers.CharField(source="rep.name", read_only=True, default=None, allow_null=True)
     percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=POSITIVE, max_value=Decimal(100))
 
@@ -242,8 +272,9 @@ class InstalmentSerializer(serializers.ModelSerializer):
 
 
 class OrderSerializer(serializers.ModelSerializer):
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+    customer = ScopedPrimaryKeyRelatedField(queryset=Customer.objects.all())
     customer_name = serializers.CharField(source="customer.name", read_only=True, default=None, allow_null=True)
+    distributor = ScopedPrimaryKeyRelatedField(queryset=Customer.objects.all(), required=False, allow_null=True)
     lines = OrderLineSerializer(many=True)
     shares = CreditShareSerializer(many=True, required=False)
     instalments = InstalmentSerializer(many=True, required=False)
@@ -310,17 +341,16 @@ class OrderSerializer(serializers.ModelSerializer):
             instalments=self._plan(validated_data.get("instalments")),
             erp_no=validated_data.get("erp_no"),
             note=validated_data.get("note", ""),
+            distributor=validated_data.get("distributor"),
             created_by=self.context["request"].user,
             submit=validated_data.get("submit", False),
         )
-        if validated_data.get("distributor"):
-            Order.objects.filter(pk=order.pk).update(distributor=validated_data["distributor"])
         return order
 
     def update(self, instance: Order, validated_data: dict[str, Any]) -> Order:
         header = {
             f: validated_data[f]
-            for f in ("date", "channel", "payment_terms_days", "note", "customer")
+            for f in ("date", "channel", "payment_terms_days", "note", "customer", "distributor")
             if f in validated_data
         }
         order = services.order_update(
@@ -350,6 +380,7 @@ def _order_queryset(user: Any):
 
 
 class OrderFilter(django_filters.FilterSet):
+    customer = django_filters.NumberFilter(field_name="customer")
     date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
     rep = django_filters.NumberFilter(field_name="shares__rep", distinct=True)
@@ -426,7 +457,7 @@ class OrderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
 
 
 class PaymentSerializer(serializers.ModelSerializer):
-    order = serializers.PrimaryKeyRelatedField(queryset=Order.objects.all())
+    order = ScopedPrimaryKeyRelatedField(queryset=Order.objects.all())
     order_number = serializers.CharField(source="order.number", read_only=True, default=None, allow_null=True)
     customer_name = serializers.CharField(source="order.customer.name", read_only=True, default=None, allow_null=True)
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE)
@@ -436,17 +467,13 @@ class PaymentSerializer(serializers.ModelSerializer):
         fields = ["id", "order", "order_number", "customer_name", "date", "amount", "reference", "created_at"]
         read_only_fields = ["created_at"]
 
-    def validate_order(self, order: Order) -> Order:
-        # Outside the user's scope, an order does not exist for them.
-        if not Order.objects.visible_to(self.context["request"].user).filter(pk=order.pk).exists():
-            raise serializers.ValidationError("Invalid pk - object does not exist.")
-        return order
-
     def create(self, validated_data: dict[str, Any]) -> Payment:
         return services.payment_create(user=self.context["request"].user, **validated_data)
 
 
 class PaymentFilter(django_filters.FilterSet):
+    order = django_filters.NumberFilter(field_name="order")
+    order__customer = django_filters.NumberFilter(field_name="order__customer")
     date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
 

@@ -112,6 +112,15 @@ class Opportunity(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # What the authority rule needs about an opportunity (sales.edit_record).
+    @property
+    def people_ids(self) -> list[int]:
+        return [self.owner_id]
+
+    @property
+    def units(self) -> list[tuple[int | None, int | None]]:
+        return [(self.team_id, self.region_id)]
+
 
 class OpportunityStageChange(models.Model):
     """One stay of an opportunity in a stage: entered, left (empty while it is still there)."""

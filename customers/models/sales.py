@@ -10,11 +10,14 @@ Every number the achievement engine computes comes from these rows (DESIGN.md, g
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from staff.scope import ScopedQuerySet
+from staff.scope import ScopedQuerySet, scope_q, viewer_for
 
 
 class Product(models.Model):
@@ -56,6 +59,17 @@ class OrderQuerySet(ScopedQuerySet):
     # A rep sees the orders credited to them; units see the shares recorded on them.
     scope_fields = {"person": "shares__rep", "team": "shares__team", "region": "shares__region"}
     scope_distinct = True
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        """The scope rule, plus the orders the person filed: the filer follows their order through
+        approval (a rejected order comes back to them as a draft), whoever it is credited to."""
+        viewer = viewer_for(user)
+        if viewer.sees_all:
+            return self
+        seen = scope_q(viewer, **self.scope_fields)
+        if viewer.person_id is not None:
+            seen |= Q(created_by=viewer.person_id)
+        return self.filter(seen).distinct()
 
 
 class Order(models.Model):
@@ -110,6 +124,21 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    # What the authority rule needs about an order (read from the shares, prefetched or not).
+    @property
+    def credited_ids(self) -> list[int]:
+        return [share.rep_id for share in self.shares.all()]
+
+    @property
+    def credit_units(self) -> list[tuple[int | None, int | None]]:
+        """Every (team, region) the order's shares are recorded on."""
+        return sorted({(share.team_id, share.region_id) for share in self.shares.all()}, key=str)
+
+    @property
+    def people_ids(self) -> list[int | None]:
+        """The people an order belongs to: its credited reps and the one who filed it."""
+        return [*self.credited_ids, self.created_by_id]
 
 
 class OrderLine(models.Model):
@@ -183,6 +212,12 @@ class InstalmentQuerySet(ScopedQuerySet):
     scope_fields = {"person": "order__shares__rep", "team": "order__shares__team", "region": "order__shares__region"}
     scope_distinct = True
 
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        """Whatever the order's scope is (its filer included)."""
+        if viewer_for(user).sees_all:
+            return self
+        return self.filter(order__in=Order.objects.visible_to(user).values("pk"))
+
 
 class Instalment(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="instalments", verbose_name=_("order"))
@@ -215,6 +250,12 @@ class Instalment(models.Model):
 class PaymentQuerySet(ScopedQuerySet):
     scope_fields = {"person": "order__shares__rep", "team": "order__shares__team", "region": "order__shares__region"}
     scope_distinct = True
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        """Whatever the order's scope is (its filer included)."""
+        if viewer_for(user).sees_all:
+            return self
+        return self.filter(order__in=Order.objects.visible_to(user).values("pk"))
 
 
 class Payment(models.Model):

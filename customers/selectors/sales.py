@@ -44,6 +44,8 @@ from customers.models import (
     Product,
 )
 from salesorg.money import to_money
+from staff import authority
+from staff.models import Person
 
 MONEY = DecimalField(max_digits=20, decimal_places=4)
 GROUPS = ("customer", "rep", "team", "region")
@@ -60,6 +62,18 @@ def product_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Product]:
     if filters.get("product_line"):
         qs = qs.filter(product_line=filters["product_line"])
     return qs
+
+
+def creditable_people(*, user: Any) -> QuerySet[Person]:
+    """Who a user may name on a credit share or as an opportunity's owner: the current people in
+    their scope and of their own team (rule sales.credit lets a rep credit teammates). Anyone else
+    is looked up as if they did not exist; whether the rule allows them is the service's answer."""
+    visible = Person.objects.visible_to(user)
+    team_id = authority.actor_of(user).team_id
+    people = Person.objects.filter(pk__in=visible.values("pk"))
+    if team_id is not None:
+        people = Person.objects.filter(Q(pk__in=visible.values("pk")) | Q(team_id=team_id))
+    return people.current().order_by("name")
 
 
 def order_queryset(*, user: Any) -> QuerySet[Order]:

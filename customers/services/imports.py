@@ -51,6 +51,7 @@ from salesorg import imports as salesorg_imports
 from salesorg.exceptions import ApplicationError
 from salesorg.imports import Table
 from salesorg.money import to_money
+from staff import authority
 from staff.models import Person
 
 ORDER_COLUMNS = ["erp_no", "order_date", "customer_code", "product_code", "quantity", "unit_price"]
@@ -610,6 +611,9 @@ def import_payments(
 def import_run(
     *, kind: str, content: bytes, file_name: str, dry_run: bool, user: Any = None, **kwargs: Any
 ) -> ImportResult:
+    """Check or import a file; a user (not the system) must be allowed to import (sales.import)."""
+    if user is not None:
+        authority.require(user, "sales.import")
     if kind == ImportKind.ORDERS:
         return import_orders(content=content, file_name=file_name, dry_run=dry_run, user=user, **kwargs)
     if kind == ImportKind.PAYMENTS:
@@ -623,7 +627,9 @@ def import_job_create(*, kind: str, file_name: str, content: bytes, dry_run: boo
         raise ApplicationError(_("Unknown import kind."), fields={"kind": [_("Choose orders or payments.")]})
     if not content:
         raise ApplicationError(_("The file is empty."), fields={"file": [_("Empty file.")]})
-    person = sales_services._person_of(user) if user is not None else None
+    person = None
+    if user is not None:
+        person = authority.require(user, "sales.import").person
     job = ImportJob.objects.create(kind=kind, file_name=file_name, content=content, dry_run=dry_run, created_by=person)
     from customers.tasks import run_import_job
 
@@ -651,7 +657,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             user=user,
             progress=progress,
         )
-    except ApplicationError as exc:
+    except (ApplicationError, authority.NotAllowed) as exc:
         result = ImportResult(kind=job.kind, dry_run=job.dry_run)
         result.error(0, "file", exc.message)
     job.total_rows = result.total_rows

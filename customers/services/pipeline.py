@@ -12,14 +12,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, Opportunity, OpportunityStageChange, PipelineStage
+from customers.services.sales import check_credit
 from salesorg.exceptions import ApplicationError
+from staff import authority
 from staff.models import Person
-from staff.scope import viewer_for
 
 
 def _acting_person(user: Any) -> Person | None:
-    viewer = viewer_for(user)
-    return Person.objects.filter(pk=viewer.person_id).first() if viewer.person_id else None
+    return authority.actor_of(user).person if user is not None else None
+
+
+def require_opportunity_edit(opportunity: Opportunity, user: Any) -> None:
+    """Its owner or a manager of its unit (sales.edit_record); a wider data scope changes nothing."""
+    if user is not None:
+        authority.require(
+            user, "sales.edit_record", opportunity, people=opportunity.people_ids, units=opportunity.units
+        )
+
+
+def _require_customer(customer: Customer, user: Any) -> None:
+    """A customer in the user's scope whose owner they are or whose unit they manage."""
+    if not Customer.objects.visible_to(user).filter(pk=customer.pk).exists():
+        raise ApplicationError(_("This customer is outside your scope."), fields={"customer": [_("Not found.")]})
+    authority.require(user, "sales.create_record", customer)
 
 
 def _check_amount(amount: Any) -> Decimal:
@@ -54,7 +69,10 @@ def opportunity_create(
     user: Any = None,
     now: datetime | None = None,
 ) -> Opportunity:
-    """Open an opportunity; the owner's current team and region are recorded on it."""
+    """Open an opportunity; the owner's current team and region are recorded on it.
+
+    The user is the customer's owner or a manager of its unit (sales.create_record) and names as
+    owner a rep of their unit (sales.credit, a 400 naming `owner`)."""
     now = now or timezone.now()
     if not isinstance(expected_close_date, date):
         raise ApplicationError(_("Bad date."), fields={"expected_close_date": [_("Enter a valid date.")]})
@@ -62,10 +80,8 @@ def opportunity_create(
     if not name.strip():
         raise ApplicationError(_("Name the opportunity."), fields={"name": [_("Required.")]})
     if user is not None:
-        if not Customer.objects.visible_to(user).filter(pk=customer.pk).exists():
-            raise ApplicationError(_("This customer is outside your scope."), fields={"customer": [_("Not found.")]})
-        if not Person.objects.visible_to(user).filter(pk=owner.pk).exists():
-            raise ApplicationError(_("This rep is outside your scope."), fields={"owner": [_("Not found.")]})
+        _require_customer(customer, user)
+        check_credit(user, [owner], field="owner")
     stage = stage or PipelineStage.objects.filter(is_active=True, is_won=False, is_lost=False).first()
     if stage is None:
         raise ApplicationError(_("No pipeline stage is configured."), fields={"stage": [_("Required.")]})
@@ -84,13 +100,14 @@ def opportunity_create(
         note=note,
     )
     OpportunityStageChange.objects.create(
-        opportunity=opportunity, stage=stage, entered_at=now, changed_by=_acting_person(user) if user else None
+        opportunity=opportunity, stage=stage, entered_at=now, changed_by=_acting_person(user)
     )
     return opportunity
 
 
 @transaction.atomic
 def opportunity_update(*, opportunity: Opportunity, user: Any = None, **changes: Any) -> Opportunity:
+    require_opportunity_edit(opportunity, user)
     allowed = {"name", "expected_amount", "expected_close_date", "note", "customer"}
     unknown = set(changes) - allowed
     if unknown:
@@ -101,6 +118,8 @@ def opportunity_update(*, opportunity: Opportunity, user: Any = None, **changes:
         changes["expected_amount"] = _check_amount(changes["expected_amount"])
     if "expected_close_date" in changes and not isinstance(changes["expected_close_date"], date):
         raise ApplicationError(_("Bad date."), fields={"expected_close_date": [_("Enter a valid date.")]})
+    if "customer" in changes and user is not None and changes["customer"].pk != opportunity.customer_id:
+        _require_customer(changes["customer"], user)
     for field, value in changes.items():
         setattr(opportunity, field, value)
     if changes:
@@ -121,6 +140,7 @@ def opportunity_move(
     """Move to another stage: close the current stay in the history and open a new one."""
     now = now or timezone.now()
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    require_opportunity_edit(opportunity, user)
     if stage.pk == opportunity.stage_id:
         raise ApplicationError(_("The opportunity is already in this stage."), fields={"stage": [_("Same stage.")]})
     if not stage.is_active:
@@ -132,7 +152,7 @@ def opportunity_move(
         current.days = max(0, (now - current.entered_at).days)
         current.save(update_fields=["left_at", "days"])
     OpportunityStageChange.objects.create(
-        opportunity=opportunity, stage=stage, entered_at=now, changed_by=_acting_person(user) if user else None
+        opportunity=opportunity, stage=stage, entered_at=now, changed_by=_acting_person(user)
     )
     opportunity.stage = stage
     opportunity.stage_entered_at = now
@@ -153,7 +173,11 @@ def pipeline_stage_save(
     is_lost: bool = False,
     is_active: bool = True,
     stage: PipelineStage | None = None,
+    user: Any = None,
 ) -> PipelineStage:
+    """Add or change a pipeline stage: managers (catalogue.manage)."""
+    if user is not None:
+        authority.require(user, "catalogue.manage", stage)
     if not 0 <= int(probability) <= 100:
         raise ApplicationError(_("Probability is 0 to 100."), fields={"probability": [_("0 to 100.")]})
     if is_won and is_lost:

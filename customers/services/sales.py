@@ -30,6 +30,7 @@ from customers.models import (
     Channel,
     CreditShare,
     Customer,
+    CustomerKind,
     Instalment,
     InstalmentStatus,
     Order,
@@ -40,8 +41,8 @@ from customers.models import (
 )
 from salesorg.exceptions import ApplicationError
 from salesorg.money import split_by_shares, to_money
-from staff.models import MANAGER_POSITIONS, Person
-from staff.scope import viewer_for
+from staff import authority
+from staff.models import Person
 
 HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
@@ -146,21 +147,7 @@ def needs_approval(total_amount: Decimal, lines: Iterable[tuple[Product, Decimal
     return "; ".join(reasons)
 
 
-# --- permissions ------------------------------------------------------------------------------
-
-
-def _person_of(user: Any) -> Person | None:
-    viewer = viewer_for(user)
-    if viewer.person_id is None:
-        return None
-    return Person.objects.filter(pk=viewer.person_id).first()
-
-
-def is_manager(user: Any) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    person = _person_of(user)
-    return person is not None and person.position in MANAGER_POSITIONS
+# --- who may (the authority rule; `user=None` is the system: the importer, the demo) ---------------
 
 
 def _require_visible_order(order: Order, user: Any) -> None:
@@ -168,44 +155,49 @@ def _require_visible_order(order: Order, user: Any) -> None:
         raise ApplicationError(_("This order is outside your scope."), fields={"order": [_("Not found.")]})
 
 
-# --- products ---------------------------------------------------------------------------------
+def _require_visible_customer(customer: Customer, user: Any, *, field: str) -> None:
+    if not Customer.objects.visible_to(user).filter(pk=customer.pk).exists():
+        raise ApplicationError(_("This customer is outside your scope."), fields={field: [_("Not found.")]})
 
 
-def _check_product_prices(list_price: Decimal, unit_cost: Decimal) -> None:
-    if list_price < 0:
-        raise ApplicationError(_("The list price cannot be negative."), fields={"list_price": [_("Must be >= 0.")]})
-    if unit_cost < 0:
-        raise ApplicationError(_("The unit cost cannot be negative."), fields={"unit_cost": [_("Must be >= 0.")]})
+def require_order_edit(order: Order, user: Any) -> None:
+    """Edit, submit or cancel an order that does not count yet (rule sales.edit_record)."""
+    if user is not None:
+        authority.require(user, "sales.edit_record", order, people=order.people_ids, units=order.credit_units)
 
 
-@transaction.atomic
-def product_create(
-    *, code: str, name: str, product_line: str, list_price: Decimal, unit_cost: Decimal, is_active: bool = True
-) -> Product:
-    _check_product_prices(list_price, unit_cost)
-    if Product.objects.filter(code=code).exists():
-        raise ApplicationError(_("A product with this code exists."), fields={"code": [_("Already used.")]})
-    return Product.objects.create(
-        code=code,
-        name=name,
-        product_line=product_line,
-        list_price=list_price,
-        unit_cost=unit_cost,
-        is_active=is_active,
-    )
+def require_order_approver(order: Order, user: Any) -> None:
+    """Approve, reject, change a confirmed order, post a payment (rule sales.approve_record)."""
+    if user is not None:
+        authority.require(
+            user,
+            "sales.approve_record",
+            order,
+            filer=order.created_by,
+            credited=order.credited_ids,
+            units=order.credit_units,
+        )
 
 
-@transaction.atomic
-def product_update(*, product: Product, **changes: Any) -> Product:
-    allowed = {"name", "product_line", "list_price", "unit_cost", "is_active"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ApplicationError(_("These fields cannot be changed."), fields={f: [_("Read-only.")] for f in unknown})
-    for field, value in changes.items():
-        setattr(product, field, value)
-    _check_product_prices(product.list_price, product.unit_cost)
-    product.save(update_fields=list(changes))
-    return product
+def check_credit(user: Any, people: Sequence[Person], *, field: str = "shares") -> None:
+    """Credit only reps of the actor's unit (rule sales.credit): refused as a 400 naming the field."""
+    if user is None or not people:
+        return
+    message = authority.check(user, "sales.credit", None, people=people)
+    if message is not None:
+        raise ApplicationError(message, fields={field: [message]})
+
+
+def _check_distributor(customer: Customer, distributor: Customer | None, user: Any) -> None:
+    if distributor is None:
+        return
+    if user is not None:
+        _require_visible_customer(distributor, user, field="distributor")
+    if distributor.pk == customer.pk or distributor.kind not in (CustomerKind.DISTRIBUTOR, CustomerKind.AGENT):
+        raise ApplicationError(
+            _("The distributor must be another customer, a distributor or an agent."),
+            fields={"distributor": [_("Choose a distributor or an agent.")]},
+        )
 
 
 # --- orders -----------------------------------------------------------------------------------
@@ -361,6 +353,7 @@ def order_create(
     erp_no: str | None = None,
     number: str | None = None,
     note: str = "",
+    distributor: Customer | None = None,
     created_by: Any = None,
     submit: bool = False,
     today: date | None = None,
@@ -368,28 +361,34 @@ def order_create(
     """A new order (draft, or submitted at once): lines, credit shares and the payment plan.
 
     Without shares the customer's owning rep gets 100%. `created_by` is the acting user; when
-    given, the customer must be in their scope.
+    given, the customer (and distributor) must be in their scope, they must be its owner or a
+    manager of its unit (sales.create_record), and the shares go to reps of their unit
+    (sales.credit). They stay able to see the order as its filer, whoever it is credited to.
     """
     _check_header(customer=customer, on=date, channel=channel, payment_terms_days=payment_terms_days)
-    if created_by is not None and not Customer.objects.visible_to(created_by).filter(pk=customer.pk).exists():
-        raise ApplicationError(_("This customer is outside your scope."), fields={"customer": [_("Not found.")]})
+    if created_by is not None:
+        _require_visible_customer(customer, created_by, field="customer")
+        authority.require(created_by, "sales.create_record", customer)
+    _check_distributor(customer, distributor, created_by)
     if shares is None:
         if customer.owner_id is None:
             raise ApplicationError(
                 _("The customer has no owner: name the credited reps."), fields={"shares": [_("Add a share.")]}
             )
         shares = [ShareInput(rep=customer.owner, percent=HUNDRED)]
+    check_credit(created_by, [s.rep for s in shares])
     if erp_no and Order.objects.filter(erp_no=erp_no).exists():
         raise ApplicationError(_("This ERP order number exists."), fields={"erp_no": [_("Already imported.")]})
     order = Order.objects.create(
         number=number or _next_number(date),
         erp_no=erp_no or None,
         customer=customer,
+        distributor=distributor,
         date=date,
         channel=channel,
         payment_terms_days=int(payment_terms_days),
         note=note,
-        created_by=_person_of(created_by) if created_by is not None else None,
+        created_by=authority.actor_of(created_by).person if created_by is not None else None,
     )
     _write_lines(order, lines)
     _write_shares(order, shares)
@@ -411,23 +410,23 @@ def order_update(
     today: date | None = None,
     **header: Any,
 ) -> Order:
-    """Change an order. A confirmed order's amounts and shares change only by a manager in scope."""
+    """Change an order: its people or a manager of its unit (sales.edit_record). A confirmed order's
+    amounts, shares, date, customer and distributor change only by one who may approve it."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     _require_visible_order(order, user)
     if order.status == OrderStatus.CANCELLED:
         raise ApplicationError(_("A cancelled order cannot change."), fields={"status": [_("Cancelled.")]})
     amounts_change = lines is not None or shares is not None or instalments is not None
-    if order.status == OrderStatus.CONFIRMED and amounts_change and not is_manager(user):
-        raise ApplicationError(
-            _("The order is confirmed: only a manager can change its amounts."),
-            fields={"lines": [_("Confirmed orders are locked.")]},
-        )
-    allowed = {"date", "channel", "payment_terms_days", "note", "customer"}
+    allowed = {"date", "channel", "payment_terms_days", "note", "customer", "distributor"}
     unknown = set(header) - allowed
     if unknown:
         raise ApplicationError(_("These fields cannot be changed."), fields={f: [_("Read-only.")] for f in unknown})
-    if order.status == OrderStatus.CONFIRMED and {"date", "customer"} & set(header) and not is_manager(user):
-        raise ApplicationError(_("The order is confirmed."), fields={"date": [_("Confirmed orders are locked.")]})
+    counted = amounts_change or bool({"date", "customer", "distributor"} & set(header))
+    if order.status == OrderStatus.CONFIRMED and counted:
+        require_order_approver(order, user)
+    else:
+        require_order_edit(order, user)
+    _check_order_changes(order, user, header, shares)
     for field, value in header.items():
         setattr(order, field, value)
     _check_header(
@@ -456,12 +455,26 @@ def order_update(
     return order
 
 
+def _check_order_changes(order: Order, user: Any, header: dict[str, Any], shares: Sequence[ShareInput] | None) -> None:
+    """A new customer, distributor or newly credited rep follows the rules of a new order."""
+    customer = header.get("customer", order.customer)
+    if "customer" in header and user is not None:
+        _require_visible_customer(customer, user, field="customer")
+        authority.require(user, "sales.create_record", customer)
+    if "distributor" in header:
+        _check_distributor(customer, header["distributor"], user)
+    if shares is not None:
+        credited = set(order.credited_ids)
+        check_credit(user, [s.rep for s in shares if s.rep.pk not in credited])
+
+
 @transaction.atomic
 def order_submit(*, order: Order, user: Any) -> Order:
     """Draft -> confirmed, or -> pending approval when above the amount or discount limits."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if user is not None:
         _require_visible_order(order, user)
+        require_order_edit(order, user)
     if order.status != OrderStatus.DRAFT:
         raise ApplicationError(_("Only a draft can be submitted."), fields={"status": [_("Not a draft.")]})
     order.approval_reason = _approval_reason(order)
@@ -472,18 +485,15 @@ def order_submit(*, order: Order, user: Any) -> Order:
 
 @transaction.atomic
 def order_approve(*, order: Order, user: Any) -> Order:
-    """A manager in scope confirms an order waiting for approval."""
+    """A manager of every unit the order is credited to, above its filer, neither the filer nor a
+    credited rep (sales.approve_record), confirms an order waiting for approval."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     _require_visible_order(order, user)
-    if not is_manager(user):
-        raise ApplicationError(_("Only a manager can approve orders."), fields={"status": [_("Not allowed.")]})
+    require_order_approver(order, user)
     if order.status != OrderStatus.PENDING:
         raise ApplicationError(_("The order is not waiting for approval."), fields={"status": [_("Not pending.")]})
-    person = _person_of(user)
-    if person is not None and order.shares.filter(rep=person).exists() and not user.is_superuser:
-        raise ApplicationError(_("You cannot approve your own order."), fields={"status": [_("Own order.")]})
     order.status = OrderStatus.CONFIRMED
-    order.approved_by = person
+    order.approved_by = authority.actor_of(user).person
     order.approved_at = timezone.now()
     order.save(update_fields=["status", "approved_by", "approved_at"])
     return order
@@ -491,11 +501,10 @@ def order_approve(*, order: Order, user: Any) -> Order:
 
 @transaction.atomic
 def order_reject(*, order: Order, user: Any, reason: str) -> Order:
-    """A manager sends an order waiting for approval back to draft, with the reason."""
+    """One who may approve it (sales.approve_record) sends an order back to draft, with the reason."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     _require_visible_order(order, user)
-    if not is_manager(user):
-        raise ApplicationError(_("Only a manager can reject orders."), fields={"status": [_("Not allowed.")]})
+    require_order_approver(order, user)
     if order.status != OrderStatus.PENDING:
         raise ApplicationError(_("The order is not waiting for approval."), fields={"status": [_("Not pending.")]})
     if not reason.strip():
@@ -508,17 +517,18 @@ def order_reject(*, order: Order, user: Any, reason: str) -> Order:
 
 @transaction.atomic
 def order_cancel(*, order: Order, user: Any, reason: str) -> Order:
-    """Cancel an order that has no payments. A confirmed order is cancelled only by a manager."""
+    """Cancel an order that has no payments. A confirmed order is cancelled only by one who may
+    approve it (sales.approve_record), a draft or pending one by its people (sales.edit_record)."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     _require_visible_order(order, user)
+    if order.status == OrderStatus.CONFIRMED:
+        require_order_approver(order, user)
+    else:
+        require_order_edit(order, user)
     if order.status == OrderStatus.CANCELLED:
         raise ApplicationError(_("The order is already cancelled."), fields={"status": [_("Cancelled.")]})
     if not reason.strip():
         raise ApplicationError(_("Give a reason."), fields={"reason": [_("Required.")]})
-    if order.status == OrderStatus.CONFIRMED and not is_manager(user):
-        raise ApplicationError(
-            _("Only a manager can cancel a confirmed order."), fields={"status": [_("Confirmed orders are locked.")]}
-        )
     if order.payments.exists():
         raise ApplicationError(_("The order has payments."), fields={"status": [_("Refund the payments first.")]})
     order.status = OrderStatus.CANCELLED
@@ -533,13 +543,12 @@ def order_set_payment_plan(
 ) -> Order:
     order = Order.objects.select_for_update().get(pk=order.pk)
     _require_visible_order(order, user)
+    if order.status == OrderStatus.CONFIRMED:
+        require_order_approver(order, user)
+    else:
+        require_order_edit(order, user)
     if order.status == OrderStatus.CANCELLED:
         raise ApplicationError(_("A cancelled order has no plan."), fields={"status": [_("Cancelled.")]})
-    if order.status == OrderStatus.CONFIRMED and not is_manager(user):
-        raise ApplicationError(
-            _("The order is confirmed: only a manager can change its amounts."),
-            fields={"instalments": [_("Confirmed orders are locked.")]},
-        )
     _write_plan(order, instalments, today=today)
     return order
 
@@ -565,7 +574,8 @@ def payment_create(
     """Post a payment: it applies to the oldest open instalment first and never exceeds the balance.
 
     The order row is locked first, so a second payment posted at the same moment waits and then
-    sees the balance the first one left.
+    sees the balance the first one left. Posting confirms money received: one who may approve the
+    order (sales.approve_record), never its filer or a credited rep.
     """
     today = today or timezone.localdate()
     if not isinstance(date, type(today)):
@@ -578,6 +588,7 @@ def payment_create(
     order = Order.objects.select_for_update().get(pk=order.pk)
     if user is not None:
         _require_visible_order(order, user)
+        require_order_approver(order, user)
     if order.status != OrderStatus.CONFIRMED:
         raise ApplicationError(
             _("Payments are posted against confirmed orders only."), fields={"order": [_("Not confirmed.")]}

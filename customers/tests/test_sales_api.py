@@ -84,7 +84,8 @@ def test_bad_order_input_answers_400_naming_the_field(org, product, overrides, f
 
 def test_payment_above_balance_answers_400_naming_amount(org, product):
     order = make_order(customer=CustomerFactory(owner=org.rep1a1), lines=[(product, "1", "100")])
-    client = client_for(org.rep1a1.user)
+    # Posting a payment confirms money received: the rep's team manager, not the credited rep.
+    client = client_for(org.tm1a.user)
     response = client.post("/api/v1/payments/", {"order": order.pk, "date": "2026-04-01", "amount": "100.01"})
     assert response.status_code == 400 and "amount" in response.json()
     response = client.post("/api/v1/payments/", {"order": order.pk, "date": "2026-04-31", "amount": "10"})
@@ -114,7 +115,7 @@ def test_approve_through_the_api(org, product, settings):
     response = client_for(org.rep1a1.user).post("/api/v1/orders/", order_body(customer, product), format="json")
     order_id = response.json()["id"]
     assert response.json()["status"] == "pending"  # 200.00 > 100
-    assert client_for(org.rep1a1.user).post(f"/api/v1/orders/{order_id}/approve/").status_code == 400
+    assert client_for(org.rep1a1.user).post(f"/api/v1/orders/{order_id}/approve/").status_code == 403
     assert client_for(org.tm2a.user).post(f"/api/v1/orders/{order_id}/approve/").status_code == 404
     response = client_for(org.tm1a.user).post(f"/api/v1/orders/{order_id}/approve/")
     assert response.status_code == 200 and response.json()["status"] == "confirmed"

@@ -8,7 +8,7 @@ import pytest
 from customers.models import CreditShare, Instalment, InstalmentStatus, Order, OrderStatus, Payment
 from customers.services import sales as services
 from customers.tests.factories_sales import CustomerFactory, ProductFactory, make_order
-from salesorg.exceptions import ApplicationError
+from salesorg.exceptions import ApplicationError, NotAllowed
 from staff.services import person_transfer
 
 
@@ -93,7 +93,7 @@ def test_order_above_amount_needs_a_managers_approval(org, product, settings):
     customer = CustomerFactory(owner=org.rep1a1)
     order = make_order(customer=customer, lines=[(product, "15", "100")])  # 1,500 > 1,000
     assert order.status == OrderStatus.PENDING
-    with pytest.raises(ApplicationError):
+    with pytest.raises(NotAllowed):
         services.order_approve(order=order, user=org.rep1a1.user)  # a rep cannot approve
     with pytest.raises(ApplicationError):
         services.order_approve(order=order, user=org.tm2a.user)  # another region's manager: out of scope
@@ -114,13 +114,12 @@ def test_discount_above_limit_needs_approval(org, product, settings):
 def test_rep_cannot_change_amounts_of_a_confirmed_order(org, product):
     customer = CustomerFactory(owner=org.rep1a1)
     order = make_order(customer=customer)
-    with pytest.raises(ApplicationError) as error:
+    with pytest.raises(NotAllowed, match="Approval is by a second person"):
         services.order_update(
             order=order,
             user=org.rep1a1.user,
             lines=[services.LineInput(product=product, quantity=Decimal("5"), unit_price=Decimal("1"))],
         )
-    assert "lines" in error.value.fields
     order.refresh_from_db()
     assert order.total_amount == Decimal("100.00")
 
@@ -130,7 +129,7 @@ def test_cancel(org, product):
     draft = make_order(customer=customer, confirm=False)
     assert services.order_cancel(order=draft, user=org.rep1a1.user, reason="客户取消").status == OrderStatus.CANCELLED
     confirmed = make_order(customer=customer)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(NotAllowed):
         services.order_cancel(order=confirmed, user=org.rep1a1.user, reason="x")
     assert services.order_cancel(order=confirmed, user=org.tm1a.user, reason="x").status == OrderStatus.CANCELLED
 
@@ -228,8 +227,7 @@ def test_payment_plan_of_a_confirmed_order_changes_only_by_a_manager(org, produc
         services.InstalmentInput(due_date=date(2026, 4, 10), amount=Decimal("30")),
         services.InstalmentInput(due_date=date(2026, 5, 10), amount=Decimal("70")),
     ]
-    with pytest.raises(ApplicationError) as error:
+    with pytest.raises(NotAllowed):
         services.order_set_payment_plan(order=order, user=org.rep1a1.user, instalments=plan)
-    assert "instalments" in error.value.fields
     services.order_set_payment_plan(order=order, user=org.tm1a.user, instalments=plan, today=date(2026, 3, 10))
     assert list(order.instalments.values_list("amount", flat=True)) == [Decimal("30.00"), Decimal("70.00")]

@@ -18,9 +18,8 @@ from customers.selectors import sales as selectors
 from customers.services import imports as import_services
 from customers.services import pipeline as pipeline_services
 from customers.services import sales as services
-from salesorg.exceptions import ApplicationError, add_error_to_form
-from staff.models import Person
-from staff.scope import viewer_for
+from salesorg.exceptions import ApplicationError, NotAllowed, add_error_to_form
+from staff import authority
 
 PAGE = 200
 
@@ -37,15 +36,16 @@ def order_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "customers/sales/order_list.html",
-        {"form": form, "orders": page, "total": orders.count(), "can_approve": services.is_manager(request.user)},
+        {"form": form, "orders": page, "total": orders.count()},
     )
 
 
 @login_required
 def order_create(request: HttpRequest) -> HttpResponse:
+    refused = False
     form = forms.OrderForm(request.POST or None, user=request.user)
     lines = forms.LineFormSet(request.POST or None, prefix="lines")
-    shares = forms.ShareFormSet(request.POST or None, prefix="shares")
+    shares = forms.ShareFormSet(request.POST or None, prefix="shares", form_kwargs={"user": request.user})
     if request.method == "POST" and form.is_valid() and lines.is_valid() and shares.is_valid():
         data = form.cleaned_data
         share_inputs = [
@@ -69,10 +69,14 @@ def order_create(request: HttpRequest) -> HttpResponse:
             )
         except ApplicationError as exc:
             add_error_to_form(form, exc)
+        except NotAllowed as exc:
+            # Refused by the authority rule: the form stays filled in, with who may.
+            form.add_error(None, exc.message)
+            refused = True
         else:
             messages.success(request, _("Order %(number)s saved.") % {"number": order.number})
             return redirect("customers:order-detail", pk=order.pk)
-    status = 400 if request.method == "POST" else 200
+    status = (403 if refused else 400) if request.method == "POST" else 200
     return render(
         request, "customers/sales/order_form.html", {"form": form, "lines": lines, "shares": shares}, status=status
     )
@@ -91,7 +95,6 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "balance": services.order_balance(order),
             "payment_form": forms.PaymentForm(),
             "reason_form": forms.ReasonForm(),
-            "can_approve": services.is_manager(request.user),
         },
     )
 
@@ -136,10 +139,10 @@ def payment_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def pipeline(request: HttpRequest) -> HttpResponse:
+    refused = False
     form = forms.OpportunityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        viewer = viewer_for(request.user)
-        owner = Person.objects.filter(pk=viewer.person_id).first()
+        owner = authority.actor_of(request.user).person
         if owner is None:
             form.add_error(None, _("Only a person in the organization can own an opportunity."))
         else:
@@ -147,6 +150,9 @@ def pipeline(request: HttpRequest) -> HttpResponse:
                 opportunity = pipeline_services.opportunity_create(owner=owner, user=request.user, **form.cleaned_data)
             except ApplicationError as exc:
                 add_error_to_form(form, exc)
+            except NotAllowed as exc:
+                form.add_error(None, exc.message)
+                refused = True
             else:
                 return redirect("customers:opportunity-detail", pk=opportunity.pk)
     opportunities = selectors.opportunity_list(user=request.user, filters={"q": request.GET.get("q", "")})
@@ -158,7 +164,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
             "opportunities": opportunities[:PAGE],
             "forecast": selectors.pipeline_forecast(user=request.user),
         },
-        status=400 if request.method == "POST" and form.errors else 200,
+        status=403 if refused else 400 if request.method == "POST" and form.errors else 200,
     )
 
 
@@ -224,8 +230,7 @@ def channels(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    if not services.is_manager(request.user):
-        raise Http404
+    authority.require(request.user, "sales.import")
     form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
