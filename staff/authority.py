@@ -444,6 +444,15 @@ def _claim_customer(actor: Actor, customer: Any, **_kwargs: Any) -> str | None:
     return None
 
 
+@rule("customers.import")
+def _import_customers(actor: Actor, obj: Any = None, **_kwargs: Any) -> str | None:
+    """Import customers (master data): managers and admins; each imported row must then lie in the
+    importer's unit (`customers.manage` on the row)."""
+    if actor.is_admin or actor.is_manager:
+        return None
+    return _("Only a manager or an admin imports customers.")
+
+
 @rule("catalogue.manage")
 def _catalogue(actor: Actor, obj: Any = None, **_kwargs: Any) -> str | None:
     """Competitors and pipeline stages: managers (reps add intelligence notes)."""

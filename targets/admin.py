@@ -19,7 +19,7 @@ class TargetAdmin(ScopedAdmin):
     search_fields = ("period", "person__name", "team__name", "region__name", "note")
     list_select_related = ("person", "team", "region")
     raw_id_fields = ("parent", "person", "team", "region", "approved_by")
-    readonly_fields = ("owner_key", "version", "approved_by", "approved_at")
+    readonly_fields = ("owner_key", "version", "drafted_by", "source", "approved_by", "approved_at")
 
 
 @admin.register(DistributionTemplate)
@@ -44,6 +44,7 @@ class SalesPlanAdmin(ScopedAdmin):
     list_select_related = ("person", "team", "region", "approved_by")
     raw_id_fields = ("person", "team", "region", "approved_by")
     filter_horizontal = ("targets",)
+    readonly_fields = ("drafted_by",)
     inlines = [PlanActivityInline]
 
 

@@ -7,11 +7,12 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from salesorg.api import ScopedPrimaryKeyRelatedField
 from salesorg.exceptions import ApplicationError
+from staff.models import Person, Region, Team
 from targets import selectors, services
 from targets.models import (
     Achievement,
@@ -25,24 +26,13 @@ from targets.models import (
 )
 
 
-class IsManager(BasePermission):
-    """Writes to shared settings (templates, recompute) are for directors, managers and admins."""
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False  # anonymous: 401, reads included
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return True
-        if user.is_superuser:
-            return True
-        person = getattr(user, "person", None)
-        return person is not None and person.position in ("director", "regional_manager", "team_manager")
-
-
 class TargetSerializer(serializers.ModelSerializer):
     owner_label = serializers.CharField(read_only=True)
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    # The owner: looked up in the user's scope, so a hidden id answers like a missing one.
+    region = ScopedPrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
+    team = ScopedPrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+    person = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Target
@@ -62,13 +52,25 @@ class TargetSerializer(serializers.ModelSerializer):
             "parent",
             "status",
             "version",
+            "drafted_by",
+            "source",
             "approved_by",
             "approved_at",
             "note",
             "updated_at",
             "reason",
         ]
-        read_only_fields = ["owner_key", "period_kind", "parent", "status", "approved_by", "approved_at", "updated_at"]
+        read_only_fields = [
+            "owner_key",
+            "period_kind",
+            "parent",
+            "status",
+            "drafted_by",
+            "source",
+            "approved_by",
+            "approved_at",
+            "updated_at",
+        ]
         extra_kwargs = {"version": {"required": False}}
         # Uniqueness is the service's check (it names the field); the key column is computed.
         validators = []
@@ -99,9 +101,11 @@ class TargetFilter(django_filters.FilterSet):
 
 class BreakdownSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=services.BREAKDOWN_METHODS)
-    template = serializers.PrimaryKeyRelatedField(
+    template = ScopedPrimaryKeyRelatedField(
         queryset=DistributionTemplate.objects.all(), required=False, allow_null=True
     )
+    # Required (non-empty) when the target or its breakdown is approved: then it is a revision.
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class AllocationSerializer(serializers.Serializer):
@@ -109,6 +113,7 @@ class AllocationSerializer(serializers.Serializer):
     weights = serializers.DictField(
         child=serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0), required=False
     )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class TargetChangeSerializer(serializers.Serializer):
@@ -175,19 +180,19 @@ class TargetViewSet(
     @action(detail=True, methods=["post"])
     def breakdown(self, request, pk=None):
         target = self.get_object()
-        serializer = BreakdownSerializer(data=request.data)
+        serializer = BreakdownSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         children = services.target_breakdown(user=request.user, target=target, **serializer.validated_data)
-        return Response(TargetSerializer(children, many=True).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(children, many=True).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def allocate(self, request, pk=None):
         target = self.get_object()
-        serializer = AllocationSerializer(data=request.data)
+        serializer = AllocationSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         children = services.target_allocate(user=request.user, target=target, **serializer.validated_data)
         return Response(
-            {"gap": str(services.allocation_gap(target)), "children": TargetSerializer(children, many=True).data},
+            {"gap": str(services.allocation_gap(target)), "children": self.get_serializer(children, many=True).data},
             status=status.HTTP_201_CREATED,
         )
 
@@ -228,12 +233,26 @@ class DistributionTemplateSerializer(serializers.ModelSerializer):
 
 
 class DistributionTemplateViewSet(viewsets.ModelViewSet):
+    """A company catalogue every signed-in user reads; writes: rule targets.catalogue (the service)."""
+
     serializer_class = DistributionTemplateSerializer
-    permission_classes = [IsManager]
     search_fields = ["name"]
 
     def get_queryset(self):
-        return selectors.template_list()
+        return selectors.template_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.distribution_template_save(
+            user=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.distribution_template_save(
+            user=self.request.user, data=serializer.validated_data, template=serializer.instance
+        )
+
+    def perform_destroy(self, instance):
+        services.distribution_template_delete(user=self.request.user, template=instance)
 
 
 class AchievementSerializer(serializers.ModelSerializer):
@@ -328,10 +347,10 @@ class RecomputeRunSerializer(serializers.ModelSerializer):
 
 
 class RecomputeRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Runs are visible to every signed-in user (they hold no figures); managers start one by POST."""
+    """Runs are visible to every signed-in user (they hold no figures); POST starts one (rule
+    targets.recompute, in the service)."""
 
     serializer_class = RecomputeRunSerializer
-    permission_classes = [IsManager]
     filterset_fields = ["status", "as_of", "trigger"]
 
     def get_queryset(self):

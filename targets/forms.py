@@ -54,13 +54,29 @@ class BreakdownForm(forms.Form):
         label=_("Method"),
         choices=[(EQUAL, _("Equal")), (TEMPLATE, _("Distribution template")), (LAST_YEAR, _("Last year's shares"))],
     )
-    template = forms.ModelChoiceField(label=_("Template"), queryset=DistributionTemplate.objects.all(), required=False)
+    template = forms.ModelChoiceField(label=_("Template"), queryset=DistributionTemplate.objects.none(), required=False)
+    reason = forms.CharField(
+        label=_("Revision reason"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed when the target or its breakdown is approved."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = DistributionTemplate.objects.visible_to(user)
 
 
 class AllocationForm(forms.Form):
     method = forms.ChoiceField(
         label=_("Method"),
         choices=[(EQUAL, _("Equal")), (WEIGHTS, _("Weights")), (LAST_YEAR, _("Last year's share"))],
+    )
+    reason = forms.CharField(
+        label=_("Revision reason"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed when the target or a member's target is approved."),
     )
 
     def __init__(self, *args, members=(), **kwargs):

@@ -101,6 +101,16 @@ class TargetStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+class TargetSource(models.TextChoices):
+    """Which path wrote a target: a proposal replaces only the drafts a proposal of its own made."""
+
+    MANUAL = "manual", _("Entered")
+    BREAKDOWN = "breakdown", _("Breakdown")
+    ALLOCATION = "allocation", _("Allocation")
+    PROPOSAL = "proposal", _("Proposal")
+    IMPORT = "import", _("Import")
+
+
 class TargetQuerySet(OwnedQuerySet):
     pass
 
@@ -117,6 +127,18 @@ class Target(OwnedModel):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("parent")
     )
     status = models.CharField(_("status"), max_length=10, choices=TargetStatus.choices, default=TargetStatus.DRAFT)
+    # Who drafted the values being approved: approval is by a second person (staff/authority.py).
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drafted by"),
+    )
+    source = models.CharField(
+        _("source"), max_length=12, choices=TargetSource.choices, default=TargetSource.MANUAL, editable=False
+    )
     # Optimistic locking: every save increments it; a save carrying an older version is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
     approved_by = models.ForeignKey(
@@ -154,6 +176,15 @@ class Target(OwnedModel):
         super().save(*args, **kwargs)
 
 
+class DistributionTemplateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> DistributionTemplateQuerySet:
+        """A company catalogue: every signed-in person (or admin) sees it; nobody else."""
+        from staff.scope import viewer_for
+
+        viewer = viewer_for(user)
+        return self if viewer.sees_all or viewer.person_id is not None else self.none()
+
+
 class DistributionTemplate(models.Model):
     """A seasonality curve: 12 monthly weights (fiscal months 1-12) for breaking a year down."""
 
@@ -172,6 +203,8 @@ class DistributionTemplate(models.Model):
     m12 = models.DecimalField(_("month 12"), max_digits=8, decimal_places=3, default=Decimal(1))
 
     WEIGHT_FIELDS = [f"m{i:02d}" for i in range(1, 13)]
+
+    objects = DistributionTemplateQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -204,6 +237,14 @@ class SalesPlan(OwnedModel):
     resources = models.TextField(_("resources"), blank=True)
     targets = models.ManyToManyField(Target, blank=True, related_name="plans", verbose_name=_("targets served"))
     status = models.CharField(_("status"), max_length=10, choices=TargetStatus.choices, default=TargetStatus.DRAFT)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drafted by"),
+    )
     approved_by = models.ForeignKey(
         "staff.Person",
         on_delete=models.SET_NULL,

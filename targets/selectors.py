@@ -87,8 +87,8 @@ def target_get(*, user: Any, pk: int) -> Target:
     return get_object_or_404(target_list(user=user), pk=pk)
 
 
-def template_list() -> QuerySet[DistributionTemplate]:
-    return DistributionTemplate.objects.all()
+def template_list(*, user: Any) -> QuerySet[DistributionTemplate]:
+    return DistributionTemplate.objects.visible_to(user)
 
 
 def recompute_run_list() -> QuerySet[RecomputeRun]:

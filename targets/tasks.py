@@ -7,21 +7,17 @@ engine itself takes a lock so two runs never overlap, and it is idempotent (a re
 
 from __future__ import annotations
 
-import logging
 import os
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 
 from salesorg.celery import RELIABLE_TASK
-
-logger = logging.getLogger(__name__)
 
 # The house policy, with the recompute's backoff and retries from settings (the worker tests
 # shorten them; production keeps the house defaults).
@@ -124,42 +120,9 @@ def recompute_achievements_nightly(fan_out: bool | None = None) -> int | None:
 
 @shared_task(acks_late=True)
 def recompute_catch_up() -> bool:
-    """Every 15 minutes: start the night's run if it is past its time (plus the grace of
-    NIGHTLY_RECOMPUTE_CATCH_UP_GRACE_MINUTES) and has not succeeded.
+    """Every 15 minutes: start the night's run if it is overdue and has not succeeded (the rules
+    are the service's, `recompute_catch_up_start`). Beat does not resend a message it failed to
+    send (Redis down at that minute); this check does. True when it started a run."""
+    from targets.services import recompute_catch_up_start
 
-    Beat does not resend a message it failed to send (Redis down at that minute); this check does.
-    The run it starts is recorded before its task is sent, so a check that runs before that task
-    (checks queued up while the workers were away) sees it and does not start a second one.
-    """
-    from targets.models import RecomputeRun, RunStatus
-
-    now = timezone.localtime()
-    scheduled = now.replace(
-        hour=settings.NIGHTLY_RECOMPUTE_HOUR, minute=settings.NIGHTLY_RECOMPUTE_MINUTE, second=0, microsecond=0
-    )
-    if now < scheduled + timedelta(minutes=settings.NIGHTLY_RECOMPUTE_CATCH_UP_GRACE_MINUTES):
-        return False
-    as_of = _yesterday()
-    today_start = timezone.make_aware(datetime.combine(now.date(), datetime.min.time()))
-    done_or_running = RecomputeRun.objects.filter(as_of=as_of, created_at__gte=today_start).filter(
-        status__in=[RunStatus.SUCCEEDED, RunStatus.RUNNING], region_ids=""
-    )
-    recent = timezone.now() - timedelta(hours=2)
-    if (
-        done_or_running.filter(status=RunStatus.SUCCEEDED).exists()
-        or done_or_running.filter(status=RunStatus.RUNNING)
-        .filter(Q(started_at__gte=recent) | Q(started_at__isnull=True, created_at__gte=recent))
-        .exists()
-    ):
-        return False
-    logger.warning("nightly recompute for %s has not completed: starting it", as_of)
-    run = RecomputeRun.objects.create(as_of=as_of, trigger="nightly")
-    try:
-        recompute_achievements.delay(run_id=run.pk)
-    except Exception as exc:
-        # Not sent: a failed run, so the next check tries again instead of waiting for this one.
-        RecomputeRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=timezone.now()
-        )
-        raise
-    return True
+    return recompute_catch_up_start() is not None

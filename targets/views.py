@@ -14,25 +14,23 @@ from django.views.decorators.http import require_POST
 
 from salesorg.exceptions import ApplicationError, add_error_to_form
 from salesorg.periods import MONTH, Period
-from staff.models import MANAGER_POSITIONS
+from staff import authority
 from targets import forms, selectors, services
 from targets.models import (
     Achievement,
-    DistributionTemplate,
     Metric,
     OwnerKind,
     PlanActivity,
     RecomputeRun,
-    Target,
 )
 from targets.services.breakdown import allocation_members
+from targets.services.plans import plan_owner_probe
 
 
 def _is_manager(user) -> bool:
-    if user.is_superuser:
-        return True
-    person = getattr(user, "person", None)
-    return person is not None and person.position in MANAGER_POSITIONS
+    """The managers' pages (proposals, import, recompute): the one definition of a manager."""
+    actor = authority.actor_of(user)
+    return actor.is_admin or actor.is_manager
 
 
 def _manager_only(user) -> None:
@@ -53,15 +51,15 @@ def grid(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "targets/grid.html",
-        {"form": form, "year": year, "metric": metric, "grid": data, "can_edit": _is_manager(request.user)},
+        {"form": form, "year": year, "metric": metric, "grid": data, "is_manager": _is_manager(request.user)},
     )
 
 
 @login_required
 @require_POST
 def grid_cell(request: HttpRequest) -> HttpResponse:
-    """Save one month cell of the grid (htmx) and answer the row again, with fresh totals."""
-    _manager_only(request.user)
+    """Save one month cell of the grid (htmx) and answer the row again, with fresh totals.
+    The services decide who may (403 otherwise)."""
     metric, period = request.POST.get("metric", ""), request.POST.get("period", "")
     owner_kind, owner_key = request.POST.get("owner_kind", ""), request.POST.get("owner_key", "")
     target_id = request.POST.get("target_id")
@@ -107,7 +105,7 @@ def grid_cell(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "targets/_grid_row.html",
-        {"row": row, "year": year, "metric": metric, "can_edit": True, "error": error, "error_period": period},
+        {"row": row, "year": year, "metric": metric, "error": error, "error_period": period},
     )
 
 
@@ -116,7 +114,6 @@ def grid_cell(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def target_create(request: HttpRequest) -> HttpResponse:
-    _manager_only(request.user)
     form = forms.TargetCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,7 +145,10 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Target approved."))
                 return redirect("targets:detail", pk=pk)
         except ApplicationError as exc:
-            add_error_to_form(edit_form, exc)
+            if edit_form.is_bound:
+                add_error_to_form(edit_form, exc)
+            else:
+                messages.error(request, exc.message)
     members = allocation_members(target) if target.owner_kind in (OwnerKind.TEAM, OwnerKind.REGION) else []
     children = list(target.children.select_related("person", "team", "region").order_by("owner_kind", "period"))
     achievement = (
@@ -162,21 +162,13 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "target": target,
             "edit_form": edit_form,
-            "breakdown_form": forms.BreakdownForm(),
+            "breakdown_form": forms.BreakdownForm(user=request.user),
             "allocation_form": forms.AllocationForm(members=members),
             "members": members,
             "children": children,
             "gap": services.allocation_gap(target),
             "history": services.target_history(target),
             "achievement": achievement,
-            "can_edit": services.can_set_targets_of(
-                request.user,
-                owner_kind=target.owner_kind,
-                region=target.region,
-                team=target.team,
-                person=target.person,
-            ),
-            "can_approve": target.status == "draft" and services.can_approve(request.user, target),
         },
     )
 
@@ -185,7 +177,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def target_breakdown(request: HttpRequest, pk: int) -> HttpResponse:
     target = selectors.target_get(user=request.user, pk=pk)
-    form = forms.BreakdownForm(request.POST)
+    form = forms.BreakdownForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             services.target_breakdown(user=request.user, target=target, **form.cleaned_data)
@@ -206,7 +198,11 @@ def target_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.target_allocate(
-                user=request.user, target=target, method=form.cleaned_data["method"], weights=form.weights()
+                user=request.user,
+                target=target,
+                method=form.cleaned_data["method"],
+                weights=form.weights(),
+                reason=form.cleaned_data["reason"],
             )
             messages.success(request, _("Allocated to the members."))
         except ApplicationError as exc:
@@ -221,18 +217,23 @@ def target_allocate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def template_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "targets/template_list.html", {"templates": selectors.template_list()})
+    return render(request, "targets/template_list.html", {"templates": selectors.template_list(user=request.user)})
 
 
 @login_required
 def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _manager_only(request.user)
-    instance = get_object_or_404(DistributionTemplate, pk=pk) if pk else None
+    instance = get_object_or_404(selectors.template_list(user=request.user), pk=pk) if pk else None
+    # The form is the catalogue's: only who may edit it sees it (403 otherwise).
+    authority.require(request.user, "targets.catalogue", instance)
     form = forms.DistributionTemplateForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Template saved."))
-        return redirect("targets:templates")
+        try:
+            services.distribution_template_save(user=request.user, data=form.cleaned_data, template=instance)
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("Template saved."))
+            return redirect("targets:templates")
     return render(request, "targets/template_form.html", {"form": form, "instance": instance})
 
 
@@ -309,17 +310,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
     form = forms.SalesPlanForm(request.POST or None)
-    person = getattr(request.user, "person", None)
     if request.method == "POST" and form.is_valid():
-        owner_kind, owner = OwnerKind.REP, {"person": person}
-        if person is not None and person.position == "team_manager" and person.team_id:
-            owner_kind, owner = OwnerKind.TEAM, {"team": person.team}
-        elif person is not None and person.position == "regional_manager" and person.region_id:
-            owner_kind, owner = OwnerKind.REGION, {"region": person.region}
-        elif person is not None and person.position == "director" or request.user.is_superuser:
-            owner_kind, owner = OwnerKind.COMPANY, {}
         try:
-            plan = services.sales_plan_create(user=request.user, owner_kind=owner_kind, **owner, **form.cleaned_data)
+            # The owner is the service's choice (the actor's own unit, or themselves).
+            plan = services.sales_plan_create(user=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             add_error_to_form(form, exc)
         else:
@@ -334,9 +328,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "activity" and activity_form.is_valid():
-                services.plan_activity_add(
-                    plan=plan, owner=getattr(request.user, "person", None), **activity_form.cleaned_data
-                )
+                services.plan_activity_add(user=request.user, plan=plan, **activity_form.cleaned_data)
                 return redirect("targets:plan-detail", pk=pk)
             if request.POST.get("action") == "approve":
                 services.sales_plan_approve(user=request.user, plan=plan)
@@ -344,21 +336,21 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("targets:plan-detail", pk=pk)
             if request.POST.get("action") == "progress":
                 activity = get_object_or_404(PlanActivity, plan=plan, pk=int(request.POST.get("activity", 0)))
-                services.plan_activity_progress(activity=activity, done_count=int(request.POST.get("done_count", 0)))
+                services.plan_activity_progress(
+                    user=request.user, activity=activity, done_count=int(request.POST.get("done_count", 0))
+                )
                 return redirect("targets:plan-detail", pk=pk)
         except ApplicationError as exc:
-            add_error_to_form(activity_form, exc)
+            if activity_form.is_bound:
+                add_error_to_form(activity_form, exc)
+            else:
+                messages.error(request, exc.message)
         except ValueError:
             messages.error(request, _("Enter a number."))
-    probe = Target(owner_kind=plan.owner_kind, region=plan.region, team=plan.team, person=plan.person)
     return render(
         request,
         "targets/plan_detail.html",
-        {
-            "plan": plan,
-            "activity_form": activity_form,
-            "can_approve": plan.status == "draft" and services.can_approve(request.user, probe),
-        },
+        {"plan": plan, "activity_form": activity_form, "plan_owner": plan_owner_probe(plan)},
     )
 
 

@@ -4,7 +4,6 @@ from targets.services.achievements import (  # noqa: F401
     RecomputeBusy,
     achievements_recompute,
     fiscal_year_of,
-    recompute_run_start,
 )
 from targets.services.breakdown import (  # noqa: F401
     ALLOCATION_METHODS,
@@ -13,17 +12,25 @@ from targets.services.breakdown import (  # noqa: F401
     split_year,
     target_allocate,
     target_breakdown,
-    targets_propose_next_year,
+)
+from targets.services.catalogue import (  # noqa: F401
+    distribution_template_delete,
+    distribution_template_save,
 )
 from targets.services.plans import (  # noqa: F401
+    default_plan_owner,
     plan_activity_add,
     plan_activity_progress,
     sales_plan_approve,
     sales_plan_create,
 )
+from targets.services.proposals import targets_propose_next_year  # noqa: F401
+from targets.services.runs import (  # noqa: F401
+    recompute_catch_up_start,
+    recompute_run_start,
+    standard_as_of,
+)
 from targets.services.targets import (  # noqa: F401
-    can_approve,
-    can_set_targets_of,
     target_approve,
     target_create,
     target_history,

@@ -538,14 +538,3 @@ def _compute(
         if connection.vendor == "postgresql":
             cursor.execute("RESET work_mem")
     return max(rows, 0)
-
-
-def recompute_run_start(*, as_of: date, user=None, trigger: str = "manual") -> RecomputeRun:
-    """Record a run and queue it (after commit); the page polls the run for its progress."""
-    from targets.tasks import recompute_achievements
-
-    if RecomputeRun.objects.filter(status=RunStatus.RUNNING, started_at__gte=timezone.now() - STALE_RUN_AFTER).exists():
-        raise RecomputeBusy(_("Another recompute is running; try again when it has finished."))
-    run = RecomputeRun.objects.create(as_of=as_of, requested_by=user, trigger=trigger)
-    transaction.on_commit(lambda: recompute_achievements.delay(run_id=run.pk))
-    return run

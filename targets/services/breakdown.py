@@ -1,4 +1,4 @@
-"""Breakdown (year -> quarters -> months), allocation to members, and progressive proposals.
+"""Breakdown (year -> quarters -> months) and allocation to members.
 
 Cents add up exactly: the year is split into quarters by the quarters' weights, then each quarter
 into its months by the months' weights, each split giving its rounding remainder to the last
@@ -7,20 +7,23 @@ child (`salesorg.money.split_evenly`). So months sum to their quarter and quarte
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from salesorg.exceptions import ApplicationError
 from salesorg.money import split_evenly
 from salesorg.periods import MONTH, QUARTER, YEAR, Period
+from staff import authority
+from staff.authority import Actor
 from staff.models import Person, PersonStatus, Position, Team
-from targets.models import Achievement, DistributionTemplate, Metric, OwnerKind, Target, TargetStatus
-from targets.services.targets import _history_user, _money, can_set_targets_of, owner_fields
+from targets.models import Achievement, DistributionTemplate, OwnerKind, Target, TargetSource, TargetStatus
+from targets.services.targets import _money, lock_target, owner_fields, require_reason, require_set
 
 EQUAL, TEMPLATE, LAST_YEAR, WEIGHTS = "equal", "template", "last_year", "weights"
 BREAKDOWN_METHODS = (EQUAL, TEMPLATE, LAST_YEAR)
@@ -71,28 +74,90 @@ def month_weights_for(*, target: Target, method: str, template: DistributionTemp
     raise ApplicationError(_("Unknown breakdown method."), fields={"method": [_("Unknown method.")]})
 
 
+def _require_rewrite(
+    user: Any, parent: Target, replaced: Iterable[Target], reason: str, require_draft: Callable[[], Actor]
+) -> tuple[Actor, str]:
+    """(actor, reason) for writing a parent's breakdown or allocation.
+
+    While the parent and every row it replaces are drafts, `require_draft` (checking rule
+    targets.set) decides. Once any of them is approved the write is a revision: only who may
+    revise the parent (rule targets.approve), and only with a reason, which the history keeps.
+    """
+    if parent.status != TargetStatus.APPROVED and all(t.status != TargetStatus.APPROVED for t in replaced):
+        return require_draft(), (reason or "").strip()
+    actor = authority.require(user, "targets.approve", parent)
+    reason = require_reason(reason, _("An approved target's breakdown changes only as a revision with a reason."))
+    return actor, reason
+
+
+def _write_children(
+    *,
+    actor: Actor,
+    rows: list[Target],
+    existing: Mapping[Any, Target],
+    key: Callable[[Target], Any],
+    source: str,
+    reason: str,
+) -> None:
+    """Create the new rows and update the replaced ones in place, both through simple-history, so
+    every replaced row keeps its history (the reason is the change reason)."""
+    created, updated = [], []
+    for row in rows:
+        current = existing.get(key(row))
+        if current is None:
+            row.drafted_by = actor.history_user()
+            row.source = source
+            created.append(row)
+            continue
+        current.value, current.stretch_value, current.parent = row.value, row.stretch_value, row.parent
+        current.region_id, current.team_id, current.person_id = row.region_id, row.team_id, row.person_id
+        current.version += 1
+        current.source = source
+        if current.status == TargetStatus.DRAFT:
+            current.drafted_by = actor.history_user()
+        updated.append(current)
+    history = {"default_user": actor.history_user(), "default_change_reason": reason}
+    bulk_create_with_history(created, Target, **history)
+    fields = ["value", "stretch_value", "parent", "region", "team", "person", "version", "source", "drafted_by"]
+    bulk_update_with_history(updated, Target, fields, **history)
+
+
+def _locked_rows(**filters: Any) -> list[Target]:
+    return list(Target.objects.select_for_update(of=("self",)).filter(**filters))
+
+
 @transaction.atomic
 def target_breakdown(
-    *, user, target: Target, method: str = EQUAL, template: DistributionTemplate | None = None
+    *,
+    user: Any,
+    target: Target,
+    method: str = EQUAL,
+    template: DistributionTemplate | None = None,
+    reason: str = "",
 ) -> list[Target]:
-    """Break a yearly target into 4 quarters and 12 months (replacing any earlier breakdown)."""
+    """Break a yearly target into 4 quarters and 12 months (rewriting any earlier breakdown in place).
+
+    An approved target (or an approved quarter or month) is broken down again only as a revision.
+    """
+    target = lock_target(target)
     if target.period_kind != YEAR:
         raise ApplicationError(_("Only a yearly target is broken down."), fields={"period": [_("Not a year.")]})
-    if not can_set_targets_of(
-        user, owner_kind=target.owner_kind, region=target.region, team=target.team, person=target.person
-    ):
-        raise ApplicationError(_("You may not change this target."), fields={"method": [_("Not yours to change.")]})
-    weights = month_weights_for(target=target, method=method, template=template)
     year = Period.parse(target.period)
+    child_periods = [str(p) for p in year.children()] + [str(p) for p in year.month_periods()]
+    existing = {
+        t.period: t
+        for t in _locked_rows(
+            owner_kind=target.owner_kind, owner_key=target.owner_key, metric=target.metric, period__in=child_periods
+        )
+    }
+    actor, reason = _require_rewrite(
+        user, target, existing.values(), reason, lambda: authority.require(user, "targets.set", target)
+    )
+    weights = month_weights_for(target=target, method=method, template=template)
     quarters, months = split_year(target.value, weights)
     stretch_quarters, stretch_months = (
         split_year(target.stretch_value, weights) if target.stretch_value is not None else ([None] * 4, [None] * 12)
     )
-    child_periods = [str(p) for p in year.children()] + [str(p) for p in year.month_periods()]
-    # Replace: the owner's quarter and month targets of this metric and year go, then the new ones.
-    Target.objects.filter(
-        owner_kind=target.owner_kind, owner_key=target.owner_key, metric=target.metric, period__in=child_periods
-    ).delete()
     owner = {
         "owner_kind": target.owner_kind,
         "owner_key": target.owner_key,
@@ -101,23 +166,16 @@ def target_breakdown(
         "person_id": target.person_id,
         "metric": target.metric,
     }
+    write = {"actor": actor, "existing": existing, "key": lambda t: t.period, "source": TargetSource.BREAKDOWN}
+    write["reason"] = reason or f"breakdown: {method}"
     quarter_rows = [
-        Target(
-            **owner,
-            period=str(p),
-            period_kind=QUARTER,
-            value=quarters[i],
-            stretch_value=stretch_quarters[i],
-            parent=target,
-        )
+        Target(**owner, period=str(p), period_kind=QUARTER, value=quarters[i], stretch_value=stretch_quarters[i])
         for i, p in enumerate(year.children())
     ]
-    bulk_create_with_history(
-        quarter_rows, Target, default_user=_history_user(user), default_change_reason=f"breakdown: {method}"
-    )
-    saved_quarters = {
-        t.period: t for t in Target.objects.filter(parent=target, period__in=[str(p) for p in year.children()])
-    }
+    for row in quarter_rows:
+        row.parent = target
+    _write_children(rows=quarter_rows, **write)
+    saved_quarters = {t.period: t for t in Target.objects.filter(parent=target, period__in=child_periods[:4])}
     month_rows = [
         Target(
             **owner,
@@ -129,9 +187,7 @@ def target_breakdown(
         )
         for i, m in enumerate(year.month_periods())
     ]
-    bulk_create_with_history(
-        month_rows, Target, default_user=_history_user(user), default_change_reason=f"breakdown: {method}"
-    )
+    _write_children(rows=month_rows, **write)
     return list(Target.objects.filter(pk__in=[t.pk for t in saved_quarters.values()]).order_by("period")) + list(
         Target.objects.filter(parent__in=saved_quarters.values()).order_by("period")
     )
@@ -159,31 +215,17 @@ def _member_owner(target: Target, member) -> dict:
     return owner_fields(owner_kind=OwnerKind.TEAM, team=member)
 
 
-@transaction.atomic
-def target_allocate(
-    *, user, target: Target, method: str = EQUAL, weights: Mapping[int, object] | None = None
-) -> list[Target]:
-    """Allocate a team's (region's) target to its reps (teams). Members' existing targets for the
-    same metric and period are replaced by their share."""
-    # Allocating writes the members' targets: who may set those may allocate.
-    member_kind = OwnerKind.REP if target.owner_kind == OwnerKind.TEAM else OwnerKind.TEAM
-    if not can_set_targets_of(user, owner_kind=member_kind, region=target.region, team=target.team):
-        raise ApplicationError(_("You may not change this target."), fields={"method": [_("Not yours to change.")]})
-    members = allocation_members(target)
-    if not members:
-        raise ApplicationError(_("There is nobody to allocate to."), fields={"method": [_("No members.")]})
+def _member_weights(target: Target, members: list, method: str, weights: Mapping[Any, Any] | None) -> list[Decimal]:
     child_kind = OwnerKind.REP if target.owner_kind == OwnerKind.TEAM else OwnerKind.TEAM
     if method == EQUAL:
-        member_weights = [Decimal(1)] * len(members)
-    elif method == WEIGHTS:
+        return [Decimal(1)] * len(members)
+    if method == WEIGHTS:
         weights = weights or {}
-        member_weights = []
-        for member in members:
-            raw = weights.get(member.pk, weights.get(str(member.pk), 0))
-            member_weights.append(_money(raw, f"weights.{member.pk}"))
+        member_weights = [_money(weights.get(m.pk, weights.get(str(m.pk), 0)), f"weights.{m.pk}") for m in members]
         if sum(member_weights) == 0:
             raise ApplicationError(_("Give at least one weight above 0."), fields={"weights": [_("All zero.")]})
-    elif method == LAST_YEAR:
+        return member_weights
+    if method == LAST_YEAR:
         last_year = str(Period.parse(target.period).previous_year())
         actuals = dict(
             Achievement.objects.filter(
@@ -191,15 +233,48 @@ def target_allocate(
             ).values_list("owner_key", "actual")
         )
         member_weights = [Decimal(actuals.get(m.pk, 0)) for m in members]
-        if sum(member_weights) == 0:
-            member_weights = [Decimal(1)] * len(members)
-    else:
-        raise ApplicationError(_("Unknown allocation method."), fields={"method": [_("Unknown method.")]})
+        return member_weights if sum(member_weights) > 0 else [Decimal(1)] * len(members)
+    raise ApplicationError(_("Unknown allocation method."), fields={"method": [_("Unknown method.")]})
+
+
+def _require_set_members(user: Any, target: Target, members: list) -> Actor:
+    """Allocating writes the members' targets: who may set each of those may allocate."""
+    actor = authority.actor_of(user)
+    for member in members:
+        owner = _member_owner(target, member)
+        require_set(actor, owner)
+    return actor
+
+
+@transaction.atomic
+def target_allocate(
+    *,
+    user: Any,
+    target: Target,
+    method: str = EQUAL,
+    weights: Mapping[Any, Any] | None = None,
+    reason: str = "",
+) -> list[Target]:
+    """Allocate a team's (region's) target to its reps (teams). Members' existing targets for the
+    same metric and period take their share in place (with history); once the parent or one of
+    them is approved, only as a revision with a reason."""
+    target = lock_target(target)
+    members = allocation_members(target)
+    if not members:
+        raise ApplicationError(_("There is nobody to allocate to."), fields={"method": [_("No members.")]})
+    child_kind = OwnerKind.REP if target.owner_kind == OwnerKind.TEAM else OwnerKind.TEAM
+    existing = {
+        t.owner_key: t
+        for t in _locked_rows(
+            owner_kind=child_kind, owner_key__in=[m.pk for m in members], metric=target.metric, period=target.period
+        )
+    }
+    actor, reason = _require_rewrite(
+        user, target, existing.values(), reason, lambda: _require_set_members(user, target, members)
+    )
+    member_weights = _member_weights(target, members, method, weights)
     values = split_evenly(target.value, member_weights)
     stretches = split_evenly(target.stretch_value, member_weights) if target.stretch_value is not None else None
-    Target.objects.filter(
-        owner_kind=child_kind, owner_key__in=[m.pk for m in members], metric=target.metric, period=target.period
-    ).delete()
     rows = []
     for index, member in enumerate(members):
         row = Target(
@@ -213,8 +288,13 @@ def target_allocate(
         )
         row.owner_key = row.compute_owner_key()
         rows.append(row)
-    bulk_create_with_history(
-        rows, Target, default_user=_history_user(user), default_change_reason=f"allocation: {method}"
+    _write_children(
+        actor=actor,
+        rows=rows,
+        existing=existing,
+        key=lambda t: t.owner_key,
+        source=TargetSource.ALLOCATION,
+        reason=reason or f"allocation: {method}",
     )
     return list(Target.objects.filter(parent=target, owner_kind=child_kind).order_by("owner_key"))
 
@@ -226,56 +306,3 @@ def allocation_gap(target: Target) -> Decimal:
         return Decimal("0.00")
     total = Target.objects.filter(parent=target, owner_kind=child_kind).aggregate(total=Sum("value"))["total"]
     return target.value - (total or Decimal("0.00"))
-
-
-@transaction.atomic
-def targets_propose_next_year(
-    *,
-    user,
-    year: int,
-    growth: Decimal,
-    metrics: Sequence[str] | None = None,
-    growth_by_owner: Mapping[tuple[str, int], Decimal] | None = None,
-) -> int:
-    """Draft targets for `year + 1` = this year's actual x (1 + growth) per owner (progressive).
-
-    Reads the engine's yearly results for `year`; an owner-specific growth overrides the default.
-    Existing drafts are replaced; approved targets are left alone. Returns the number of drafts.
-    """
-    metrics = list(metrics or [m.value for m in Metric])
-    growth_by_owner = growth_by_owner or {}
-    next_year = str(year + 1)
-    actuals = list(
-        Achievement.objects.filter(period=str(year), metric__in=metrics).values(
-            "owner_kind", "owner_key", "region_id", "team_id", "person_id", "metric", "actual"
-        )
-    )
-    approved = set(
-        Target.objects.filter(period=next_year, metric__in=metrics, status=TargetStatus.APPROVED).values_list(
-            "owner_kind", "owner_key", "metric"
-        )
-    )
-    Target.objects.filter(period=next_year, metric__in=metrics, status=TargetStatus.DRAFT).delete()
-    rows = []
-    for row in actuals:
-        key = (row["owner_kind"], row["owner_key"], row["metric"])
-        if key in approved:
-            continue
-        rate = Decimal(growth_by_owner.get((row["owner_kind"], row["owner_key"]), growth))
-        value = (Decimal(row["actual"]) * (1 + rate)).quantize(Decimal("0.01"))
-        rows.append(
-            Target(
-                owner_kind=row["owner_kind"],
-                owner_key=row["owner_key"],
-                region_id=row["region_id"],
-                team_id=row["team_id"],
-                person_id=row["person_id"],
-                metric=row["metric"],
-                period=next_year,
-                period_kind=YEAR,
-                value=max(value, Decimal("0.00")),
-                note=f"proposal: {year} actual x (1 + {rate})",
-            )
-        )
-    bulk_create_with_history(rows, Target, default_user=_history_user(user), default_change_reason="proposal")
-    return len(rows)

@@ -4,54 +4,58 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesorg.exceptions import ApplicationError
-from targets.models import PlanActivity, SalesPlan, Target, TargetStatus
-from targets.services.targets import (
-    _history_user,
-    actor_person,
-    can_approve,
-    can_set_targets_of,
-    owner_fields,
-    parse_period,
-)
+from staff import authority
+from staff.authority import Actor
+from staff.models import Person, Region, Team
+from targets.models import OwnerKind, PlanActivity, SalesPlan, Target, TargetStatus
+from targets.services.targets import owner_fields, parse_period, require_set
+
+
+def default_plan_owner(actor: Actor) -> dict[str, Any]:
+    """Whose plan one writes when one names no owner: a director's (or admin's) is the company's,
+    a manager's their unit's (team, else region), anyone else's their own."""
+    if actor.is_admin or actor.is_director:
+        return {"owner_kind": OwnerKind.COMPANY}
+    person = actor.person
+    if actor.is_manager and person is not None and person.team_id:
+        return {"owner_kind": OwnerKind.TEAM, "team": person.team}
+    if actor.is_manager and person is not None and person.region_id:
+        return {"owner_kind": OwnerKind.REGION, "region": person.region}
+    return {"owner_kind": OwnerKind.REP, "person": authority.require_person(actor)}
 
 
 @transaction.atomic
 def sales_plan_create(
     *,
-    user,
-    owner_kind: str,
+    user: Any,
     period: str,
     title: str,
-    region=None,
-    team=None,
-    person=None,
+    owner_kind: str | None = None,
+    region: Region | None = None,
+    team: Team | None = None,
+    person: Person | None = None,
     target_market: str = "",
     strategy: str = "",
     channels: str = "",
     resources: str = "",
     targets: Iterable[Target] = (),
 ) -> SalesPlan:
-    owner = owner_fields(owner_kind=owner_kind, region=region, team=team, person=person)
-    me = actor_person(user)
-    # A rep writes their own plan; managers write their units' plans.
-    own_unit = me is not None and (
-        (person is not None and person.pk == me.pk)
-        or (owner_kind == "team" and team is not None and me.position == "team_manager" and me.team_id == team.pk)
-        or (
-            owner_kind == "region"
-            and region is not None
-            and me.position == "regional_manager"
-            and me.region_id == region.pk
-        )
+    """A plan for an owner (the actor's default owner when none is named): rule targets.set on it."""
+    actor = authority.actor_of(user)
+    chosen = (
+        {"owner_kind": owner_kind, "region": region, "team": team, "person": person}
+        if owner_kind
+        else default_plan_owner(actor)
     )
-    if not own_unit and not can_set_targets_of(user, **owner):
-        raise ApplicationError(_("You may not write a plan for this owner."), fields={"owner_kind": [_("Not yours.")]})
+    owner = owner_fields(**chosen)
+    require_set(actor, owner)
     if not title.strip():
         raise ApplicationError(_("Give the plan a title."), fields={"title": [_("This field is required.")]})
     plan = SalesPlan(
@@ -62,26 +66,40 @@ def sales_plan_create(
         strategy=strategy,
         channels=channels,
         resources=resources,
+        drafted_by=actor.history_user(),
     )
-    plan._history_user = _history_user(user)
+    plan._history_user = actor.history_user()
     plan.save()
     plan.targets.set(list(targets))
     return plan
 
 
+def plan_owner_probe(plan: SalesPlan) -> Target:
+    """A plan is set and approved like a target of the same owner, drafted by the plan's writer."""
+    return Target(
+        owner_kind=plan.owner_kind,
+        region_id=plan.region_id,
+        team_id=plan.team_id,
+        person_id=plan.person_id,
+        drafted_by=plan.drafted_by,
+    )
+
+
 @transaction.atomic
 def plan_activity_add(
     *,
+    user: Any,
     plan: SalesPlan,
     kind: str,
     name: str,
     start_date: date,
     end_date: date,
-    owner=None,
     planned_count: int = 0,
     done_count: int = 0,
     progress: int = 0,
 ) -> PlanActivity:
+    """Add a planned activity: who may write the plan's owner's targets (the actor owns it)."""
+    actor = authority.require(user, "targets.set", plan_owner_probe(plan))
     if end_date < start_date:
         raise ApplicationError(_("The end is before the start."), fields={"end_date": [_("Before the start date.")]})
     if not 0 <= progress <= 100:
@@ -92,7 +110,7 @@ def plan_activity_add(
         name=name,
         start_date=start_date,
         end_date=end_date,
-        owner=owner,
+        owner=actor.person,
         planned_count=planned_count,
         done_count=done_count,
         progress=progress,
@@ -100,7 +118,10 @@ def plan_activity_add(
 
 
 @transaction.atomic
-def plan_activity_progress(*, activity: PlanActivity, done_count: int, progress: int | None = None) -> PlanActivity:
+def plan_activity_progress(
+    *, user: Any, activity: PlanActivity, done_count: int, progress: int | None = None
+) -> PlanActivity:
+    authority.require(user, "targets.set", plan_owner_probe(activity.plan))
     if done_count < 0:
         raise ApplicationError(_("Enter 0 or more."), fields={"done_count": [_("Enter 0 or more.")]})
     if progress is None:
@@ -114,18 +135,15 @@ def plan_activity_progress(*, activity: PlanActivity, done_count: int, progress:
 
 
 @transaction.atomic
-def sales_plan_approve(*, user, plan: SalesPlan) -> SalesPlan:
+def sales_plan_approve(*, user: Any, plan: SalesPlan) -> SalesPlan:
+    """The rule for a target of the same owner (targets.approve): never the plan's own writer or owner."""
+    plan = SalesPlan.objects.select_for_update(of=("self",)).select_related("drafted_by").get(pk=plan.pk)
     if plan.status == TargetStatus.APPROVED:
         raise ApplicationError(_("This plan is already approved."), fields={"status": [_("Already approved.")]})
-    # The same rule as for a target of the same owner.
-    probe = Target(owner_kind=plan.owner_kind, region=plan.region, team=plan.team, person=plan.person)
-    if not can_approve(user, probe):
-        raise ApplicationError(
-            _("Only the owner's manager or a director approves this plan."), fields={"status": [_("Not yours.")]}
-        )
+    actor = authority.require(user, "targets.approve", plan_owner_probe(plan))
     plan.status = TargetStatus.APPROVED
-    plan.approved_by = actor_person(user)
+    plan.approved_by = actor.person
     plan.approved_at = timezone.now()
-    plan._history_user = _history_user(user)
+    plan._history_user = actor.history_user()
     plan.save(update_fields=["status", "approved_by", "approved_at"])
     return plan

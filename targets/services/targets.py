@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import Period
-from staff.models import Person, Position, Region, Team
-from staff.scope import viewer_for
-from targets.models import Metric, OwnerKind, Target, TargetStatus
+from staff import authority
+from staff.authority import Actor
+from staff.models import Person, Region, Team
+from targets.models import Metric, OwnerKind, Target, TargetSource, TargetStatus
 
 
 def _money(value: Any, field: str) -> Decimal:
@@ -38,55 +39,34 @@ def parse_period(text: str, field: str = "period") -> Period:
         ) from exc
 
 
-def actor_person(user) -> Person | None:
-    return getattr(user, "person", None) if user is not None and user.is_authenticated else None
+def require_set(user: Any, owner: dict) -> Actor:
+    """The rule targets.set for an owner given as `owner_fields` columns (before a Target exists)."""
+    return authority.require(
+        user,
+        "targets.set",
+        owner_kind=owner["owner_kind"],
+        region_id=getattr(owner.get("region"), "pk", None),
+        team_id=getattr(owner.get("team"), "pk", None),
+        person_id=getattr(owner.get("person"), "pk", None),
+    )
 
 
-def can_set_targets_of(user, *, owner_kind: str, region=None, team=None, person=None) -> bool:
-    """Directors set every target; a regional manager their region's; a team manager their team's reps'."""
-    if user is None:
-        return False
-    if user.is_superuser:
-        return True
-    me = actor_person(user)
-    if me is None:
-        return False
-    if me.position == Position.DIRECTOR:
-        return True
-    viewer = viewer_for(user)
-    if me.position == Position.REGIONAL_MANAGER and viewer.region_id:
-        return owner_kind != OwnerKind.COMPANY and (region.pk if region else None) == viewer.region_id
-    if me.position == Position.TEAM_MANAGER and viewer.team_id:
-        return owner_kind == OwnerKind.REP and (team.pk if team else None) == viewer.team_id
-    return False
+def require_revise_or_set(user: Any, target: Target) -> Actor:
+    """A draft: who may set the owner's targets; an approved target: who may revise (approve) it."""
+    rule = "targets.approve" if target.status == TargetStatus.APPROVED else "targets.set"
+    return authority.require(user, rule, target)
 
 
-def can_approve(user, target: Target) -> bool:
-    """The owner's manager approves: a rep's manager (or their team/regional manager), a team's
-    regional manager, a region's and the company's a director."""
-    if user is None:
-        return False
-    if user.is_superuser:
-        return True
-    me = actor_person(user)
-    if me is None:
-        return False
-    if me.position == Position.DIRECTOR:
-        return True
-    if target.owner_kind == OwnerKind.REP and target.person_id:
-        if target.person.manager_id == me.pk:
-            return True
-        if me.position == Position.TEAM_MANAGER and me.team_id and me.team_id == target.team_id:
-            return True
-        return me.position == Position.REGIONAL_MANAGER and me.region_id and me.region_id == target.region_id
-    if target.owner_kind == OwnerKind.TEAM:
-        return me.position == Position.REGIONAL_MANAGER and me.region_id == target.region_id
-    return False
+def require_reason(reason: str | None, message: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(message, fields={"reason": [_("Give the reason for revising an approved target.")]})
+    return reason
 
 
 def owner_fields(
     *, owner_kind: str, region: Region | None = None, team: Team | None = None, person: Person | None = None
-) -> dict:
+) -> dict[str, Any]:
     """The owner's columns: a team records its region, a rep their team and region (for scoping)."""
     if owner_kind == OwnerKind.REP:
         if person is None:
@@ -105,8 +85,8 @@ def owner_fields(
     raise ApplicationError(_("Unknown owner kind."), fields={"owner_kind": [_("Unknown owner kind.")]})
 
 
-def _history_user(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
+def _history_user(user: Any) -> Any:
+    return authority.actor_of(user).history_user()
 
 
 def _check_metric(metric: str) -> None:
@@ -117,7 +97,7 @@ def _check_metric(metric: str) -> None:
 @transaction.atomic
 def target_create(
     *,
-    user,
+    user: Any,
     owner_kind: str,
     metric: str,
     period: str,
@@ -132,10 +112,7 @@ def target_create(
     _check_metric(metric)
     parsed = parse_period(period)
     owner = owner_fields(owner_kind=owner_kind, region=region, team=team, person=person)
-    if not can_set_targets_of(user, **owner):
-        raise ApplicationError(
-            _("You may not set targets for this owner."), fields={"owner_kind": [_("Not yours to set.")]}
-        )
+    actor = require_set(user, owner)
     amount = _money(value, "value")
     stretch = _money(stretch_value, "stretch_value") if stretch_value not in (None, "") else None
     target = Target(
@@ -147,6 +124,8 @@ def target_create(
         stretch_value=stretch,
         parent=parent,
         note=note,
+        drafted_by=actor.history_user(),
+        source=TargetSource.MANUAL,
     )
     target.owner_key = target.compute_owner_key()
     if Target.objects.filter(
@@ -164,7 +143,7 @@ def target_create(
 @transaction.atomic
 def target_update(
     *,
-    user,
+    user: Any,
     target: Target,
     version: int,
     value: Any | None = None,
@@ -172,12 +151,10 @@ def target_update(
     reason: str = "",
 ) -> Target:
     """Change a target's values. `version` is the one the editor saw: if someone saved in between,
-    the change is refused (nothing lost, the editor reloads). An approved target needs a reason."""
-    locked = Target.objects.select_for_update(of=("self",)).select_related("person", "team", "region").get(pk=target.pk)
-    if not can_set_targets_of(
-        user, owner_kind=locked.owner_kind, region=locked.region, team=locked.team, person=locked.person
-    ):
-        raise ApplicationError(_("You may not change this target."), fields={"value": [_("Not yours to change.")]})
+    the change is refused (nothing lost, the editor reloads). An approved target changes only as a
+    revision with a reason, by who may approve it; whoever changes a draft becomes its drafter."""
+    locked = lock_target(target)
+    actor = require_revise_or_set(user, locked)
     if int(version) != locked.version:
         raise ApplicationError(
             _("Someone else changed this target meanwhile. Reload it and apply your change again."),
@@ -189,43 +166,49 @@ def target_update(
     else:
         new_stretch = _money(stretch_value, "stretch_value") if stretch_value not in (None, "") else None
     reason = (reason or "").strip()
-    if locked.status == TargetStatus.APPROVED and not reason:
-        raise ApplicationError(
-            _("An approved target changes only with a revision reason."),
-            fields={"reason": [_("Give the reason for revising an approved target.")]},
-        )
+    if locked.status == TargetStatus.APPROVED:
+        reason = require_reason(reason, _("An approved target changes only with a revision reason."))
     if new_value == locked.value and new_stretch == locked.stretch_value:
         return locked
     locked.value = new_value
     locked.stretch_value = new_stretch
     locked.version += 1
+    fields = ["value", "stretch_value", "version", "updated_at"]
+    if locked.status == TargetStatus.DRAFT:
+        locked.drafted_by = actor.history_user()
+        fields.append("drafted_by")
     locked._change_reason = reason or None
-    locked._history_user = _history_user(user)
-    locked.save(update_fields=["value", "stretch_value", "version", "updated_at"])
+    locked._history_user = actor.history_user()
+    locked.save(update_fields=fields)
     return locked
 
 
+def lock_target(target: Target) -> Target:
+    return (
+        Target.objects.select_for_update(of=("self",))
+        .select_related("person", "team", "region", "drafted_by")
+        .get(pk=target.pk)
+    )
+
+
 @transaction.atomic
-def target_approve(*, user, target: Target) -> Target:
-    locked = Target.objects.select_for_update(of=("self",)).select_related("person", "team", "region").get(pk=target.pk)
+def target_approve(*, user: Any, target: Target) -> Target:
+    """Approve a draft: a manager above its drafter whose unit contains the owner (never the drafter)."""
+    locked = lock_target(target)
     if locked.status == TargetStatus.APPROVED:
         raise ApplicationError(_("This target is already approved."), fields={"status": [_("Already approved.")]})
-    if not can_approve(user, locked):
-        raise ApplicationError(
-            _("Only the owner's manager or a director approves this target."),
-            fields={"status": [_("Only the owner's manager or a director approves this target.")]},
-        )
+    actor = authority.require(user, "targets.approve", locked)
     locked.status = TargetStatus.APPROVED
-    locked.approved_by = actor_person(user)
+    locked.approved_by = actor.person
     locked.approved_at = timezone.now()
     locked.version += 1
     locked._change_reason = _("Approved")
-    locked._history_user = _history_user(user)
+    locked._history_user = actor.history_user()
     locked.save(update_fields=["status", "approved_by", "approved_at", "version", "updated_at"])
     return locked
 
 
-def target_history(target: Target) -> list[dict]:
+def target_history(target: Target) -> list[dict[str, Any]]:
     """Every change of a target: who, when, old value, new value, reason (newest first)."""
     records = list(target.history.select_related("history_user").order_by("-history_date", "-history_id"))
     changes = []

@@ -17,9 +17,10 @@ from salesorg.exceptions import ApplicationError
 from salesorg.exports import DANGEROUS_PREFIXES, safe_cell
 from salesorg.imports import read_table
 from salesorg.periods import Period
+from staff import authority
 from staff.models import Person, Region, Team
-from targets.models import Metric, OwnerKind, Target
-from targets.services.targets import _history_user, can_set_targets_of, owner_fields
+from targets.models import Metric, OwnerKind, Target, TargetSource, TargetStatus
+from targets.services.targets import owner_fields
 
 COLUMNS = ["owner_kind", "owner_code", "metric", "period", "value", "stretch_value"]
 
@@ -74,8 +75,12 @@ def targets_export_xlsx(targets: Iterable[Target]) -> bytes:
 
 
 @transaction.atomic
-def targets_import(*, user, name: str, content: bytes) -> int:
-    """Create or update targets from a file. Any bad row refuses the whole file, naming the rows."""
+def targets_import(*, user: Any, name: str, content: bytes) -> int:
+    """Create or update targets from a file. Any bad row refuses the whole file, naming the rows.
+
+    Each row's owner: rule targets.set; a row changing an approved target is a revision (rule
+    targets.approve, the import being its reason)."""
+    actor = authority.actor_of(user)
     table = read_table(name=name, content=content)
     missing = [c for c in COLUMNS[:5] if c not in table.header]
     if missing:
@@ -86,7 +91,7 @@ def targets_import(*, user, name: str, content: bytes) -> int:
     teams = {t.code: t for t in Team.objects.select_related("region")}
     people = {p.employee_no: p for p in Person.objects.select_related("team", "region")}
     errors: dict[str, list[str]] = {}
-    parsed: list[dict[str, Any]] = []
+    parsed: list[tuple[int, dict[str, Any]]] = []
     seen: set[tuple] = set()
     for number, cells in table:
         row = {column: _unescape(value) for column, value in cells.items()}
@@ -104,7 +109,7 @@ def targets_import(*, user, name: str, content: bytes) -> int:
             owner = owner_fields(owner_kind=kind)
         else:
             problems.append(_("unknown owner %(kind)s %(code)s") % {"kind": kind, "code": code})
-        if owner and not can_set_targets_of(user, **owner):
+        if owner and not _may_set(actor, owner):
             problems.append(_("you may not set targets for this owner"))
         metric = row.get("metric", "")
         if metric not in Metric.values:
@@ -135,30 +140,53 @@ def targets_import(*, user, name: str, content: bytes) -> int:
         if problems:
             errors[label] = problems
         else:
-            parsed.append({**owner, "metric": metric, "period": str(period), "period_kind": period.kind, **values})
+            parsed.append(
+                (number, {**owner, "metric": metric, "period": str(period), "period_kind": period.kind, **values})
+            )
     if errors:
         raise ApplicationError(_("Nothing was imported: fix the rows named and try again."), fields=errors)
+    return _write_rows(actor, parsed)
+
+
+def _may_set(actor: authority.Actor, owner: dict[str, Any]) -> bool:
+    return authority.allowed(
+        actor,
+        "targets.set",
+        owner_kind=owner["owner_kind"],
+        region_id=getattr(owner.get("region"), "pk", None),
+        team_id=getattr(owner.get("team"), "pk", None),
+        person_id=getattr(owner.get("person"), "pk", None),
+    )
+
+
+def _write_rows(actor: authority.Actor, parsed: list[tuple[int, dict[str, Any]]]) -> int:
     existing = {
         (t.owner_kind, t.owner_key, t.metric, t.period): t
-        for t in Target.objects.filter(period__in={p["period"] for p in parsed})
+        for t in Target.objects.select_for_update(of=("self",))
+        .select_related("drafted_by")
+        .filter(period__in={data["period"] for _number, data in parsed})
     }
-    new_rows, changed = [], []
-    for data in parsed:
-        target = Target(**data)
+    new_rows, changed, refused = [], [], {}
+    for number, data in parsed:
+        target = Target(**data, drafted_by=actor.history_user(), source=TargetSource.IMPORT)
         target.owner_key = target.compute_owner_key()
         current = existing.get((target.owner_kind, target.owner_key, target.metric, target.period))
         if current is None:
             new_rows.append(target)
         elif (current.value, current.stretch_value) != (target.value, target.stretch_value):
+            if current.status == TargetStatus.APPROVED:
+                message = authority.check(actor, "targets.approve", current)
+                if message is not None:
+                    refused[_("row %(n)s") % {"n": number}] = [message]
+                    continue
+            else:
+                current.drafted_by = actor.history_user()
             current.value, current.stretch_value = target.value, target.stretch_value
             current.version += 1
             changed.append(current)
-    bulk_create_with_history(new_rows, Target, default_user=_history_user(user), default_change_reason="import")
-    bulk_update_with_history(
-        changed,
-        Target,
-        ["value", "stretch_value", "version"],
-        default_user=_history_user(user),
-        default_change_reason="import",
-    )
+    if refused:
+        raise ApplicationError(_("Nothing was imported: fix the rows named and try again."), fields=refused)
+    history = {"default_user": actor.history_user(), "default_change_reason": "import"}
+    bulk_create_with_history(new_rows, Target, **history)
+    bulk_update_with_history(changed, Target, ["value", "stretch_value", "version", "drafted_by"], **history)
     return len(new_rows) + len(changed)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from rest_framework.test import APIClient
 
 from staff.tests.factories import PersonFactory
-from targets.models import Achievement, RecomputeRun, RunStatus, Target
+from targets.models import Achievement, DistributionTemplate, RecomputeRun, RunStatus, Target
 from targets.services import achievements_recompute
 from targets.tests import factories as f
 
@@ -124,3 +125,101 @@ def test_list_query_count_does_not_grow(org, endpoint, django_assert_max_num_que
     achievements_recompute(as_of=date(2026, 3, 15))
     with django_assert_max_num_queries(8):
         assert api.get(endpoint).status_code == 200
+
+
+def _yesterday() -> date:
+    from django.utils import timezone
+
+    return timezone.localdate() - timedelta(days=1)
+
+
+def test_recompute_for_yesterday_any_manager_another_day_a_director_or_admin(org):
+    yesterday, other_day = _yesterday(), _yesterday() - timedelta(days=30)
+    # Not executed (no on-commit callbacks here): the run is only recorded.
+    response = client_for(org.tm1a.user).post("/api/v1/recompute-runs/", {"as_of": yesterday.isoformat()})
+    assert response.status_code == 201
+    assert RecomputeRun.objects.get().requested_by == org.tm1a.user
+    RecomputeRun.objects.all().delete()
+    for refused in (org.tm1a, org.tm2a, org.rm1):
+        response = client_for(refused.user).post("/api/v1/recompute-runs/", {"as_of": other_day.isoformat()})
+        assert response.status_code == 403
+        assert "director or an admin" in response.json()["detail"]
+    response = client_for(org.rep1a1.user).post("/api/v1/recompute-runs/", {"as_of": yesterday.isoformat()})
+    assert response.status_code == 403 and "manager" in response.json()["detail"]
+    assert not RecomputeRun.objects.exists()
+    response = client_for(org.director.user).post("/api/v1/recompute-runs/", {"as_of": other_day.isoformat()})
+    assert response.status_code == 201
+
+
+def test_approving_a_target_one_drafted_is_403_and_the_row_is_unchanged(org):
+    api = client_for(org.tm1a.user)
+    response = api.post(
+        "/api/v1/targets/",
+        {"owner_kind": "rep", "person": org.rep1a1.pk, "metric": "visits", "period": "2026", "value": "40"},
+    )
+    assert response.status_code == 201
+    target = Target.objects.get(pk=response.json()["id"])
+    assert target.drafted_by == org.tm1a.user and response.json()["drafted_by"] == org.tm1a.user.pk
+    url = f"/api/v1/targets/{target.pk}/approve/"
+    response = api.post(url)
+    assert response.status_code == 403 and "second person" in response.json()["detail"]
+    # The rep (their own target) 403; another team's manager does not see it: 404.
+    assert client_for(org.rep1a1.user).post(url).status_code == 403
+    assert client_for(org.tm2a.user).post(url).status_code == 404
+    target.refresh_from_db()
+    assert (target.status, target.version, target.approved_by) == ("draft", 1, None)
+    response = client_for(org.rm1.user).post(url)
+    assert response.status_code == 200 and response.json()["status"] == "approved"
+
+
+def test_rebreakdown_of_an_approved_target_without_a_reason_is_400_naming_reason(org):
+    target = f.target(org.rep1a1, period="2026", value="120.00", status="approved")
+    api = client_for(org.rm1.user)
+    response = api.post(f"/api/v1/targets/{target.pk}/breakdown/", {"method": "equal"})
+    assert response.status_code == 400 and "reason" in response.json()
+    assert not Target.objects.filter(parent=target).exists()
+    response = client_for(org.tm2a.user).post(
+        f"/api/v1/targets/{target.pk}/breakdown/", {"method": "equal", "reason": "x"}
+    )
+    assert response.status_code == 404
+    response = api.post(f"/api/v1/targets/{target.pk}/breakdown/", {"method": "equal", "reason": "Seasonality"})
+    assert response.status_code == 201 and len(response.json()) == 16
+
+
+def test_a_hidden_owner_id_answers_like_a_missing_one(org):
+    api = client_for(org.tm1a.user)
+    body = {"owner_kind": "rep", "metric": "visits", "period": "2026", "value": "1"}
+    hidden = api.post("/api/v1/targets/", {**body, "person": org.rep2a1.pk})
+    missing = api.post("/api/v1/targets/", {**body, "person": 999999})
+    assert hidden.status_code == missing.status_code == 400
+    assert hidden.json() == {"person": [f'Invalid pk "{org.rep2a1.pk}" - object does not exist.']}
+    assert missing.json() == {"person": ['Invalid pk "999999" - object does not exist.']}
+    hidden_team = api.post("/api/v1/targets/", {**body, "owner_kind": "team", "team": org.t2a.pk})
+    assert hidden_team.status_code == 400 and "team" in hidden_team.json()
+    assert not Target.objects.exists()
+
+
+def test_distribution_templates_are_edited_by_a_director_or_an_admin_only(org):
+    template = f.DistributionTemplateFactory(name="Retail", m12=Decimal(3))
+    url = f"/api/v1/distribution-templates/{template.pk}/"
+    full = {"name": "Changed", **{f"m{i:02d}": "1.000" for i in range(1, 13)}}
+    for refused in (org.rep1a1, org.tm1a, org.rm1):
+        api = client_for(refused.user)
+        assert api.get(url).status_code == 200  # everyone reads the catalogue
+        for response in (
+            api.patch(url, {"m12": "9.000"}, format="json"),
+            api.put(url, full, format="json"),
+            api.delete(url),
+            api.post("/api/v1/distribution-templates/", full, format="json"),
+        ):
+            assert response.status_code == 403
+            assert response.json()["detail"] == "Only a director or an admin edits the distribution templates."
+    template.refresh_from_db()
+    assert (template.name, template.m12) == ("Retail", Decimal("3.000"))
+    assert DistributionTemplate.objects.count() == 1
+    director = client_for(org.director.user)
+    assert director.patch(url, {"m12": "9.000"}, format="json").status_code == 200
+    template.refresh_from_db()
+    assert template.m12 == Decimal("9.000")
+    assert director.delete(url).status_code == 204
+    assert not DistributionTemplate.objects.exists()

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from salesorg.exceptions import ApplicationError
+from salesorg.exceptions import ApplicationError, NotAllowed
 from targets.models import Achievement, Target, TargetStatus
 from targets.services import (
     allocation_gap,
@@ -92,7 +92,7 @@ def test_only_a_yearly_target_breaks_down_and_only_by_its_setter(org):
         target_breakdown(user=org.director.user, target=quarter)
     year = f.target(org.rep2a1, period="2026", value="10.00")
     # tm1a manages T1a, not rep2a1 of T2a.
-    with pytest.raises(ApplicationError):
+    with pytest.raises(NotAllowed):
         target_breakdown(user=org.tm1a.user, target=year)
     assert not Target.objects.filter(parent=year).exists()
 
@@ -159,3 +159,100 @@ def test_progressive_proposal_from_actuals(org):
     team = Target.objects.get(owner_kind="team", team=org.t1a, period="2026")
     assert (rep.value, rep.status) == (Decimal("1100.00"), TargetStatus.DRAFT)
     assert team.value == Decimal("6000.00")
+
+
+def _rows(**filters) -> dict:
+    return {
+        t.pk: (t.period, t.owner_key, t.value, t.status, t.version)
+        for t in Target.objects.filter(**filters).order_by("pk")
+    }
+
+
+@pytest.mark.django_db
+def test_breaking_down_an_approved_target_again_is_a_revision_with_a_reason(org):
+    # Given rep1a1's year drafted and broken down by tm1a, then approved by rm1.
+    year = f.target(org.rep1a1, period="2026", value="1200.00", drafted_by=org.tm1a.user)
+    target_breakdown(user=org.tm1a.user, target=year, method="equal")
+    children = Target.objects.filter(person=org.rep1a1).exclude(pk=year.pk)
+    assert set(children.values_list("drafted_by", flat=True)) == {org.tm1a.user.pk}
+    assert set(children.values_list("source", flat=True)) == {"breakdown"}
+    Target.objects.filter(pk=year.pk).update(status=TargetStatus.APPROVED)
+    year.refresh_from_db()
+    before = _rows(person=org.rep1a1)
+    template = f.DistributionTemplateFactory(m12=Decimal(13))
+    # The rep, the drafter (tm1a) and another team's manager may not revise it, even with a reason.
+    for refused in (org.rep1a1, org.tm1a, org.tm2a):
+        with pytest.raises(NotAllowed):
+            target_breakdown(user=refused.user, target=year, method="template", template=template, reason="Season")
+    # Its approver's line may, but only with a reason.
+    for blank in ("", "   "):
+        with pytest.raises(ApplicationError) as exc:
+            target_breakdown(user=org.rm1.user, target=year, method="template", template=template, reason=blank)
+        assert "reason" in exc.value.fields
+    assert _rows(person=org.rep1a1) == before
+    target_breakdown(user=org.rm1.user, target=year, method="template", template=template, reason="Season")
+    # The same 16 rows, rewritten in place: weights 1 x 11 and 13 (total 24): December 1200 x 13/24 = 650.00.
+    after = _rows(person=org.rep1a1)
+    assert set(after) == set(before)
+    december = Target.objects.get(person=org.rep1a1, period="2026-12")
+    assert (december.value, december.version) == (Decimal("650.00"), 2)
+    # Every replaced row keeps its history: created by the first breakdown, changed by the revision.
+    records = list(december.history.order_by("history_id"))
+    assert [(r.history_type, r.value, r.history_change_reason) for r in records] == [
+        ("+", Decimal("100.00"), "breakdown: equal"),
+        ("~", Decimal("650.00"), "Season"),
+    ]
+    assert records[-1].history_user == org.rm1.user
+
+
+@pytest.mark.django_db
+def test_an_approved_quarter_makes_a_draft_years_breakdown_a_revision(org):
+    year = f.target(org.rep1a1, period="2026", value="400.00", drafted_by=org.tm1a.user)
+    target_breakdown(user=org.tm1a.user, target=year, method="equal")
+    Target.objects.filter(person=org.rep1a1, period="2026-Q1").update(status=TargetStatus.APPROVED)
+    with pytest.raises(ApplicationError) as exc:
+        target_breakdown(user=org.rm1.user, target=year, method="equal")
+    assert "reason" in exc.value.fields
+    with pytest.raises(NotAllowed):
+        target_breakdown(user=org.tm1a.user, target=year, method="equal", reason="Again")
+
+
+@pytest.mark.django_db
+def test_reallocating_an_approved_target_is_a_revision_with_a_reason(org):
+    # Given T1a's target drafted and allocated by rm1, then approved (by the director).
+    team_target = f.target(org.t1a, period="2026", value="900.00", drafted_by=org.rm1.user)
+    target_allocate(user=org.rm1.user, target=team_target, method="equal")
+    Target.objects.filter(pk=team_target.pk).update(status=TargetStatus.APPROVED)
+    team_target.refresh_from_db()
+    before = _rows(owner_kind="rep")
+    assert len(before) == 3
+    weights = {org.rep1a1.pk: 1, org.rep1a2.pk: 1, org.junior1a.pk: 7}
+    # A rep, the team's manager (below the drafter), the drafter, another team's manager: refused.
+    for refused in (org.rep1a1, org.tm1a, org.rm1, org.tm2a):
+        with pytest.raises(NotAllowed):
+            target_allocate(user=refused.user, target=team_target, method="weights", weights=weights, reason="Mix")
+    with pytest.raises(ApplicationError) as exc:
+        target_allocate(user=org.director.user, target=team_target, method="weights", weights=weights)
+    assert "reason" in exc.value.fields
+    assert _rows(owner_kind="rep") == before
+    target_allocate(user=org.director.user, target=team_target, method="weights", weights=weights, reason="Mix")
+    # The same three rows: 900 x 1/9 = 100.00, 100.00, 900 x 7/9 = 700.00.
+    after = _rows(owner_kind="rep")
+    assert set(after) == set(before)
+    junior = Target.objects.get(person=org.junior1a, period="2026")
+    assert junior.value == Decimal("700.00")
+    assert [(r.history_type, r.history_change_reason) for r in junior.history.order_by("history_id")] == [
+        ("+", "allocation: equal"),
+        ("~", "Mix"),
+    ]
+
+
+@pytest.mark.django_db
+def test_allocation_by_another_teams_manager_or_a_rep_is_refused(org):
+    team_target = f.target(org.t1a, period="2026", value="900.00")
+    for refused in (org.tm2a, org.tm1b, org.rep1a1):
+        with pytest.raises(NotAllowed):
+            target_allocate(user=refused.user, target=team_target, method="equal")
+    assert not Target.objects.filter(owner_kind="rep").exists()
+    children = target_allocate(user=org.tm1a.user, target=team_target, method="equal")
+    assert {c.drafted_by_id for c in children} == {org.tm1a.user.pk}

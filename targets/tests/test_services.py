@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from salesorg.exceptions import ApplicationError
+from salesorg.exceptions import ApplicationError, NotAllowed
+from staff.tests.factories import UserFactory
 from targets.models import Target, TargetStatus
 from targets.services import (
     target_approve,
@@ -43,56 +44,87 @@ def test_create_refuses_bad_input_naming_the_field(org):
             value="-1",
         )
     assert "value" in exc.value.fields
-    # A rep sets no targets, not even their own.
-    with pytest.raises(ApplicationError):
+    # A rep drafts only their own commitment, never a colleague's.
+    with pytest.raises(NotAllowed):
         target_create(
-            user=org.rep1a1.user, owner_kind="rep", person=org.rep1a1, metric="sales_amount", period="2026", value="10"
+            user=org.rep1a1.user, owner_kind="rep", person=org.rep1a2, metric="sales_amount", period="2026", value="10"
         )
     assert not Target.objects.exists()
 
 
-def test_approval_by_the_owners_manager_only(org):
+def test_approval_by_a_manager_above_the_drafter_only(org):
     target = target_create(
         user=org.tm1a.user, owner_kind="rep", person=org.rep1a1, metric="sales_amount", period="2026", value="100.00"
     )
-    # rep2a1's manager may not approve rep1a1's target.
-    with pytest.raises(ApplicationError):
-        target_approve(user=org.tm2a.user, target=target)
-    approved = target_approve(user=org.tm1a.user, target=target)
+    assert target.drafted_by == org.tm1a.user
+    # rep2a1's manager may not approve rep1a1's target; nor may tm1a, who drafted it.
+    for refused in (org.tm2a, org.tm1a, org.rep1a1):
+        with pytest.raises(NotAllowed):
+            target_approve(user=refused.user, target=target)
+    target.refresh_from_db()
+    assert (target.status, target.approved_by, target.version) == (TargetStatus.DRAFT, None, 1)
+    approved = target_approve(user=org.rm1.user, target=target)
     assert approved.status == TargetStatus.APPROVED
-    assert approved.approved_by == org.tm1a
-    # A region's target: only a director.
+    assert approved.approved_by == org.rm1
+    # A region's target drafted by the director: not the region's manager (below the drafter),
+    # not the director (the drafter); an admin approves it.
     region = target_create(
         user=org.director.user, owner_kind="region", region=org.r1, metric="visits", period="2026", value="500"
     )
-    with pytest.raises(ApplicationError):
-        target_approve(user=org.rm1.user, target=region)
-    assert target_approve(user=org.director.user, target=region).status == TargetStatus.APPROVED
+    for refused in (org.rm1, org.director):
+        with pytest.raises(NotAllowed):
+            target_approve(user=refused.user, target=region)
+    region.refresh_from_db()
+    assert region.status == TargetStatus.DRAFT
+    admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    assert target_approve(user=admin, target=region).status == TargetStatus.APPROVED
+
+
+def test_company_targets_are_approved_by_a_director_who_did_not_draft_them(org):
+    company = target_create(user=org.director.user, owner_kind="company", metric="visits", period="2026", value="9")
+    with pytest.raises(NotAllowed) as exc:
+        target_approve(user=org.director.user, target=company)
+    assert "second person" in exc.value.message
+    with pytest.raises(NotAllowed):
+        target_approve(user=org.rm1.user, target=company)
+    company.refresh_from_db()
+    assert company.status == TargetStatus.DRAFT
+    other_director = type(org.director).objects.create(
+        employee_no="D2",
+        name="director2",
+        position="director",
+        hire_date=org.director.hire_date,
+        user=UserFactory(username="director2"),
+    )
+    assert target_approve(user=other_director.user, target=company).approved_by == other_director
 
 
 def test_revision_of_an_approved_target_needs_a_reason_and_is_in_the_history(org):
     target = target_create(
-        user=org.director.user,
+        user=org.tm1a.user,
         owner_kind="rep",
         person=org.rep1a1,
         metric="sales_amount",
         period="2026",
         value="100.00",
     )
-    target = target_approve(user=org.director.user, target=target)
+    target = target_approve(user=org.rm1.user, target=target)
     with pytest.raises(ApplicationError) as exc:
-        target_update(user=org.director.user, target=target, version=target.version, value="120.00")
+        target_update(user=org.rm1.user, target=target, version=target.version, value="120.00")
     assert "reason" in exc.value.fields
+    # Its drafter may not revise it once approved (a revision is the approvers').
+    with pytest.raises(NotAllowed):
+        target_update(user=org.tm1a.user, target=target, version=target.version, value="120.00", reason="More")
     target.refresh_from_db()
     assert target.value == Decimal("100.00")
     target_update(
-        user=org.director.user, target=target, version=target.version, value="120.00", reason="New key account won"
+        user=org.rm1.user, target=target, version=target.version, value="120.00", reason="New key account won"
     )
     history = target_history(target)
     latest = history[0]
     assert (latest["old_value"], latest["new_value"]) == (Decimal("100.00"), Decimal("120.00"))
     assert latest["reason"] == "New key account won"
-    assert latest["who"] == org.director.user
+    assert latest["who"] == org.rm1.user
     assert len(history) == 3  # created, approved, revised
 
 

@@ -93,9 +93,12 @@ def test_detail_approve_revise_breakdown_allocate(client, org):
     team_target.refresh_from_db()
     assert team_target.value == Decimal("1000.00")
     assert "Bigger market" in client.get(url).content.decode()
+    # The target is approved: its breakdown and allocation are revisions, with a reason.
     client.post(reverse("targets:breakdown", args=[team_target.pk]), {"method": "equal"})
+    assert Target.objects.filter(team=org.t1a, owner_kind="team").count() == 1
+    client.post(reverse("targets:breakdown", args=[team_target.pk]), {"method": "equal", "reason": "Plan"})
     assert Target.objects.filter(team=org.t1a, owner_kind="team").count() == 17
-    client.post(reverse("targets:allocate", args=[team_target.pk]), {"method": "equal"})
+    client.post(reverse("targets:allocate", args=[team_target.pk]), {"method": "equal", "reason": "Plan"})
     assert Target.objects.filter(parent=team_target, owner_kind="rep").count() == 3
     assert 'data-testid="gap">0.00<' in client.get(url).content.decode()
 
@@ -225,3 +228,70 @@ def test_template_and_proposal_forms(client, org):
     assert response.status_code == 302
     # 200 visits x 1.05 = 210.
     assert Target.objects.get(person=org.rep1a1, period="2026", metric="visits").value == Decimal("210.00")
+
+
+def test_approving_ones_own_plan_on_the_page_is_403(client, org):
+    client.force_login(org.tm1a.user)
+    client.post(reverse("targets:plan-create"), {"title": "Q1 push", "period": "2026-Q1"})
+    plan = SalesPlan.objects.get()
+    url = reverse("targets:plan-detail", args=[plan.pk])
+    assert "Approve" not in client.get(url).content.decode()
+    assert client.post(url, {"action": "approve"}).status_code == 403
+    plan.refresh_from_db()
+    assert (plan.status, plan.approved_by) == ("draft", None)
+    # Another team's manager does not see it; its regional manager sees the button.
+    client.force_login(org.tm2a.user)
+    assert client.post(url, {"action": "approve"}).status_code == 404
+    client.force_login(org.rm1.user)
+    assert 'value="approve"' in client.get(url).content.decode()
+
+
+def test_the_approve_button_is_the_rules(client, org):
+    target = f.target(org.rep1a1, period="2026", value="10.00", drafted_by=org.tm1a.user)
+    url = reverse("targets:detail", args=[target.pk])
+    client.force_login(org.tm1a.user)
+    html = client.get(url).content.decode()
+    assert 'value="approve"' not in html and "Break down" in html
+    assert client.post(url, {"action": "approve"}).status_code == 403
+    client.force_login(org.rep1a1.user)
+    html = client.get(url).content.decode()
+    assert 'value="approve"' not in html and "Break down" in html  # a rep drafts their own breakdown
+    client.force_login(org.rm1.user)
+    assert 'value="approve"' in client.get(url).content.decode()
+    target.refresh_from_db()
+    assert target.status == TargetStatus.DRAFT
+
+
+def test_the_recompute_page_refuses_another_day_to_a_team_manager(client, org):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(org.tm1a.user)
+    assert "Recompute now" in client.get(reverse("targets:runs")).content.decode()
+    other_day = timezone.localdate() - timedelta(days=10)
+    assert client.post(reverse("targets:runs"), {"as_of": other_day.isoformat()}).status_code == 403
+    assert not RecomputeRun.objects.exists()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    assert client.post(reverse("targets:runs"), {"as_of": yesterday.isoformat()}).status_code == 302
+    assert RecomputeRun.objects.get().as_of == yesterday
+
+
+def test_the_template_pages_are_a_directors_or_an_admins(client, org):
+    from targets.models import DistributionTemplate
+
+    template = f.DistributionTemplateFactory(name="Retail")
+    data = {"name": "Changed", **{f"m{i:02d}": "2" for i in range(1, 13)}}
+    for refused in (org.tm1a, org.rm1, org.rep1a1):
+        client.force_login(refused.user)
+        assert "New template" not in client.get(reverse("targets:templates")).content.decode()
+        assert client.get(reverse("targets:template-edit", args=[template.pk])).status_code == 403
+        assert client.post(reverse("targets:template-edit", args=[template.pk]), data).status_code == 403
+        assert client.post(reverse("targets:template-create"), data).status_code == 403
+    template.refresh_from_db()
+    assert (template.name, DistributionTemplate.objects.count()) == ("Retail", 1)
+    client.force_login(org.director.user)
+    assert "New template" in client.get(reverse("targets:templates")).content.decode()
+    assert client.post(reverse("targets:template-edit", args=[template.pk]), data).status_code == 302
+    template.refresh_from_db()
+    assert template.name == "Changed"
