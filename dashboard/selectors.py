@@ -98,7 +98,8 @@ def top_level(user: Any) -> tuple[str, int]:
     if viewer.sees_all:
         return COMPANY, 0
     if viewer.team_id:
-        return (TEAM, viewer.team_id) if viewer.scope != "self" else (REP, viewer.person_id or 0)
+        # What one sees, not what one may change: the scope rule says whether it is more than one's own.
+        return (REP, viewer.person_id or 0) if viewer.sees_only_own else (TEAM, viewer.team_id)
     if viewer.region_id:
         return REGION, viewer.region_id
     if viewer.person_id:

@@ -18,7 +18,8 @@ from dashboard.selectors import COMPANY, LEVELS, MONTH_KINDS, Node
 from dashboard.services import notification_mark_read
 from salesorg.exports import csv_response, xlsx_response
 from salesorg.periods import MONTH, Period
-from staff.models import Person, Position
+from staff import authority
+from staff.models import Person
 from staff.scope import viewer_for
 from targets.models import Metric
 
@@ -49,11 +50,11 @@ def _node(request: HttpRequest, p: dict[str, Any]) -> Node:
 
 
 def _is_rep(request: HttpRequest) -> Person | None:
-    viewer = viewer_for(request.user)
-    if viewer.sees_all or viewer.person_id is None:
+    """The person whose home is the rep's page: anyone who manages no unit (`authority.is_manager`)."""
+    actor = authority.actor_of(request.user)
+    if actor.is_admin or actor.person is None or actor.is_manager:
         return None
-    person = request.user.person
-    return person if person.position == Position.REP else None
+    return actor.person
 
 
 @login_required

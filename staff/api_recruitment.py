@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
-from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from salesorg.api import ScopedPrimaryKeyRelatedField
 from staff import recruitment
-from staff.models import Candidate, CandidateStatus, Opening, Person, Position, SelectionStep, SelectionStepKind, Team
-from staff.scope import viewer_for
-
-
-def _manager(request) -> Person:
-    person_id = viewer_for(request.user).person_id
-    person = Person.objects.filter(pk=person_id).first() if person_id else None
-    if person is None or not person.is_manager:
-        raise PermissionDenied(_("Only a manager may do this."))
-    return person
+from staff.models import Candidate, CandidateStatus, Opening, Position, SelectionStep, SelectionStepKind, Team
 
 
 class SelectionStepSerializer(serializers.ModelSerializer):
@@ -76,16 +66,12 @@ class OpeningSerializer(serializers.ModelSerializer):
 
 
 class OpeningCreateSerializer(serializers.Serializer):
-    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.none())
+    team = ScopedPrimaryKeyRelatedField(queryset=Team.objects.select_related("region"))
     title = serializers.CharField()
     position = serializers.ChoiceField(choices=[Position.REP, Position.TEAM_MANAGER], default=Position.REP)
     headcount = serializers.IntegerField(min_value=1, default=1)
     opened_on = serializers.DateField()
     requirements = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.visible_to(self.context["request"].user)
 
 
 class OpeningViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -104,24 +90,19 @@ class OpeningViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def create(self, request, *args, **kwargs):
-        _manager(request)
         data = OpeningCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        opening = recruitment.opening_create(**data.validated_data)
+        opening = recruitment.opening_create(by=request.user, **data.validated_data)
         return Response(OpeningSerializer(self.get_queryset().get(pk=opening.pk)).data, status=status.HTTP_201_CREATED)
 
 
 class CandidateCreateSerializer(serializers.Serializer):
-    opening = serializers.PrimaryKeyRelatedField(queryset=Opening.objects.none())
+    opening = ScopedPrimaryKeyRelatedField(queryset=Opening.objects.all())
     name = serializers.CharField()
     applied_on = serializers.DateField()
     phone = serializers.CharField(required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     source = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["opening"].queryset = Opening.objects.visible_to(self.context["request"].user)
 
 
 class StepCreateSerializer(serializers.Serializer):
@@ -156,41 +137,37 @@ class CandidateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def create(self, request, *args, **kwargs):
-        _manager(request)
         data = CandidateCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        candidate = recruitment.candidate_add(**data.validated_data)
+        candidate = recruitment.candidate_add(by=request.user, **data.validated_data)
         return Response(CandidateSerializer(candidate).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def steps(self, request, pk=None):
         candidate = self.get_object()
-        me = _manager(request)
         data = StepCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        step = recruitment.candidate_assess(candidate=candidate, on=values.pop("date"), assessor=me, **values)
+        step = recruitment.candidate_assess(by=request.user, candidate=candidate, on=values.pop("date"), **values)
         return Response(SelectionStepSerializer(step).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def hire(self, request, pk=None):
         candidate = self.get_object()
-        _manager(request)
         data = HireSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["username"] = values["username"] or None
-        recruitment.candidate_hire(candidate=candidate, recorded_by=request.user, **values)
+        recruitment.candidate_hire(by=request.user, candidate=candidate, **values)
         return Response(CandidateSerializer(self.get_queryset().get(pk=candidate.pk)).data)
 
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         candidate = self.get_object()
-        _manager(request)
         data = RejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         recruitment.candidate_reject(
-            candidate=candidate, on=data.validated_data["date"], reason=data.validated_data["reason"]
+            by=request.user, candidate=candidate, on=data.validated_data["date"], reason=data.validated_data["reason"]
         )
         return Response(CandidateSerializer(self.get_queryset().get(pk=candidate.pk)).data)
 

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from staff import authority
 from staff.scope import viewer_for
 
 
@@ -11,12 +12,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """The menu for the signed-in user, grouped, with what their role can use.
 
     Each item is {"label", "url"} or {"label", "children": [(label, url), ...]} for a drop-down.
+    The manager's pages are offered by position (`authority.is_manager`), never by data scope; the
+    pages themselves ask the authority rule before any change. `actor` is in every template.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     viewer = viewer_for(user)
-    manages = not viewer.sees_only_own
+    actor = authority.actor_of(user)
+    manages = actor.is_admin or actor.is_manager
     sales = [
         (_("Customers"), reverse("customers:customer-list")),
         (_("Visits"), reverse("customers:visit-list")),
@@ -44,4 +48,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     if manages:
         items.insert(1, {"label": _("Dashboard"), "url": reverse("dashboard:index")})
-    return {"nav_items": items, "viewer": viewer}
+    return {"nav_items": items, "viewer": viewer, "actor": actor}

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from staff import authority
 from staff.models import Position, SelectionStepKind, Team
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -36,7 +37,14 @@ class OpeningForm(_Styled):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.visible_to(user).filter(is_active=True)
+        # The teams the user sees and recruits for (rule "recruit"): a handful, read once.
+        visible = Team.objects.visible_to(user).filter(is_active=True)
+        recruits_for = [
+            pk
+            for pk, region_id in visible.values_list("pk", "region_id")
+            if authority.allowed(user, "recruit", team_id=pk, region_id=region_id)
+        ]
+        self.fields["team"].queryset = visible.filter(pk__in=recruits_for)
 
 
 class CandidateForm(_Styled):

@@ -1,6 +1,8 @@
 """Recruitment and selection: openings, candidates, selection steps, the decision.
 
-Hiring goes through `person_hire` (the person starts on probation) and then sends
+Openings, candidates, their steps and a rejection are the team's managers' and those above
+(rule "recruit"); the hire itself is an org change (rule "org.change": a director or an admin, a
+regional manager within their region). Hiring goes through `person_hire` (the person starts on probation) and then sends
 `staff.signals.person_hired`, on which training enrolls the new person in onboarding, all in one
 transaction: a refused hire writes nothing.
 """
@@ -15,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from salesorg.exceptions import ApplicationError
+from staff import authority
 from staff.models import (
     Candidate,
     CandidateStatus,
@@ -41,6 +44,7 @@ def _required(value: str, field: str) -> str:
 @transaction.atomic
 def opening_create(
     *,
+    by: Any,
     team: Team,
     title: str,
     opened_on: date,
@@ -49,6 +53,7 @@ def opening_create(
     hiring_manager: Person | None = None,
     requirements: str = "",
 ) -> Opening:
+    authority.require(by, "recruit", team_id=team.pk, region_id=team.region_id)
     title = _required(title, "title")
     if position not in (Position.REP, Position.TEAM_MANAGER):
         raise ApplicationError(
@@ -72,8 +77,16 @@ def opening_create(
 
 @transaction.atomic
 def candidate_add(
-    *, opening: Opening, name: str, applied_on: date, phone: str = "", email: str = "", source: str = ""
+    *,
+    by: Any,
+    opening: Opening,
+    name: str,
+    applied_on: date,
+    phone: str = "",
+    email: str = "",
+    source: str = "",
 ) -> Candidate:
+    authority.require(by, "recruit", opening)
     name = _required(name, "name")
     if opening.status != OpeningStatus.OPEN:
         raise ApplicationError(_("This opening is not open."), fields={"opening": [_("This opening is not open.")]})
@@ -92,6 +105,7 @@ def candidate_add(
 @transaction.atomic
 def candidate_assess(
     *,
+    by: Any,
     candidate: Candidate,
     kind: str,
     on: date,
@@ -100,7 +114,11 @@ def candidate_assess(
     assessor: Person | None = None,
     notes: str = "",
 ) -> SelectionStep:
-    """Record one selection step (interview, written test, role-play) with its score out of 100."""
+    """Record one selection step (interview, written test, role-play) with its score out of 100.
+
+    The assessor is the one who records it unless named."""
+    actor = authority.require(by, "recruit", candidate)
+    assessor = assessor or actor.person
     if candidate.status in CLOSED_CANDIDATE:
         raise ApplicationError(_("This candidate is already decided."), fields={"candidate": [_("Already decided.")]})
     if kind not in SelectionStepKind.values:
@@ -117,7 +135,8 @@ def candidate_assess(
 
 
 @transaction.atomic
-def candidate_reject(*, candidate: Candidate, on: date, reason: str) -> Candidate:
+def candidate_reject(*, by: Any, candidate: Candidate, on: date, reason: str) -> Candidate:
+    authority.require(by, "recruit", candidate)
     reason = _required(reason, "reason")
     if candidate.status in CLOSED_CANDIDATE:
         raise ApplicationError(_("This candidate is already decided."), fields={"candidate": [_("Already decided.")]})
@@ -131,14 +150,18 @@ def candidate_reject(*, candidate: Candidate, on: date, reason: str) -> Candidat
 @transaction.atomic
 def candidate_hire(
     *,
+    by: Any,
     candidate: Candidate,
     employee_no: str,
     hire_date: date,
     reason: str,
     username: str | None = None,
-    recorded_by: Any = None,
 ) -> Person:
-    """Hire a candidate: the person is created on probation and enrolled in onboarding."""
+    """Hire a candidate: the person is created on probation and enrolled in onboarding.
+
+    A hire is an org change: a director or an admin, a regional manager within the opening's
+    region (`by`, a login or a person, is recorded on the employment event)."""
+    actor = authority.require(by, "org.change", region_id=candidate.region_id)
     reason = _required(reason, "reason")
     employee_no = _required(employee_no, "employee_no")
     if candidate.status in CLOSED_CANDIDATE:
@@ -165,7 +188,7 @@ def candidate_hire(
         email=candidate.email,
         phone=candidate.phone,
         reason=reason,
-        recorded_by=recorded_by,
+        recorded_by=actor.history_user(),
     )
     candidate.status = CandidateStatus.HIRED
     candidate.decided_on = hire_date

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from staff import selectors
+from staff import registry, selectors
 from staff.forms import PersonFilterForm
 from staff.models import Person, PersonStatus, Region, Team
 from staff.scope import viewer_for
@@ -42,18 +40,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/person_list.html", {"form": form, "people": people[:500], "total": people.count()})
 
 
-# A person's pages in other apps, linked from the person page: (app, URL name, label). Each looks the
-# person up through `Person.objects.visible_to(user)`, the rule the person page itself has just
-# passed, so whoever sees the person page may open them (tests/test_cross_links.py follows
-# every link for every role); a link is offered only when its app is installed.
-PERSON_PAGES = (
-    ("training", "training:person-history", _("Development history")),
-    ("appraisal", "appraisal:person-history", _("Appraisal history")),
-)
-
-
 def person_pages(person: Person) -> list[tuple[str, str]]:
-    return [(label, reverse(name, args=[person.pk])) for app, name, label in PERSON_PAGES if apps.is_installed(app)]
+    """A person's pages in other apps, as those apps registered them (`staff.registry`);
+    tests/test_cross_links.py follows every link for every role."""
+    return [(page.label, reverse(page.url_name, args=[person.pk])) for page in registry.person_pages()]
 
 
 @login_required

@@ -5,24 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Avg, Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesorg.exceptions import ApplicationError, add_error_to_form
+from salesorg.exceptions import ApplicationError, NotAllowed, add_error_to_form
 from staff import recruitment
 from staff.forms_recruitment import CandidateForm, HireForm, OpeningForm, RejectForm, StepForm
-from staff.models import Candidate, CandidateStatus, Opening, Person, SelectionStep
-from staff.scope import viewer_for
-
-
-def _manager(request: HttpRequest) -> Person:
-    person_id = viewer_for(request.user).person_id
-    person = Person.objects.filter(pk=person_id).first() if person_id else None
-    if person is None or not person.is_manager:
-        raise Http404
-    return person
+from staff.models import Candidate, CandidateStatus, Opening, SelectionStep
 
 
 @login_required
@@ -43,11 +34,13 @@ def opening_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def opening_create(request: HttpRequest) -> HttpResponse:
-    _manager(request)
     form = OpeningForm(request.POST or None, user=request.user, initial={"opened_on": timezone.localdate()})
+    if not form.fields["team"].queryset.exists():
+        # No team the user recruits for ("recruit"): the rule's own message says who may.
+        raise NotAllowed(_("Only the team's manager or a manager above it recruits for this team."))
     if request.method == "POST" and form.is_valid():
         try:
-            opening = recruitment.opening_create(**form.cleaned_data)
+            opening = recruitment.opening_create(by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             add_error_to_form(form, exc)
         else:
@@ -64,15 +57,13 @@ def opening_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "hired_person"
     )
     form = CandidateForm(request.POST or None, initial={"applied_on": timezone.localdate()})
-    if request.method == "POST":
-        _manager(request)
-        if form.is_valid():
-            try:
-                recruitment.candidate_add(opening=opening, **form.cleaned_data)
-            except ApplicationError as exc:
-                add_error_to_form(form, exc)
-            else:
-                return redirect("staff:opening-detail", pk=opening.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recruitment.candidate_add(by=request.user, opening=opening, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            return redirect("staff:opening-detail", pk=opening.pk)
     return render(
         request, "staff/recruitment/opening_detail.html", {"opening": opening, "candidates": candidates, "form": form}
     )
@@ -92,31 +83,32 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reject_form = RejectForm(request.POST if action == "reject" else None, initial={"date": today})
     hire_form = HireForm(request.POST if action == "hire" else None, initial={"hire_date": today})
     if request.method == "POST":
-        me = _manager(request)
         form = {"step": step_form, "reject": reject_form, "hire": hire_form}.get(action)
         if form is not None and form.is_valid():
             data = form.cleaned_data
             try:
                 if action == "step":
                     recruitment.candidate_assess(
+                        by=request.user,
                         candidate=candidate,
                         kind=data["kind"],
                         on=data["date"],
                         score=data["score"],
                         passed=data["passed"],
-                        assessor=me,
                         notes=data["notes"],
                     )
                 elif action == "reject":
-                    recruitment.candidate_reject(candidate=candidate, on=data["date"], reason=data["reason"])
+                    recruitment.candidate_reject(
+                        by=request.user, candidate=candidate, on=data["date"], reason=data["reason"]
+                    )
                 else:
                     person = recruitment.candidate_hire(
+                        by=request.user,
                         candidate=candidate,
                         employee_no=data["employee_no"],
                         hire_date=data["hire_date"],
                         reason=data["reason"],
                         username=data["username"] or None,
-                        recorded_by=request.user,
                     )
                     messages.success(
                         request, _("%(name)s is hired and enrolled in onboarding.") % {"name": person.name}

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from customers.models import Visit
+from salesorg.api import ScopedPrimaryKeyRelatedField
+from staff import authority
 from staff.models import Person
-from staff.scope import viewer_for
 from training import services
 from training.models import (
     ActionItem,
@@ -34,24 +34,16 @@ from training.models import (
 )
 
 
-def acting_person(request) -> Person:
-    """The person behind the request; a login without a person cannot write training records."""
-    person_id = viewer_for(request.user).person_id
-    if person_id is None:
-        raise PermissionDenied(_("Your login is not linked to a person."))
-    return Person.objects.select_related("team", "region").get(pk=person_id)
-
-
-class ScopedPersonField(serializers.PrimaryKeyRelatedField):
+class ScopedPersonField(ScopedPrimaryKeyRelatedField):
     """A person the caller may see (others answer "invalid pk", revealing nothing)."""
 
-    def get_queryset(self):
-        return Person.objects.visible_to(self.context["request"].user).select_related("team", "region")
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Person.objects.select_related("team", "region"), **kwargs)
 
 
-class ScopedVisitField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return Visit.objects.visible_to(self.context["request"].user)
+class ScopedVisitField(ScopedPrimaryKeyRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Visit.objects.all(), **kwargs)
 
 
 # --- Courses ---------------------------------------------------------------------------------
@@ -129,13 +121,6 @@ class EnrollmentFilter(django_filters.FilterSet):
         fields = ["person", "course", "status", "team", "onboarding"]
 
 
-def _require_manager(request, person: Person) -> Person:
-    me = acting_person(request)
-    if not me.is_manager or me.pk == person.pk:
-        raise PermissionDenied(_("Only the person's manager may do this."))
-    return me
-
-
 class EnrollmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = EnrollmentSerializer
     filterset_class = EnrollmentFilter
@@ -147,8 +132,8 @@ class EnrollmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request, *args, **kwargs):
         data = EnrollmentCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        _require_manager(request, data.validated_data["person"])
         enrollment = services.enrollment_create(
+            by=request.user,
             person=data.validated_data["person"],
             course=data.validated_data["course"],
             enrolled_on=timezone.localdate(),
@@ -159,10 +144,10 @@ class EnrollmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def result(self, request, pk=None):
         enrollment = self.get_object()
-        _require_manager(request, enrollment.person)
         data = EnrollmentResultSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.enrollment_record_result(
+            by=request.user,
             enrollment=enrollment,
             on=data.validated_data["completed_on"],
             passed=data.validated_data["passed"],
@@ -259,7 +244,7 @@ class CoachingSessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         session = services.coaching_session_create(
-            coach=acting_person(request),
+            coach=authority.require_person(request.user),
             on=values.pop("date"),
             today=timezone.localdate(),
             **values,
@@ -271,11 +256,7 @@ class ActionItemCreateSerializer(serializers.Serializer):
     owner = ScopedPersonField()
     title = serializers.CharField()
     due_on = serializers.DateField()
-    session = serializers.PrimaryKeyRelatedField(queryset=CoachingSession.objects.none(), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = CoachingSession.objects.visible_to(self.context["request"].user)
+    session = ScopedPrimaryKeyRelatedField(queryset=CoachingSession.objects.all(), required=False)
 
 
 class FollowUpSerializer(serializers.Serializer):
@@ -313,7 +294,7 @@ class ActionItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = ActionItemCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         item = services.action_item_create(
-            coach=acting_person(request), today=timezone.localdate(), **data.validated_data
+            coach=authority.require_person(request.user), today=timezone.localdate(), **data.validated_data
         )
         return Response(ActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -324,7 +305,7 @@ class ActionItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         services.action_item_follow_up(
             item=item,
-            author=acting_person(request),
+            author=authority.require_person(request.user),
             on=data.validated_data["date"],
             note=data.validated_data["note"],
             mark_done=data.validated_data["mark_done"],
@@ -334,12 +315,11 @@ class ActionItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         item = self.get_object()
-        me = acting_person(request)
-        if me.pk != item.coach_id:
-            raise PermissionDenied(_("Only the coach closes an action item."))
         data = CloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.action_item_close(item=item, on=data.validated_data["date"], status=data.validated_data["status"])
+        services.action_item_close(
+            item=item, by=request.user, on=data.validated_data["date"], status=data.validated_data["status"]
+        )
         return Response(ActionItemSerializer(item).data)
 
 
@@ -405,7 +385,9 @@ class WorkReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request, *args, **kwargs):
         data = WorkReportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = services.work_report_submit(person=acting_person(request), now=timezone.now(), **data.validated_data)
+        report = services.work_report_submit(
+            person=authority.require_person(request.user), by=request.user, now=timezone.now(), **data.validated_data
+        )
         return Response(WorkReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
@@ -414,7 +396,7 @@ class WorkReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = CommentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         comment = services.report_comment_add(
-            report=report, author=acting_person(request), text=data.validated_data["text"]
+            report=report, author=authority.require_person(request.user), text=data.validated_data["text"]
         )
         return Response(ReportCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
@@ -466,7 +448,10 @@ class TrainingSuggestionViewSet(viewsets.ReadOnlyModelViewSet):
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.suggestion_accept(
-            suggestion=suggestion, decided_by=acting_person(request), on=timezone.localdate(), **data.validated_data
+            suggestion=suggestion,
+            decided_by=request.user,
+            on=timezone.localdate(),
+            **data.validated_data,
         )
         return Response(TrainingSuggestionSerializer(suggestion).data)
 
@@ -476,7 +461,10 @@ class TrainingSuggestionViewSet(viewsets.ReadOnlyModelViewSet):
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.suggestion_dismiss(
-            suggestion=suggestion, decided_by=acting_person(request), on=timezone.localdate(), **data.validated_data
+            suggestion=suggestion,
+            decided_by=request.user,
+            on=timezone.localdate(),
+            **data.validated_data,
         )
         return Response(TrainingSuggestionSerializer(suggestion).data)
 

@@ -7,15 +7,15 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesorg.exceptions import ApplicationError, add_error_to_form
+from staff import authority
 from staff.models import Person
-from staff.scope import viewer_for
 from training import selectors, services
 from training.forms import (
     CoachingSessionForm,
@@ -30,22 +30,10 @@ from training.models import ActionItemStatus, Course, CourseKind, Enrollment, Re
 LIST_LIMIT = 500
 
 
-def _me(request: HttpRequest) -> Person | None:
-    person_id = viewer_for(request.user).person_id
-    return Person.objects.select_related("team", "region").filter(pk=person_id).first() if person_id else None
-
-
-def _require_me(request: HttpRequest) -> Person:
-    me = _me(request)
-    if me is None:
-        raise Http404
-    return me
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    me = _me(request)
+    me = authority.actor_of(request.user).person
     context = {
         "today": today,
         "overdue_to_follow": selectors.action_items_overdue_for_coach(coach=me, today=today) if me else [],
@@ -124,13 +112,11 @@ def enrollment_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def enrollment_result(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = get_object_or_404(Enrollment.objects.visible_to(request.user).select_related("person"), pk=pk)
-    me = _require_me(request)
     form = EnrollmentResultForm(request.POST)
-    if not me.is_manager or me.pk == enrollment.person_id:
-        raise Http404
     if form.is_valid():
         try:
             services.enrollment_record_result(
+                by=request.user,
                 enrollment=enrollment,
                 on=form.cleaned_data["completed_on"],
                 passed=form.cleaned_data["passed"],
@@ -161,9 +147,8 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def session_create(request: HttpRequest) -> HttpResponse:
-    me = _require_me(request)
-    if not me.is_manager:
-        raise Http404
+    me = authority.require_person(request.user)
+    authority.require(request.user, "coaching.record")
     today = timezone.localdate()
     form = CoachingSessionForm(
         request.POST or None, user=request.user, initial={"date": today, "kind": request.GET.get("kind", "one_on_one")}
@@ -219,7 +204,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.action_item_follow_up(
                 item=item,
-                author=_require_me(request),
+                author=authority.require_person(request.user),
                 on=form.cleaned_data["date"],
                 note=form.cleaned_data["note"],
                 mark_done=form.cleaned_data["mark_done"],
@@ -245,7 +230,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_create(request: HttpRequest) -> HttpResponse:
-    me = _require_me(request)
+    me = authority.require_person(request.user)
     today = timezone.localdate()
     kind = request.POST.get("kind") or request.GET.get("kind") or ReportKind.DAILY
     if kind not in ReportKind.values:
@@ -255,7 +240,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
     numbers = services.work_report_numbers(person=me, start=start, end=end)
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.work_report_submit(person=me, now=timezone.now(), **form.cleaned_data)
+            report = services.work_report_submit(person=me, by=request.user, now=timezone.now(), **form.cleaned_data)
         except ApplicationError as exc:
             add_error_to_form(form, exc)
         else:
@@ -279,7 +264,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_comment_add(report=report, author=_require_me(request), text=form.cleaned_data["text"])
+            services.report_comment_add(
+                report=report, author=authority.require_person(request.user), text=form.cleaned_data["text"]
+            )
         except ApplicationError as exc:
             add_error_to_form(form, exc)
         else:
@@ -326,17 +313,22 @@ def suggestion_decide(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = get_object_or_404(
         TrainingSuggestion.objects.visible_to(request.user).select_related("person", "course"), pk=pk
     )
-    me = _require_me(request)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
             if form.cleaned_data["decision"] == "accept":
                 services.suggestion_accept(
-                    suggestion=suggestion, decided_by=me, on=timezone.localdate(), note=form.cleaned_data["note"]
+                    suggestion=suggestion,
+                    decided_by=request.user,
+                    on=timezone.localdate(),
+                    note=form.cleaned_data["note"],
                 )
             else:
                 services.suggestion_dismiss(
-                    suggestion=suggestion, decided_by=me, on=timezone.localdate(), note=form.cleaned_data["note"]
+                    suggestion=suggestion,
+                    decided_by=request.user,
+                    on=timezone.localdate(),
+                    note=form.cleaned_data["note"],
                 )
             messages.success(request, _("The suggestion is decided."))
         except ApplicationError as exc:

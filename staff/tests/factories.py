@@ -13,6 +13,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
+
     @factory.post_generation
     def password(self, create: bool, extracted: str | None, **kwargs) -> None:
         self.set_password(extracted or "pw-secret-123")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import random
+import re
+from collections import Counter
 from datetime import date
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import AutoField
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -17,12 +20,41 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 15)
 
 
-def _seed(reps: int = 12, seed: int = 7) -> tuple[demo.DemoOrg, int]:
+def _seed(reps: int = 12, seed: int = 7) -> tuple[demo.DemoOrg, list[str]]:
     rng = random.Random(seed)
     org = demo.seed_org(rng=rng, reps=reps, today=TODAY)
     with CaptureQueriesContext(connection) as queries:
         demo.seed(org=org, rng=rng, today=TODAY)
-    return org, len(queries)
+    return org, [q["sql"] for q in queries.captured_queries]
+
+
+# The seed's bulk inserts ask for batches of 1000 rows (staff/demo.py).
+SEED_BATCH_SIZE = 1000
+SEEDED_MODELS = (Opening, Opening.history.model, Candidate, Candidate.history.model, SelectionStep)
+
+
+def _expected_inserts(model) -> int:
+    """The INSERT statements Django sends for a bulk insert of every row of `model` in batches of
+    SEED_BATCH_SIZE: PostgreSQL takes a batch in one statement; SQLite caps the parameters of one
+    statement (999 by default), so Django splits a batch further by the number of fields per row."""
+    rows = list(model._default_manager.all())
+    # The fields Django's bulk_create writes for new rows: the concrete ones but the automatic key.
+    fields = [f for f in model._meta.concrete_fields if not f.generated and not isinstance(f, AutoField)]
+    per_statement = min(SEED_BATCH_SIZE, max(connection.ops.bulk_batch_size(fields, rows), 1))
+    return -(-len(rows) // per_statement)
+
+
+def _statements(sqls: list[str]) -> tuple[Counter, list[str]]:
+    """The INSERT statements per table, and every other statement."""
+    inserts: Counter = Counter()
+    others = []
+    for sql in sqls:
+        match = re.match(r'\s*INSERT INTO "?(\w+)"?', sql)
+        if match:
+            inserts[match.group(1)] += 1
+        else:
+            others.append(sql)
+    return inserts, others
 
 
 def _rows() -> list[tuple]:
@@ -85,10 +117,20 @@ def test_the_seed_is_repeatable_and_bulk():
     _seed(reps=12)
     assert _rows() == first
     transaction.savepoint_rollback(sid)
+    small_inserts, small_others = _statements(small)
     org, large = _seed(reps=200)
     assert len(org.teams) > 7 and Candidate.objects.count() > len(first)
-    # No query per row: the number of queries does not grow with the organization.
-    assert large == small
+    # No query per row: apart from the inserts, the statements do not grow with the organization,
+    inserts, others = _statements(large)
+    assert len(others) == len(small_others)
+    # and each table is written in as few INSERTs as the backend allows (one per 1000 rows on
+    # PostgreSQL; SQLite's parameter limit splits a batch by the width of a row). Per-row inserts
+    # would send one statement per row: hundreds here.
+    expected = {m._meta.db_table: _expected_inserts(m) for m in SEEDED_MODELS}
+    assert inserts == expected
+    assert sum(expected.values()) < Candidate.objects.count()
+    if connection.vendor == "postgresql":
+        assert len(large) == len(small)
 
 
 def test_the_team_manager_sees_the_seeded_recruitment_of_the_team(client):

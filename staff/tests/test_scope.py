@@ -98,9 +98,7 @@ def test_admin_changelist_and_change_page_follow_scope(org, case, client):
     user = viewer.user
     user.is_staff = True
     user.save(update_fields=["is_staff"])
-    user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["view_person", "view_team", "view_region"])
-    )
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_person", "view_team", "view_region"]))
     client.force_login(user)
     for model, share, universe in [
         ("person", people, org.people),
@@ -152,9 +150,7 @@ def test_admin_override_replaces_position_default(org):
     org.rep1a1.data_scope = DataScope.OWN_UNIT
     org.rep1a1.save(update_fields=["data_scope"])
     # then the rep sees the team, and still nothing of other teams
-    assert ids(Person.objects.visible_to(org.rep1a1.user)) == ids(
-        [org.tm1a, org.rep1a1, org.rep1a2, org.junior1a]
-    )
+    assert ids(Person.objects.visible_to(org.rep1a1.user)) == ids([org.tm1a, org.rep1a1, org.rep1a2, org.junior1a])
 
 
 def test_region_manager_set_to_own_unit_sees_only_region_level_records(org):

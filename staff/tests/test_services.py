@@ -18,8 +18,14 @@ pytestmark = pytest.mark.django_db
 
 def test_hire_starts_probation_with_a_login_and_an_event(org):
     person = person_hire(
-        employee_no="E9001", name="赵新", position=Position.REP, hire_date=date(2026, 3, 2), team=org.t1a,
-        manager=org.tm1a, username="zhaoxin", password="a-long-pass-123",
+        employee_no="E9001",
+        name="赵新",
+        position=Position.REP,
+        hire_date=date(2026, 3, 2),
+        team=org.t1a,
+        manager=org.tm1a,
+        username="zhaoxin",
+        password="a-long-pass-123",
     )
     assert person.status == PersonStatus.PROBATION
     assert person.region == org.r1  # the team's region
@@ -38,8 +44,14 @@ def test_hire_refuses_a_rep_without_team_and_writes_nothing(org):
 
 def test_hire_refuses_a_taken_login(org):
     with pytest.raises(ApplicationError) as exc:
-        person_hire(employee_no="E9003", name="x", position=Position.REP, hire_date=date(2026, 1, 5),
-                    team=org.t1a, username="rep1a1")
+        person_hire(
+            employee_no="E9003",
+            name="x",
+            position=Position.REP,
+            hire_date=date(2026, 1, 5),
+            team=org.t1a,
+            username="rep1a1",
+        )
     assert "username" in exc.value.fields
     assert not Person.objects.filter(employee_no="E9003").exists()
 
@@ -75,8 +87,16 @@ def test_promotion_to_team_manager_and_refusal_of_a_demotion(org):
 
 
 def test_probation_warning_and_dismissal(org):
-    person = person_hire(employee_no="E9004", name="钱多", position=Position.REP, hire_date=date(2026, 1, 5),
-                         team=org.t1b, manager=org.tm1b, username="qianduo", password="a-long-pass-123")
+    person = person_hire(
+        employee_no="E9004",
+        name="钱多",
+        position=Position.REP,
+        hire_date=date(2026, 1, 5),
+        team=org.t1b,
+        manager=org.tm1b,
+        username="qianduo",
+        password="a-long-pass-123",
+    )
     person_pass_probation(person=person, on=date(2026, 4, 5))
     with pytest.raises(ApplicationError):
         person_pass_probation(person=person, on=date(2026, 4, 6))

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from customers.models import Visit, VisitKind
 from salesorg.exceptions import ApplicationError
+from staff import authority
 from staff.models import Person, PersonStatus, Team
 from training.models import ActionItem, ActionItemStatus, CoachingSession, FollowUp, SessionKind
-from training.services.common import in_scope_of, require_manager_of, require_text
+from training.services.common import require_text
 
 
 @transaction.atomic
@@ -36,7 +37,9 @@ def coaching_session_create(
     action_items: Iterable[dict[str, Any]] = (),
     today: date,
 ) -> CoachingSession:
-    """Record a session. A one-on-one or a joint-visit review is about one person in the coach's scope."""
+    """Record a session. A one-on-one or a joint-visit review is about one person of the coach's
+    manager line ("people.coach"); a team meeting is held by a manager of the team ("units.manage")."""
+    authority.require(coach, "coaching.record")
     if kind not in SessionKind.values:
         raise ApplicationError(_("Unknown kind of session."), fields={"kind": [_("Unknown kind of session.")]})
     if on > today:
@@ -45,11 +48,12 @@ def coaching_session_create(
         team = team or coach.team
         if team is None:
             raise ApplicationError(_("Choose the team that met."), fields={"team": [_("This field is required.")]})
+        authority.require(coach, "units.manage", team_id=team.pk, region_id=team.region_id)
         person = None
     else:
         if person is None:
             raise ApplicationError(_("Choose the person coached."), fields={"person": [_("This field is required.")]})
-        require_manager_of(coach, person, field="person")
+        authority.require(coach, "people.coach", person)
         team = person.team
     if kind == SessionKind.JOINT_VISIT_REVIEW:
         _check_joint_visit(visit, person=person)
@@ -101,11 +105,11 @@ def coaching_session_create(
 def joint_visit_reviewable(*, visit: Visit, by: Person) -> bool:
     """Whether `by` may record the review of this joint visit now: the checks of
     `coaching_session_create` for a joint-visit review, asked before the form is filled in."""
-    if visit.kind != VisitKind.JOINT or not by.is_manager or by.pk == visit.author_id:
+    if visit.kind != VisitKind.JOINT or visit.author.status == PersonStatus.LEFT:  # current people only
         return False
-    if visit.author.status == PersonStatus.LEFT:  # the form offers current people only
+    if not authority.allowed(by, "people.coach", visit.author):
         return False
-    return in_scope_of(by, visit.author) and not CoachingSession.objects.filter(visit=visit).exists()
+    return not CoachingSession.objects.filter(visit=visit).exists()
 
 
 def _check_joint_visit(visit: Visit | None, *, person: Person) -> None:
@@ -135,13 +139,15 @@ def action_item_create(
     today: date,
     session: CoachingSession | None = None,
 ) -> ActionItem:
+    # A manager sets action items: for a person of their manager line, or for themselves.
+    authority.require(coach, "coaching.record")
+    if owner.pk != coach.pk:
+        authority.require(coach, "people.coach", owner)
     title = require_text(title, field="title")
     if due_on is None:
         raise ApplicationError(_("Set a due date."), fields={"due_on": [_("This field is required.")]})
     if due_on < today:
         raise ApplicationError(_("The due date has passed."), fields={"due_on": [_("The due date has passed.")]})
-    if owner.pk != coach.pk:
-        require_manager_of(coach, owner, field="owner")
     return ActionItem.objects.create(
         session=session,
         owner=owner,
@@ -157,20 +163,23 @@ def action_item_create(
 def action_item_follow_up(
     *, item: ActionItem, author: Person, on: date, note: str, mark_done: bool = False
 ) -> FollowUp:
-    """Record one check on an item; the coach may close it at the same time."""
+    """Record one check on an item: its owner, its coach or the owner's manager line; closing it at
+    the same time is the manager line's (as `action_item_close`)."""
+    if mark_done or author.pk not in (item.coach_id, item.owner_id):
+        authority.require(author, "people.coach", item.owner)
     note = require_text(note, field="note")
     if item.status != ActionItemStatus.OPEN:
         raise ApplicationError(_("This action item is closed."), fields={"status": [_("Closed.")]})
-    if author.pk not in (item.coach_id, item.owner_id) and not in_scope_of(author, item.owner):
-        raise ApplicationError(_("You do not follow this item."), fields={"author": [_("Not your item.")]})
     follow_up = FollowUp.objects.create(action_item=item, date=on, note=note, author=author)
     if mark_done:
-        action_item_close(item=item, on=on, status=ActionItemStatus.DONE)
+        action_item_close(item=item, by=author, on=on, status=ActionItemStatus.DONE)
     return follow_up
 
 
 @transaction.atomic
-def action_item_close(*, item: ActionItem, on: date, status: str = ActionItemStatus.DONE) -> ActionItem:
+def action_item_close(*, item: ActionItem, by: Any, on: date, status: str = ActionItemStatus.DONE) -> ActionItem:
+    """Close an item as done or cancelled: the owner's manager line ("people.coach")."""
+    authority.require(by, "people.coach", item.owner)
     if status not in (ActionItemStatus.DONE, ActionItemStatus.CANCELLED):
         raise ApplicationError(_("Close as done or cancelled."), fields={"status": [_("Invalid status.")]})
     if item.status != ActionItemStatus.OPEN:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from salesorg.exceptions import ApplicationError
+from staff import authority
 from staff.models import Person, Position
 from training.models import (
     ClassSession,
@@ -110,7 +112,13 @@ def enrollment_create(
     due_on: date | None = None,
     class_session: ClassSession | None = None,
     onboarding: Onboarding | None = None,
+    by: Any = None,
 ) -> Enrollment:
+    """Enroll a person in a course. `by` (a login or a person) is the person's manager line
+    ("people.coach"); None only on the paths whose caller already decided it (onboarding on a hire,
+    an accepted suggestion, an appraisal outcome)."""
+    if by is not None:
+        authority.require(by, "people.coach", person)
     if not course.is_active:
         raise ApplicationError(_("This course is no longer offered."), fields={"course": [_("Inactive course.")]})
     live = Enrollment.objects.filter(person=person, course=course).exclude(
@@ -150,8 +158,14 @@ def enrollment_record_result(
     passed: bool = True,
     score: Decimal | None = None,
     trainer_comment: str = "",
+    by: Any = None,
 ) -> Enrollment:
-    """Record the outcome of a course; completing the last required course completes onboarding."""
+    """Record the outcome of a course; completing the last required course completes onboarding.
+
+    `by` (a login or a person) is the person's manager line ("people.coach"); None only for a
+    system path (an import of results from the training provider)."""
+    if by is not None:
+        authority.require(by, "people.coach", enrollment.person)
     if enrollment.status != EnrollmentStatus.ENROLLED:
         raise ApplicationError(
             _("Only an open enrollment can get a result."), fields={"status": [_("The result is already recorded.")]}

@@ -16,6 +16,7 @@ from customers.models import CreditShare, Order, OrderStatus, Payment, Visit, Vi
 from customers.models.pipeline import OpportunityStageChange
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import Period
+from staff import authority
 from staff.models import CalendarDay, CalendarDayKind, Person, PersonStatus, Position
 from targets.models import Achievement, OwnerKind
 from training.models import ReportComment, ReportKind, WorkReport, WorkReportRule
@@ -115,8 +116,12 @@ def work_report_submit(
     problems: str = "",
     next_plan: str = "",
     now: datetime,
+    by: Any = None,
 ) -> WorkReport:
-    """Submit the report of the period containing `day`, with the period's numbers frozen in it."""
+    """Submit the report of the period containing `day`, with the period's numbers frozen in it.
+
+    A report is written by its author only (`by`, a login or a person; the person by default)."""
+    authority.require(person if by is None else by, "own", person_id=person.pk)
     start, end = report_period(kind, day)
     summary = require_text(summary, field="summary")
     if start > timezone.localdate(now):
@@ -143,6 +148,8 @@ def work_report_submit(
 
 @transaction.atomic
 def report_comment_add(*, report: WorkReport, author: Person, text: str) -> ReportComment:
+    """A manager's comment on a report: the author's manager line ("people.coach")."""
+    authority.require(author, "people.coach", report.person)
     text = require_text(text, field="text")
     return ReportComment.objects.create(report=report, author=author, text=text)
 

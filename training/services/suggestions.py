@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import Period
+from staff import authority
 from staff.models import Person
 from training.models import (
     Course,
@@ -20,7 +22,7 @@ from training.models import (
     SuggestionStatus,
     TrainingSuggestion,
 )
-from training.services.common import require_manager_of, require_text
+from training.services.common import require_text
 from training.services.courses import enrollment_create
 
 
@@ -100,10 +102,11 @@ def training_suggestions_generate(
 
 @transaction.atomic
 def suggestion_accept(
-    *, suggestion: TrainingSuggestion, decided_by: Person, on: date, note: str = ""
+    *, suggestion: TrainingSuggestion, decided_by: Any, on: date, note: str = ""
 ) -> Enrollment | None:
-    """Accept: the person is enrolled in the suggested course (unless already enrolled)."""
-    _check_open(suggestion, decided_by)
+    """Accept: the person is enrolled in the suggested course (unless already enrolled). The decision
+    is the person's manager line's ("people.coach"); `decided_by` is a login or a person."""
+    decider = _check_open(suggestion, decided_by)
     enrollment = None
     if suggestion.course_id:
         enrollment = (
@@ -113,27 +116,27 @@ def suggestion_accept(
         )
         if enrollment is None:
             enrollment = enrollment_create(person=suggestion.person, course=suggestion.course, enrolled_on=on)
-    _decide(suggestion, SuggestionStatus.ACCEPTED, decided_by, on, note)
+    _decide(suggestion, SuggestionStatus.ACCEPTED, decider, on, note)
     return enrollment
 
 
 @transaction.atomic
-def suggestion_dismiss(
-    *, suggestion: TrainingSuggestion, decided_by: Person, on: date, note: str
-) -> TrainingSuggestion:
-    _check_open(suggestion, decided_by)
+def suggestion_dismiss(*, suggestion: TrainingSuggestion, decided_by: Any, on: date, note: str) -> TrainingSuggestion:
+    decider = _check_open(suggestion, decided_by)
     note = require_text(note, field="note")
-    _decide(suggestion, SuggestionStatus.DISMISSED, decided_by, on, note)
+    _decide(suggestion, SuggestionStatus.DISMISSED, decider, on, note)
     return suggestion
 
 
-def _check_open(suggestion: TrainingSuggestion, decided_by: Person) -> None:
+def _check_open(suggestion: TrainingSuggestion, decided_by: Any) -> Person | None:
+    """The decider's person (None for an admin without one), once the rule allows the decision."""
+    actor = authority.require(decided_by, "people.coach", suggestion.person)
     if suggestion.status != SuggestionStatus.OPEN:
         raise ApplicationError(_("This suggestion is already decided."), fields={"status": [_("Already decided.")]})
-    require_manager_of(decided_by, suggestion.person, field="person")
+    return actor.person
 
 
-def _decide(suggestion: TrainingSuggestion, status: str, decided_by: Person, on: date, note: str) -> None:
+def _decide(suggestion: TrainingSuggestion, status: str, decided_by: Person | None, on: date, note: str) -> None:
     suggestion.status = status
     suggestion.decided_by = decided_by
     suggestion.decided_on = on

@@ -101,7 +101,9 @@ def test_follow_up_and_close_through_the_api(org):
         url + "follow-ups/", {"date": today.isoformat(), "note": "Called twice"}, format="json"
     )
     assert response.status_code == 201
-    assert client_for(org.rep1a1).post(url + "close/", {"status": "done", "date": today.isoformat()}).status_code == 403
+    refused = client_for(org.rep1a1).post(url + "close/", {"status": "done", "date": today.isoformat()})
+    assert refused.status_code == 403  # the owner does not close their own item
+    assert refused.json()["detail"] == "Only rep1a1's manager line does this."
     response = client_for(org.tm1a).post(url + "close/", {"status": "done", "date": today.isoformat()}, format="json")
     assert response.json()["status"] == "done"
 
@@ -144,7 +146,9 @@ def test_manager_accepts_a_suggestion_through_the_api(org):
     )
     url = f"/api/v1/training-suggestions/{suggestion.pk}/"
     assert client_for(org.rep1a2).post(url + "accept/").status_code == 404
-    assert client_for(org.rep1a1).post(url + "accept/").status_code == 400  # a rep does not decide their own
+    refused = client_for(org.rep1a1).post(url + "accept/")  # a rep does not decide their own
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "Only rep1a1's manager line does this."
     response = client_for(org.tm1a).post(url + "accept/")
     assert response.status_code == 200 and response.json()["status"] == "accepted"
     assert TrainingSuggestion.objects.get().status == "accepted"

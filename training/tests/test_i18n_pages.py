@@ -51,9 +51,9 @@ def test_training_pages_in_chinese_show_no_english(org, client):
         kpi_targets={"collection_rate": "0.9"},
         period="2026-Q1",
     )
-    opening = recruitment.opening_create(team=org.t1a, title="销售代表", opened_on=date(2026, 2, 1))
-    candidate = recruitment.candidate_add(opening=opening, name="赵六", applied_on=date(2026, 2, 2))
-    recruitment.candidate_assess(candidate=candidate, kind="interview", on=date(2026, 2, 3), score=80)
+    opening = recruitment.opening_create(by=org.tm1a, team=org.t1a, title="销售代表", opened_on=date(2026, 2, 1))
+    candidate = recruitment.candidate_add(by=org.tm1a, opening=opening, name="赵六", applied_on=date(2026, 2, 2))
+    recruitment.candidate_assess(by=org.tm1a, candidate=candidate, kind="interview", on=date(2026, 2, 3), score=80)
     client.force_login(org.tm1a.user)
     pages = [
         reverse("training:dashboard"),

@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from customers.models import CreditShare, Order, OrderStatus, Payment, VisitKind
-from salesorg.exceptions import ApplicationError
+from salesorg.exceptions import ApplicationError, NotAllowed
 from staff.models import CalendarDay, CalendarDayKind
 from training import selectors, services
 from training.models import (
@@ -132,18 +132,18 @@ def test_overdue_item_appears_on_the_coachs_list_the_day_after_its_due_date(org)
     assert list(selectors.action_items_overdue_for_coach(coach=org.tm1a, today=date(2026, 3, 13))) == []
 
 
-def test_a_manager_cannot_coach_someone_outside_their_scope(org):
+def test_a_manager_cannot_coach_someone_outside_their_manager_line(org):
     today = date(2026, 3, 2)
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(NotAllowed) as exc:
         services.coaching_session_create(
             kind=SessionKind.ONE_ON_ONE, coach=org.tm1b, person=org.rep1a1, on=today, discussed="x", today=today
         )
-    assert "person" in exc.value.fields
-    with pytest.raises(ApplicationError) as exc:
+    assert exc.value.message == "Only rep1a1's manager line does this."
+    with pytest.raises(NotAllowed) as exc:
         services.coaching_session_create(
             kind=SessionKind.ONE_ON_ONE, coach=org.rep1a2, person=org.rep1a1, on=today, discussed="x", today=today
         )
-    assert "person" in exc.value.fields
+    assert exc.value.message == "Only a manager records coaching sessions."
     assert CoachingSession.objects.count() == 0
 
 
@@ -318,7 +318,7 @@ def test_manager_accepts_a_suggestion_and_the_person_is_enrolled(org):
         period="2026-Q1",
         today=date(2026, 4, 2),
     )
-    with pytest.raises(ApplicationError):
+    with pytest.raises(NotAllowed):
         services.suggestion_accept(suggestion=suggestion, decided_by=org.tm1b, on=date(2026, 4, 3))
     enrollment = services.suggestion_accept(suggestion=suggestion, decided_by=org.tm1a, on=date(2026, 4, 3))
     assert (enrollment.person, enrollment.course) == (org.rep1a1, course)

@@ -75,7 +75,7 @@ def test_manager_records_a_one_on_one_with_an_action_item(org):
     session = CoachingSession.objects.get()
     assert session.action_items.get().owner == org.rep1a1
     # A rep cannot open the form.
-    assert login(org.rep1a1).get(reverse("training:session-create")).status_code == 404
+    assert login(org.rep1a1).get(reverse("training:session-create")).status_code == 403
 
 
 def test_a_one_on_one_without_discussion_shows_the_error_and_writes_nothing(org):
