@@ -1,4 +1,8 @@
-"""Forms of the customer, visit and expense pages. They parse input; the services check the rules."""
+"""Forms of the customer, visit and expense pages. They parse input; the services check the rules.
+
+Every choice of a record is looked up in the user's scope (`visible_to(user)`), so a hidden id is
+refused word for word as a missing one.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +30,8 @@ from customers.models import (
     VisitKind,
 )
 from customers.selectors.accounts import customers_for_visit_form
-from staff.models import MANAGER_POSITIONS, Person, Region, Team
+from customers.selectors.visits import accompanying_manager_choices
+from staff.models import Person, Region, Team
 
 EMPTY = [("", "---------")]
 
@@ -97,13 +102,19 @@ class CustomerForm(BootstrapMixin, forms.Form):
     contacts = forms.CharField(label=_("Contacts"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, editing: bool = False, locked: tuple[str, ...] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = Person.objects.visible_to(user).current()
         self.fields["referred_by"].queryset = Customer.objects.visible_to(user).only("id", "name")
         if editing:
             del self.fields["code"]
             del self.fields["owner"]
+        # Fields the user may not change (credit, status, location for a rep): shown, not posted.
+        for name in locked:
+            if name in self.fields:
+                self.fields[name].disabled = True
 
 
 class TransferForm(BootstrapMixin, forms.Form):
@@ -177,9 +188,8 @@ class VisitForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, customer_id: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = customers_for_visit_form(user=user)
-        self.fields["accompanying_manager"].queryset = Person.objects.current().filter(
-            position__in=list(MANAGER_POSITIONS)
-        )
+        # The managers above the author (a rep's own manager line, outside a rep's data scope).
+        self.fields["accompanying_manager"].queryset = accompanying_manager_choices(user=user)
         picked = self.data.get("customer") or customer_id or self.initial.get("customer")
         stakeholders = Stakeholder.objects.none()
         if picked and str(getattr(picked, "pk", picked)).isdigit():
@@ -255,9 +265,9 @@ class RewardForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
     referral = forms.ModelChoiceField(label=_("Referred customer"), queryset=Customer.objects.none(), required=False)
 
-    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, customer: Customer, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["referral"].queryset = customer.referrals.all()
+        self.fields["referral"].queryset = customer.referrals.visible_to(user)
 
 
 class CompetitorForm(BootstrapMixin, forms.ModelForm):
@@ -268,13 +278,14 @@ class CompetitorForm(BootstrapMixin, forms.ModelForm):
 
 
 class IntelNoteForm(BootstrapMixin, forms.Form):
-    competitor = forms.ModelChoiceField(label=_("Competitor"), queryset=Competitor.objects.all(), required=False)
+    competitor = forms.ModelChoiceField(label=_("Competitor"), queryset=Competitor.objects.none(), required=False)
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), required=False)
     date = forms.DateField(label=_("Date"), widget=DateInput())
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["competitor"].queryset = Competitor.objects.visible_to(user)
         self.fields["customer"].queryset = customers_for_visit_form(user=user)
 
 

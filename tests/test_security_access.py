@@ -56,6 +56,8 @@ PAGE_MODELS: dict[str, tuple[str | None, dict, str]] = {
     "customers:pool-claim": (None, {}, "the public pool is open to every rep by design"),
     "customers:follow-up-done": ("customers.FollowUp", {}, ""),
     "customers:visit-detail": ("customers.Visit", {}, ""),
+    "customers:visit-photo": ("customers.VisitPhoto", {}, ""),
+    "customers:expense-receipt": ("customers.ExpenseClaim", {}, ""),
     "customers:visit-edit": ("customers.Visit", {}, ""),
     "customers:expense-decide": ("customers.ExpenseClaim", {}, ""),
     "customers:complaint-update": ("customers.Complaint", {}, ""),

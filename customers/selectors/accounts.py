@@ -128,12 +128,10 @@ def pool_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[C
 
 
 def customers_for_visit_form(*, user: Any) -> QuerySet[Customer]:
-    """The picker of the visit form: a rep's own customers (a manager's: those in scope with an owner)."""
-    person = getattr(user, "person", None)
-    qs = Customer.objects.visible_to(user).only("id", "code", "name", "owner_id")
-    if person is not None and person.position == "rep":
-        qs = qs.filter(owner=person)
-    return qs.order_by("name")
+    """The customer picker of the visit, expense and intel forms: the customers in scope. With the
+    default scopes that is what the user records work for; who may is the service's question
+    (`sales.create_record`), so a widened scope hears 403, never a silent "invalid choice"."""
+    return Customer.objects.visible_to(user).only("id", "code", "name", "owner_id").order_by("name")
 
 
 def customer_counts(*, user: Any, today: date) -> dict[str, int]:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -16,35 +15,41 @@ from django.utils.translation import gettext as _
 from customers.models import (
     Classification,
     ClassificationChange,
-    Competitor,
-    Complaint,
-    ComplaintStatus,
     CreditRating,
     Customer,
-    CustomerEvaluation,
     CustomerKind,
     CustomerMove,
-    CustomerReward,
     CustomerSource,
     CustomerStatus,
     FollowUp,
     FollowUpKind,
-    Grade,
-    IntelNote,
     MoveKind,
     Order,
     OrderStatus,
-    RewardKind,
     Stakeholder,
     StakeholderChange,
     StakeholderChangeKind,
     StakeholderStatus,
-    Visit,
 )
-from customers.services.common import clean_amount, clean_coordinates, clean_date, person_of
+from customers.services.common import clean_amount, clean_coordinates, clean_date
+
+# Evaluations, complaints, rewards, competitors, intelligence and follow-ups live next door;
+# re-exported so callers keep `account_services.<name>`.
+from customers.services.customer_records import (  # noqa: F401
+    GRADE_RANK,
+    SCORE_FIELDS,
+    competitor_save,
+    complaint_create,
+    complaint_update,
+    evaluation_create,
+    follow_up_done,
+    grade_for,
+    intel_note_create,
+    reward_create,
+)
 from salesorg.exceptions import ApplicationError
-from salesorg.periods import Period
-from staff.models import MANAGER_POSITIONS, Person
+from staff import authority
+from staff.models import Person
 
 CUSTOMER_TEXT_FIELDS = {"name": 200, "industry": 100, "address": 300, "contacts": 5000, "notes": 5000}
 CUSTOMER_CHOICE_FIELDS = {
@@ -53,13 +58,17 @@ CUSTOMER_CHOICE_FIELDS = {
     "credit_rating": CreditRating,
     "source": CustomerSource,
 }
+# Fields only a manager of the customer's unit sets (`customers.manage`): classification has its
+# own service; a location move changes where check-ins are measured from.
+MANAGED_FIELDS = ("credit_rating", "credit_limit", "status", "latitude", "longitude")
+# A new customer may come with its location (a rep records where it is), not with credit.
+CREDIT_FIELDS = ("credit_rating", "credit_limit")
 
 
-def is_manager(user: Any) -> bool:
-    if user.is_superuser:
-        return True
-    person = getattr(user, "person", None)
-    return person is not None and person.position in MANAGER_POSITIONS
+def may_manage_customers(user: Any) -> bool:
+    """Whether the user is a manager (or an admin) at all: who may assign owners and import for others."""
+    actor = authority.actor_of(user)
+    return actor.is_admin or actor.is_manager
 
 
 def clean_customer_fields(data: dict[str, Any], *, user: Any | None = None) -> dict[str, Any]:
@@ -95,7 +104,9 @@ def clean_customer_fields(data: dict[str, Any], *, user: Any | None = None) -> d
     if data.get("referred_by") not in (None, ""):
         referrer = data["referred_by"]
         if not isinstance(referrer, Customer):
-            referrer = Customer.objects.filter(pk=referrer).first() if str(referrer).isdigit() else None
+            # Looked up in the user's scope: a hidden customer is as unknown as a missing one.
+            customers = Customer.objects.visible_to(user) if user is not None else Customer.objects.none()
+            referrer = customers.filter(pk=referrer).first() if str(referrer).isdigit() else None
         if referrer is None:
             errors["referred_by"] = [_("Unknown customer.")]
         cleaned["referred_by"] = referrer
@@ -112,7 +123,7 @@ def _owner_for(user: Any, owner: Person | int | None) -> Person | None:
     if owner in (None, ""):
         return None
     owner_id = owner.pk if isinstance(owner, Person) else int(owner)
-    if not is_manager(user) and owner_id != person_of(user).pk:
+    if not may_manage_customers(user) and owner_id != authority.require_person(user).pk:
         raise ApplicationError(_("Reps own the customers they create."), fields={"owner": [_("Choose yourself.")]})
     found = Person.objects.visible_to(user).current().filter(pk=owner_id).first()
     if found is None:
@@ -138,19 +149,21 @@ def customer_create(
         errors.update(exc.fields)
         cleaned = {}
     try:
-        if owner in (None, "") and not is_manager(user):
-            owner = person_of(user)
+        if owner in (None, "") and not may_manage_customers(user):
+            owner = authority.require_person(user)
         owner_person = _owner_for(user, owner)
     except ApplicationError as exc:
         errors.update(exc.fields)
         owner_person = None
     if errors:
         raise ApplicationError(_("The customer has errors."), fields=errors)
-    by = getattr(user, "person", None)
+    by = authority.actor_of(user).person
     customer = Customer(code=code, **cleaned)
     _set_owner(customer, owner_person, today=today)
     if owner_person is None and by is not None:
         customer.region_id, customer.team_id = by.region_id, by.team_id
+    if _sets_managed_fields(cleaned, Customer(), fields=CREDIT_FIELDS):
+        authority.require(user, "customers.manage", customer)
     customer.save()
     CustomerMove.objects.create(
         customer=customer, date=today, kind=MoveKind.CREATED, to_owner=owner_person, moved_by=by
@@ -170,27 +183,34 @@ def _set_owner(customer: Customer, owner: Person | None, *, today: date) -> None
 
 @transaction.atomic
 def customer_update(*, user: Any, customer: Customer, data: dict[str, Any]) -> Customer:
-    """Edit a customer's details. Owner and classification change through their own services."""
+    """Edit a customer's details: its owner or a manager of its unit (`customers.edit`); credit,
+    status and location only a manager of its unit (`customers.manage`). Owner and classification
+    change through their own services."""
+    authority.require(user, "customers.edit", customer)
     cleaned = clean_customer_fields(data, user=user)
-    if not is_manager(user):
-        # Reps keep the customer's notes and contacts; credit and status are the manager's call.
-        for field in ("credit_rating", "credit_limit", "status"):
-            if field in cleaned and cleaned[field] != getattr(customer, field):
-                raise PermissionDenied(_("Only a manager changes credit and status."))
+    if _sets_managed_fields(cleaned, customer):
+        authority.require(user, "customers.manage", customer)
     for field, value in cleaned.items():
         setattr(customer, field, value)
     customer.save(update_fields=list(cleaned) or None)
     return customer
 
 
+def _sets_managed_fields(
+    cleaned: dict[str, Any], customer: Customer, *, fields: tuple[str, ...] = MANAGED_FIELDS
+) -> bool:
+    """Whether `cleaned` changes a field only a manager sets (compared with the customer's values)."""
+    return any(field in cleaned and cleaned[field] != getattr(customer, field) for field in fields)
+
+
 @transaction.atomic
 def customer_transfer(
     *, user: Any, customer: Customer, to_owner: Person | int, reason: str, today: date | None = None
 ) -> Customer:
-    """A manager moves a customer to another rep; the move is recorded with its reason."""
+    """A manager of the customer's unit moves it to a rep of their unit (`customers.transfer`);
+    the move is recorded with its reason."""
     today = today or timezone.localdate()
-    if not is_manager(user):
-        raise PermissionDenied(_("Only a manager transfers customers."))
+    authority.require(user, "customers.transfer", customer)
     errors: dict[str, list[str]] = {}
     if not (reason or "").strip():
         errors["reason"] = [_("Say why the customer moves.")]
@@ -205,6 +225,7 @@ def customer_transfer(
         errors["to_owner"] = [_("The customer already belongs to this person.")]
     if errors:
         raise ApplicationError(_("The transfer has errors."), fields=errors)
+    authority.require(user, "customers.transfer", customer, to_person=new_owner)
     previous = customer.owner
     _set_owner(customer, new_owner, today=today)
     customer.save(update_fields=["owner", "owner_since", "pool_due_date", "pool_warned_on", "team", "region"])
@@ -215,7 +236,7 @@ def customer_transfer(
         from_owner=previous,
         to_owner=new_owner,
         reason=reason.strip(),
-        moved_by=getattr(user, "person", None),
+        moved_by=authority.actor_of(user).person,
     )
     return customer
 
@@ -261,10 +282,9 @@ def customer_proposed_classification(customer: Customer, *, today: date) -> str:
 def customer_classify(
     *, user: Any, customer: Customer, classification: str, reason: str = "", today: date | None = None
 ) -> Customer:
-    """Set the classification. Following the rule needs no reason; overriding it does."""
+    """Set the classification (`customers.manage`). Following the rule needs no reason; overriding it does."""
     today = today or timezone.localdate()
-    if not is_manager(user):
-        raise PermissionDenied(_("Only a manager classifies customers."))
+    authority.require(user, "customers.manage", customer)
     if classification not in Classification.values:
         raise ApplicationError(
             _("Unknown classification."), fields={"classification": [_("Choose key, general or potential.")]}
@@ -285,7 +305,7 @@ def customer_classify(
         to_classification=classification,
         proposed=proposed,
         reason=reason,
-        changed_by=getattr(user, "person", None),
+        changed_by=authority.actor_of(user).person,
     )
     customer.classification = classification
     customer.classification_overridden = classification != proposed
@@ -325,11 +345,14 @@ def _clean_stakeholder(data: dict[str, Any], *, partial: bool) -> dict[str, Any]
 
 
 def stakeholder_create(*, user: Any, customer: Customer, data: dict[str, Any]) -> Stakeholder:
+    """Add a stakeholder: the customer's owner or a manager of its unit (`customers.edit`)."""
+    authority.require(user, "customers.edit", customer)
     cleaned = _clean_stakeholder(data, partial=False)
     return Stakeholder.objects.create(customer=customer, **cleaned)
 
 
 def stakeholder_update(*, user: Any, stakeholder: Stakeholder, data: dict[str, Any]) -> Stakeholder:
+    authority.require(user, "customers.edit", stakeholder.customer)
     cleaned = _clean_stakeholder(data, partial=True)
     for field, value in cleaned.items():
         setattr(stakeholder, field, value)
@@ -350,6 +373,7 @@ def stakeholder_change(
 ) -> StakeholderChange:
     """A stakeholder left or was replaced: record it and ask the owning rep to follow up."""
     today = today or timezone.localdate()
+    authority.require(user, "customers.edit", stakeholder.customer)
     errors: dict[str, list[str]] = {}
     if kind not in StakeholderChangeKind.values:
         errors["kind"] = [_("Choose left or replaced.")]
@@ -386,7 +410,7 @@ def stakeholder_change(
         date=day,
         replacement=successor,
         note=(note or "").strip(),
-        recorded_by=getattr(user, "person", None),
+        recorded_by=authority.actor_of(user).person,
     )
     customer = stakeholder.customer
     if customer.owner_id:
@@ -410,239 +434,3 @@ def stakeholder_change(
             created_on=today,
         )
     return change
-
-
-# Evaluations
-
-SCORE_FIELDS = ("credit_score", "payment_score", "volume_score", "cooperation_score", "satisfaction_score")
-GRADE_RANK = {Grade.A: 4, Grade.B: 3, Grade.C: 2, Grade.D: 1}
-
-
-def grade_for(overall: Decimal) -> str:
-    """A >= 4.5, B >= 3.5, C >= 2.5, otherwise D (the mean of five 1-5 scores)."""
-    if overall >= Decimal("4.5"):
-        return Grade.A
-    if overall >= Decimal("3.5"):
-        return Grade.B
-    if overall >= Decimal("2.5"):
-        return Grade.C
-    return Grade.D
-
-
-@transaction.atomic
-def evaluation_create(
-    *,
-    user: Any,
-    customer: Customer,
-    period: str,
-    scores: dict[str, Any],
-    reason: str = "",
-    response_plan: str = "",
-    today: date | None = None,
-) -> CustomerEvaluation:
-    """Score a customer for a period; a lower grade than last time needs a reason and a response plan."""
-    today = today or timezone.localdate()
-    errors: dict[str, list[str]] = {}
-    try:
-        period_text = str(Period.parse(period))
-    except ValueError:
-        errors["period"] = [_("Write a period like 2026-Q1.")]
-        period_text = ""
-    if period_text and CustomerEvaluation.objects.filter(customer=customer, period=period_text).exists():
-        errors["period"] = [_("This customer was already evaluated for %(period)s.") % {"period": period_text}]
-    values: dict[str, int] = {}
-    for field in SCORE_FIELDS:
-        try:
-            values[field] = int(scores.get(field))
-            if not 1 <= values[field] <= 5:
-                raise ValueError
-        except (TypeError, ValueError):
-            errors[field] = [_("Enter a whole number from 1 to 5.")]
-    if errors:
-        raise ApplicationError(_("The evaluation has errors."), fields=errors)
-    overall = (Decimal(sum(values.values())) / len(values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    grade = grade_for(overall)
-    previous = CustomerEvaluation.objects.filter(customer=customer, period__lt=period_text).order_by("-period").first()
-    previous_grade = previous.grade if previous else ""
-    reason, response_plan = (reason or "").strip(), (response_plan or "").strip()
-    if previous_grade and GRADE_RANK[grade] < GRADE_RANK[previous_grade]:
-        if not reason:
-            errors["reason"] = [
-                _("The grade dropped from %(old)s to %(new)s: say why.") % {"old": previous_grade, "new": grade}
-            ]
-        if not response_plan:
-            errors["response_plan"] = [_("The grade dropped: write the response plan.")]
-        if errors:
-            raise ApplicationError(_("A lower grade needs a reason and a response plan."), fields=errors)
-    return CustomerEvaluation.objects.create(
-        customer=customer,
-        period=period_text,
-        date=today,
-        overall_score=overall,
-        grade=grade,
-        previous_grade=previous_grade,
-        reason=reason,
-        response_plan=response_plan,
-        evaluated_by=getattr(user, "person", None),
-        **values,
-    )
-
-
-# Complaints, rewards, competitors and intelligence
-
-
-def complaint_create(*, user: Any, customer: Customer, data: dict[str, Any], today: date | None = None) -> Complaint:
-    today = today or timezone.localdate()
-    errors: dict[str, list[str]] = {}
-    subject = str(data.get("subject") or "").strip()
-    if not subject or len(subject) > 200:
-        errors["subject"] = [_("Enter a subject of at most 200 characters.")]
-    received = today
-    try:
-        received = clean_date(data.get("received_on") or today, field="received_on", today=today, allow_future=False)
-    except ApplicationError as exc:
-        errors.update(exc.fields)
-    if errors:
-        raise ApplicationError(_("The complaint has errors."), fields=errors)
-    return Complaint.objects.create(
-        customer=customer,
-        received_on=received,
-        subject=subject,
-        description=str(data.get("description") or "").strip(),
-        handled_by=getattr(user, "person", None),
-    )
-
-
-@transaction.atomic
-def complaint_update(*, user: Any, complaint: Complaint, data: dict[str, Any], today: date | None = None) -> Complaint:
-    """Move a complaint on (received -> handling -> closed); closing needs a resolution."""
-    today = today or timezone.localdate()
-    status = data.get("status", complaint.status)
-    resolution = str(data.get("resolution", complaint.resolution) or "").strip()
-    errors: dict[str, list[str]] = {}
-    if status not in ComplaintStatus.values:
-        errors["status"] = [_("Choose received, being handled or closed.")]
-    if status == ComplaintStatus.CLOSED and not resolution:
-        errors["resolution"] = [_("A closed complaint records its resolution.")]
-    if "subject" in data and not str(data["subject"] or "").strip():
-        errors["subject"] = [_("This field is required.")]
-    if errors:
-        raise ApplicationError(_("The complaint has errors."), fields=errors)
-    complaint.status = status
-    complaint.resolution = resolution
-    if "subject" in data:
-        complaint.subject = str(data["subject"]).strip()[:200]
-    if "description" in data:
-        complaint.description = str(data["description"] or "")
-    complaint.closed_on = (complaint.closed_on or today) if status == ComplaintStatus.CLOSED else None
-    complaint.handled_by = complaint.handled_by or getattr(user, "person", None)
-    complaint.save()
-    return complaint
-
-
-def reward_create(
-    *,
-    user: Any,
-    customer: Customer,
-    kind: str,
-    amount: Any,
-    reason: str,
-    date_: Any = None,
-    referral: Customer | None = None,
-    today: date | None = None,
-) -> CustomerReward:
-    """Reward a loyal customer (rebate, gift, discount) or a referral; a manager's decision."""
-    today = today or timezone.localdate()
-    if not is_manager(user):
-        raise PermissionDenied(_("Only a manager grants customer rewards."))
-    errors: dict[str, list[str]] = {}
-    if kind not in RewardKind.values:
-        errors["kind"] = [_("Choose rebate, gift, discount or referral.")]
-    value = None
-    try:
-        value = clean_amount(amount)
-    except ApplicationError as exc:
-        errors.update(exc.fields)
-    day = today
-    try:
-        day = clean_date(date_ or today, field="date", today=today, allow_future=False)
-    except ApplicationError as exc:
-        errors.update(exc.fields)
-    if not (reason or "").strip():
-        errors["reason"] = [_("Say why the customer is rewarded.")]
-    if kind == RewardKind.REFERRAL and (referral is None or referral.referred_by_id != customer.pk):
-        errors["referral"] = [_("Choose a customer this customer referred.")]
-    if errors:
-        raise ApplicationError(_("The reward has errors."), fields=errors)
-    return CustomerReward.objects.create(
-        customer=customer,
-        kind=kind,
-        date=day,
-        amount=value,
-        reason=reason.strip(),
-        referral=referral,
-        granted_by=getattr(user, "person", None),
-    )
-
-
-COMPETITOR_FIELDS = ("name", "products", "prices", "channels", "strengths", "weaknesses")
-
-
-def competitor_save(*, user: Any, data: dict[str, Any], competitor: Competitor | None = None) -> Competitor:
-    name = str(data.get("name", competitor.name if competitor else "") or "").strip()
-    if not name or len(name) > 200:
-        raise ApplicationError(_("The competitor has errors."), fields={"name": [_("This field is required.")]})
-    clash = Competitor.objects.filter(name=name).exclude(pk=competitor.pk if competitor else None)
-    if clash.exists():
-        raise ApplicationError(_("The competitor has errors."), fields={"name": [_("This competitor exists.")]})
-    competitor = competitor or Competitor()
-    for field in COMPETITOR_FIELDS:
-        if field in data:
-            setattr(competitor, field, str(data[field] or "").strip())
-    competitor.name = name
-    competitor.save()
-    return competitor
-
-
-def intel_note_create(
-    *,
-    user: Any,
-    note: str,
-    competitor: Competitor | None = None,
-    customer: Customer | None = None,
-    visit: Visit | None = None,
-    date_: Any = None,
-    today: date | None = None,
-) -> IntelNote:
-    today = today or timezone.localdate()
-    author = person_of(user)
-    errors: dict[str, list[str]] = {}
-    if not (note or "").strip():
-        errors["note"] = [_("This field is required.")]
-    day = today
-    try:
-        day = clean_date(date_ or today, field="date", today=today, allow_future=False)
-    except ApplicationError as exc:
-        errors.update(exc.fields)
-    if customer is not None and not Customer.objects.visible_to(user).filter(pk=customer.pk).exists():
-        errors["customer"] = [_("Not one of your customers.")]
-    if visit is not None and visit.author_id != author.pk:
-        errors["visit"] = [_("Link one of your own visit reports.")]
-    if errors:
-        raise ApplicationError(_("The intel note has errors."), fields=errors)
-    return IntelNote.objects.create(
-        competitor=competitor,
-        customer=customer or (visit.customer if visit else None),
-        visit=visit,
-        author=author,
-        team_id=author.team_id,
-        region_id=author.region_id,
-        date=day,
-        note=note.strip(),
-    )
-
-
-def follow_up_done(*, user: Any, follow_up: FollowUp) -> FollowUp:
-    follow_up.done = True
-    follow_up.save(update_fields=["done"])
-    return follow_up

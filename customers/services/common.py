@@ -1,4 +1,4 @@
-"""Small helpers shared by the accounts and visits services."""
+"""Small helpers shared by the accounts and visits services (the acting person: `staff.authority.actor_of`)."""
 
 from __future__ import annotations
 
@@ -12,20 +12,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from salesorg.exceptions import ApplicationError
-from staff.models import Person
 
 EARTH_RADIUS_M = 6_371_000
-
-
-def person_of(user: Any) -> Person:
-    """The person behind a login; a login without a person may not write customer records."""
-    try:
-        person = user.person
-    except (Person.DoesNotExist, AttributeError):
-        person = None
-    if person is None:
-        raise ApplicationError(_("Your login is not linked to a person."), fields={"user": [_("No person.")]})
-    return person
 
 
 def haversine_m(lat1: Decimal | float, lon1: Decimal | float, lat2: Decimal | float, lon2: Decimal | float) -> int:

@@ -15,11 +15,11 @@ from openpyxl import Workbook
 from simple_history.utils import bulk_create_with_history
 
 from customers.models import Customer, CustomerMove, MoveKind
-from customers.services.accounts import clean_customer_fields, is_manager
-from customers.services.common import person_of
+from customers.services.accounts import clean_customer_fields
 from salesorg.exceptions import ApplicationError
 from salesorg.exports import safe_cell
 from salesorg.imports import read_table
+from staff import authority
 from staff.models import Person
 
 COLUMNS = [
@@ -60,9 +60,11 @@ def _capped_rows(upload: Any) -> list[tuple[int, dict[str, str]]]:
 
 @transaction.atomic
 def customers_import(*, user: Any, upload: Any, today: date | None = None) -> list[Customer]:
-    """Create customers from a file: every row valid, or nothing written and every bad row named."""
+    """Create customers from a file (`customers.import`: a manager, each row in their unit; an
+    admin): every row valid, or nothing written and every bad row named."""
     today = today or timezone.localdate()
-    importer = person_of(user) if not user.is_superuser else getattr(user, "person", None)
+    actor = authority.require(user, "customers.import")
+    importer = actor.person if actor.is_admin else authority.require_person(user)
     rows = _capped_rows(upload)
     if not rows:
         raise ApplicationError(_("The file has no rows."), fields={"file": [_("The file has no rows.")]})
@@ -76,8 +78,7 @@ def customers_import(*, user: Any, upload: Any, today: date | None = None) -> li
     owner_numbers = {row.get("owner") for _line, row in rows if row.get("owner")}
     owners = {p.employee_no: p for p in Person.objects.visible_to(user).current().filter(employee_no__in=owner_numbers)}
     referrer_codes = {row.get("referred_by") for _line, row in rows if row.get("referred_by")}
-    referrers = {c.code: c for c in Customer.objects.filter(code__in=referrer_codes)}
-    manager = is_manager(user)
+    referrers = {c.code: c for c in Customer.objects.visible_to(user).filter(code__in=referrer_codes)}
     errors: list[str] = []
     seen: set[str] = set()
     customers: list[Customer] = []
@@ -94,10 +95,6 @@ def customers_import(*, user: Any, upload: Any, today: date | None = None) -> li
             owner = owners.get(row["owner"])
             if owner is None:
                 problems.append(_("owner: no person %(no)s in your scope") % {"no": row["owner"]})
-            elif not manager and importer is not None and owner.pk != importer.pk:
-                problems.append(_("owner: reps import their own customers"))
-        elif not manager:
-            owner = importer
         data = {k: row[k] for k in COLUMNS if k in row and k not in ("code", "owner", "referred_by", "classification")}
         data = {k: v for k, v in data.items() if v != "" or k in ("name",)}
         try:
@@ -123,6 +120,11 @@ def customers_import(*, user: Any, upload: Any, today: date | None = None) -> li
             customer.team_id, customer.region_id = owner.team_id, owner.region_id
         elif importer is not None:
             customer.team_id, customer.region_id = importer.team_id, importer.region_id
+        refusal = authority.check(user, "customers.manage", customer)
+        if refusal:
+            # Each row lies in the importer's unit: its owner (or the importer) a person there.
+            errors.append(_("line %(line)s: %(problems)s") % {"line": line, "problems": refusal})
+            continue
         customers.append(customer)
     if errors:
         raise ApplicationError(

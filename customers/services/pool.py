@@ -32,8 +32,8 @@ from customers.models import (
     PoolRule,
     Visit,
 )
-from customers.services.common import person_of
 from salesorg.exceptions import ApplicationError
+from staff import authority
 
 OPEN_ORDER_STATUSES = (OrderStatus.DRAFT, OrderStatus.PENDING)
 
@@ -180,10 +180,11 @@ def claim_refusal(*, person_id: int, customer: Customer, today: date) -> str | N
 
 @transaction.atomic
 def customer_claim(*, user: Any, customer: Customer, today: date | None = None) -> Customer:
-    """A rep takes a customer from the pool, within the cap and after any cool-off."""
+    """Take a customer from the pool (`customers.claim`: a rep, a manager within their unit),
+    within the cap and after any cool-off."""
     today = today or timezone.localdate()
-    person = person_of(user)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    person = authority.require(user, "customers.claim", customer).person
     if customer.owner_id is not None:
         raise ApplicationError(_("This customer is not in the pool."), fields={"customer": [_("Already owned.")]})
     owned = Customer.objects.filter(owner=person).count()
@@ -206,8 +207,10 @@ def customer_claim(*, user: Any, customer: Customer, today: date | None = None) 
 
 @transaction.atomic
 def customer_release(*, user: Any, customer: Customer, reason: str, today: date | None = None) -> Customer:
-    """The owner (or a manager) gives a customer back to the pool; the cool-off applies to the owner."""
+    """The owner (or a manager of its unit: `customers.release`) gives a customer back to the pool;
+    the cool-off applies to the owner."""
     today = today or timezone.localdate()
+    authority.require(user, "customers.release", customer)
     if not (reason or "").strip():
         raise ApplicationError(_("Say why."), fields={"reason": [_("This field is required.")]})
     if customer.owner_id is None:
@@ -222,6 +225,6 @@ def customer_release(*, user: Any, customer: Customer, reason: str, today: date 
         kind=MoveKind.RELEASED,
         from_owner_id=previous,
         reason=reason.strip(),
-        moved_by=getattr(user, "person", None),
+        moved_by=authority.actor_of(user).person,
     )
     return customer

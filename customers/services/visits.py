@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +25,7 @@ from customers.models import (
     VisitKind,
     VisitPhoto,
 )
+from customers.selectors import visits as visit_selectors
 from customers.services.common import (
     check_image,
     check_size,
@@ -33,10 +33,10 @@ from customers.services.common import (
     clean_coordinates,
     clean_date,
     haversine_m,
-    person_of,
 )
 from salesorg.exceptions import ApplicationError
-from staff.models import MANAGER_POSITIONS, Person
+from staff import authority
+from staff.models import Person
 
 MAX_PHOTOS = 6
 VISIT_FIELDS = ("date", "kind", "purpose", "outcome", "next_step", "next_step_date", "accompanying_manager")
@@ -56,13 +56,34 @@ def visit_is_locked(visit: Visit, *, today: date) -> bool:
     return (today - filed).days > visit_lock_days()
 
 
+def _clean_manager(*, user: Any, author: Person, manager: Any, unchanged_id: int | None) -> Person:
+    """The accompanying manager of a joint visit: looked up among the managers above the author
+    (an id outside them, hidden or missing, gets the same answer), and a manager above the author
+    by the authority rule. Raises ApplicationError naming the field."""
+    if isinstance(manager, int | str) and str(manager).isdigit():
+        manager = visit_selectors.accompanying_manager_choices(user=user).filter(pk=int(manager)).first()
+    if not isinstance(manager, Person):
+        raise ApplicationError(
+            _("A joint visit names the accompanying manager."),
+            fields={"accompanying_manager": [_("A joint visit names the accompanying manager.")]},
+        )
+    if manager.pk != unchanged_id and not authority.is_above(authority.actor_of(manager), author):
+        raise ApplicationError(
+            _("Choose a manager above you."),
+            fields={"accompanying_manager": [_("The accompanying manager must be a manager above you.")]},
+        )
+    return manager
+
+
 def _clean_visit(
     *,
+    user: Any,
     author: Person,
     customer: Customer,
     data: dict[str, Any],
     stakeholder_ids: Iterable[int] | None,
     today: date,
+    current_manager_id: int | None = None,
 ) -> tuple[dict[str, Any], list[Stakeholder] | None]:
     """Validate the fields of a visit report; raise one error naming every bad field."""
     errors: dict[str, list[str]] = {}
@@ -89,26 +110,33 @@ def _clean_visit(
             cleaned[field] = value
     if cleaned.get("next_step_date") and cleaned.get("date") and cleaned["next_step_date"] < cleaned["date"]:
         errors["next_step_date"] = [_("The next step cannot come before the visit.")]
-    manager = data.get("accompanying_manager")
-    if isinstance(manager, int | str) and manager != "":
-        manager = Person.objects.filter(pk=manager).first() or "missing"
+    cleaned["accompanying_manager"] = None
     if kind == VisitKind.JOINT:
-        if not manager or manager == "missing":
-            errors["accompanying_manager"] = [_("A joint visit names the accompanying manager.")]
-        elif manager.pk == author.pk or manager.position not in MANAGER_POSITIONS:
-            errors["accompanying_manager"] = [_("Choose a manager other than yourself.")]
-    else:
-        manager = None
-    cleaned["accompanying_manager"] = manager if manager != "missing" else None
+        try:
+            cleaned["accompanying_manager"] = _clean_manager(
+                user=user, author=author, manager=data.get("accompanying_manager"), unchanged_id=current_manager_id
+            )
+        except ApplicationError as exc:
+            errors.update(exc.fields)
     stakeholders = None
     if stakeholder_ids is not None:
-        ids = {int(pk) for pk in stakeholder_ids}
+        ids = {int(getattr(pk, "pk", pk)) for pk in stakeholder_ids}
         stakeholders = list(Stakeholder.objects.filter(customer=customer, pk__in=ids))
         if len(stakeholders) != len(ids):
             errors["stakeholders"] = [_("Choose stakeholders of this customer.")]
     if errors:
         raise ApplicationError(_("The visit report has errors."), fields=errors)
     return cleaned, stakeholders
+
+
+def _require_customer(user: Any, customer: Customer) -> None:
+    """A customer outside the user's scope is not found (as a missing one); in scope, the
+    authority rule decides who records work for it."""
+    if not Customer.objects.visible_to(user).filter(pk=customer.pk).exists():
+        raise ApplicationError(
+            _("Choose one of your customers."), fields={"customer": [_("Not one of your customers.")]}
+        )
+    authority.require(user, "sales.create_record", customer)
 
 
 def _check_photos(photos: Sequence[UploadedFile]) -> None:
@@ -138,16 +166,14 @@ def visit_create(
     photos: Sequence[UploadedFile] = (),
     today: date | None = None,
 ) -> Visit:
-    """File a visit report for a customer in the author's scope, with an optional check-in."""
+    """File a visit report: a rep for their own customers, a manager for customers in their unit
+    (`sales.create_record`), with an optional check-in."""
     today = today or timezone.localdate()
-    author = person_of(user)
-    if not Customer.objects.visible_to(user).filter(pk=customer.pk).exists():
-        raise ApplicationError(
-            _("Choose one of your customers."), fields={"customer": [_("Not one of your customers.")]}
-        )
+    author = authority.require_person(user)
+    _require_customer(user, customer)
     data = {"date": today, **data}
     cleaned, stakeholders = _clean_visit(
-        author=author, customer=customer, data=data, stakeholder_ids=stakeholder_ids, today=today
+        user=user, author=author, customer=customer, data=data, stakeholder_ids=stakeholder_ids, today=today
     )
     lat, lon = clean_coordinates(latitude, longitude)
     _check_photos(photos)
@@ -191,20 +217,23 @@ def visit_update(
 ) -> Visit:
     """Edit a report: only its author, and only until it is locked. The check-in is not editable."""
     today = today or timezone.localdate()
-    author = person_of(user)
-    if visit.author_id != author.pk:
-        raise PermissionDenied(_("Only the author may edit a visit report."))
+    author = authority.require_person(user)
+    authority.require(user, "own", visit, person_id=visit.author_id)
     if visit_is_locked(visit, today=today):
         raise ApplicationError(
             _("This report is locked."),
             fields={"date": [_("Reports are locked %(days)s days after filing.") % {"days": visit_lock_days()}]},
         )
-    if "customer" in data and data["customer"] not in (None, "", visit.customer_id):
-        customer = Customer.objects.visible_to(user).filter(pk=data["customer"]).first()
+    if "customer" in data and getattr(data["customer"], "pk", data["customer"]) not in (None, "", visit.customer_id):
+        customer = data["customer"]
+        if not isinstance(customer, Customer):
+            visible = Customer.objects.visible_to(user)
+            customer = visible.filter(pk=customer).first() if str(customer).isdigit() else None
         if customer is None:
             raise ApplicationError(
                 _("Choose one of your customers."), fields={"customer": [_("Not one of your customers.")]}
             )
+        _require_customer(user, customer)
         visit.customer = customer
         if stakeholder_ids is None:
             stakeholder_ids = []
@@ -214,7 +243,13 @@ def visit_update(
         if visit.kind == VisitKind.JOINT and "accompanying_manager" not in data:
             data["accompanying_manager"] = visit.accompanying_manager
     cleaned, stakeholders = _clean_visit(
-        author=author, customer=visit.customer, data=data, stakeholder_ids=stakeholder_ids, today=today
+        user=user,
+        author=author,
+        customer=visit.customer,
+        data=data,
+        stakeholder_ids=stakeholder_ids,
+        today=today,
+        current_manager_id=visit.accompanying_manager_id,
     )
     _check_photos(photos)
     for field, value in cleaned.items():
@@ -242,9 +277,18 @@ def expense_create(
     visit: Visit | None = None,
     today: date | None = None,
 ) -> ExpenseClaim:
-    """A rep claims a sales expense (travel, entertainment, gifts), linked to a visit or a customer."""
+    """Claim a sales expense (travel, entertainment, gifts), linked to a visit or a customer: a rep
+    for their own customers, a manager for customers in their unit (`sales.create_record`)."""
     today = today or timezone.localdate()
-    person = person_of(user)
+    person = authority.require_person(user)
+    if visit is not None and visit.author_id != person.pk:
+        raise ApplicationError(
+            _("The expense claim has errors."), fields={"visit": [_("Link one of your own visit reports.")]}
+        )
+    if customer is not None:
+        _require_customer(user, customer)
+    elif visit is not None:
+        authority.require(user, "sales.create_record", visit.customer)
     errors: dict[str, list[str]] = {}
     day = amount_value = None
     try:
@@ -257,10 +301,6 @@ def expense_create(
         errors.update(exc.fields)
     if kind not in ExpenseKind.values:
         errors["kind"] = [_("Choose travel, entertainment, gifts or other.")]
-    if customer is not None and not Customer.objects.visible_to(user).filter(pk=customer.pk).exists():
-        errors["customer"] = [_("Not one of your customers.")]
-    if visit is not None and visit.author_id != person.pk:
-        errors["visit"] = [_("Link one of your own visit reports.")]
     if receipt is not None:
         try:
             check_size(receipt, field="receipt")
@@ -292,18 +332,17 @@ def expense_create(
 def expense_decide(
     *, user: Any, claim: ExpenseClaim, approve: bool, note: str = "", today: date | None = None
 ) -> ExpenseClaim:
-    """The claimant's manager approves or refuses a submitted claim (a refusal says why)."""
+    """A manager of the claim's unit above the one who filed it approves or refuses a submitted
+    claim (`sales.approve_record`: never the filer); a refusal says why."""
     today = today or timezone.localdate()
-    claim = ExpenseClaim.objects.select_for_update().get(pk=claim.pk)
-    decider = None if user.is_superuser else person_of(user)
-    if decider is not None and claim.person.manager_id != decider.pk:
-        raise PermissionDenied(_("Only the rep's manager decides on this claim."))
+    claim = ExpenseClaim.objects.select_for_update().select_related("person").get(pk=claim.pk)
+    decider = authority.require(user, "sales.approve_record", claim, filer=claim.person).person
     if claim.status != ExpenseStatus.SUBMITTED:
         raise ApplicationError(_("This claim was already decided."), fields={"status": [claim.get_status_display()]})
     if not approve and not (note or "").strip():
         raise ApplicationError(_("Say why the claim is refused."), fields={"note": [_("This field is required.")]})
     claim.status = ExpenseStatus.APPROVED if approve else ExpenseStatus.REFUSED
-    claim.decided_by = decider or getattr(user, "person", None)
+    claim.decided_by = decider
     claim.decided_on = today
     claim.decision_note = (note or "").strip()[:300]
     claim.save(update_fields=["status", "decided_by", "decided_on", "decision_note"])

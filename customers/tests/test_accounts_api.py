@@ -170,14 +170,17 @@ def test_stakeholder_replaced_creates_follow_up_for_owner(org):
     assert follow_up.person == org.rep1a1 and "李总" in follow_up.message
 
 
-def test_stakeholder_for_customer_outside_scope_is_404(org):
+def test_stakeholder_for_customer_outside_scope_answers_as_a_missing_one(org):
     theirs = CustomerFactory(owner=org.rep2a1)
+    missing = theirs.pk + 1000
+    client = client_for(org.rep1a1)
 
-    response = client_for(org.rep1a1).post(
-        "/api/v1/stakeholders/", {"customer": theirs.pk, "name": "x", "role": "user"}, format="json"
-    )
+    hidden = client.post("/api/v1/stakeholders/", {"customer": theirs.pk, "name": "x", "role": "user"}, format="json")
+    absent = client.post("/api/v1/stakeholders/", {"customer": missing, "name": "x", "role": "user"}, format="json")
 
-    assert response.status_code == 404
+    # The id named in the body is looked up in the rep's scope: the same 400, word for word.
+    assert hidden.status_code == absent.status_code == 400
+    assert hidden.content.decode().replace(str(theirs.pk), "ID") == absent.content.decode().replace(str(missing), "ID")
     assert Stakeholder.objects.count() == 0
 
 
@@ -200,9 +203,10 @@ def test_expense_claim_with_receipt_and_decision(org):
     claim_id = created.json()["id"]
     assert created.json()["amount"] == "356.80"
 
-    # Only the rep's manager decides: the rep themselves may not, the regional manager is not the direct manager.
+    # A manager of the claim's unit above the filer decides: never the rep who filed it; another
+    # region's manager does not even see it.
     assert rep.post(f"/api/v1/expenses/{claim_id}/approve/").status_code == 403
-    assert client_for(org.rm1).post(f"/api/v1/expenses/{claim_id}/approve/").status_code == 403
+    assert client_for(org.rm2).post(f"/api/v1/expenses/{claim_id}/approve/").status_code == 404
     refused = client_for(org.tm1a).post(f"/api/v1/expenses/{claim_id}/refuse/", {"note": ""})
     assert refused.status_code == 400 and "note" in refused.json()
     assert client_for(org.tm1a).post(f"/api/v1/expenses/{claim_id}/approve/").status_code == 200
@@ -266,10 +270,13 @@ def test_referral_reward_visible_on_both_customers(org):
 
 
 def test_competitor_and_intel_note(org):
-    client = client_for(org.rep1a1)
-    competitor = client.post("/api/v1/competitors/", {"name": "远航科技", "products": "同类设备"}, format="json")
+    # Managers keep the competitor records; reps add intelligence notes.
+    competitor = client_for(org.tm1a).post(
+        "/api/v1/competitors/", {"name": "远航科技", "products": "同类设备"}, format="json"
+    )
     assert competitor.status_code == 201
-    assert client.post("/api/v1/competitors/", {"name": ""}, format="json").status_code == 400
+    assert client_for(org.tm1a).post("/api/v1/competitors/", {"name": ""}, format="json").status_code == 400
+    client = client_for(org.rep1a1)
     visit = VisitFactory(customer=CustomerFactory(owner=org.rep1a1))
 
     note = client.post(

@@ -76,12 +76,18 @@ def test_rep_token_creates_visit_for_own_customer_with_check_in(org):
     assert (follow_up.person, follow_up.message, follow_up.due_date) == (org.rep1a1, "报价", today + timedelta(days=3))
 
 
-def test_visit_for_another_reps_customer_is_404_and_writes_nothing(org):
+def test_visit_for_another_reps_customer_answers_as_a_missing_one_and_writes_nothing(org):
     other = CustomerFactory(owner=org.rep1a2)
+    missing = other.pk + 1000
+    client = client_for(org.rep1a1)
 
-    response = client_for(org.rep1a1).post("/api/v1/visits/", {"customer": other.pk, "purpose": "x"}, format="json")
+    response = client.post("/api/v1/visits/", {"customer": other.pk, "purpose": "x"}, format="json")
+    absent = client.post("/api/v1/visits/", {"customer": missing, "purpose": "x"}, format="json")
 
-    assert response.status_code == 404
+    # The customer named in the body is looked up in the rep's scope: answered as a missing one.
+    assert response.status_code == absent.status_code == 400
+    assert response.json() == {"customer": [f'Invalid pk "{other.pk}" - object does not exist.']}
+    assert absent.json() == {"customer": [f'Invalid pk "{missing}" - object does not exist.']}
     assert Visit.objects.count() == 0
 
 

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlencode
-
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -22,28 +17,19 @@ from customers.models import (
     Competitor,
     Complaint,
     Customer,
-    ExpenseClaim,
     FollowUp,
     Stakeholder,
-    Visit,
-    VisitKind,
 )
 from customers.selectors import accounts as account_selectors
-from customers.selectors import visits as visit_selectors
 from customers.services import accounts as account_services
 from customers.services import customer_io
 from customers.services import pool as pool_services
-from customers.services import visits as visit_services
+from customers.views import files, visits
+from customers.views.common import PAGE_ROWS
+from customers.views.common import form_page as _form_page
+from customers.views.common import post_action as _post_action
 from salesorg.exceptions import ApplicationError, add_error_to_form
-
-PAGE_ROWS = 200
-
-
-def _form_page(
-    request: HttpRequest, form: Any, *, title: str, back: str, status: int = 200, **extra: Any
-) -> HttpResponse:
-    context = {"form": form, "title": title, "back": back, **extra}
-    return render(request, "customers/form_page.html", context, status=status)
+from staff import authority
 
 
 def _customer(request: HttpRequest, pk: int) -> Customer:
@@ -69,7 +55,6 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             "total": customers.count(),
             "query": query.urlencode(),
             "today": timezone.localdate(),
-            "can_manage": account_services.is_manager(request.user),
         },
     )
 
@@ -93,6 +78,7 @@ def customer_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def customer_import(request: HttpRequest) -> HttpResponse:
+    authority.require(request.user, "customers.import")
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     status = 200
@@ -137,8 +123,11 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _customer(request, pk)
+    authority.require(request.user, "customers.edit", customer)
     initial = {f: getattr(customer, f) for f in forms.CustomerForm.base_fields if hasattr(customer, f)}
-    form = forms.CustomerForm(request.POST or None, user=request.user, editing=True, initial=initial)
+    may_manage = authority.allowed(request.user, "customers.manage", customer)
+    locked = () if may_manage else account_services.MANAGED_FIELDS
+    form = forms.CustomerForm(request.POST or None, user=request.user, editing=True, initial=initial, locked=locked)
     if request.method == "POST" and form.is_valid():
         try:
             account_services.customer_update(user=request.user, customer=customer, data=form.cleaned_data)
@@ -158,39 +147,25 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     today = timezone.localdate()
     context = account_selectors.customer_detail_context(user=request.user, customer=customer)
-    can_manage = account_services.is_manager(request.user)
+    # Which forms show is the template's question to the authority rule (`{% may %}`).
     context.update(
         customer=customer,
         today=today,
         days_left=customer.pool_days_left(today),
         proposed_label=Classification(account_services.customer_proposed_classification(customer, today=today)).label,
-        can_manage=can_manage,
-        transfer_form=forms.TransferForm(user=request.user) if can_manage else None,
-        classify_form=forms.ClassifyForm(initial={"classification": customer.classification}) if can_manage else None,
+        transfer_form=forms.TransferForm(user=request.user),
+        classify_form=forms.ClassifyForm(initial={"classification": customer.classification}),
         release_form=forms.ReleaseForm(),
     )
     return render(request, "customers/customer_detail.html", context)
-
-
-def _post_action(request: HttpRequest, form: Any, call: Any, *, success: str, back: str) -> HttpResponse:
-    """Run a POST-only action from the customer page; errors come back as messages with a 400."""
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except ApplicationError as exc:
-            details = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.fields.items())
-            messages.error(request, f"{exc.message} {details}".strip())
-            return redirect(back)
-        messages.success(request, success)
-        return redirect(back)
-    messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-    return redirect(back)
 
 
 @login_required
 @require_POST
 def customer_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _customer(request, pk)
+    # Asked before the form: a rep hears 403, not "choose a person".
+    authority.require(request.user, "customers.transfer", customer)
     form = forms.TransferForm(request.POST, user=request.user)
     return _post_action(
         request,
@@ -343,9 +318,10 @@ def complaint_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def reward_create(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _customer(request, pk)
-    if not account_services.is_manager(request.user):
-        raise PermissionDenied
-    form = forms.RewardForm(request.POST or None, customer=customer, initial={"date": timezone.localdate()})
+    authority.require(request.user, "customers.manage", customer)
+    form = forms.RewardForm(
+        request.POST or None, customer=customer, user=request.user, initial={"date": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -408,208 +384,19 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("customers:follow-up-list")
 
 
-# Visits
-
-
-@login_required
-def visit_list(request: HttpRequest) -> HttpResponse:
-    form = visit_filter = forms.VisitFilterForm(request.GET or None, user=request.user)
-    filters = visit_filter.cleaned_data if form.is_valid() else {}
-    visits = visit_selectors.visit_list(user=request.user, filters=filters)
-    return render(
-        request,
-        "customers/visit_list.html",
-        {
-            "form": form,
-            "visits": visits[:PAGE_ROWS],
-            "total": visits.count(),
-            "far_threshold": visit_services.far_checkin_threshold_m(),
-        },
-    )
-
-
-@login_required
-def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = get_object_or_404(
-        visit_selectors.visit_list(user=request.user).prefetch_related("intel_notes__competitor"), pk=pk
-    )
-    today = timezone.localdate()
-    person = getattr(request.user, "person", None)
-    return render(
-        request,
-        "customers/visit_detail.html",
-        {
-            "visit": visit,
-            "can_edit": person is not None
-            and visit.author_id == person.pk
-            and not visit_services.visit_is_locked(visit, today=today),
-            "far_threshold": visit_services.far_checkin_threshold_m(),
-            "review_url": _joint_visit_review_url(visit, person),
-        },
-    )
-
-
-def _joint_visit_review_url(visit: Visit, person: Any) -> str | None:
-    """The page where `person` records the review of this joint visit, when they may record it
-    (a manager with the rep in scope, the visit not yet reviewed); None otherwise."""
-    if person is None or visit.kind != VisitKind.JOINT or not apps.is_installed("training"):
-        return None
-    # Training builds on customers (a review links a visit): the rule is training's.
-    from training.services.coaching import joint_visit_reviewable
-
-    if not joint_visit_reviewable(visit=visit, by=person):
-        return None
-    return reverse("training:session-create") + "?" + urlencode({"kind": "joint_visit_review", "visit": visit.pk})
-
-
-@login_required
-def visit_create(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    initial = {"date": today, "customer": request.GET.get("customer")}
-    form = forms.VisitForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            customer = data.pop("customer")
-            stakeholders = data.pop("stakeholders")
-            lat, lon = data.pop("latitude"), data.pop("longitude")
-            try:
-                visit = visit_services.visit_create(
-                    user=request.user,
-                    customer=customer,
-                    data=data,
-                    stakeholder_ids=[s.pk for s in stakeholders],
-                    latitude=lat,
-                    longitude=lon,
-                    photos=request.FILES.getlist("photos"),
-                    today=today,
-                )
-            except ApplicationError as exc:
-                add_error_to_form(form, exc)
-                if "photos" in exc.fields:
-                    form.add_error(None, " ".join(map(str, exc.fields["photos"])))
-            else:
-                messages.success(request, _("Visit report filed."))
-                return redirect("customers:visit-detail", pk=visit.pk)
-    return render(request, "customers/visit_form.html", {"form": form, "editing": False}, status=status)
-
-
-@login_required
-def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = get_object_or_404(Visit.objects.visible_to(request.user).select_related("customer"), pk=pk)
-    initial = {f: getattr(visit, f) for f in visit_services.VISIT_FIELDS}
-    initial.update(customer=visit.customer, stakeholders=list(visit.stakeholders.all()))
-    form = forms.VisitForm(request.POST or None, user=request.user, initial=initial, customer_id=visit.customer_id)
-    form.fields["customer"].queryset = Customer.objects.visible_to(request.user)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            customer = data.pop("customer")
-            stakeholders = data.pop("stakeholders")
-            data.pop("latitude"), data.pop("longitude")
-            data["customer"] = customer.pk
-            try:
-                visit_services.visit_update(
-                    user=request.user,
-                    visit=visit,
-                    data=data,
-                    stakeholder_ids=[s.pk for s in stakeholders],
-                    photos=request.FILES.getlist("photos"),
-                )
-            except ApplicationError as exc:
-                add_error_to_form(form, exc)
-            else:
-                return redirect("customers:visit-detail", pk=pk)
-    return render(request, "customers/visit_form.html", {"form": form, "editing": True, "visit": visit}, status=status)
-
-
-# Expenses
-
-
-@login_required
-def expense_list(request: HttpRequest) -> HttpResponse:
-    form = forms.ExpenseFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    claims = visit_selectors.expense_list(user=request.user, filters=filters)
-    person = getattr(request.user, "person", None)
-    return render(
-        request,
-        "customers/expense_list.html",
-        {
-            "form": form,
-            "claims": claims[:PAGE_ROWS],
-            "total": claims.count(),
-            "person_id": person.pk if person else None,
-            "decision_form": forms.ExpenseDecisionForm(),
-        },
-    )
-
-
-@login_required
-def expense_create(request: HttpRequest) -> HttpResponse:
-    form = forms.ExpenseForm(
-        request.POST or None, request.FILES or None, user=request.user, initial={"date": timezone.localdate()}
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            visit_services.expense_create(
-                user=request.user,
-                date_=data["date"],
-                kind=data["kind"],
-                amount=data["amount"],
-                description=data["description"],
-                receipt=data["receipt"],
-                customer=data["customer"],
-            )
-        except ApplicationError as exc:
-            add_error_to_form(form, exc)
-        else:
-            messages.success(request, _("Expense claim submitted."))
-            return redirect("customers:expense-list")
-    status = 400 if request.method == "POST" else 200
-    return _form_page(
-        request,
-        form,
-        title=_("New expense claim"),
-        back=reverse("customers:expense-list"),
-        status=status,
-        multipart=True,
-    )
-
-
-@login_required
-@require_POST
-def expense_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_object_or_404(ExpenseClaim.objects.visible_to(request.user).select_related("person"), pk=pk)
-    form = forms.ExpenseDecisionForm(request.POST)
-    return _post_action(
-        request,
-        form,
-        lambda d: visit_services.expense_decide(
-            user=request.user, claim=claim, approve=d["decision"] == "approve", note=d["note"]
-        ),
-        success=_("Decision saved."),
-        back=reverse("customers:expense-list"),
-    )
-
-
 # Competitors and intelligence
 
 
 @login_required
 def competitor_list(request: HttpRequest) -> HttpResponse:
-    competitors = Competitor.objects.all()
+    competitors = Competitor.objects.visible_to(request.user)
     notes = account_selectors.intel_list(user=request.user)[:50]
     return render(request, "customers/competitor_list.html", {"competitors": competitors, "notes": notes})
 
 
 @login_required
 def competitor_create(request: HttpRequest) -> HttpResponse:
+    authority.require(request.user, "catalogue.manage")
     form = forms.CompetitorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -666,16 +453,11 @@ urlpatterns = [
     path("pool/<int:pk>/claim/", pool_claim, name="pool-claim"),
     path("follow-ups/", follow_up_list, name="follow-up-list"),
     path("follow-ups/<int:pk>/done/", follow_up_done, name="follow-up-done"),
-    path("visits/", visit_list, name="visit-list"),
-    path("visits/new/", visit_create, name="visit-create"),
-    path("visits/<int:pk>/", visit_detail, name="visit-detail"),
-    path("visits/<int:pk>/edit/", visit_edit, name="visit-edit"),
-    path("expenses/", expense_list, name="expense-list"),
-    path("expenses/new/", expense_create, name="expense-create"),
-    path("expenses/<int:pk>/decide/", expense_decide, name="expense-decide"),
     path("complaints/", complaint_list, name="complaint-list"),
     path("complaints/<int:pk>/", complaint_update, name="complaint-update"),
     path("competitors/", competitor_list, name="competitor-list"),
     path("competitors/new/", competitor_create, name="competitor-create"),
     path("intel/new/", intel_create, name="intel-create"),
+    *visits.urlpatterns,
+    *files.urlpatterns,
 ]
