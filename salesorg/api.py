@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -64,7 +65,13 @@ class ObtainAuthToken(authtoken_views.ObtainAuthToken):
     """
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        credentials = {"username": request.data.get("username", "")}
+        if not isinstance(request.data, Mapping):
+            # A JSON array or scalar is not a log-in: name the fields the endpoint needs.
+            message = _("Send an object with a username and a password.")
+            return Response(
+                {"detail": message, "username": [message], "password": [message]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        credentials = {"username": str(request.data.get("username", ""))}
         # django-axes keys its attempt records on the plain HttpRequest, as on the login page.
         http_request = request._request
         if not AxesProxyHandler.is_allowed(http_request, credentials):
