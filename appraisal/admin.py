@@ -191,7 +191,7 @@ class ContestResultInline(admin.TabularInline):
 
 
 @admin.register(Contest)
-class ContestAdmin(SimpleHistoryAdmin):
+class ContestAdmin(ScopedAdmin):
     list_display = ("name", "period", "metric", "participant_kind", "status", "published")
     list_filter = ("status", "metric", "participant_kind", "published")
     search_fields = ("name",)

@@ -37,6 +37,9 @@ __all__ = ["NotAllowed", "Actor", "actor_of", "allowed", "check", "require", "is
 # How high a position stands in the manager line; an admin stands above everyone.
 RANK = {Position.REP: 0, Position.TEAM_MANAGER: 1, Position.REGIONAL_MANAGER: 2, Position.DIRECTOR: 3}
 ADMIN_RANK = 4
+# The rank of whoever answers for a unit's target: a team's is its team manager, a region's its
+# regional manager (a rep's target is ranked by the rep's own position).
+OWNER_RANK = {"team": RANK[Position.TEAM_MANAGER], "region": RANK[Position.REGIONAL_MANAGER]}
 
 
 @dataclass(frozen=True)
@@ -256,6 +259,9 @@ def _approve_target(actor: Actor, target: Any, **_kwargs: Any) -> str | None:
         return _("Only a manager above the one who drafted this target approves it.")
     if target.owner_kind == "rep" and target.person_id and actor.is_person(target.person_id):
         return _("Approval is by a second person: this is your own target.")
+    if actor.rank <= OWNER_RANK.get(target.owner_kind, -1):
+        # A unit's manager answers for the unit's target: the approver stands above the unit.
+        return _("Approval is by a second person: a manager above your unit approves its target.")
     return None
 
 
@@ -386,10 +392,11 @@ def _edit_record(
 
 @rule("sales.import")
 def _import_sales(actor: Actor, obj: Any = None, **_kwargs: Any) -> str | None:
-    """Upload an ERP export of orders or payments (rows outside the uploader's scope are refused)."""
-    if actor.is_admin or actor.is_manager:
+    """Upload an ERP export of orders or payments: company-wide records that arrive confirmed, so a
+    director or an admin (DESIGN is silent; an ERP file is not one unit's)."""
+    if actor.is_admin or actor.is_director:
         return None
-    return _("Only a manager or an admin imports orders and payments.")
+    return _("Only a director or an admin imports orders and payments from the ERP.")
 
 
 @rule("customers.manage")
@@ -584,6 +591,12 @@ def _recruit(actor: Actor, obj: Any = None, *, team_id: int | None = None, regio
     if manages_unit(actor, team_id=team_id, region_id=region_id):
         return None
     return _("Only the team's manager or a manager above it recruits for this team.")
+
+
+@rule("manager")
+def _manager(actor: Actor, obj: Any = None, **_kwargs: Any) -> str | None:
+    """The managers' own pages (proposals, imports, recompute runs): any manager or an admin."""
+    return None if actor.is_admin or actor.is_manager else _("Only a manager or an admin does this.")
 
 
 @rule("admin")

@@ -26,6 +26,7 @@ DEFAULT_SCOPE = {
     Position.REP: DataScope.SELF,
 }
 
+# The positions that manage a unit. The one definition of "manager" is `staff.authority.is_manager`.
 MANAGER_POSITIONS = {Position.DIRECTOR, Position.REGIONAL_MANAGER, Position.TEAM_MANAGER}
 
 
@@ -147,10 +148,6 @@ class Person(models.Model):
     @property
     def effective_scope(self) -> str:
         return self.data_scope or DEFAULT_SCOPE[Position(self.position)]
-
-    @property
-    def is_manager(self) -> bool:
-        return self.position in MANAGER_POSITIONS
 
     def clean(self) -> None:
         errors = {}

@@ -34,8 +34,7 @@ def _is_manager(user) -> bool:
 
 
 def _manager_only(user) -> None:
-    if not _is_manager(user):
-        raise Http404
+    authority.require(user, "manager")
 
 
 # --- the grid -------------------------------------------------------------------------------------

@@ -4,18 +4,24 @@ For every operation of `/api/v1/` (the schema drf-spectacular generates), cases 
 the schema and sent through the WSGI app with the role's token:
 - no answer is a 5xx;
 - every answer matches the schema (status documented answers, JSON shape);
-- invalid data (negative mode: wrong types, missing required fields) is refused with a 4xx.
-Each case runs in a savepoint that is rolled back, so a write made by one case never breaks the next.
+- invalid data (negative mode: wrong types, missing required fields) is refused with a 4xx;
+- schemathesis' coverage phase (its deterministic negative cases: a body of the wrong JSON type such
+  as an array or a string, missing required fields, values of the wrong type), over every operation
+  including the token endpoint, answers no 5xx.
+Each case runs in a savepoint that is rolled back, so a write made by one case never breaks the next
+(and failed log-ins of the coverage phase leave no lockout behind).
 
 Profiles (env `SCHEMATHESIS_PROFILE`):
 - `fast` (default, CI): 3 positive + 2 negative examples per operation and role, derandomized, no
-  shrinking: a few minutes on two cores.
-- `nightly`: 50 + 25 examples per operation and role, random seed, shrinking on. Run it with
+  shrinking, and of each operation's coverage cases up to 8 with a body of the wrong JSON type
+  (array, string, number, null) plus 4 others: a few minutes on two cores.
+- `nightly`: 50 + 25 examples per operation and role, random seed, shrinking on, every coverage case. Run it with
   `SCHEMATHESIS_PROFILE=nightly .venv/bin/pytest tests/test_schemathesis.py -p no:cacheprovider`.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 
 import pytest
@@ -26,14 +32,17 @@ from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation.drivers import CoverageGenerator
+from schemathesis.generation.feedback import NO_FEEDBACK
 from schemathesis.generation.modes import GenerationMode
+from schemathesis.generation.overrides import Override
 from schemathesis.specs.openapi.checks import negative_data_rejection, response_schema_conformance
 
 from tests.security_world import ROLES
 
 PROFILES = {
-    "fast": {"positive": 3, "negative": 2, "derandomize": True, "shrink": False},
-    "nightly": {"positive": 50, "negative": 25, "derandomize": False, "shrink": True},
+    "fast": {"positive": 3, "negative": 2, "derandomize": True, "shrink": False, "coverage": 4},
+    "nightly": {"positive": 50, "negative": 25, "derandomize": False, "shrink": True, "coverage": None},
 }
 PROFILE = PROFILES[os.environ.get("SCHEMATHESIS_PROFILE", "fast")]
 
@@ -51,11 +60,11 @@ KNOWN: dict[str, str] = {}
 UNSATISFIABLE = "Unable to satisfy assumptions"
 
 
-def _schema():
+def _schema(*, excluded=EXCLUDED):
     from drf_spectacular.generators import SchemaGenerator
 
     raw = SchemaGenerator().get_schema(request=None, public=True)
-    raw["paths"] = {p: item for p, item in raw["paths"].items() if p not in EXCLUDED}
+    raw["paths"] = {p: item for p, item in raw["paths"].items() if p not in excluded}
     return schemathesis.openapi.from_dict(raw)
 
 
@@ -139,6 +148,64 @@ def test_api_conforms_to_schema_for_every_role(world, wsgi_app, role):
             )
     assert count > 10, "the schema lists almost no operations"
     assert not failures, f"{len(failures)} operations failed for {role}:\n" + "\n\n".join(failures)
+
+
+# The coverage phase sends no valid credentials, and each case is rolled back: the token endpoint
+# is included (a JSON array sent to it once answered 500).
+COVERAGE_EXCLUDED = {"/api/v1/schema/": EXCLUDED["/api/v1/schema/"]}
+_COVERAGE_CASES: dict[str, list] = {}
+
+
+def _coverage_cases(schema, operation) -> list:
+    """The operation's coverage-phase cases (negative mode: wrong types first), built once."""
+    key = f"{operation.method.upper()} {operation.path}"
+    if key not in _COVERAGE_CASES:
+        generator = CoverageGenerator(
+            operation=operation,
+            generation_modes=[GenerationMode.NEGATIVE],
+            generation_config=schema.config.generation_for(operation=operation, phase="coverage"),
+            auth_storage=None,
+            override=Override(),
+            feedback=NO_FEEDBACK,
+        )
+        limit = PROFILE["coverage"]
+        if limit is None:
+            _COVERAGE_CASES[key] = list(generator)
+        else:
+            # Of the first cases (every media type's), keep those whose body has the wrong JSON type
+            # (an array, a string, a number, null) and a few others.
+            scanned = list(itertools.islice(generator, 10 * limit))
+            wrong_type = [c for c in scanned if c.body is not None and not isinstance(c.body, dict)]
+            others = [c for c in scanned if c not in wrong_type]
+            _COVERAGE_CASES[key] = wrong_type[: 2 * limit] + others[:limit]
+    return _COVERAGE_CASES[key]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_coverage_phase_finds_no_server_error(world, wsgi_app, role):
+    from django.contrib.auth import get_user_model
+
+    token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username=role))
+    headers = {"Authorization": f"Token {token.key}"}
+    schema = _schema(excluded=COVERAGE_EXCLUDED)
+    failures: list[str] = []
+    sent = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        for case in _coverage_cases(schema, operation):
+            with transaction.atomic():
+                response = case.call(app=wsgi_app, headers=headers)
+                transaction.set_rollback(True)
+            sent += 1
+            if response.status_code >= 500:
+                body = case.body if not isinstance(case.body, bytes) else case.body[:100]
+                failures.append(
+                    f"{operation.method.upper()} {operation.path} as {role}: {response.status_code} for body "
+                    f"{str(body)[:150]} ({case.meta.phase.data.description if case.meta else ''})"
+                )
+    assert sent > 100, "the coverage phase sent almost no cases"
+    assert not failures, f"{len(failures)} coverage cases answered a server error:\n" + "\n".join(failures)
 
 
 @pytest.mark.django_db

@@ -54,9 +54,9 @@ def scorecard_review_update(*, scorecard: Scorecard, by: Who, data: dict[str, An
         raise ApplicationError(_("Unknown field."), fields={field: [_("Unknown field.")]})
     not_theirs = set(data) - set(Scorecard.QUESTION_FIELDS)
     if own and not_theirs:
-        field = sorted(not_theirs)[0]
-        message = _("Only the manager writes this.")
-        raise ApplicationError(message, fields={field: [message]})
+        # In scope (it is their card) but not theirs to write: a refusal, not a bad value.
+        message = _("Only your manager line writes the root cause, the plan and the comment; you answer the questions.")
+        raise authority.NotAllowed(message)
     for name, value in data.items():
         setattr(scorecard, name, (value or "").strip())
     if data:

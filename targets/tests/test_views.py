@@ -107,7 +107,10 @@ def test_outside_scope_is_404(client, org):
     other = f.target(org.rep2a1, period="2026")
     client.force_login(org.rep1a1.user)
     assert client.get(reverse("targets:detail", args=[other.pk])).status_code == 404
-    assert client.get(reverse("targets:runs")).status_code == 404
+    # The runs page holds no one's records: a rep is refused (403, saying who may), not hidden.
+    refused = client.get(reverse("targets:runs"))
+    assert refused.status_code == 403
+    assert "Only a manager or an admin does this." in refused.content.decode()
 
 
 def test_recompute_page_starts_a_run_and_shows_progress(client, org, django_capture_on_commit_callbacks):

@@ -1,0 +1,1882 @@
+# ruff: noqa: E501 (a hand-written table: one reason per line)
+"""The authority matrix's expected answers, written by hand from DESIGN.md ("The authority rule").
+
+Read independently of the code: every entry says what the DESIGN table (and the data-scope rule)
+makes of one write operation, called by each of six roles against one object of the demo world
+(`seed_demo --size 12 --seed 7`, tests/security_world.py). The world:
+
+    region 华东 (rm01): teams 上海一组 (tm01; rep01 and a rep without a login), 杭州一组, 南京一组
+    region 华南 (rm02): teams 广州一组 (tm04; rep04), 深圳一组
+    region 华北 (rm03): teams 北京一组 (tm06; rep06), 天津一组
+    admin: a superuser with no person; director: the company.
+
+The six roles, in the order of every expectation string:
+    admin  director  rm01  tm01  rep01  wide
+`wide` is rep04 (广州一组, region 华南) whose data scope an admin widened to "all": a widened scope
+widens what one sees, never what one may change, so `wide` sees every object below (never 404)
+and may change only what rep04 may change as a rep (DESIGN: "a data scope widens what one sees,
+never what one may change").
+
+Variants: `own` = an object of rep01 (owner / author / credited rep01, team 上海一组, region 华东);
+`far` = an object of rep06 (北京一组, 华北): outside rm01's, tm01's and rep01's scope, so 404 for
+those three (DESIGN, data-scope rule: "an object outside a user's scope answers 404").
+`new` = a create with no object in the path (the body names the objects).
+
+Answers: `ok` = 2xx (a page: 2xx or a redirect), `403` = in scope but not allowed, `404` = outside
+the data scope, `400` = a body naming an id the role cannot see ("a hidden id and an id that does
+not exist get the same answer": a relation field's 400) or a documented business refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+ROLES6 = ("admin", "director", "rm01", "tm01", "rep01", "wide")
+WIDE_USERNAME = "rep04"
+WORLD_TODAY = date(2026, 6, 15)
+
+# The DESIGN rows the cases cite.
+SET = "DESIGN 'set, break down, allocate, propose targets': the owner's unit's manager or above; a rep only their own"
+APPROVE_T = (
+    "DESIGN 'approve a target; revise an approved one': a manager above the drafter whose unit contains the owner"
+)
+RECOMPUTE = "DESIGN 'start a recompute': any manager for yesterday; director and admin for another as-of date"
+CREATE = "DESIGN 'create an order, opportunity, visit, expense claim': a rep for own customers, a manager in their unit"
+APPROVE = "DESIGN 'approve an order or expense claim; confirm a payment': a manager of the unit above the filer"
+CLASSIFY = "DESIGN 'classify a customer, set credit rating or limit, move location': a manager of the customer's unit"
+POOL = "DESIGN 'transfer, release, claim customers': the pool rules for reps; managers within their unit"
+CATALOGUE = "DESIGN 'edit competitors and pipeline stages': managers (reps add intelligence notes)"
+COACH = "DESIGN 'coach, review joint visits, close action items': the person's manager line"
+APPRAISE = "DESIGN 'open appraisal periods, score, decide outcomes': the manager line of the people appraised"
+INCENTIVE = "DESIGN 'compute, approve commission; create, publish, finish contests': managers for their unit"
+PAYROLL = "DESIGN 'payroll export: director and admin, never on a GET'"
+ORG = "DESIGN 'org changes: hire, transfer, ...': director and admin; a regional manager within their region"
+COMPANY = "company catalogue (products, templates, schemes): the company's manager, a director, or an admin"
+EDIT = "a customer's details follow 'create ...' above: its owner or a manager of its unit"
+OWN = "one's own record (a visit, a work report): its author only; admin has no person"
+NO_PERSON = "admin is a login with no person: a record that needs an author answers 403 ('not linked to a person')"
+SCOPE = "data-scope rule: outside rm01's, tm01's and rep01's scope -> 404; wide sees it"
+HIDDEN_BODY = "the body names an id the role cannot see: answered like a missing id (400 on that field)"
+WIDE = "wide sees everything but is a rep of another team: may not change it (403)"
+
+
+# ---------------------------------------------------------------------------------------------
+# The world's objects
+
+
+def person(username: str):
+    return get_user_model().objects.select_related("person").get(username=username).person
+
+
+def first(label: str, *, exclude: dict | None = None, **filters: Any):
+    model = apps.get_model(label)
+    obj = model._default_manager.filter(**filters).exclude(**(exclude or {})).order_by("pk").first()
+    assert obj is not None, f"the demo world has no {label} with {filters}: choose another object for this case"
+    return obj
+
+
+def own_customer():
+    return first("customers.Customer", owner=person("rep01"))
+
+
+def far_customer():
+    return first("customers.Customer", owner=person("rep06"))
+
+
+def colleague():
+    """The rep without a login in rep01's team (上海一组)."""
+    rep01 = person("rep01")
+    return first("staff.Person", team=rep01.team, position="rep", exclude={"pk": rep01.pk})
+
+
+def yesterday() -> date:
+    return timezone.localdate() - timedelta(days=1)
+
+
+def with_status(label: str, status: str, **filters: Any) -> Callable[[], Any]:
+    """An object put into a status for the case (inside the test's savepoint)."""
+
+    def pick():
+        obj = first(label, **filters)
+        type(obj)._default_manager.filter(pk=obj.pk).update(status=status)
+        return type(obj)._default_manager.get(pk=obj.pk)
+
+    return pick
+
+
+@dataclass
+class Case:
+    """One operation, one object, six expected answers (in ROLES6 order) and why."""
+
+    op: str  # "POST /api/v1/orders/{id}/approve/" or "PAGE customers:order-action action=approve"
+    variant: str
+    expect: str
+    why: str
+    obj: Callable[[], Any] | None = None
+    body: Callable[[Any], dict] | dict = field(default_factory=dict)
+    # Extra models whose row count must not change when refused (the object's row is always kept).
+    watch: tuple[str, ...] = ()
+    # URL kwargs besides pk (pages).
+    kwargs: dict = field(default_factory=dict)
+
+    def expected(self, role: str) -> str:
+        answers = self.expect.split()
+        assert len(answers) == len(ROLES6), f"{self.op} [{self.variant}]: six answers needed"
+        return answers[ROLES6.index(role)]
+
+    def make_body(self, obj: Any) -> dict:
+        return self.body(obj) if callable(self.body) else dict(self.body)
+
+
+C = Case
+OC = own_customer
+FC = far_customer
+
+
+def pk(label: str, **filters: Any) -> int:
+    return first(label, **filters).pk
+
+
+def order_body(customer) -> dict:
+    return {
+        "customer": customer.pk,
+        "date": str(WORLD_TODAY),
+        "lines": [{"product": pk("customers.Product"), "quantity": "2.00", "unit_price": "100.00"}],
+    }
+
+
+ORDER_PENDING_OWN = with_status("customers.Order", "pending", shares__rep__user__username="rep01")
+ORDER_PENDING_FAR = with_status("customers.Order", "pending", shares__rep__user__username="rep06")
+ORDER_DRAFT_OWN = with_status("customers.Order", "draft", shares__rep__user__username="rep01")
+EXPENSE_OWN = with_status("customers.ExpenseClaim", "submitted", person__user__username="rep01")
+EXPENSE_FAR = with_status("customers.ExpenseClaim", "submitted", person__user__username="rep06")
+SCORECARD_DRAFT_OWN = with_status("appraisal.Scorecard", "draft", person__user__username="rep01")
+SCORECARD_SUBMITTED_OWN = with_status("appraisal.Scorecard", "submitted", person__user__username="rep01")
+ACTION_OPEN_OWN = with_status("training.ActionItem", "open", owner__user__username="rep01")
+SUGGESTION_OWN = with_status("training.TrainingSuggestion", "open", person__user__username="rep01")
+
+
+def drafted(drafter: str, **filters: Any) -> Callable[[], Any]:
+    """A target put back to draft, drafted by `drafter`: the approval and revision rules depend on
+    who drafted it, so the case fixes it."""
+
+    def pick():
+        from targets.models import Target
+
+        target = with_status("targets.Target", "draft", **filters)()
+        Target.objects.filter(pk=target.pk).update(drafted_by=get_user_model().objects.get(username=drafter))
+        return Target.objects.get(pk=target.pk)
+
+    return pick
+
+
+# rep01's 2026 commitment, drafted by rep01; its quarters and months stay approved, so breaking it
+# down again is a revision (DESIGN: "revise an approved one (with a reason)").
+TARGET_DRAFT_OWN = drafted("rep01", owner_kind="rep", person__user__username="rep01", period="2026")
+# 上海一组's and 北京一组's 2026 targets, drafted by their team managers; their reps' targets stay approved.
+TARGET_TEAM_OWN = drafted("tm01", owner_kind="team", team__code="EAST-T01", period="2026")
+TARGET_TEAM_FAR = drafted("tm06", owner_kind="team", team__code="NORTH-T01", period="2026")
+
+
+def _enrollment_own():
+    """An enrollment of rep01 (the world enrols only 南京一组's new hires): made for the case."""
+    from training.models import Enrollment
+
+    course = first("training.Course", is_active=True)
+    rep = person("rep01")
+    return Enrollment.objects.create(
+        person=rep, team=rep.team, region=rep.region, course=course, enrolled_on=WORLD_TODAY
+    )
+
+
+def _complaint_own():
+    from customers.models import Complaint
+
+    source = first("customers.Complaint")
+    source.pk = source.id = None
+    source.customer = own_customer()
+    source.save()
+    return Complaint.objects.get(pk=source.pk)
+
+
+def _scheme_lines() -> list[dict]:
+    """The KPI lines of the demo's rep scheme, as a client would send them back."""
+    from appraisal.api import SchemeSerializer
+
+    return [dict(line) for line in SchemeSerializer(first("appraisal.AppraisalScheme", position="rep")).data["lines"]]
+
+
+def _month_draft_own():
+    """A month target of rep01 put back to draft (the grid edits one cell)."""
+    return with_status(
+        "targets.Target", "draft", owner_kind="rep", person__user__username="rep01", period_kind="month"
+    )()
+
+
+def _activity_of(plan) -> int:
+    return first("targets.PlanActivity", plan=plan).pk
+
+
+def _period_ready_to_close():
+    """上海一组's period with every scorecard approved (closing needs that)."""
+    from appraisal.models import Scorecard
+
+    period = first("appraisal.AppraisalPeriod", team__code="EAST-T01")
+    Scorecard.objects.filter(appraisal_period=period).update(status="approved")
+    return period
+
+
+def _promotion_own():
+    """A promotion of rep01 decided by tm01, waiting for confirmation."""
+    from appraisal.models import Outcome
+
+    outcome = first("appraisal.Outcome", person__user__username="rep01")
+    Outcome.objects.filter(pk=outcome.pk).update(
+        kind="promotion", decided_by=person("tm01"), confirmed_by=None, confirmed_at=None
+    )
+    return Outcome.objects.get(pk=outcome.pk)
+
+
+API_CASES: list[Case] = [
+    # --- customers -----------------------------------------------------------------------------
+    C(
+        "POST /api/v1/customers/",
+        "new",
+        "ok ok ok ok ok ok",
+        "no DESIGN row limits adding a customer: the creator owns it",
+        body={"code": "MX-API-1", "name": "Matrix Co", "kind": "end"},
+        watch=("customers.Customer",),
+    ),
+    C("PATCH /api/v1/customers/{id}/", "own", "ok ok ok ok ok 403", f"{EDIT}; {WIDE}", OC, {"notes": "matrix"}),
+    C("PATCH /api/v1/customers/{id}/", "far", "ok ok 404 404 404 403", f"{EDIT}; {SCOPE}", FC, {"notes": "matrix"}),
+    C(
+        "POST /api/v1/customers/{id}/classify/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{CLASSIFY}: rep01 owns it but is no manager",
+        OC,
+        {"classification": "key", "reason": "matrix"},
+    ),
+    C(
+        "POST /api/v1/customers/{id}/classify/",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{CLASSIFY}; {SCOPE}",
+        FC,
+        {"classification": "key", "reason": "matrix"},
+    ),
+    C(
+        "POST /api/v1/customers/{id}/evaluations/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{EDIT} (evaluations); {WIDE}",
+        OC,
+        {
+            "period": "2026-Q2",
+            "reason": "matrix",
+            "response_plan": "keep",
+            "credit_score": 4,
+            "payment_score": 4,
+            "volume_score": 4,
+            "cooperation_score": 4,
+            "satisfaction_score": 4,
+        },
+        ("customers.CustomerEvaluation",),
+    ),
+    C(
+        "POST /api/v1/customers/{id}/release/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{POOL}: the owner releases (pool rules)",
+        OC,
+        {"reason": "matrix"},
+    ),
+    C(
+        "POST /api/v1/customers/{id}/release/",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{POOL}; {SCOPE}",
+        FC,
+        {"reason": "matrix"},
+    ),
+    C(
+        "POST /api/v1/customers/{id}/rewards/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{EDIT} (rewards); {WIDE}; a reward spends company money on a customer: a manager of the customer's unit (no DESIGN row; read with 'classify')",
+        OC,
+        {"kind": "gift", "amount": "100.00", "reason": "matrix", "date": str(WORLD_TODAY)},
+        ("customers.CustomerReward",),
+    ),
+    C(
+        "POST /api/v1/customers/{id}/transfer/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{POOL}: a rep transfers nothing",
+        OC,
+        lambda o: {"to_owner": colleague().pk, "reason": "matrix"},
+    ),
+    C(
+        "POST /api/v1/customers/{id}/transfer/",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{POOL}; {SCOPE} (to rep07 of 天津一组)",
+        FC,
+        lambda o: {"to_owner": person("rep07").pk, "reason": "matrix"},
+    ),
+    C(
+        "POST /api/v1/customer-pool/{id}/claim/",
+        "pool",
+        "403 ok ok ok ok ok",
+        f"{POOL}: a pool customer of 上海一组 is open to every rep (the pool rules); managers within their unit; admin has no person to own it (403)",
+        lambda: first("customers.Customer", owner__isnull=True, team__code="EAST-T01"),
+    ),
+    C(
+        "POST /api/v1/customer-pool/{id}/claim/",
+        "pool-far",
+        "403 ok 403 403 ok ok",
+        f"{POOL}: a pool customer of 北京一组: rm01 and tm01 manage other units (403), reps claim by the pool rules; admin has no person to own it (403)",
+        lambda: first("customers.Customer", owner__isnull=True, team__code="NORTH-T01"),
+    ),
+    C(
+        "POST /api/v1/stakeholders/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{EDIT} (stakeholders); {WIDE}",
+        None,
+        lambda o: {"customer": own_customer().pk, "name": "Matrix", "role": "user"},
+        ("customers.Stakeholder",),
+    ),
+    C(
+        "POST /api/v1/stakeholders/",
+        "far",
+        "ok ok 400 400 400 403",
+        f"{EDIT}; {HIDDEN_BODY}",
+        None,
+        lambda o: {"customer": far_customer().pk, "name": "Matrix", "role": "user"},
+        ("customers.Stakeholder",),
+    ),
+    C(
+        "PATCH /api/v1/stakeholders/{id}/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{EDIT}; {WIDE}",
+        lambda: first("customers.Stakeholder", customer__owner__user__username="rep01"),
+        {"title": "matrix"},
+    ),
+    C(
+        "POST /api/v1/stakeholders/{id}/change/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{EDIT}; {WIDE}",
+        lambda: first("customers.Stakeholder", customer__owner__user__username="rep01", status="active"),
+        {"kind": "left", "date": str(WORLD_TODAY), "note": "matrix"},
+        ("customers.StakeholderChange",),
+    ),
+    C(
+        "POST /api/v1/visits/",
+        "own",
+        "403 ok ok ok ok 403",
+        f"{CREATE}; {NO_PERSON}; {WIDE}",
+        None,
+        lambda o: {"customer": own_customer().pk, "date": str(WORLD_TODAY), "kind": "visit", "purpose": "matrix"},
+        ("customers.Visit",),
+    ),
+    C(
+        "POST /api/v1/visits/",
+        "far",
+        "403 ok 400 400 400 403",
+        f"{CREATE}; the body's customer is hidden: 404; a hidden customer answers like a missing one (400)",
+        None,
+        lambda o: {"customer": far_customer().pk, "date": str(WORLD_TODAY), "kind": "visit", "purpose": "matrix"},
+        ("customers.Visit",),
+    ),
+    C(
+        "PATCH /api/v1/visits/{id}/",
+        "own",
+        "403 403 403 403 ok 403",
+        OWN,
+        lambda: first("customers.Visit", author__user__username="rep01"),
+        {"outcome": "matrix"},
+    ),
+    C(
+        "PATCH /api/v1/visits/{id}/",
+        "far",
+        "403 403 404 404 404 403",
+        f"{OWN}; {SCOPE}",
+        lambda: first("customers.Visit", author__user__username="rep06"),
+        {"outcome": "matrix"},
+    ),
+    C(
+        "POST /api/v1/expenses/",
+        "own",
+        "403 ok ok ok ok 403",
+        f"{CREATE}; {NO_PERSON}; {WIDE}",
+        None,
+        lambda o: {"date": str(WORLD_TODAY), "kind": "travel", "amount": "10.00", "customer": own_customer().pk},
+        ("customers.ExpenseClaim",),
+    ),
+    C(
+        "POST /api/v1/expenses/{id}/approve/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{APPROVE}: rep01 filed it",
+        EXPENSE_OWN,
+        {"note": "matrix"},
+    ),
+    C(
+        "POST /api/v1/expenses/{id}/approve/",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{APPROVE}; {SCOPE}",
+        EXPENSE_FAR,
+        {"note": "matrix"},
+    ),
+    C(
+        "POST /api/v1/expenses/{id}/refuse/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{APPROVE}: rep01 filed it",
+        EXPENSE_OWN,
+        {"note": "matrix"},
+    ),
+    C(
+        "POST /api/v1/follow-ups/{id}/done/",
+        "own",
+        "403 403 403 403 ok 403",
+        "a follow-up is the rep's own reminder: only that rep marks it done (no DESIGN row)",
+        lambda: first("customers.FollowUp", person__user__username="rep01"),
+    ),
+    C(
+        "POST /api/v1/competitors/",
+        "new",
+        "ok ok ok ok 403 403",
+        CATALOGUE,
+        None,
+        {"name": "Matrix rival"},
+        ("customers.Competitor",),
+    ),
+    C(
+        "PATCH /api/v1/competitors/{id}/",
+        "any",
+        "ok ok ok ok 403 403",
+        f"{CATALOGUE}: competitors are visible to all",
+        lambda: first("customers.Competitor"),
+        {"strengths": "matrix"},
+    ),
+    C(
+        "POST /api/v1/intel-notes/",
+        "new",
+        "403 ok ok ok ok ok",
+        f"{CATALOGUE}: reps add intelligence notes; {NO_PERSON}",
+        None,
+        lambda o: {"competitor": pk("customers.Competitor"), "note": "matrix", "date": str(WORLD_TODAY)},
+        ("customers.IntelNote",),
+    ),
+    C(
+        "POST /api/v1/complaints/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{EDIT} (complaints); {WIDE}",
+        None,
+        lambda o: {
+            "customer": own_customer().pk,
+            "subject": "matrix",
+            "description": "matrix",
+            "received_on": str(WORLD_TODAY),
+        },
+        ("customers.Complaint",),
+    ),
+    C(
+        "PATCH /api/v1/complaints/{id}/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{EDIT}; {WIDE}",
+        _complaint_own,
+        {"status": "handling", "resolution": "matrix"},
+    ),
+    # --- sales ---------------------------------------------------------------------------------
+    C(
+        "POST /api/v1/products/",
+        "new",
+        "ok ok 403 403 403 403",
+        COMPANY,
+        None,
+        {"code": "MX-1", "name": "Matrix", "product_line": "Matrix", "list_price": "10.00", "unit_cost": "5.00"},
+        ("customers.Product",),
+    ),
+    C(
+        "PUT /api/v1/products/{id}/",
+        "any",
+        "ok ok 403 403 403 403",
+        COMPANY,
+        lambda: first("customers.Product"),
+        lambda o: {
+            "code": o.code,
+            "name": "Matrix",
+            "product_line": o.product_line,
+            "list_price": "10.00",
+            "unit_cost": "5.00",
+        },
+    ),
+    C(
+        "PATCH /api/v1/products/{id}/",
+        "any",
+        "ok ok 403 403 403 403",
+        COMPANY,
+        lambda: first("customers.Product"),
+        {"name": "Matrix"},
+    ),
+    C(
+        "POST /api/v1/pipeline-stages/",
+        "new",
+        "ok ok ok ok 403 403",
+        CATALOGUE,
+        None,
+        {"name": "Matrix", "order": 90, "probability": 50},
+        ("customers.PipelineStage",),
+    ),
+    C(
+        "PUT /api/v1/pipeline-stages/{id}/",
+        "any",
+        "ok ok ok ok 403 403",
+        CATALOGUE,
+        lambda: first("customers.PipelineStage", is_won=False, is_lost=False),
+        lambda o: {"name": o.name, "order": o.order, "probability": o.probability},
+    ),
+    C(
+        "PATCH /api/v1/pipeline-stages/{id}/",
+        "any",
+        "ok ok ok ok 403 403",
+        CATALOGUE,
+        lambda: first("customers.PipelineStage", is_won=False, is_lost=False),
+        {"name": "Matrix"},
+    ),
+    C(
+        "POST /api/v1/opportunities/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{CREATE}; {WIDE}",
+        None,
+        lambda o: {
+            "name": "Matrix",
+            "customer": own_customer().pk,
+            "owner": person("rep01").pk,
+            "expected_amount": "1000.00",
+            "expected_close_date": "2026-09-30",
+        },
+        ("customers.Opportunity",),
+    ),
+    C(
+        "POST /api/v1/opportunities/",
+        "far",
+        "ok ok 400 400 400 403",
+        f"{CREATE}; {HIDDEN_BODY}",
+        None,
+        lambda o: {
+            "name": "Matrix",
+            "customer": far_customer().pk,
+            "owner": person("rep06").pk,
+            "expected_amount": "1000.00",
+            "expected_close_date": "2026-09-30",
+        },
+        ("customers.Opportunity",),
+    ),
+    C(
+        "PUT /api/v1/opportunities/{id}/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{CREATE} (its owner or a manager); {WIDE}",
+        lambda: first("customers.Opportunity", owner__user__username="rep01"),
+        lambda o: {
+            "name": "Matrix",
+            "customer": o.customer_id,
+            "expected_amount": "1000.00",
+            "expected_close_date": "2026-09-30",
+        },
+    ),
+    C(
+        "PATCH /api/v1/opportunities/{id}/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{CREATE} (its owner or a manager); {WIDE}",
+        lambda: first("customers.Opportunity", owner__user__username="rep01"),
+        {"note": "matrix"},
+    ),
+    C(
+        "PATCH /api/v1/opportunities/{id}/",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{CREATE}; {SCOPE}",
+        lambda: first("customers.Opportunity", owner__user__username="rep06"),
+        {"note": "matrix"},
+    ),
+    C(
+        "POST /api/v1/orders/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{CREATE}; {WIDE}",
+        None,
+        lambda o: order_body(own_customer()),
+        ("customers.Order",),
+    ),
+    C(
+        "POST /api/v1/orders/",
+        "far",
+        "ok ok 400 400 400 403",
+        f"{CREATE}; {HIDDEN_BODY}",
+        None,
+        lambda o: order_body(far_customer()),
+        ("customers.Order",),
+    ),
+    C(
+        "PUT /api/v1/orders/{id}/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{CREATE} (its filer or a manager, while a draft)",
+        ORDER_DRAFT_OWN,
+        lambda o: order_body(o.customer),
+    ),
+    C(
+        "PATCH /api/v1/orders/{id}/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{CREATE} (its filer or a manager, while a draft)",
+        ORDER_DRAFT_OWN,
+        {"note": "matrix"},
+    ),
+    C(
+        "POST /api/v1/orders/{id}/submit/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{CREATE}: the draft's filer or a manager",
+        ORDER_DRAFT_OWN,
+    ),
+    C(
+        "POST /api/v1/orders/{id}/approve/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{APPROVE}: never the credited rep",
+        ORDER_PENDING_OWN,
+    ),
+    C("POST /api/v1/orders/{id}/approve/", "far", "ok ok 404 404 404 403", f"{APPROVE}; {SCOPE}", ORDER_PENDING_FAR),
+    C(
+        "POST /api/v1/orders/{id}/reject/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{APPROVE}: never the credited rep",
+        ORDER_PENDING_OWN,
+        {"reason": "matrix"},
+    ),
+    C(
+        "POST /api/v1/orders/{id}/cancel/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{CREATE}: the filer withdraws a pending order, or a manager of its unit; {WIDE}",
+        ORDER_PENDING_OWN,
+        {"reason": "matrix"},
+    ),
+    C(
+        "PUT /api/v1/orders/{id}/payment-plan/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{CREATE}: the order's filer or a manager plans its payments; {WIDE}",
+        ORDER_PENDING_OWN,
+        lambda o: {"instalments": [{"due_date": "2026-12-31", "amount": str(o.total_amount)}]},
+    ),
+    C(
+        "POST /api/v1/payments/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{APPROVE} (confirm a payment): managers",
+        None,
+        lambda o: {
+            "order": pk("customers.Order", shares__rep__user__username="rep01", status="confirmed"),
+            "date": str(WORLD_TODAY),
+            "amount": "1.00",
+        },
+        ("customers.Payment",),
+    ),
+    # --- targets -------------------------------------------------------------------------------
+    C(
+        "POST /api/v1/targets/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{SET}: rep01 drafts their own commitment",
+        None,
+        lambda o: {
+            "owner_kind": "rep",
+            "person": person("rep01").pk,
+            "metric": "sales_amount",
+            "period": "2027",
+            "value": "1000.00",
+        },
+        ("targets.Target",),
+    ),
+    C(
+        "POST /api/v1/targets/",
+        "team",
+        "ok ok ok 400 400 403",
+        f"{SET}: 杭州一组's targets: rm01 (its region) or above; tm01 manages another team; tm01 and rep01 do not see 杭州一组 (400 on team)",
+        None,
+        lambda o: {
+            "owner_kind": "team",
+            "team": pk("staff.Team", code="EAST-T02"),
+            "metric": "sales_amount",
+            "period": "2027",
+            "value": "1000.00",
+        },
+        ("targets.Target",),
+    ),
+    C(
+        "PUT /api/v1/targets/{id}/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{SET}: a draft of rep01's own target",
+        TARGET_DRAFT_OWN,
+        lambda o: {"value": "1234.00", "version": o.version, "reason": "matrix"},
+    ),
+    C(
+        "PATCH /api/v1/targets/{id}/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{SET}: a draft of rep01's own target",
+        TARGET_DRAFT_OWN,
+        lambda o: {"value": "1234.00", "version": o.version, "reason": "matrix"},
+    ),
+    C(
+        "POST /api/v1/targets/{id}/breakdown/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{SET}: breaking down rep01's draft; breaking down again replaces approved quarters and months: a revision (DESIGN 'revise an approved one (with a reason)'): a manager above the drafter rep01; never the drafter",
+        TARGET_DRAFT_OWN,
+        {"method": "equal", "reason": "matrix"},
+        ("targets.Target",),
+    ),
+    C(
+        "POST /api/v1/targets/{id}/allocate/",
+        "team",
+        "ok ok ok 403 404 403",
+        f"{SET}: 上海一组's target to its reps; rep01 does not see the team's target (404); re-allocating replaces approved rep targets: a revision: a manager above the drafter tm01 (tm01 drafted it: 403)",
+        TARGET_TEAM_OWN,
+        {"method": "equal", "reason": "matrix"},
+        ("targets.Target",),
+    ),
+    C(
+        "POST /api/v1/targets/{id}/allocate/",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{SET}; {SCOPE}",
+        TARGET_TEAM_FAR,
+        {"method": "equal", "reason": "matrix"},
+        ("targets.Target",),
+    ),
+    C(
+        "POST /api/v1/targets/{id}/approve/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{APPROVE_T}: rep01's draft (drafted by rep01): any manager above; never the owner",
+        TARGET_DRAFT_OWN,
+    ),
+    C("POST /api/v1/targets/{id}/approve/", "far", "ok ok 404 404 404 403", f"{APPROVE_T}; {SCOPE}", TARGET_TEAM_FAR),
+    C(
+        "POST /api/v1/recompute-runs/",
+        "yesterday",
+        "ok ok ok ok 403 403",
+        RECOMPUTE,
+        None,
+        lambda o: {"as_of": str(yesterday())},
+        ("targets.RecomputeRun",),
+    ),
+    C(
+        "POST /api/v1/recompute-runs/",
+        "other-date",
+        "ok ok 403 403 403 403",
+        RECOMPUTE,
+        None,
+        {"as_of": "2026-01-31"},
+        ("targets.RecomputeRun",),
+    ),
+    C(
+        "POST /api/v1/distribution-templates/",
+        "new",
+        "ok ok 403 403 403 403",
+        COMPANY,
+        None,
+        {"name": "Matrix", **{f"m{m:02d}": "1.00" for m in range(1, 13)}},
+        ("targets.DistributionTemplate",),
+    ),
+    C(
+        "PUT /api/v1/distribution-templates/{id}/",
+        "any",
+        "ok ok 403 403 403 403",
+        COMPANY,
+        lambda: first("targets.DistributionTemplate"),
+        {"name": "Matrix", **{f"m{m:02d}": "1.00" for m in range(1, 13)}},
+    ),
+    C(
+        "PATCH /api/v1/distribution-templates/{id}/",
+        "any",
+        "ok ok 403 403 403 403",
+        COMPANY,
+        lambda: first("targets.DistributionTemplate"),
+        {"name": "Matrix"},
+    ),
+    C(
+        "DELETE /api/v1/distribution-templates/{id}/",
+        "any",
+        "ok ok 403 403 403 403",
+        COMPANY,
+        lambda: first("targets.DistributionTemplate"),
+    ),
+    # --- training ------------------------------------------------------------------------------
+    C(
+        "POST /api/v1/enrollments/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{COACH} (targeted training)",
+        None,
+        lambda o: {"person": person("rep01").pk, "course": pk("training.Course", is_active=True)},
+        ("training.Enrollment",),
+    ),
+    C(
+        "POST /api/v1/enrollments/{id}/result/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{COACH}: the trainee records no result",
+        _enrollment_own,
+        {"passed": True, "completed_on": str(WORLD_TODAY), "score": "90.00"},
+    ),
+    C(
+        "POST /api/v1/coaching-sessions/",
+        "own",
+        "403 ok ok ok 403 403",
+        f"{COACH}; {NO_PERSON} (the coach)",
+        None,
+        lambda o: {
+            "kind": "one_on_one",
+            "date": str(WORLD_TODAY),
+            "person": person("rep01").pk,
+            "topic": "matrix",
+            "discussed": "matrix",
+            "agreed_plan": "matrix",
+        },
+        ("training.CoachingSession",),
+    ),
+    C(
+        "POST /api/v1/coaching-sessions/",
+        "far",
+        "403 ok 400 400 400 403",
+        f"{COACH}; {HIDDEN_BODY}",
+        None,
+        lambda o: {
+            "kind": "one_on_one",
+            "date": str(WORLD_TODAY),
+            "person": person("rep06").pk,
+            "topic": "matrix",
+            "discussed": "matrix",
+            "agreed_plan": "matrix",
+        },
+        ("training.CoachingSession",),
+    ),
+    C(
+        "POST /api/v1/action-items/",
+        "own",
+        "403 ok ok ok 403 403",
+        f"{COACH}; {NO_PERSON} (the coach)",
+        None,
+        lambda o: {"owner": person("rep01").pk, "title": "matrix", "due_on": "2026-12-31"},
+        ("training.ActionItem",),
+    ),
+    C(
+        "POST /api/v1/action-items/{id}/close/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{COACH}: never the owner",
+        ACTION_OPEN_OWN,
+        {"status": "done", "date": str(WORLD_TODAY)},
+    ),
+    C(
+        "POST /api/v1/action-items/{id}/follow-ups/",
+        "own",
+        "403 ok ok ok ok 403",
+        f"{COACH}: the owner reports progress, the manager line follows up; {NO_PERSON} (the author)",
+        ACTION_OPEN_OWN,
+        {"date": str(WORLD_TODAY), "note": "matrix"},
+        ("training.FollowUp",),
+    ),
+    C(
+        "POST /api/v1/work-reports/",
+        "new",
+        "403 ok ok ok ok ok",
+        f"{OWN}: everyone files their own report",
+        None,
+        {"kind": "daily", "day": "2026-06-13", "summary": "matrix"},
+        ("training.WorkReport",),
+    ),
+    C(
+        "POST /api/v1/work-reports/{id}/comments/",
+        "own",
+        "403 ok ok ok 403 403",
+        "managers' comments on work reports: the author's manager line; admin has no person to sign",
+        lambda: first("training.WorkReport", person__user__username="rep01"),
+        {"text": "matrix"},
+        ("training.ReportComment",),
+    ),
+    C(
+        "POST /api/v1/training-suggestions/{id}/accept/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{COACH}: training from KPI gaps is decided by the manager line",
+        SUGGESTION_OWN,
+        {"note": "matrix"},
+    ),
+    C(
+        "POST /api/v1/training-suggestions/{id}/dismiss/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{COACH}: training from KPI gaps is decided by the manager line",
+        SUGGESTION_OWN,
+        {"note": "matrix"},
+    ),
+    # --- appraisal -----------------------------------------------------------------------------
+    C(
+        "POST /api/v1/appraisal-periods/",
+        "team",
+        "ok ok ok ok 403 403",
+        f"{APPRAISE}: 上海一组's period",
+        None,
+        lambda o: {"period": "2026-04", "team": pk("staff.Team", code="EAST-T01")},
+        ("appraisal.AppraisalPeriod",),
+    ),
+    C(
+        "POST /api/v1/appraisal-periods/",
+        "far",
+        "ok ok 400 400 400 403",
+        f"{APPRAISE}: 北京一组 is hidden from rm01 and tm01 ({HIDDEN_BODY}); a rep may not open one (rep01 sees "
+        "no team but their own, so the rule answers first)",
+        None,
+        lambda o: {"period": "2026-04", "team": pk("staff.Team", code="NORTH-T01")},
+        ("appraisal.AppraisalPeriod",),
+    ),
+    C(
+        "POST /api/v1/appraisal-periods/{id}/refresh/",
+        "team",
+        "ok ok ok ok 403 403",
+        f"{APPRAISE}: 上海一组's period",
+        lambda: first("appraisal.AppraisalPeriod", team__code="EAST-T01"),
+    ),
+    C(
+        "POST /api/v1/appraisal-periods/{id}/refresh/",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{APPRAISE}; {SCOPE}",
+        lambda: first("appraisal.AppraisalPeriod", team__code="NORTH-T01"),
+    ),
+    C(
+        "POST /api/v1/appraisal-schemes/",
+        "new",
+        "ok ok 403 403 403 403",
+        COMPANY,
+        None,
+        lambda o: {"name": "Matrix", "position": "rep", "valid_from": "2027-01-01", "lines": _scheme_lines()},
+        ("appraisal.AppraisalScheme",),
+    ),
+    C(
+        "PATCH /api/v1/scorecards/{id}/review/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{APPRAISE}: the appraised does not score",
+        SCORECARD_DRAFT_OWN,
+        {"root_cause": "matrix"},
+    ),
+    C("POST /api/v1/scorecards/{id}/submit/", "own", "ok ok ok ok 403 403", f"{APPRAISE}", SCORECARD_DRAFT_OWN),
+    C(
+        "POST /api/v1/scorecards/{id}/approve/",
+        "own",
+        "ok ok ok 403 403 403",
+        f"{APPRAISE}; approval by a second person: tm01 scored this card",
+        SCORECARD_SUBMITTED_OWN,
+    ),
+    C(
+        "POST /api/v1/scorecards/{id}/return/",
+        "own",
+        "ok ok ok 403 403 403",
+        f"{APPRAISE}; approval by a second person: tm01 scored this card",
+        SCORECARD_SUBMITTED_OWN,
+        {"reason": "matrix"},
+    ),
+    # --- incentives ----------------------------------------------------------------------------
+    C(
+        "POST /api/v1/contests/{id}/finish/",
+        "team",
+        "ok ok ok ok 403 403",
+        f"{INCENTIVE}: 上海一组's contest",
+        lambda: first("appraisal.Contest", created_by__user__username="tm01"),
+    ),
+    C(
+        "POST /api/v1/contests/{id}/finish/",
+        "other-team",
+        "ok ok ok 404 404 403",
+        f"{INCENTIVE}: 杭州一组's contest (made by tm02): rm01 manages its region; tm01 another team (contests are announced to everyone: 403, not 404); a contest holds its participants' sales: scoped to its unit (issue 13: another team's rep must not read it): 404 outside",
+        lambda: first("appraisal.Contest", created_by__user__username="tm02"),
+    ),
+    C(
+        "POST /api/v1/contests/{id}/publish/",
+        "team",
+        "ok ok ok ok 403 403",
+        f"{INCENTIVE}: 上海一组's contest",
+        lambda: first("appraisal.Contest", created_by__user__username="tm01"),
+        {"published": True},
+    ),
+    C(
+        "POST /api/v1/commission-statements/compute/",
+        "team",
+        "ok ok ok ok 403 403",
+        f"{INCENTIVE}: 上海一组's statements",
+        None,
+        lambda o: {
+            "plan": pk("appraisal.CommissionPlan", is_active=True),
+            "period": "2026-05",
+            "team": pk("staff.Team", code="EAST-T01"),
+        },
+        ("appraisal.CommissionStatement",),
+    ),
+    C(
+        "POST /api/v1/commission-statements/compute/",
+        "far",
+        "ok ok 400 400 400 403",
+        f"{INCENTIVE}; {HIDDEN_BODY} (北京一组)",
+        None,
+        lambda o: {
+            "plan": pk("appraisal.CommissionPlan", is_active=True),
+            "period": "2026-05",
+            "team": pk("staff.Team", code="NORTH-T01"),
+        },
+        ("appraisal.CommissionStatement",),
+    ),
+    C(
+        "POST /api/v1/commission-statements/{id}/approve/",
+        "own",
+        "ok 403 ok ok 403 403",
+        f"{INCENTIVE}: rep01's statement; never one's own; approval by a second person: the demo's statements were computed by the director",
+        with_status("appraisal.CommissionStatement", "draft", person__user__username="rep01"),
+    ),
+    C(
+        "POST /api/v1/commission-statements/payroll-export/",
+        "all",
+        "ok ok 403 403 403 403",
+        PAYROLL,
+        None,
+        {"period": ""},
+    ),
+    # --- staff ---------------------------------------------------------------------------------
+    C(
+        "POST /api/v1/auth/token/",
+        "login",
+        "ok ok ok ok ok ok",
+        "logging in is no write of the authority rule",
+        None,
+        lambda o: {"username": o, "password": "demo1234"},
+    ),
+    C(
+        "POST /api/v1/openings/",
+        "team",
+        "ok ok ok ok 403 403",
+        f"{ORG} (recruiting for a team: its managers and above); rep01 sees their own team: the rule answers 403",
+        None,
+        lambda o: {"team": pk("staff.Team", code="EAST-T01"), "title": "Matrix", "opened_on": str(WORLD_TODAY)},
+        ("staff.Opening",),
+    ),
+    C(
+        "POST /api/v1/candidates/",
+        "team",
+        "ok ok ok ok 400 403",
+        f"recruiting for 上海一组: its managers and above; rep01 sees no opening ({HIDDEN_BODY})",
+        None,
+        lambda o: {
+            "opening": pk("staff.Opening", team__code="EAST-T01"),
+            "name": "Matrix",
+            "applied_on": str(WORLD_TODAY),
+        },
+        ("staff.Candidate",),
+    ),
+    C(
+        "POST /api/v1/candidates/{id}/steps/",
+        "team",
+        "ok ok ok ok 404 403",
+        "recruiting for 上海一组: its managers and above; rep01 sees no candidate (404)",
+        lambda: first("staff.Candidate", team__code="EAST-T01", status="in_selection"),
+        {"kind": "interview", "date": str(WORLD_TODAY), "note": "matrix"},
+        ("staff.SelectionStep",),
+    ),
+    C(
+        "POST /api/v1/candidates/{id}/reject/",
+        "team",
+        "ok ok ok ok 404 403",
+        "recruiting for 上海一组: its managers and above; rep01 sees no candidate (404)",
+        lambda: first("staff.Candidate", team__code="EAST-T01", status="in_selection"),
+        {"date": str(WORLD_TODAY), "reason": "matrix"},
+    ),
+    C(
+        "POST /api/v1/candidates/{id}/hire/",
+        "team",
+        "ok ok ok 403 404 403",
+        f"{ORG}: a hire is an org change (tm01 may not); rep01 sees no candidate (404)",
+        lambda: first("staff.Candidate", team__code="EAST-T01", status="in_selection"),
+        {"employee_no": "E9001", "hire_date": str(WORLD_TODAY), "reason": "matrix"},
+        ("staff.Person",),
+    ),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Page forms: `PAGE <url name> [<action>]`, posted as a browser would (a 302 after success).
+
+
+def csv_file(name: str, text: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+CUSTOMER_FORM = {
+    "code": "MX-0001",
+    "name": "Matrix Co",
+    "kind": "end",
+    "status": "active",
+    "credit_limit": "0",
+    "potential_amount": "0",
+}
+IMPORTS = (
+    "imports are master data (DESIGN 'Users': admins in Django admin: master data, imports); managers for their unit"
+)
+P = "PAGE "
+
+PAGE_CASES: list[Case] = [
+    C(
+        P + "dashboard:notifications-read",
+        "self",
+        "ok ok ok ok ok ok",
+        "one's own inbox: everyone marks their own read",
+    ),
+    C(
+        P + "staff:opening-create",
+        "team",
+        "ok ok ok ok 403 403",
+        "recruiting for 上海一组: its managers and above",
+        None,
+        lambda o: {
+            "team": pk("staff.Team", code="EAST-T01"),
+            "title": "Matrix",
+            "position": "rep",
+            "headcount": 1,
+            "opened_on": str(WORLD_TODAY),
+        },
+        ("staff.Opening",),
+    ),
+    C(
+        P + "staff:opening-detail",
+        "team",
+        "ok ok ok ok 404 403",
+        "recruiting for 上海一组: its managers and above; a rep sees no opening (404)",
+        lambda: first("staff.Opening", team__code="EAST-T01"),
+        {"name": "Matrix", "applied_on": str(WORLD_TODAY)},
+        ("staff.Candidate",),
+    ),
+    C(
+        P + "staff:candidate-detail step",
+        "team",
+        "ok ok ok ok 404 403",
+        "recruiting: the team's managers and above",
+        lambda: first("staff.Candidate", team__code="EAST-T01", status="in_selection"),
+        {"action": "step", "kind": "interview", "date": str(WORLD_TODAY), "notes": "matrix"},
+        ("staff.SelectionStep",),
+    ),
+    C(
+        P + "staff:candidate-detail reject",
+        "team",
+        "ok ok ok ok 404 403",
+        "recruiting: the team's managers and above",
+        lambda: first("staff.Candidate", team__code="EAST-T01", status="in_selection"),
+        {"action": "reject", "reason": "matrix", "date": str(WORLD_TODAY)},
+    ),
+    C(
+        P + "staff:candidate-detail hire",
+        "team",
+        "ok ok ok 403 404 403",
+        f"{ORG}: tm01 may not hire",
+        lambda: first("staff.Candidate", team__code="EAST-T01", status="in_selection"),
+        {"action": "hire", "employee_no": "E9001", "hire_date": str(WORLD_TODAY), "reason": "matrix"},
+        ("staff.Person",),
+    ),
+    C(
+        P + "customers:customer-create",
+        "new",
+        "ok ok ok ok ok ok",
+        "no DESIGN row limits adding a customer",
+        None,
+        CUSTOMER_FORM,
+        ("customers.Customer",),
+    ),
+    C(
+        P + "customers:customer-import",
+        "new",
+        "ok ok ok ok 403 403",
+        IMPORTS,
+        None,
+        lambda o: {"file": csv_file("c.csv", "code,name,kind\nMX-9,Matrix Co,end\n")},
+        ("customers.Customer",),
+    ),
+    C(
+        P + "customers:customer-edit",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{EDIT}; {WIDE}",
+        OC,
+        lambda o: {
+            **CUSTOMER_FORM,
+            "code": o.code,
+            "name": o.name,
+            "kind": o.kind,
+            "status": o.status,
+            "credit_limit": str(o.credit_limit),
+            "potential_amount": str(o.potential_amount),
+            "notes": "matrix",
+        },
+    ),
+    C(
+        P + "customers:customer-edit",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{EDIT}; {SCOPE}",
+        FC,
+        lambda o: {
+            **CUSTOMER_FORM,
+            "code": o.code,
+            "name": o.name,
+            "kind": o.kind,
+            "status": o.status,
+            "credit_limit": str(o.credit_limit),
+            "potential_amount": str(o.potential_amount),
+            "notes": "matrix",
+        },
+    ),
+    C(
+        P + "customers:customer-transfer",
+        "own",
+        "ok ok ok ok 403 403",
+        POOL,
+        OC,
+        lambda o: {"to_owner": colleague().pk, "reason": "matrix"},
+    ),
+    C(
+        P + "customers:customer-classify",
+        "own",
+        "ok ok ok ok 403 403",
+        CLASSIFY,
+        OC,
+        {"classification": "key", "reason": "matrix"},
+    ),
+    C(P + "customers:customer-release", "own", "ok ok ok ok ok 403", POOL, OC, {"reason": "matrix"}),
+    C(
+        P + "customers:evaluation-create",
+        "own",
+        "ok ok ok ok ok 403",
+        EDIT,
+        OC,
+        {
+            "period": "2026-Q2",
+            "credit_score": 4,
+            "payment_score": 4,
+            "volume_score": 4,
+            "cooperation_score": 4,
+            "satisfaction_score": 4,
+            "reason": "matrix",
+        },
+        ("customers.CustomerEvaluation",),
+    ),
+    C(
+        P + "customers:stakeholder-create",
+        "own",
+        "ok ok ok ok ok 403",
+        EDIT,
+        OC,
+        {"name": "Matrix", "role": "user", "attitude": "neutral", "relationship": 3},
+        ("customers.Stakeholder",),
+    ),
+    C(
+        P + "customers:complaint-create",
+        "own",
+        "ok ok ok ok ok 403",
+        EDIT,
+        OC,
+        {"received_on": str(WORLD_TODAY), "subject": "matrix"},
+        ("customers.Complaint",),
+    ),
+    C(
+        P + "customers:reward-create",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{EDIT}; a reward spends company money on a customer: a manager of the customer's unit (no DESIGN row; read with 'classify')",
+        OC,
+        {"kind": "gift", "date": str(WORLD_TODAY), "amount": "100.00", "reason": "matrix"},
+        ("customers.CustomerReward",),
+    ),
+    C(
+        P + "customers:stakeholder-change",
+        "own",
+        "ok ok ok ok ok 403",
+        EDIT,
+        lambda: first("customers.Stakeholder", customer__owner__user__username="rep01", status="active"),
+        {"kind": "left", "date": str(WORLD_TODAY), "note": "matrix"},
+        ("customers.StakeholderChange",),
+    ),
+    C(
+        P + "customers:pool-claim",
+        "pool",
+        "403 ok ok ok ok ok",
+        f"{POOL}; {NO_PERSON} (the new owner)",
+        lambda: first("customers.Customer", owner__isnull=True, team__code="EAST-T01"),
+    ),
+    C(
+        P + "customers:follow-up-done",
+        "own",
+        "403 403 403 403 ok 403",
+        "a follow-up is the rep's own reminder: only that rep marks it done (no DESIGN row)",
+        lambda: first("customers.FollowUp", person__user__username="rep01"),
+    ),
+    C(
+        P + "customers:visit-create",
+        "own",
+        "403 ok ok ok ok 403",
+        f"{CREATE}; {NO_PERSON}",
+        None,
+        lambda o: {"customer": own_customer().pk, "date": str(WORLD_TODAY), "kind": "visit", "purpose": "matrix"},
+        ("customers.Visit",),
+    ),
+    C(
+        P + "customers:visit-edit",
+        "own",
+        "403 403 403 403 ok 403",
+        OWN,
+        lambda: first("customers.Visit", author__user__username="rep01"),
+        lambda o: {"customer": o.customer_id, "date": str(o.date), "kind": o.kind, "outcome": "matrix"},
+    ),
+    C(
+        P + "customers:expense-create",
+        "own",
+        "403 ok ok ok ok 403",
+        f"{CREATE}; {NO_PERSON}",
+        None,
+        lambda o: {"date": str(WORLD_TODAY), "kind": "travel", "amount": "10.00", "customer": own_customer().pk},
+        ("customers.ExpenseClaim",),
+    ),
+    C(P + "customers:expense-decide", "own", "ok ok ok ok 403 403", APPROVE, EXPENSE_OWN, {"decision": "approve"}),
+    C(
+        P + "customers:complaint-update",
+        "own",
+        "ok ok ok ok ok 403",
+        EDIT,
+        _complaint_own,
+        {"status": "handling", "resolution": "matrix"},
+    ),
+    C(
+        P + "customers:competitor-create",
+        "new",
+        "ok ok ok ok 403 403",
+        CATALOGUE,
+        None,
+        {"name": "Matrix rival"},
+        ("customers.Competitor",),
+    ),
+    C(
+        P + "customers:intel-create",
+        "new",
+        "403 ok ok ok ok ok",
+        f"{CATALOGUE}: reps add notes; {NO_PERSON}",
+        None,
+        lambda o: {"competitor": pk("customers.Competitor"), "date": str(WORLD_TODAY), "note": "matrix"},
+        ("customers.IntelNote",),
+    ),
+    C(
+        P + "customers:order-create",
+        "own",
+        "ok ok ok ok ok 403",
+        CREATE,
+        None,
+        lambda o: {
+            "customer": own_customer().pk,
+            "date": str(WORLD_TODAY),
+            "channel": "direct",
+            "payment_terms_days": 30,
+            "lines-TOTAL_FORMS": 1,
+            "lines-INITIAL_FORMS": 0,
+            "lines-0-product": pk("customers.Product"),
+            "lines-0-quantity": "1",
+            "lines-0-unit_price": "100",
+            "shares-TOTAL_FORMS": 0,
+            "shares-INITIAL_FORMS": 0,
+        },
+        ("customers.Order",),
+    ),
+    C(
+        P + "customers:order-action submit",
+        "own",
+        "ok ok ok ok ok 403",
+        CREATE,
+        ORDER_DRAFT_OWN,
+        kwargs={"action": "submit"},
+    ),
+    C(
+        P + "customers:order-action approve",
+        "own",
+        "ok ok ok ok 403 403",
+        APPROVE,
+        ORDER_PENDING_OWN,
+        kwargs={"action": "approve"},
+    ),
+    C(
+        P + "customers:order-action approve",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{APPROVE}; {SCOPE}",
+        ORDER_PENDING_FAR,
+        kwargs={"action": "approve"},
+    ),
+    C(
+        P + "customers:order-action reject",
+        "own",
+        "ok ok ok ok 403 403",
+        APPROVE,
+        ORDER_PENDING_OWN,
+        {"reason": "matrix"},
+        kwargs={"action": "reject"},
+    ),
+    C(
+        P + "customers:order-action cancel",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{CREATE}: the filer or a manager",
+        ORDER_PENDING_OWN,
+        {"reason": "matrix"},
+        kwargs={"action": "cancel"},
+    ),
+    C(
+        P + "customers:order-action pay",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{APPROVE} (confirm a payment)",
+        lambda: first("customers.Order", shares__rep__user__username="rep01", status="confirmed"),
+        {"date": str(WORLD_TODAY), "amount": "1.00"},
+        ("customers.Payment",),
+        kwargs={"action": "pay"},
+    ),
+    C(
+        P + "customers:pipeline",
+        "own",
+        "400 ok ok ok ok 403",
+        f"{CREATE}; admin has no person and the page form names no owner: the form refuses it (400)",
+        None,
+        lambda o: {
+            "name": "Matrix",
+            "customer": own_customer().pk,
+            "expected_amount": "1000",
+            "expected_close_date": "2026-09-30",
+            "stage": pk("customers.PipelineStage", is_won=False, is_lost=False),
+        },
+        ("customers.Opportunity",),
+    ),
+    C(
+        P + "customers:opportunity-detail",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{CREATE}: its owner or a manager",
+        lambda: first(
+            "customers.Opportunity", owner__user__username="rep01", stage__is_won=False, stage__is_lost=False
+        ),
+        lambda o: {"stage": pk("customers.PipelineStage", is_won=False, is_lost=False, exclude={"pk": o.stage_id})},
+    ),
+    C(
+        P + "customers:import-upload",
+        "new",
+        "ok ok 403 403 403 403",
+        f"{IMPORTS}: ERP imports of orders and payments",
+        None,
+        lambda o: {"kind": "orders", "file": csv_file("o.csv", "erp_no\n"), "dry_run": "on"},
+        ("customers.ImportJob",),
+    ),
+    C(
+        P + "targets:grid-cell",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{SET}: a cell of rep01's own draft commitment",
+        _month_draft_own,
+        lambda o: {"target_id": o.pk, "version": o.version, "value": "1234", "reason": "matrix"},
+        ("targets.Target",),
+    ),
+    C(
+        P + "targets:create",
+        "team",
+        "ok ok ok 400 400 403",
+        f"{SET}: 杭州一组's targets: rm01 or above; tm01 and rep01 do not see 杭州一组 (the form refuses the choice)",
+        None,
+        lambda o: {
+            "owner_kind": "team",
+            "team": pk("staff.Team", code="EAST-T02"),
+            "metric": "sales_amount",
+            "period": "2027",
+            "value": "1000",
+        },
+        ("targets.Target",),
+    ),
+    C(
+        P + "targets:detail edit",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{SET}: rep01's draft",
+        TARGET_DRAFT_OWN,
+        lambda o: {"action": "edit", "value": "1234", "version": o.version, "reason": "matrix"},
+    ),
+    C(P + "targets:detail approve", "own", "ok ok ok ok 403 403", APPROVE_T, TARGET_DRAFT_OWN, {"action": "approve"}),
+    C(
+        P + "targets:breakdown",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{SET}; breaking down again replaces approved quarters and months: a revision (DESIGN 'revise an approved one (with a reason)'): a manager above the drafter rep01; never the drafter",
+        TARGET_DRAFT_OWN,
+        {"method": "equal", "reason": "matrix"},
+        ("targets.Target",),
+    ),
+    C(
+        P + "targets:allocate",
+        "team",
+        "ok ok ok 403 404 403",
+        f"{SET}; rep01 does not see the team's target (404); re-allocating replaces approved rep targets: a revision: a manager above the drafter tm01 (tm01 drafted it: 403)",
+        TARGET_TEAM_OWN,
+        {"method": "equal", "reason": "matrix"},
+        ("targets.Target",),
+    ),
+    C(
+        P + "targets:template-create",
+        "new",
+        "ok ok 403 403 403 403",
+        COMPANY,
+        None,
+        {"name": "Matrix", **{f"m{m:02d}": "1" for m in range(1, 13)}},
+        ("targets.DistributionTemplate",),
+    ),
+    C(
+        P + "targets:template-edit",
+        "any",
+        "ok ok 403 403 403 403",
+        COMPANY,
+        lambda: first("targets.DistributionTemplate"),
+        {"name": "Matrix", **{f"m{m:02d}": "1" for m in range(1, 13)}},
+    ),
+    C(
+        P + "targets:proposals",
+        "new",
+        "ok ok ok ok 403 403",
+        f"{SET}: proposals only for owners the proposer may set (a team manager: own team and its reps)",
+        None,
+        {"year": 2027, "growth": "0.10", "metric": "sales_amount"},
+        ("targets.Target",),
+    ),
+    C(
+        P + "targets:import",
+        "new",
+        "ok ok ok ok 403 403",
+        f"{SET}: each imported row by the set rule",
+        None,
+        lambda o: {
+            "file": csv_file(
+                "t.csv",
+                f"owner_kind,owner_code,metric,period,value\nrep,{person('rep01').employee_no},sales_amount,2027,1000\n",
+            )
+        },
+        ("targets.Target",),
+    ),
+    C(
+        P + "targets:plan-create",
+        "own",
+        "ok ok ok ok ok ok",
+        f"{SET}: a sales plan for one's own target; wide writes a plan of their own",
+        None,
+        {"title": "Matrix", "period": "2027"},
+        ("targets.SalesPlan",),
+    ),
+    C(
+        P + "targets:plan-detail activity",
+        "team",
+        "ok ok ok ok 404 403",
+        f"{SET}: 上海一组's plan",
+        lambda: first("targets.SalesPlan", team__code="EAST-T01"),
+        {
+            "action": "activity",
+            "kind": "campaign",
+            "name": "Matrix",
+            "start_date": "2026-07-01",
+            "end_date": "2026-07-31",
+            "planned_count": 1,
+            "done_count": 0,
+            "progress": 0,
+        },
+        ("targets.PlanActivity",),
+    ),
+    C(
+        P + "targets:plan-detail approve",
+        "team",
+        "ok ok ok 403 404 403",
+        f"{APPROVE_T}: above the plan's owner",
+        lambda: first("targets.SalesPlan", team__code="EAST-T01"),
+        {"action": "approve"},
+    ),
+    C(
+        P + "targets:plan-detail progress",
+        "team",
+        "ok ok ok ok 404 403",
+        f"{SET}: 上海一组's plan",
+        lambda: first("targets.SalesPlan", team__code="EAST-T01"),
+        lambda o: {"action": "progress", "activity": _activity_of(o), "done_count": 1},
+    ),
+    C(
+        P + "targets:runs",
+        "yesterday",
+        "ok ok ok ok 403 403",
+        RECOMPUTE,
+        None,
+        lambda o: {"as_of": str(yesterday())},
+        ("targets.RecomputeRun",),
+    ),
+    C(
+        P + "targets:runs",
+        "other-date",
+        "ok ok 403 403 403 403",
+        RECOMPUTE,
+        None,
+        {"as_of": "2026-01-31"},
+        ("targets.RecomputeRun",),
+    ),
+    C(
+        P + "training:enrollment-result",
+        "own",
+        "ok ok ok ok 403 403",
+        COACH,
+        _enrollment_own,
+        {"completed_on": str(WORLD_TODAY), "passed": "on", "score": "90"},
+    ),
+    C(
+        P + "training:session-create",
+        "own",
+        "403 ok ok ok 403 403",
+        f"{COACH}; {NO_PERSON}",
+        None,
+        lambda o: {
+            "kind": "one_on_one",
+            "date": str(WORLD_TODAY),
+            "person": person("rep01").pk,
+            "topic": "matrix",
+            "discussed": "matrix",
+            "agreed_plan": "matrix",
+        },
+        ("training.CoachingSession",),
+    ),
+    C(
+        P + "training:action-detail",
+        "own",
+        "403 ok ok ok ok 403",
+        f"{COACH}: owner and manager line follow up",
+        ACTION_OPEN_OWN,
+        {"date": str(WORLD_TODAY), "note": "matrix"},
+        ("training.FollowUp",),
+    ),
+    C(
+        P + "training:report-create",
+        "new",
+        "403 ok ok ok ok ok",
+        OWN,
+        None,
+        {"kind": "daily", "day": "2026-06-13", "summary": "matrix"},
+        ("training.WorkReport",),
+    ),
+    C(
+        P + "training:report-detail",
+        "own",
+        "403 ok ok ok 403 403",
+        "managers' comments: the author's manager line",
+        lambda: first("training.WorkReport", person__user__username="rep01"),
+        {"text": "matrix"},
+        ("training.ReportComment",),
+    ),
+    C(
+        P + "training:suggestion-decide",
+        "own",
+        "ok ok ok ok 403 403",
+        COACH,
+        SUGGESTION_OWN,
+        {"decision": "accept", "note": "matrix"},
+    ),
+    C(
+        P + "appraisal:index",
+        "team",
+        "ok ok ok ok 403 403",
+        f"{APPRAISE}: 上海一组's period",
+        None,
+        lambda o: {"period": "2026-04", "team": pk("staff.Team", code="EAST-T01")},
+        ("appraisal.AppraisalPeriod",),
+    ),
+    *[
+        C(
+            P + f"appraisal:period-action {step}",
+            "team",
+            "ok ok ok ok 403 403",
+            APPRAISE,
+            picker,
+            body,
+            kwargs={"step": step},
+        )
+        for step, picker, body in (
+            ("refresh", lambda: first("appraisal.AppraisalPeriod", team__code="EAST-T01"), {}),
+            ("publish", lambda: first("appraisal.AppraisalPeriod", team__code="EAST-T01"), {}),
+            ("close", _period_ready_to_close, {}),
+            (
+                "meeting",
+                lambda: first("appraisal.AppraisalPeriod", team__code="EAST-T01"),
+                {"meeting_date": str(WORLD_TODAY), "notes": "matrix"},
+            ),
+        )
+    ],
+    C(
+        P + "appraisal:scorecard-detail",
+        "own",
+        "ok ok ok ok 403 403",
+        APPRAISE,
+        SCORECARD_DRAFT_OWN,
+        {"review-root_cause": "matrix"},
+    ),
+    C(
+        P + "appraisal:action-add",
+        "own",
+        "ok ok ok ok 403 403",
+        APPRAISE,
+        SCORECARD_DRAFT_OWN,
+        lambda o: {"description": "matrix", "owner": person("rep01").pk, "due_date": "2026-12-31"},
+        ("appraisal.ImprovementAction",),
+    ),
+    C(
+        P + "appraisal:outcome-add",
+        "own",
+        "ok ok ok ok 403 403",
+        APPRAISE,
+        SCORECARD_SUBMITTED_OWN,
+        {"kind": "reward", "amount": "100", "reason": "matrix", "date": str(WORLD_TODAY)},
+        ("appraisal.Outcome",),
+    ),
+    *[
+        C(
+            P + f"appraisal:scorecard-step {step}",
+            "own",
+            expect,
+            why,
+            picker,
+            body,
+            kwargs={"step": step},
+        )
+        for step, expect, why, picker, body in (
+            ("submit", "ok ok ok ok 403 403", APPRAISE, SCORECARD_DRAFT_OWN, {}),
+            (
+                "approve",
+                "ok ok ok 403 403 403",
+                f"{APPRAISE}; second person: tm01 scored it",
+                SCORECARD_SUBMITTED_OWN,
+                {},
+            ),
+            (
+                "return",
+                "ok ok ok 403 403 403",
+                f"{APPRAISE}; second person: tm01 scored it",
+                SCORECARD_SUBMITTED_OWN,
+                {"reason": "matrix"},
+            ),
+            (
+                "close",
+                "ok ok ok ok 403 403",
+                APPRAISE,
+                with_status("appraisal.Scorecard", "approved", person__user__username="rep01"),
+                {},
+            ),
+        )
+    ],
+    C(
+        P + "appraisal:outcome-confirm",
+        "own",
+        "ok ok ok 403 403 403",
+        "DESIGN 'promotion and dismissal confirmed one level above' the deciding tm01; a second person",
+        _promotion_own,
+    ),
+    C(
+        P + "appraisal:contest-detail finish",
+        "team",
+        "ok ok ok ok 403 403",
+        f"{INCENTIVE}: 上海一组's contest",
+        lambda: first("appraisal.Contest", created_by__user__username="tm01"),
+        {"step": "finish"},
+    ),
+    C(
+        P + "appraisal:contest-detail finish",
+        "other-team",
+        "ok ok ok 404 404 403",
+        f"{INCENTIVE}: 杭州一组's contest (made by tm02): rm01 manages its region; tm01 another team (contests are announced to everyone: 403, not 404); a contest holds its participants' sales: scoped to its unit (issue 13: another team's rep must not read it): 404 outside",
+        lambda: first("appraisal.Contest", created_by__user__username="tm02"),
+        {"step": "finish"},
+    ),
+    C(
+        P + "appraisal:contest-detail publish",
+        "team",
+        "ok ok ok ok 403 403",
+        f"{INCENTIVE}: 上海一组's contest",
+        lambda: first("appraisal.Contest", created_by__user__username="tm01"),
+        {"step": "publish"},
+    ),
+    C(
+        P + "appraisal:statement-list compute",
+        "unit",
+        "ok ok ok ok 403 403",
+        f"{INCENTIVE}: 上海一组's statements",
+        None,
+        lambda o: {
+            "step": "compute",
+            "period": "2026-05",
+            "plan": pk("appraisal.CommissionPlan"),
+            "team": pk("staff.Team", code="EAST-T01"),
+        },
+        ("appraisal.CommissionStatement",),
+    ),
+    C(
+        P + "appraisal:statement-list approve",
+        "unit",
+        "ok 403 ok ok 403 403",
+        f"{INCENTIVE}: within the actor's unit; approval by a second person: the demo's statements were computed by the director",
+        None,
+        lambda o: {
+            "step": "approve",
+            "statement": with_status("appraisal.CommissionStatement", "draft", person__user__username="rep01")().pk,
+        },
+    ),
+    C(
+        P + "appraisal:statement-list export",
+        "unit",
+        "ok ok 403 403 403 403",
+        PAYROLL,
+        None,
+        {"step": "export", "period": "2026-05"},
+    ),
+]
