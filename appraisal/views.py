@@ -22,7 +22,6 @@ from appraisal.forms import (
 )
 from appraisal.models import CommissionStatement, Outcome, ScorecardStatus
 from salesorg.exceptions import ApplicationError, add_error_to_form
-from staff import authority
 from staff.models import Person
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -138,10 +137,9 @@ def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     card = get_object_or_404(selectors.scorecard_detail_queryset(user=request.user), pk=pk)
     review = ReviewForm(request.POST or None, instance=card, prefix="review")
     if request.method == "POST" and review.is_valid():
+        # Only what changed: the person answering the questions on their own card sends none of
+        # the manager's fields; the service refuses (403) a change to those from them.
         data = {name: review.cleaned_data[name] for name in review.changed_data}
-        if authority.actor_of(request.user).is_person(card.person_id):
-            # The person answers the method's questions on their own card; the rest is the manager's.
-            data = {k: v for k, v in data.items() if k.startswith("q_")}
         try:
             services.scorecard_review_update(scorecard=card, by=request.user, data=data)
         except ApplicationError as error:

@@ -1519,7 +1519,17 @@ PAGE_CASES: list[Case] = [
         "ok ok ok ok ok 403",
         f"{SET}: a cell of rep01's own draft commitment",
         _month_draft_own,
-        lambda o: {"target_id": o.pk, "version": o.version, "value": "1234", "reason": "matrix"},
+        lambda o: {
+            "target_id": o.pk,
+            "version": o.version,
+            "value": "1234",
+            "reason": "matrix",
+            # The grid answers the edited row again, so the cell names its row.
+            "metric": o.metric,
+            "period": o.period,
+            "owner_kind": o.owner_kind,
+            "owner_key": o.owner_key,
+        },
         ("targets.Target",),
     ),
     C(
