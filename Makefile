@@ -5,17 +5,20 @@ BIN := $(VENV)/bin
 PYTHON := $(BIN)/python
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test install install-dev migrate lint format messages vendor worker beat bench clean
+.PHONY: run test install install-dev migrate lint format lock browser-deps messages vendor worker beat bench clean
 
-$(BIN)/.installed: requirements.txt
+# Installs come from the lock files (every package pinned, with its hashes); `make lock` refreshes
+# them from the top-level pins in requirements.txt and requirements-dev.txt.
+PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes
+
+$(BIN)/.installed: requirements.lock
 	@$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(PIP_INSTALL) -r requirements.lock
 	@touch $@
 
-$(BIN)/.installed-dev: requirements-dev.txt $(BIN)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(BIN)/.installed-dev: requirements-dev.lock $(BIN)/.installed
+	$(PIP_INSTALL) -r requirements-dev.lock
 	@touch $@
 
 install: $(BIN)/.installed
@@ -32,12 +35,24 @@ run: migrate
 	@echo ""
 	$(PYTHON) manage.py runserver $(ADDR)
 
-## The whole suite: lint, migrations check, tests (SQLite by default; PostgreSQL/Redis via env).
+## The whole suite: lint, format check, migrations check, tests (SQLite by default; PostgreSQL/Redis
+## via env). Changes nothing on the machine: without Chromium the browser tests skip (`make browser-deps`).
 test: install-dev
-	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-chromium.sh --check
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(PYTHON) manage.py makemigrations --check --dry-run --settings=salesorg.settings.test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Debian's Chromium and CJK fonts for the browser tests (apt-get; run as root or with sudo).
+browser-deps:
+	bash scripts/ensure-chromium.sh --install
+
+## Refresh requirements.lock and requirements-dev.lock (hashes included) from requirements*.txt.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 --no-header
+lock: install-dev
+	$(UV_COMPILE) requirements.txt -o requirements.lock
+	$(UV_COMPILE) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -50,7 +65,7 @@ format: install-dev
 ## Refresh the translation catalogues and compile them (needs gettext); the .mo files are committed.
 messages: install
 	cd salesorg && ../$(PYTHON) ../manage.py makemessages -l zh_Hans --no-obsolete
-	for app in staff customers targets appraisal training dashboard; do (cd $$app && ../$(PYTHON) ../manage.py makemessages -l zh_Hans --no-obsolete); done
+	for app in staff notifications customers targets appraisal training dashboard; do (cd $$app && ../$(PYTHON) ../manage.py makemessages -l zh_Hans --no-obsolete); done
 	$(PYTHON) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 ## Refresh static/vendor/ from npm (pinned in package.json); the files are committed.

@@ -23,10 +23,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from appraisal.models import Contest
+from appraisal.selectors import contest_list
 from salesorg.periods import MONTH, QUARTER, YEAR, Period
 from staff.models import Person, Region, Team
 from staff.scope import viewer_for
 from targets.models import Achievement, AchievementTrend, Metric, OwnerKind
+from training.models import ActionItem, ActionItemStatus
 
 COMPANY, REGION, TEAM, REP = "company", "region", "team", "rep"
 LEVELS = (COMPANY, REGION, TEAM, REP)
@@ -394,7 +397,8 @@ def pipeline_funnel(*, user: Any, node: Node) -> list[dict[str, Any]]:
 def rep_home(*, user: Any, person: Person, today: date) -> dict[str, Any]:
     """A rep's own targets (month, quarter, year), next visits, overdue follow-ups, open action items."""
     from customers.models import FollowUp, Visit
-    from dashboard.models import FollowUpFlag, Notification
+    from dashboard.models import FollowUpFlag
+    from notifications.selectors import unread_for
 
     month = Period.month_of(today)
     periods = [month, month.parent, Period(month.year)]
@@ -429,19 +433,13 @@ def rep_home(*, user: Any, person: Person, today: date) -> dict[str, Any]:
         .select_related("customer")[:8]
     )
     flags = list(FollowUpFlag.objects.visible_to(user).filter(person=person).select_related("customer")[:8])
-    actions = []
-    try:
-        from training.models import ActionItem, ActionItemStatus
-
-        actions = list(
-            ActionItem.objects.visible_to(user)
-            .filter(owner=person, status=ActionItemStatus.OPEN)
-            .select_related("coach")
-            .order_by("due_on")[:8]
-        )
-    except ImportError:  # training not installed: no action items to show
-        actions = []
-    notifications = list(Notification.objects.visible_to(user).filter(recipient=person).unread()[:5])
+    actions = list(
+        ActionItem.objects.visible_to(user)
+        .filter(owner=person, status=ActionItemStatus.OPEN)
+        .select_related("coach")
+        .order_by("due_on")[:8]
+    )
+    notifications = unread_for(user=user, person=person, limit=5)
     return {
         "targets": targets,
         "next_visits": next_visits,
@@ -455,26 +453,9 @@ def rep_home(*, user: Any, person: Person, today: date) -> dict[str, Any]:
     }
 
 
-def notification_list(*, user: Any) -> QuerySet:
-    from dashboard.models import Notification
-
-    viewer = viewer_for(user)
-    return Notification.objects.visible_to(user).filter(recipient_id=viewer.person_id)
-
-
-def contests(*, user: Any) -> list[Any]:
-    """Running contests, when the appraisal app offers them (it may not yet)."""
-    try:
-        from appraisal import selectors as appraisal_selectors
-    except ImportError:
-        return []
-    contest_list = getattr(appraisal_selectors, "contest_list", None)
-    if contest_list is None:
-        return []
-    try:
-        return list(contest_list(user=user))[:3]
-    except TypeError:
-        return []
+def contests(*, user: Any) -> list[Contest]:
+    """The first three contests the user sees (appraisal's `contest_list`)."""
+    return list(contest_list(user=user)[:3])
 
 
 MONTH_KINDS = ((MONTH, _("Month")), (QUARTER, _("Quarter")), (YEAR, _("Year")))

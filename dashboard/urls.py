@@ -7,6 +7,4 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("charts/", views.charts, name="charts"),
     path("export/", views.export, name="export"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]

@@ -1,4 +1,4 @@
-"""Pages: the root page (dashboard for managers, home for reps), drill-down, charts, exports, notifications."""
+"""Pages: the root page (dashboard for managers, home for reps), drill-down, charts, exports."""
 
 from __future__ import annotations
 
@@ -6,16 +6,14 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from dashboard import selectors
 from dashboard.selectors import COMPANY, LEVELS, MONTH_KINDS, Node
-from dashboard.services import notification_mark_read
 from salesorg.exports import csv_response, xlsx_response
 from salesorg.periods import MONTH, Period
 from staff import authority
@@ -213,18 +211,3 @@ def export(request: HttpRequest) -> HttpResponse:
     if fmt == "xlsx":
         return xlsx_response(filename=filename, title=f"{metric_label} {p['period']}", header=header, rows=rows)
     return csv_response(filename=filename, header=header, rows=rows)
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    items = selectors.notification_list(user=request.user)[:100]
-    return render(request, "dashboard/notifications.html", {"items": items})
-
-
-@login_required
-@require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    if viewer.person_id:
-        notification_mark_read(recipient_id=viewer.person_id)
-    return HttpResponseRedirect(reverse("dashboard:notifications"))

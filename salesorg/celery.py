@@ -1,9 +1,10 @@
-import os
-
 from celery import Celery
 from django.db import DatabaseError
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesorg.settings.local")
+from salesorg.env import setup
+
+# The same rule as manage.py and the WSGI app: the environment, then .env, then the local settings.
+setup()
 
 app = Celery("salesorg")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -29,6 +29,8 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
+    # The inbox keeps the address it had when it lived in the dashboard.
+    path("dashboard/notifications/", include("notifications.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,6 +1,7 @@
-import os
-
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesorg.settings.production")
+from salesorg.env import setup
+
+# The same rule as manage.py and Celery: the environment, then .env, then the local settings.
+setup()
 application = get_wsgi_application()

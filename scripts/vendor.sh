@@ -10,6 +10,11 @@ cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css "$out/bootstrap-ico
 cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff "$out/bootstrap-icons/fonts/"
 cp node_modules/htmx.org/dist/htmx.min.js "$out/htmx/"
 cp node_modules/echarts/dist/echarts.min.js "$out/echarts/"
+# The packages' source maps are not vendored: drop the comments that point at them, or
+# collectstatic's manifest storage stops on the missing .map files (MissingFileError).
+find "$out" -name '*.js' -o -name '*.css' | while read -r file; do
+  sed -i -E '/^[/][/]# sourceMappingURL=.*$/d; s@/[*]# sourceMappingURL=[^*]*[*]/@@' "$file"
+done
 for pkg in bootstrap bootstrap-icons htmx.org echarts; do
   node -e "console.log('$pkg', require('./node_modules/$pkg/package.json').version)"
 done > "$out/VERSIONS.txt"

@@ -1162,7 +1162,7 @@ P = "PAGE "
 
 PAGE_CASES: list[Case] = [
     C(
-        P + "dashboard:notifications-read",
+        P + "notifications:read",
         "self",
         "ok ok ok ok ok ok",
         "one's own inbox: everyone marks their own read",

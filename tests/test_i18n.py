@@ -81,10 +81,17 @@ def chinese_org(db):
 
     region = RegionFactory(code="1001", name="华东大区")
     team = TeamFactory(code="1101", name="上海一组", region=region)
-    director = PersonFactory(user__username="zongjian", name="王总", employee_no="0001", position=Position.DIRECTOR,
-                             language="zh-hans")
-    manager = PersonFactory(user__username="jingli", name="李经理", employee_no="0002",
-                            position=Position.TEAM_MANAGER, team=team, manager=director)
+    director = PersonFactory(
+        user__username="zongjian", name="王总", employee_no="0001", position=Position.DIRECTOR, language="zh-hans"
+    )
+    manager = PersonFactory(
+        user__username="jingli",
+        name="李经理",
+        employee_no="0002",
+        position=Position.TEAM_MANAGER,
+        team=team,
+        manager=director,
+    )
     rep = PersonFactory(user__username="daibiao", name="张三", employee_no="0003", team=team, manager=manager)
     from staff.services import person_warn
 

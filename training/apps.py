@@ -12,6 +12,12 @@ class TrainingConfig(AppConfig):
         from training.receivers import enroll_new_hire
 
         person_hired.connect(enroll_new_hire, dispatch_uid="training.enroll_new_hire")
+
+        from appraisal.signals import outcome_decided, scorecard_approved
+        from training.receivers import enroll_for_outcome, suggest_for_scorecard
+
+        scorecard_approved.connect(suggest_for_scorecard, dispatch_uid="training.suggest_for_scorecard")
+        outcome_decided.connect(enroll_for_outcome, dispatch_uid="training.enroll_for_outcome")
         register_person_page("training:person-history", _("Development history"), order=10)
 
         from customers.visit_actions import register_visit_action

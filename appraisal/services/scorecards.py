@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appraisal import signals
 from appraisal.models import (
     CONFIRMED_OUTCOMES,
     MONEY_OUTCOMES,
@@ -120,24 +121,20 @@ def scorecard_approve(*, scorecard: Scorecard, by: Who) -> Scorecard:
 
 
 def suggest_training(*, scorecards: list[Scorecard]) -> int:
-    """Hand KPI gaps to training (`training_suggestions_generate`); returns suggestions made."""
-    try:
-        from training.services.suggestions import training_suggestions_generate
-    except ImportError:  # training not installed: nothing to suggest
-        return 0
+    """Hand each card's KPI gaps to whoever listens (`signals.scorecard_approved`: training makes
+    suggestions); returns the number the listeners report."""
     made = 0
     for card in scorecards:
         lines = list(card.lines.select_related("kpi"))
-        values = {line.kpi.code: line.value for line in lines if line.value is not None}
-        targets = {line.kpi.code: line.target for line in lines}
-        made += len(
-            training_suggestions_generate(
-                person_ids=[card.person_id],
-                kpi_values={card.person_id: values},
-                kpi_targets=targets,
-                period=card.appraisal_period.period,
-            )
+        responses = signals.scorecard_approved.send(
+            sender=Scorecard,
+            scorecard=card,
+            person_id=card.person_id,
+            period=card.appraisal_period.period,
+            kpi_values={line.kpi.code: line.value for line in lines if line.value is not None},
+            kpi_targets={line.kpi.code: line.target for line in lines},
         )
+        made += sum(response for _receiver, response in responses if isinstance(response, int))
     return made
 
 
@@ -217,8 +214,7 @@ def outcome_create(
     )
     outcome._history_user = actor.history_user()
     outcome.save()
-    if kind == OutcomeKind.TRAINING and course is not None:
-        _enroll(person=person, course=course, on=on)
+    signals.outcome_decided.send(sender=Outcome, outcome=outcome)
     return outcome
 
 
@@ -235,17 +231,3 @@ def outcome_confirm(*, outcome: Outcome, by: Who) -> Outcome:
     outcome._history_user = actor.history_user()
     outcome.save(update_fields=["confirmed_by", "confirmed_at"])
     return outcome
-
-
-def _enroll(*, person: Person, course: Any, on: date) -> None:
-    """Targeted training enrols the person in the course (training's service), unless enrolled."""
-    try:
-        from training.models import Enrollment, EnrollmentStatus
-        from training.services.courses import enrollment_create
-    except ImportError:
-        return
-    live = Enrollment.objects.filter(person=person, course=course).exclude(
-        status__in=[EnrollmentStatus.CANCELLED, EnrollmentStatus.FAILED]
-    )
-    if not live.exists():
-        enrollment_create(person=person, course=course, enrolled_on=on)

@@ -1,14 +1,7 @@
-"""Writes of the dashboard app: notifications and what sends them."""
+"""Writes of the dashboard app: what it tells people (sent through `notifications.services.notify`)."""
 
 from dashboard.services.alerts import (  # noqa: F401
     follow_up_discipline_run,
     milestones_notify,
     weekly_digest_send,
-)
-from dashboard.services.notifications import (  # noqa: F401
-    Draft,
-    notification_mark_read,
-    notifications_create,
-    webhook_payload,
-    webhook_post,
 )

@@ -18,9 +18,10 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from dashboard.models import FlagStage, FollowUpFlag, FollowUpRule, NotificationKind
-from dashboard.services.notifications import Draft, channels_for, notifications_create, webhook_post
+from dashboard.models import FlagStage, FollowUpFlag, FollowUpRule
 from dashboard.templatetags.dashboard_format import grouped
+from notifications.models import NotificationKind
+from notifications.services import Draft, notify, notify_channels
 from salesorg.periods import Period
 from staff.models import Person, PersonStatus, Position
 from targets.models import BUDGET_METRICS, COUNT_METRICS, Achievement, Metric, OwnerKind
@@ -115,7 +116,7 @@ def milestones_notify(*, as_of: date | None = None) -> int:
                     email=person.email,
                 )
             )
-    created = notifications_create(drafts=drafts)
+    created = notify(drafts=drafts)
     created_keys = {n.dedupe_key for n in created}
     if created_keys:
         for a in rows:
@@ -125,22 +126,8 @@ def milestones_notify(*, as_of: date | None = None) -> int:
                 by_region[a.region_id].append(
                     f"{a.owner_label} · {Metric(a.metric).label} · {a.period}: {_percent(a.rate)}"
                 )
-        _post_to_channels(event="milestone", title=_("Target milestones"), lines_by_region=by_region)
+        notify_channels(event="milestone", title=_("Target milestones"), lines_by_region=by_region)
     return len(created)
-
-
-def _post_to_channels(*, event: str, title: str, lines_by_region: dict[int | None, list[str]]) -> int:
-    with translation.override(settings.LANGUAGE_CODE):
-        channels = channels_for(event=event, region_ids={r for r in lines_by_region if r is not None})
-        posted = 0
-        for channel in channels:
-            if channel.region_id is None:
-                lines = [line for lines in lines_by_region.values() for line in lines]
-            else:
-                lines = lines_by_region.get(channel.region_id, [])
-            if lines and webhook_post(channel=channel, title=str(title), text="\n".join(lines[:50])):
-                posted += 1
-    return posted
 
 
 def _own_row_key(person: Person) -> tuple[str, int] | None:
@@ -201,7 +188,7 @@ def weekly_digest_send(*, today: date) -> int:
                 email=person.email,
             )
         )
-    created = notifications_create(drafts=drafts)
+    created = notify(drafts=drafts)
     if created:
         by_region: dict[int | None, list[str]] = defaultdict(list)
         for (kind, _owner_key), achievements in rows.items():
@@ -212,7 +199,7 @@ def weekly_digest_send(*, today: date) -> int:
                     by_region[a.region_id].append(
                         f"{a.owner_label} · {a.period}: {_percent(a.rate)} / {_percent(a.time_progress)}"
                     )
-        _post_to_channels(event="digest", title=_("Weekly progress"), lines_by_region=by_region)
+        notify_channels(event="digest", title=_("Weekly progress"), lines_by_region=by_region)
     return len(created)
 
 
@@ -322,14 +309,14 @@ def follow_up_discipline_run(*, today: date) -> dict[str, int]:
     with transaction.atomic():
         FollowUpFlag.objects.all().delete()
         FollowUpFlag.objects.bulk_create(flags)
-    created = notifications_create(drafts=drafts)
+    created = notify(drafts=drafts)
     flagged = [f for f in flags if f.stage == FlagStage.FLAGGED]
     new_flag_keys = {n.dedupe_key for n in created if n.dedupe_key.endswith(":2")}
     if flagged and new_flag_keys:
         by_region: dict[int | None, list[str]] = defaultdict(list)
         for f in flagged:
             by_region[f.region_id].append(f"{f.customer.name} · {f.person.name} · {f.days_without_contact}")
-        _post_to_channels(event="follow_up", title=_("Customers not contacted"), lines_by_region=by_region)
+        notify_channels(event="follow_up", title=_("Customers not contacted"), lines_by_region=by_region)
     return {
         "reminded": sum(1 for f in flags if f.stage == FlagStage.REMINDED),
         "escalated": sum(1 for f in flags if f.stage == FlagStage.ESCALATED),

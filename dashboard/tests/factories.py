@@ -5,22 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import factory
-
-from dashboard.models import ChannelKind, NotificationChannel
 from targets.services import achievements_recompute
 from targets.tests import factories as tf
 
 AS_OF = date(2026, 3, 15)
-
-
-class NotificationChannelFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = NotificationChannel
-
-    name = factory.Sequence(lambda n: f"Robot {n}")
-    kind = ChannelKind.WECOM
-    url = "http://127.0.0.1:9/hook"
 
 
 def sale(rep, day: date, amount: str):

@@ -8,51 +8,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
-import threading
 import urllib.parse
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core import mail
 
 from customers.models import Visit
-from dashboard.models import ChannelKind, FlagStage, FollowUpFlag, FollowUpRule, Notification, NotificationKind
+from dashboard.models import FlagStage, FollowUpFlag, FollowUpRule
 from dashboard.services import follow_up_discipline_run, milestones_notify, weekly_digest_send
 from dashboard.tasks import notify_milestones, run_follow_up_discipline, send_weekly_digest
-from dashboard.tests.factories import AS_OF, NotificationChannelFactory, march_book
+from dashboard.tests.factories import AS_OF, march_book
+from notifications.models import ChannelKind, Notification, NotificationKind
+from notifications.tests.factories import NotificationChannelFactory
+from notifications.tests.receiver import Receiver
 from targets.tests import factories as tf
-
-
-class Receiver:
-    """A local HTTP server that records what the robots' webhooks would receive."""
-
-    def __init__(self, answer: dict | None = None) -> None:
-        self.requests: list[tuple[str, dict]] = []
-        received = self.requests
-        body = json.dumps(answer or {"errcode": 0, "errmsg": "ok"}).encode()
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server API
-                length = int(self.headers["Content-Length"])
-                received.append((self.path, json.loads(self.rfile.read(length))))
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

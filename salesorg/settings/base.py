@@ -6,11 +6,15 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from salesorg.env import setup as setup_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-# A local .env file is optional; real deployments set the environment directly.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A local .env file is optional (real deployments may set the environment directly). Every process
+# has read it already through salesorg.env.setup(); reading it here again covers a process started
+# with --settings or DJANGO_SETTINGS_MODULE alone (pytest, django-admin).
+setup_env()
 
 SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
@@ -28,11 +32,13 @@ INSTALLED_APPS = [
     # not django-celery-beat's 任务名).
     "salesorg",
     "staff",
+    "notifications",
     "customers",
     "targets",
     "appraisal",
     "training",
     "dashboard",
+    "demo",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -112,8 +118,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (visit photos, receipts) are never served as public URLs: a view checks the
+# data scope first (customers/views/files.py). Behind nginx or Apache that view hands the sending
+# to the proxy with SENDFILE_HEADER=X-Accel-Redirect (nginx; SENDFILE_URL an internal location
+# aliased to MEDIA_ROOT) or X-Sendfile (Apache; SENDFILE_URL the MEDIA_ROOT path on disk); empty:
+# the file is streamed through Django's storage API.
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+SENDFILE_HEADER = env("SENDFILE_HEADER", default="")
+SENDFILE_URL = env("SENDFILE_URL", default="/protected-media/")
 
 # The month the fiscal year starts in (1 = calendar year).
 FISCAL_YEAR_START_MONTH = env.int("FISCAL_YEAR_START_MONTH", default=1)
@@ -166,8 +179,8 @@ SPECTACULAR_SETTINGS = {
         "CourseKindEnum": "training.models.courses.CourseKind",
         "CourseMaterialKindEnum": "training.models.courses.MaterialKind",
         "WorkReportKindEnum": "training.models.reports.ReportKind",
-        "NotificationKindEnum": "dashboard.models.NotificationKind",
-        "ChannelKindEnum": "dashboard.models.ChannelKind",
+        "NotificationKindEnum": "notifications.models.NotificationKind",
+        "ChannelKindEnum": "notifications.models.ChannelKind",
     },
 }
 

@@ -25,4 +25,7 @@ STORAGES = {
     # Hashed, compressed static files served by WhiteNoise.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
+# Persistent database connections (Django reads these per database, never at the top level),
+# checked before reuse so a connection the server closed is replaced instead of failing a request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

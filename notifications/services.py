@@ -1,8 +1,11 @@
-"""Sending notifications: the in-app list, e-mail through Django's mail settings, group robots.
+"""Sending: the in-app inbox, e-mail through Django's mail settings, group robots.
 
-`notifications_create` writes the in-app rows (deduplicated by key, so a rerun sends nothing
-twice) and mails the recipients who have an address. `webhook_post` posts one message to a
-WeCom, DingTalk or Lark group robot in the format each expects (signed when a secret is set).
+`notify` is the one service every app calls to tell people something: it writes the inbox rows
+(deduplicated by recipient and key, so a rerun sends nothing twice) and mails the recipients who
+have an address. `notify_channels` posts lines to the group robots that take an event (company-wide
+ones get every line, a region's robot the lines of its region); `webhook_post` posts one message
+to a WeCom, DingTalk or Lark robot in the format each expects (signed when a secret is set). What
+to say, to whom and when is the caller's rule; nothing here knows it.
 """
 
 from __future__ import annotations
@@ -16,14 +19,15 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from dashboard.models import ChannelKind, Notification, NotificationChannel
+from notifications.models import ChannelKind, Notification, NotificationChannel
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +47,7 @@ class Draft:
     email: str = ""
 
 
-def notifications_create(*, drafts: list[Draft], send_email: bool = True) -> list[Notification]:
+def notify(*, drafts: Sequence[Draft], send_email: bool = True) -> list[Notification]:
     """Write the drafts not sent before (by recipient and key) and e-mail them. Returns the new rows."""
     if not drafts:
         return []
@@ -156,6 +160,25 @@ def webhook_post(*, channel: NotificationChannel, title: str, text: str) -> bool
         logger.warning("webhook %s failed: %s", channel.pk, error)
     NotificationChannel.objects.filter(pk=channel.pk).update(**fields)
     return not error
+
+
+def notify_channels(*, event: str, title: str, lines_by_region: dict[int | None, list[str]]) -> int:
+    """Post the lines of an event to the robots taking it (at most 50 lines each). Returns robots posted.
+
+    A company-wide robot gets every line; a region's robot the lines of its region (key None: lines
+    of no region, for company-wide robots only).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        channels = channels_for(event=event, region_ids={r for r in lines_by_region if r is not None})
+        posted = 0
+        for channel in channels:
+            if channel.region_id is None:
+                lines = [line for lines in lines_by_region.values() for line in lines]
+            else:
+                lines = lines_by_region.get(channel.region_id, [])
+            if lines and webhook_post(channel=channel, title=str(title), text="\n".join(lines[:50])):
+                posted += 1
+    return posted
 
 
 def channels_for(*, event: str, region_ids: set[int] | None = None) -> list[NotificationChannel]:

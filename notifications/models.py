@@ -1,0 +1,104 @@
+"""What is sent and where: one message per recipient (the in-app inbox, also mailed) and the
+group-robot webhooks (WeCom, DingTalk, Lark).
+
+These models moved here from `dashboard`; they keep their tables (`dashboard_*`), so no data
+moved. The app knows no domain rule: the apps above decide what to say, to whom and when, and call
+`notifications.services.notify(...)`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from staff.scope import ScopedQuerySet
+
+
+class NotificationKind(models.TextChoices):
+    MILESTONE = "milestone", _("Target milestone")
+    DIGEST = "digest", _("Weekly progress digest")
+    FOLLOW_UP = "follow_up", _("Customer not contacted")
+    NEXT_CONTACT = "next_contact", _("Next contact due")
+
+
+class NotificationQuerySet(ScopedQuerySet):
+    # A notification belongs to its recipient.
+    scope_fields = {"person": "recipient", "team": "recipient__team", "region": "recipient__region"}
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One message to one person: shown in the in-app list, and mailed when the person has an e-mail."""
+
+    recipient = models.ForeignKey(
+        "staff.Person", on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    # What the message is about (e.g. "milestone:rep:12:sales_amount:2026-03:90"): one per recipient.
+    dedupe_key = models.CharField(_("key"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        db_table = "dashboard_notification"
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "dedupe_key"], name="one_notification_per_key"),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChannelKind(models.TextChoices):
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")
+    LARK = "lark", _("Lark group robot")
+
+
+class ChannelQuerySet(ScopedQuerySet):
+    scope_fields = {"region": "region"}
+
+
+class NotificationChannel(models.Model):
+    """A group-robot webhook: what is posted there (milestones, digests, follow-ups) and for which region."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=ChannelKind.choices)
+    url = models.URLField(_("webhook URL"), max_length=500)
+    # DingTalk and Lark robots may require a signature made with this secret.
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    # Empty: the whole company; otherwise only the events of that region.
+    region = models.ForeignKey(
+        "staff.Region", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    send_milestones = models.BooleanField(_("milestones"), default=True)
+    send_digest = models.BooleanField(_("weekly digest"), default=True)
+    send_follow_ups = models.BooleanField(_("follow-up flags"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    history = HistoricalRecords(table_name="dashboard_historicalnotificationchannel")
+
+    objects = ChannelQuerySet.as_manager()
+
+    class Meta:
+        db_table = "dashboard_notificationchannel"
+        ordering = ["name"]
+        verbose_name = _("notification channel")
+        verbose_name_plural = _("notification channels")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
