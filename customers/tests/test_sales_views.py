@@ -161,7 +161,8 @@ def test_order_form_shares_99_is_refused_and_nothing_written(client, org, produc
 
 def test_import_page_with_progress(client, org, product, django_capture_on_commit_callbacks):
     CustomerFactory(code="C1", owner=org.rep1a1)
-    client.force_login(org.tm1a.user)
+    # ERP imports bring the whole company's confirmed orders: a director's (or an admin's) work.
+    client.force_login(org.director.user)
     upload = SimpleUploadedFile(
         "orders.csv",
         f"erp_no,order_date,customer_code,product_code,quantity,unit_price\nA1,2026-03-01,C1,{product.code},1,100\n".encode(),
@@ -173,8 +174,9 @@ def test_import_page_with_progress(client, org, product, django_capture_on_commi
     response = client.get(reverse("customers:import-detail", args=[job.pk]), headers={"HX-Request": "true"})
     assert b"100%" in response.content
     assert Order.objects.get().erp_no == "A1"
-    client.force_login(org.rep1a1.user)
-    assert client.get(reverse("customers:import-upload")).status_code == 403
+    for refused in (org.rep1a1, org.tm1a, org.rm1):
+        client.force_login(refused.user)
+        assert client.get(reverse("customers:import-upload")).status_code == 403
 
 
 # Meant literally: file formats, order numbers (SO...), and the org fixture's English data names.
@@ -201,7 +203,6 @@ def test_sales_pages_in_chinese_show_no_english(client, org, product):
             "funnel",
             "receivables",
             "channels",
-            "import-upload",
         )
     ]
     pages += [
@@ -215,3 +216,11 @@ def test_sales_pages_in_chinese_show_no_english(client, org, product):
         main = response.content.decode().split("<main", 1)[1].split(">", 1)[1]
         main = re.sub(r"<code>.*?</code>", "", main, flags=re.S)  # file column names are meant literally
         assert english_words(main, ALLOWED) == set(), url
+    # The ERP import page is the director's.
+    org.director.language = "zh-hans"
+    org.director.save(update_fields=["language"])
+    client.force_login(org.director.user)
+    response = client.get(reverse("customers:import-upload"))
+    assert response.status_code == 200
+    main = re.sub(r"<code>.*?</code>", "", response.content.decode().split("<main", 1)[1].split(">", 1)[1], flags=re.S)
+    assert english_words(main, ALLOWED) == set()
