@@ -65,7 +65,7 @@ format: install-dev
 ## Refresh the translation catalogues and compile them (needs gettext); the .mo files are committed.
 messages: install
 	cd salesorg && ../$(PYTHON) ../manage.py makemessages -l zh_Hans --no-obsolete
-	for app in staff notifications customers targets appraisal training dashboard; do (cd $$app && ../$(PYTHON) ../manage.py makemessages -l zh_Hans --no-obsolete); done
+	for app in staff notifications customers sales fieldwork targets appraisal training dashboard; do (cd $$app && ../$(PYTHON) ../manage.py makemessages -l zh_Hans --no-obsolete); done
 	$(PYTHON) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 ## Refresh static/vendor/ from npm (pinned in package.json); the files are committed.

@@ -88,7 +88,7 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
     start = date(today.year - 2, 1, 1)
     focus = ""
     try:
-        from customers.models import Product
+        from sales.models import Product
 
         lines = list(Product.objects.values_list("product_line", flat=True).distinct().order_by("product_line")[:1])
         focus = "\n".join(lines)

@@ -117,7 +117,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from customers.models import CreditShare, Customer, ExpenseClaim, Order, OrderLine, Payment, Product, Visit
+    from customers.models import Customer
+    from fieldwork.models import ExpenseClaim, Visit
+    from sales.models import CreditShare, Order, OrderLine, Payment, Product
     from staff.models import Person, Region, Team
     from targets.models import Achievement, AchievementTrend, RecomputeRun, Target
 

@@ -24,7 +24,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from customers.models import Visit
+    from fieldwork.models import Visit
 
     stored = set(Visit.objects.filter(purpose__startswith=f"{marker} ").values_list("id", flat=True))
     missing, phantom = posted - stored, stored - posted

@@ -65,7 +65,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from customers.models import OrderLine
+    from sales.models import OrderLine
     from staff.models import Person
     from targets.models import Achievement
     from targets.services import achievements_recompute

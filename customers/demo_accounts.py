@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from customers.models import (
@@ -28,21 +27,14 @@ from customers.models import (
     CustomerMove,
     CustomerReward,
     CustomerSource,
-    ExpenseClaim,
-    ExpenseKind,
-    ExpenseStatus,
     Grade,
-    IntelNote,
     MoveKind,
     PoolRule,
     RewardKind,
     Stakeholder,
     StakeholderRole,
-    Visit,
-    VisitKind,
 )
 from customers.services.accounts import grade_for
-from customers.services.common import haversine_m
 from staff.demo import chinese_name
 
 CITY_COORDINATES = {
@@ -83,31 +75,12 @@ TITLES = {
     StakeholderRole.TECHNICAL: ["技术经理", "质量经理"],
     StakeholderRole.FINANCIAL: ["财务总监", "财务经理"],
 }
-PURPOSES = ["新品介绍", "需求调研", "商务洽谈", "技术交流", "回款跟进", "售后回访", "合同签订", "关系维护", "投诉处理"]
-OUTCOMES = [
-    "客户对新品感兴趣，要求提供报价单。",
-    "了解到明年扩产计划，预计有新的采购需求。",
-    "价格仍有分歧，客户要求再降5%。",
-    "技术方案获得认可，进入内部评审。",
-    "确认下月初安排付款。",
-    "客户反馈设备运行稳定，满意度高。",
-    "竞争对手也在接触，需加快推进。",
-    "决策人出差，未能见面，约定下周再访。",
-]
-NEXT_STEPS = ["发送报价单", "安排技术交流", "提交方案", "跟进付款", "邀请参观工厂", "约见决策人", "寄送样品"]
 COMPETITORS = [
     ("远航科技", "同类设备、配件", "比我方低8%-12%", "经销商为主", "价格低、交期短", "售后响应慢"),
     ("金桥实业", "中低端设备", "低价策略", "电商平台、代理商", "渠道广", "质量不稳定"),
     ("德耐克(中国)", "高端进口设备", "比我方高20%", "直销", "品牌强、技术领先", "价格高、服务网点少"),
     ("华创智能", "自动化产线", "项目制报价", "直销+集成商", "方案能力强", "标准品少"),
     ("宏达机电", "通用设备", "与我方相当", "区域代理", "本地关系好", "产品线单一"),
-]
-INTEL = [
-    "对手本季度在该客户处降价10%，试图抢单。",
-    "对手新推出一款低价机型，客户正在试用。",
-    "对手销售经理离职，客户关系出现空档。",
-    "客户抱怨对手售后响应慢，可以重点突破。",
-    "对手与客户签订了年度框架协议，需关注续约时间。",
 ]
 
 
@@ -145,6 +118,16 @@ def _city_of(team: Any) -> str:
 @transaction.atomic
 def seed(*, org: Any, rng: random.Random, today: date) -> None:
     start = today - timedelta(days=365)
+    _rules_and_competitors()
+    customers, referred = _customers(org, rng=rng, start=start)
+    _stakeholders(customers, rng=rng)
+    _evaluations(customers, rng=rng, today=today)
+    owned = [c for c in customers if c.owner_id]
+    _complaints(owned, rng=rng, start=start, today=today)
+    _rewards(owned, referred, rng=rng, start=start, today=today)
+
+
+def _rules_and_competitors() -> None:
     PoolRule.objects.bulk_create(
         [
             PoolRule(classification=Classification.KEY, idle_days=90, warning_days=14, cooloff_days=60),
@@ -152,12 +135,16 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
             PoolRule(classification=Classification.POTENTIAL, idle_days=30, warning_days=7, cooloff_days=15),
         ]
     )
-    competitors = Competitor.objects.bulk_create(
+    Competitor.objects.bulk_create(
         [
             Competitor(name=c[0], products=c[1], prices=c[2], channels=c[3], strengths=c[4], weaknesses=c[5])
             for c in COMPETITORS
         ]
     )
+
+
+def _customers(org: Any, *, rng: random.Random, start: date) -> tuple[list[Customer], list[Customer]]:
+    """About a dozen customers per rep and three pool customers per team; a few referred."""
     teams = {t.pk: t for t in org.teams}
     used: set[str] = set()
     customers: list[Customer] = []
@@ -208,7 +195,6 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
             customer._referrer_code = referrer.code
     bulk_create_with_history(customers, Customer, batch_size=1000)
     customers = list(Customer.objects.select_related("owner").order_by("code"))
-    by_code = {c.code: c for c in customers}
     referred = [c for c in customers if c.source == CustomerSource.REFERRAL]
     for customer in referred:
         customer.referred_by = rng.choice([c for c in customers[:20] if c.owner_id])
@@ -226,7 +212,10 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
         ],
         batch_size=2000,
     )
+    return customers, referred
 
+
+def _stakeholders(customers: list[Customer], *, rng: random.Random) -> None:
     stakeholders: list[Stakeholder] = []
     for customer in customers:
         roles = [StakeholderRole.DECISION_MAKER, StakeholderRole.INFLUENCER, StakeholderRole.USER]
@@ -245,98 +234,10 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
                     phone=f"1{rng.randint(3, 9)}{rng.randint(100000000, 999999999)}",
                 )
             )
-    stakeholders = Stakeholder.objects.bulk_create(stakeholders, batch_size=2000)
-    people_by_customer: dict[int, list[Stakeholder]] = {}
-    for s in stakeholders:
-        people_by_customer.setdefault(s.customer_id, []).append(s)
+    Stakeholder.objects.bulk_create(stakeholders, batch_size=2000)
 
-    # Visits: key customers about every two weeks, general monthly, potential every other month.
-    interval = {Classification.KEY: 14, Classification.GENERAL: 30, Classification.POTENTIAL: 60}
-    managers = {m.team_id: m for m in org.managers if m.team_id}
-    visits: list[Visit] = []
-    for customer in customers:
-        if not customer.owner_id:
-            continue
-        owner = customer.owner
-        day = start + timedelta(days=rng.randint(0, interval[customer.classification]))
-        while day < today:
-            workday = _workday(rng, day, min(day + timedelta(days=3), today - timedelta(days=1)))
-            kind = rng.choices(VisitKind.values, weights=[70, 22, 8])[0]
-            manager = managers.get(owner.team_id) if kind == VisitKind.JOINT else None
-            kind = kind if kind != VisitKind.JOINT or manager else VisitKind.VISIT
-            checked_in = kind != VisitKind.CALL and rng.random() < 0.85
-            far = rng.random() < 0.08
-            lat = lon = distance = None
-            if checked_in:
-                spread = 0.05 if far else 0.0015
-                lat = _jitter(rng, float(customer.latitude), spread)
-                lon = _jitter(rng, float(customer.longitude), spread)
-                distance = haversine_m(customer.latitude, customer.longitude, lat, lon)
-            visits.append(
-                Visit(
-                    customer=customer,
-                    author_id=owner.pk,
-                    team_id=owner.team_id,
-                    region_id=owner.region_id,
-                    date=workday,
-                    kind=kind,
-                    accompanying_manager=manager,
-                    purpose=rng.choice(PURPOSES),
-                    outcome=rng.choice(OUTCOMES),
-                    next_step=rng.choice(NEXT_STEPS),
-                    next_step_date=workday + timedelta(days=rng.randint(3, 14)),
-                    latitude=lat,
-                    longitude=lon,
-                    distance_m=distance,
-                    checked_in_at=timezone.make_aware(timezone.datetime.combine(workday, timezone.datetime.min.time()))
-                    + timedelta(hours=rng.randint(9, 17), minutes=rng.randint(0, 59))
-                    if checked_in
-                    else None,
-                )
-            )
-            day += timedelta(days=max(3, int(interval[customer.classification] * rng.uniform(0.6, 1.4))))
-    visits = Visit.objects.bulk_create(visits, batch_size=2000)
-    through = Visit.stakeholders.through
-    links = []
-    for visit in visits:
-        met = people_by_customer.get(visit.customer_id, [])
-        for s in rng.sample(met, k=min(len(met), rng.randint(1, 2))):
-            links.append(through(visit_id=visit.pk, stakeholder_id=s.pk))
-    through.objects.bulk_create(links, batch_size=5000)
 
-    # Expense claims for a quarter of the visits; older ones decided by the rep's manager.
-    expenses = []
-    for visit in visits:
-        if visit.kind == VisitKind.CALL or rng.random() > 0.25:
-            continue
-        kind = rng.choices(ExpenseKind.values, weights=[60, 25, 10, 5])[0]
-        amount = {"travel": (80, 600), "entertainment": (200, 1500), "gift": (100, 800), "other": (50, 300)}[kind]
-        old = (today - visit.date).days > 14
-        status = (
-            rng.choices([ExpenseStatus.APPROVED, ExpenseStatus.REFUSED], weights=[92, 8])[0]
-            if old
-            else ExpenseStatus.SUBMITTED
-        )
-        manager = managers.get(visit.team_id)
-        expenses.append(
-            ExpenseClaim(
-                person_id=visit.author_id,
-                team_id=visit.team_id,
-                region_id=visit.region_id,
-                date=visit.date,
-                kind=kind,
-                amount=Decimal(rng.randint(*amount)) + Decimal(rng.choice(["0.00", "0.50", "0.80"])),
-                description=f"{visit.customer.name} {visit.purpose}",
-                customer_id=visit.customer_id,
-                visit=visit,
-                status=status,
-                decided_by=manager if old else None,
-                decided_on=visit.date + timedelta(days=rng.randint(1, 7)) if old else None,
-                decision_note="超出标准" if status == ExpenseStatus.REFUSED else "",
-            )
-        )
-    ExpenseClaim.objects.bulk_create(expenses, batch_size=2000)
-
+def _evaluations(customers: list[Customer], *, rng: random.Random, today: date) -> None:
     # Quarterly evaluations of key and general customers over the last four quarters.
     evaluations = []
     quarters = []
@@ -377,7 +278,8 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
     CustomerEvaluation.objects.bulk_create(evaluations, batch_size=2000)
     assert all(e.grade in Grade.values for e in evaluations)
 
-    owned = [c for c in customers if c.owner_id]
+
+def _complaints(owned: list[Customer], *, rng: random.Random, start: date, today: date) -> None:
     complaints = []
     for customer in rng.sample(owned, k=min(len(owned), max(5, len(owned) // 12))):
         received = _workday(rng, start, today - timedelta(days=1))
@@ -398,6 +300,8 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
         )
     Complaint.objects.bulk_create(complaints)
 
+
+def _rewards(owned: list[Customer], referred: list[Customer], *, rng: random.Random, start: date, today: date) -> None:
     rewards = []
     for customer in [c for c in owned if c.classification == Classification.KEY][:30]:
         rewards.append(
@@ -422,25 +326,3 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
                 )
             )
     CustomerReward.objects.bulk_create(rewards)
-
-    intel = []
-    for visit in rng.sample(visits, k=min(len(visits), len(org.reps) * 5)):
-        intel.append(
-            IntelNote(
-                competitor=rng.choice(competitors),
-                customer_id=visit.customer_id,
-                visit=visit,
-                author_id=visit.author_id,
-                team_id=visit.team_id,
-                region_id=visit.region_id,
-                date=visit.date,
-                note=rng.choice(INTEL),
-            )
-        )
-    IntelNote.objects.bulk_create(intel, batch_size=2000)
-    assert by_code  # every customer was written
-
-    # The first nightly pool run: owners of idle customers see their warnings and days left.
-    from customers.services.pool import pool_run
-
-    pool_run(today=today)

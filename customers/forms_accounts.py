@@ -21,47 +21,12 @@ from customers.models import (
     CustomerKind,
     CustomerSource,
     CustomerStatus,
-    ExpenseKind,
-    ExpenseStatus,
     RewardKind,
-    Stakeholder,
     StakeholderChangeKind,
     StakeholderRole,
-    VisitKind,
 )
-from customers.selectors.accounts import customers_for_visit_form
-from customers.selectors.visits import accompanying_manager_choices
+from salesorg.forms import EMPTY, BootstrapMixin, DateInput, FilterForm
 from staff.models import Person, Region, Team
-
-EMPTY = [("", "---------")]
-
-
-class BootstrapMixin:
-    """Give every widget Bootstrap's classes, so templates can render forms generically."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class FilterForm(BootstrapMixin, forms.Form):
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        return {key: getattr(value, "pk", value) for key, value in data.items() if value not in (None, "", False)}
 
 
 class CustomerFilterForm(FilterForm):
@@ -166,87 +131,6 @@ class StakeholderChangeForm(BootstrapMixin, forms.Form):
     replacement_title = forms.CharField(label=_("Successor's title"), max_length=100, required=False)
 
 
-class VisitForm(BootstrapMixin, forms.Form):
-    """The phone form: few fields, the rep's own customers only, check-in filled by the browser."""
-
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
-    date = forms.DateField(label=_("Date"), widget=DateInput())
-    kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices, initial=VisitKind.VISIT)
-    accompanying_manager = forms.ModelChoiceField(
-        label=_("Accompanying manager"), queryset=Person.objects.none(), required=False
-    )
-    stakeholders = forms.ModelMultipleChoiceField(
-        label=_("Stakeholders met"), queryset=Stakeholder.objects.none(), required=False
-    )
-    purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
-    outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
-    next_step_date = forms.DateField(label=_("Next step date"), required=False, widget=DateInput())
-    latitude = forms.CharField(required=False, widget=forms.HiddenInput())
-    longitude = forms.CharField(required=False, widget=forms.HiddenInput())
-
-    def __init__(self, *args: Any, user: Any, customer_id: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = customers_for_visit_form(user=user)
-        # The managers above the author (a rep's own manager line, outside a rep's data scope).
-        self.fields["accompanying_manager"].queryset = accompanying_manager_choices(user=user)
-        picked = self.data.get("customer") or customer_id or self.initial.get("customer")
-        stakeholders = Stakeholder.objects.none()
-        if picked and str(getattr(picked, "pk", picked)).isdigit():
-            stakeholders = Stakeholder.objects.visible_to(user).filter(
-                customer_id=getattr(picked, "pk", picked), status="active"
-            )
-        self.fields["stakeholders"].queryset = stakeholders
-        self.fields["stakeholders"].widget.attrs["size"] = 3
-
-
-class ExpenseForm(BootstrapMixin, forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
-    kind = forms.ChoiceField(label=_("Kind"), choices=ExpenseKind.choices)
-    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2)
-    description = forms.CharField(label=_("Description"), max_length=300, required=False)
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), required=False)
-    receipt = forms.FileField(label=_("Receipt"), required=False)
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = customers_for_visit_form(user=user)
-
-
-class ExpenseDecisionForm(BootstrapMixin, forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
-
-
-class VisitFilterForm(FilterForm):
-    q = forms.CharField(label=_("Search"), required=False)
-    author = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.none(), required=False)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + VisitKind.choices, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    far = forms.BooleanField(label=_("Far from the customer"), required=False)
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["author"].queryset = Person.objects.visible_to(user).current()
-        self.fields["region"].queryset = Region.objects.visible_to(user)
-        self.fields["team"].queryset = Team.objects.visible_to(user)
-
-
-class ExpenseFilterForm(FilterForm):
-    person = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.none(), required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=EMPTY + ExpenseStatus.choices, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + ExpenseKind.choices, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.visible_to(user).current()
-
-
 class ComplaintForm(BootstrapMixin, forms.Form):
     received_on = forms.DateField(label=_("Received on"), widget=DateInput())
     subject = forms.CharField(label=_("Subject"), max_length=200)
@@ -275,18 +159,6 @@ class CompetitorForm(BootstrapMixin, forms.ModelForm):
         model = Competitor
         fields = ["name", "products", "prices", "channels", "strengths", "weaknesses"]
         widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in fields[1:]}
-
-
-class IntelNoteForm(BootstrapMixin, forms.Form):
-    competitor = forms.ModelChoiceField(label=_("Competitor"), queryset=Competitor.objects.none(), required=False)
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), required=False)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["competitor"].queryset = Competitor.objects.visible_to(user)
-        self.fields["customer"].queryset = customers_for_visit_form(user=user)
 
 
 class ImportForm(BootstrapMixin, forms.Form):

@@ -215,7 +215,7 @@ def _achievements(user: Any) -> QuerySet[Achievement]:
 
 def pipeline_weighted(*, user: Any, node: Node, period: Period) -> dict[int | None, Decimal]:
     """The open pipeline closing in the period x stage probability, per child of the node (one query)."""
-    from customers.models import Opportunity
+    from sales.models import Opportunity
 
     child = node.child_level
     key = {REGION: "region_id", TEAM: "team_id", REP: "owner_id"}.get(child or "")
@@ -345,7 +345,7 @@ def _charts(*, year: Period, months: dict[str, Achievement], period: Period, tre
 
 def product_mix(*, user: Any, node: Node, period: Period) -> list[dict[str, Any]]:
     """Sales per product line of confirmed orders in the period, by the node's credit shares (one query)."""
-    from customers.models import CreditShare, OrderStatus
+    from sales.models import CreditShare, OrderStatus
 
     share_q = node.record_q(person="rep")
     shares = CreditShare.objects.visible_to(user).filter(
@@ -363,7 +363,7 @@ def product_mix(*, user: Any, node: Node, period: Period) -> list[dict[str, Any]
 
 def receivables(*, user: Any, node: Node, today: date) -> dict[str, Decimal]:
     """The node's open receivables by age bucket (the customers app's ageing, one query)."""
-    from customers.selectors.sales import BUCKETS, receivables_ageing
+    from sales.selectors import BUCKETS, receivables_ageing
 
     group = {COMPANY: "region", REGION: "region", TEAM: "team", REP: "rep"}[node.level]
     rows = receivables_ageing(user=user, group_by=group, as_of=today)
@@ -374,7 +374,7 @@ def receivables(*, user: Any, node: Node, today: date) -> dict[str, Decimal]:
 
 def pipeline_funnel(*, user: Any, node: Node) -> list[dict[str, Any]]:
     """Open opportunities of the node per stage: count, expected and weighted amount (one query)."""
-    from customers.models import Opportunity
+    from sales.models import Opportunity
 
     return list(
         Opportunity.objects.visible_to(user)
@@ -396,8 +396,9 @@ def pipeline_funnel(*, user: Any, node: Node) -> list[dict[str, Any]]:
 
 def rep_home(*, user: Any, person: Person, today: date) -> dict[str, Any]:
     """A rep's own targets (month, quarter, year), next visits, overdue follow-ups, open action items."""
-    from customers.models import FollowUp, Visit
+    from customers.models import FollowUp
     from dashboard.models import FollowUpFlag
+    from fieldwork.models import Visit
     from notifications.selectors import unread_for
 
     month = Period.month_of(today)

@@ -8,12 +8,14 @@ from typing import Any
 from axes.handlers.proxy import AxesProxyHandler
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination, serializers, status
+from rest_framework import exceptions, pagination, renderers, serializers, status
 from rest_framework.authtoken import views as authtoken_views
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from salesorg.exceptions import ApplicationError, NotAllowed
@@ -95,3 +97,42 @@ class ObtainAuthToken(authtoken_views.ObtainAuthToken):
             {"detail": _("Too many failed log-in attempts: this account is locked for a while.")},
             status=status.HTTP_429_TOO_MANY_REQUESTS,
         )
+
+
+def scoped_field(model_queryset: QuerySet, **kwargs: Any) -> ScopedPrimaryKeyRelatedField:
+    return ScopedPrimaryKeyRelatedField(queryset=model_queryset, **kwargs)
+
+
+def request_data(request: Request) -> dict[str, Any]:
+    """request.data as a plain dict, with repeated multipart keys as lists; a body that is not an
+    object (a JSON array, a number) is a 400, never a 500."""
+    data = request.data
+    if hasattr(data, "getlist"):
+        plain = {key: data.get(key) for key in data}
+        for key in ("stakeholders", "photos"):
+            if key in data:
+                plain[key] = [v for v in data.getlist(key) if v != ""]
+        return plain
+    if not isinstance(data, Mapping):
+        message = _("Invalid data. Expected a dictionary, but got %(datatype)s.") % {"datatype": type(data).__name__}
+        raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]}, code="invalid")
+    return dict(data)
+
+
+def validated(
+    serializer_class: type[serializers.Serializer], request: Request, *, partial: bool = False
+) -> dict[str, Any]:
+    serializer = serializer_class(data=request_data(request), partial=partial, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class AnyFileRenderer(renderers.JSONRenderer):
+    """Lets a download action answer a client that accepts only the file's type (`Accept:
+    image/png`); the file itself is a Django response, errors are JSON."""
+
+    media_type = "*/*"
+    format = "file"
+
+
+FILE_RENDERERS = [renderers.JSONRenderer, AnyFileRenderer]

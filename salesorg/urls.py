@@ -7,6 +7,8 @@ from rest_framework.routers import DefaultRouter
 from appraisal import api as appraisal_api
 from customers import api as customers_api
 from dashboard import views as dashboard_views
+from fieldwork import api as fieldwork_api
+from sales import api as sales_api
 from salesorg.api import ObtainAuthToken
 from staff import api as staff_api
 from staff import views as staff_views
@@ -16,6 +18,8 @@ from training import api as training_api
 router = DefaultRouter()
 staff_api.register(router)
 customers_api.register(router)
+sales_api.register(router)
+fieldwork_api.register(router)
 targets_api.register(router)
 training_api.register(router)
 appraisal_api.register(router)
@@ -37,6 +41,9 @@ urlpatterns = [
     path("language/", staff_views.set_language, name="set-language"),
     path("org/", include("staff.urls")),
     path("customers/", include("customers.urls")),
+    # Orders, visits and expenses keep the addresses they had when they lived in customers.
+    path("customers/", include("sales.urls")),
+    path("customers/", include("fieldwork.urls")),
     path("targets/", include("targets.urls")),
     path("training/", include("training.urls")),
     path("appraisal/", include("appraisal.urls")),

@@ -23,9 +23,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     manages = actor.is_admin or actor.is_manager
     sales = [
         (_("Customers"), reverse("customers:customer-list")),
-        (_("Visits"), reverse("customers:visit-list")),
-        (_("Pipeline"), reverse("customers:pipeline")),
-        (_("Orders"), reverse("customers:order-list")),
+        (_("Visits"), reverse("fieldwork:visit-list")),
+        (_("Pipeline"), reverse("sales:pipeline")),
+        (_("Orders"), reverse("sales:order-list")),
     ]
     organization = [(_("People"), reverse("staff:person-list"))]
     if manages:

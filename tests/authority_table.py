@@ -115,7 +115,7 @@ def with_status(label: str, status: str, **filters: Any) -> Callable[[], Any]:
 class Case:
     """One operation, one object, six expected answers (in ROLES6 order) and why."""
 
-    op: str  # "POST /api/v1/orders/{id}/approve/" or "PAGE customers:order-action action=approve"
+    op: str  # "POST /api/v1/orders/{id}/approve/" or "PAGE sales:order-action action=approve"
     variant: str
     expect: str
     why: str
@@ -148,17 +148,27 @@ def order_body(customer) -> dict:
     return {
         "customer": customer.pk,
         "date": str(WORLD_TODAY),
-        "lines": [{"product": pk("customers.Product"), "quantity": "2.00", "unit_price": "100.00"}],
+        "lines": [{"product": pk("sales.Product"), "quantity": "2.00", "unit_price": "100.00"}],
     }
 
 
-ORDER_PENDING_OWN = with_status("customers.Order", "pending", shares__rep__user__username="rep01")
-ORDER_PENDING_FAR = with_status("customers.Order", "pending", shares__rep__user__username="rep06")
-ORDER_DRAFT_OWN = with_status("customers.Order", "draft", shares__rep__user__username="rep01")
-EXPENSE_OWN = with_status("customers.ExpenseClaim", "submitted", person__user__username="rep01")
-EXPENSE_FAR = with_status("customers.ExpenseClaim", "submitted", person__user__username="rep06")
+ORDER_PENDING_OWN = with_status("sales.Order", "pending", shares__rep__user__username="rep01", payments__isnull=True)
+ORDER_PENDING_FAR = with_status("sales.Order", "pending", shares__rep__user__username="rep06", payments__isnull=True)
+ORDER_DRAFT_OWN = with_status("sales.Order", "draft", shares__rep__user__username="rep01", payments__isnull=True)
+EXPENSE_OWN = with_status("fieldwork.ExpenseClaim", "submitted", person__user__username="rep01")
+EXPENSE_FAR = with_status("fieldwork.ExpenseClaim", "submitted", person__user__username="rep06")
 SCORECARD_DRAFT_OWN = with_status("appraisal.Scorecard", "draft", person__user__username="rep01")
-SCORECARD_SUBMITTED_OWN = with_status("appraisal.Scorecard", "submitted", person__user__username="rep01")
+
+
+def _scorecard_submitted_by_tm01() -> Any:
+    """rep01's first card, submitted by tm01 (the second-person rule's case: tm01 scored it)."""
+    card = with_status("appraisal.Scorecard", "submitted", person__user__username="rep01")()
+    card.submitted_by = first("staff.Person", user__username="tm01")
+    card.save(update_fields=["submitted_by"])
+    return card
+
+
+SCORECARD_SUBMITTED_OWN = _scorecard_submitted_by_tm01
 ACTION_OPEN_OWN = with_status("training.ActionItem", "open", owner__user__username="rep01")
 SUGGESTION_OWN = with_status("training.TrainingSuggestion", "open", person__user__username="rep01")
 
@@ -387,7 +397,7 @@ API_CASES: list[Case] = [
         f"{CREATE}; {NO_PERSON}; {WIDE}",
         None,
         lambda o: {"customer": own_customer().pk, "date": str(WORLD_TODAY), "kind": "visit", "purpose": "matrix"},
-        ("customers.Visit",),
+        ("fieldwork.Visit",),
     ),
     C(
         "POST /api/v1/visits/",
@@ -396,14 +406,14 @@ API_CASES: list[Case] = [
         f"{CREATE}; the body's customer is hidden: 404; a hidden customer answers like a missing one (400)",
         None,
         lambda o: {"customer": far_customer().pk, "date": str(WORLD_TODAY), "kind": "visit", "purpose": "matrix"},
-        ("customers.Visit",),
+        ("fieldwork.Visit",),
     ),
     C(
         "PATCH /api/v1/visits/{id}/",
         "own",
         "403 403 403 403 ok 403",
         OWN,
-        lambda: first("customers.Visit", author__user__username="rep01"),
+        lambda: first("fieldwork.Visit", author__user__username="rep01"),
         {"outcome": "matrix"},
     ),
     C(
@@ -411,7 +421,7 @@ API_CASES: list[Case] = [
         "far",
         "403 403 404 404 404 403",
         f"{OWN}; {SCOPE}",
-        lambda: first("customers.Visit", author__user__username="rep06"),
+        lambda: first("fieldwork.Visit", author__user__username="rep06"),
         {"outcome": "matrix"},
     ),
     C(
@@ -421,7 +431,7 @@ API_CASES: list[Case] = [
         f"{CREATE}; {NO_PERSON}; {WIDE}",
         None,
         lambda o: {"date": str(WORLD_TODAY), "kind": "travel", "amount": "10.00", "customer": own_customer().pk},
-        ("customers.ExpenseClaim",),
+        ("fieldwork.ExpenseClaim",),
     ),
     C(
         "POST /api/v1/expenses/{id}/approve/",
@@ -478,7 +488,7 @@ API_CASES: list[Case] = [
         f"{CATALOGUE}: reps add intelligence notes; {NO_PERSON}",
         None,
         lambda o: {"competitor": pk("customers.Competitor"), "note": "matrix", "date": str(WORLD_TODAY)},
-        ("customers.IntelNote",),
+        ("fieldwork.IntelNote",),
     ),
     C(
         "POST /api/v1/complaints/",
@@ -510,14 +520,14 @@ API_CASES: list[Case] = [
         COMPANY,
         None,
         {"code": "MX-1", "name": "Matrix", "product_line": "Matrix", "list_price": "10.00", "unit_cost": "5.00"},
-        ("customers.Product",),
+        ("sales.Product",),
     ),
     C(
         "PUT /api/v1/products/{id}/",
         "any",
         "ok ok 403 403 403 403",
         COMPANY,
-        lambda: first("customers.Product"),
+        lambda: first("sales.Product"),
         lambda o: {
             "code": o.code,
             "name": "Matrix",
@@ -531,7 +541,7 @@ API_CASES: list[Case] = [
         "any",
         "ok ok 403 403 403 403",
         COMPANY,
-        lambda: first("customers.Product"),
+        lambda: first("sales.Product"),
         {"name": "Matrix"},
     ),
     C(
@@ -541,14 +551,14 @@ API_CASES: list[Case] = [
         CATALOGUE,
         None,
         {"name": "Matrix", "order": 90, "probability": 50},
-        ("customers.PipelineStage",),
+        ("sales.PipelineStage",),
     ),
     C(
         "PUT /api/v1/pipeline-stages/{id}/",
         "any",
         "ok ok ok ok 403 403",
         CATALOGUE,
-        lambda: first("customers.PipelineStage", is_won=False, is_lost=False),
+        lambda: first("sales.PipelineStage", is_won=False, is_lost=False),
         lambda o: {"name": o.name, "order": o.order, "probability": o.probability},
     ),
     C(
@@ -556,7 +566,7 @@ API_CASES: list[Case] = [
         "any",
         "ok ok ok ok 403 403",
         CATALOGUE,
-        lambda: first("customers.PipelineStage", is_won=False, is_lost=False),
+        lambda: first("sales.PipelineStage", is_won=False, is_lost=False),
         {"name": "Matrix"},
     ),
     C(
@@ -572,7 +582,7 @@ API_CASES: list[Case] = [
             "expected_amount": "1000.00",
             "expected_close_date": "2026-09-30",
         },
-        ("customers.Opportunity",),
+        ("sales.Opportunity",),
     ),
     C(
         "POST /api/v1/opportunities/",
@@ -587,14 +597,14 @@ API_CASES: list[Case] = [
             "expected_amount": "1000.00",
             "expected_close_date": "2026-09-30",
         },
-        ("customers.Opportunity",),
+        ("sales.Opportunity",),
     ),
     C(
         "PUT /api/v1/opportunities/{id}/",
         "own",
         "ok ok ok ok ok 403",
         f"{CREATE} (its owner or a manager); {WIDE}",
-        lambda: first("customers.Opportunity", owner__user__username="rep01"),
+        lambda: first("sales.Opportunity", owner__user__username="rep01"),
         lambda o: {
             "name": "Matrix",
             "customer": o.customer_id,
@@ -607,7 +617,7 @@ API_CASES: list[Case] = [
         "own",
         "ok ok ok ok ok 403",
         f"{CREATE} (its owner or a manager); {WIDE}",
-        lambda: first("customers.Opportunity", owner__user__username="rep01"),
+        lambda: first("sales.Opportunity", owner__user__username="rep01"),
         {"note": "matrix"},
     ),
     C(
@@ -615,7 +625,7 @@ API_CASES: list[Case] = [
         "far",
         "ok ok 404 404 404 403",
         f"{CREATE}; {SCOPE}",
-        lambda: first("customers.Opportunity", owner__user__username="rep06"),
+        lambda: first("sales.Opportunity", owner__user__username="rep06"),
         {"note": "matrix"},
     ),
     C(
@@ -625,7 +635,7 @@ API_CASES: list[Case] = [
         f"{CREATE}; {WIDE}",
         None,
         lambda o: order_body(own_customer()),
-        ("customers.Order",),
+        ("sales.Order",),
     ),
     C(
         "POST /api/v1/orders/",
@@ -634,7 +644,7 @@ API_CASES: list[Case] = [
         f"{CREATE}; {HIDDEN_BODY}",
         None,
         lambda o: order_body(far_customer()),
-        ("customers.Order",),
+        ("sales.Order",),
     ),
     C(
         "PUT /api/v1/orders/{id}/",
@@ -698,11 +708,11 @@ API_CASES: list[Case] = [
         f"{APPROVE} (confirm a payment): managers",
         None,
         lambda o: {
-            "order": pk("customers.Order", shares__rep__user__username="rep01", status="confirmed"),
+            "order": pk("sales.Order", shares__rep__user__username="rep01", status="confirmed", payments__isnull=True),
             "date": str(WORLD_TODAY),
             "amount": "1.00",
         },
-        ("customers.Payment",),
+        ("sales.Payment",),
     ),
     # --- targets -------------------------------------------------------------------------------
     C(
@@ -1354,32 +1364,32 @@ PAGE_CASES: list[Case] = [
         lambda: first("customers.FollowUp", person__user__username="rep01"),
     ),
     C(
-        P + "customers:visit-create",
+        P + "fieldwork:visit-create",
         "own",
         "403 ok ok ok ok 403",
         f"{CREATE}; {NO_PERSON}",
         None,
         lambda o: {"customer": own_customer().pk, "date": str(WORLD_TODAY), "kind": "visit", "purpose": "matrix"},
-        ("customers.Visit",),
+        ("fieldwork.Visit",),
     ),
     C(
-        P + "customers:visit-edit",
+        P + "fieldwork:visit-edit",
         "own",
         "403 403 403 403 ok 403",
         OWN,
-        lambda: first("customers.Visit", author__user__username="rep01"),
+        lambda: first("fieldwork.Visit", author__user__username="rep01"),
         lambda o: {"customer": o.customer_id, "date": str(o.date), "kind": o.kind, "outcome": "matrix"},
     ),
     C(
-        P + "customers:expense-create",
+        P + "fieldwork:expense-create",
         "own",
         "403 ok ok ok ok 403",
         f"{CREATE}; {NO_PERSON}",
         None,
         lambda o: {"date": str(WORLD_TODAY), "kind": "travel", "amount": "10.00", "customer": own_customer().pk},
-        ("customers.ExpenseClaim",),
+        ("fieldwork.ExpenseClaim",),
     ),
-    C(P + "customers:expense-decide", "own", "ok ok ok ok 403 403", APPROVE, EXPENSE_OWN, {"decision": "approve"}),
+    C(P + "fieldwork:expense-decide", "own", "ok ok ok ok 403 403", APPROVE, EXPENSE_OWN, {"decision": "approve"}),
     C(
         P + "customers:complaint-update",
         "own",
@@ -1398,16 +1408,16 @@ PAGE_CASES: list[Case] = [
         ("customers.Competitor",),
     ),
     C(
-        P + "customers:intel-create",
+        P + "fieldwork:intel-create",
         "new",
         "403 ok ok ok ok ok",
         f"{CATALOGUE}: reps add notes; {NO_PERSON}",
         None,
         lambda o: {"competitor": pk("customers.Competitor"), "date": str(WORLD_TODAY), "note": "matrix"},
-        ("customers.IntelNote",),
+        ("fieldwork.IntelNote",),
     ),
     C(
-        P + "customers:order-create",
+        P + "sales:order-create",
         "own",
         "ok ok ok ok ok 403",
         CREATE,
@@ -1419,16 +1429,16 @@ PAGE_CASES: list[Case] = [
             "payment_terms_days": 30,
             "lines-TOTAL_FORMS": 1,
             "lines-INITIAL_FORMS": 0,
-            "lines-0-product": pk("customers.Product"),
+            "lines-0-product": pk("sales.Product"),
             "lines-0-quantity": "1",
             "lines-0-unit_price": "100",
             "shares-TOTAL_FORMS": 0,
             "shares-INITIAL_FORMS": 0,
         },
-        ("customers.Order",),
+        ("sales.Order",),
     ),
     C(
-        P + "customers:order-action submit",
+        P + "sales:order-action submit",
         "own",
         "ok ok ok ok ok 403",
         CREATE,
@@ -1436,7 +1446,7 @@ PAGE_CASES: list[Case] = [
         kwargs={"action": "submit"},
     ),
     C(
-        P + "customers:order-action approve",
+        P + "sales:order-action approve",
         "own",
         "ok ok ok ok 403 403",
         APPROVE,
@@ -1444,7 +1454,7 @@ PAGE_CASES: list[Case] = [
         kwargs={"action": "approve"},
     ),
     C(
-        P + "customers:order-action approve",
+        P + "sales:order-action approve",
         "far",
         "ok ok 404 404 404 403",
         f"{APPROVE}; {SCOPE}",
@@ -1452,7 +1462,7 @@ PAGE_CASES: list[Case] = [
         kwargs={"action": "approve"},
     ),
     C(
-        P + "customers:order-action reject",
+        P + "sales:order-action reject",
         "own",
         "ok ok ok ok 403 403",
         APPROVE,
@@ -1461,7 +1471,7 @@ PAGE_CASES: list[Case] = [
         kwargs={"action": "reject"},
     ),
     C(
-        P + "customers:order-action cancel",
+        P + "sales:order-action cancel",
         "own",
         "ok ok ok ok ok 403",
         f"{CREATE}: the filer or a manager",
@@ -1470,17 +1480,17 @@ PAGE_CASES: list[Case] = [
         kwargs={"action": "cancel"},
     ),
     C(
-        P + "customers:order-action pay",
+        P + "sales:order-action pay",
         "own",
         "ok ok ok ok 403 403",
         f"{APPROVE} (confirm a payment)",
-        lambda: first("customers.Order", shares__rep__user__username="rep01", status="confirmed"),
+        lambda: first("sales.Order", shares__rep__user__username="rep01", status="confirmed", payments__isnull=True),
         {"date": str(WORLD_TODAY), "amount": "1.00"},
-        ("customers.Payment",),
+        ("sales.Payment",),
         kwargs={"action": "pay"},
     ),
     C(
-        P + "customers:pipeline",
+        P + "sales:pipeline",
         "own",
         "400 ok ok ok ok 403",
         f"{CREATE}; admin has no person and the page form names no owner: the form refuses it (400)",
@@ -1490,28 +1500,26 @@ PAGE_CASES: list[Case] = [
             "customer": own_customer().pk,
             "expected_amount": "1000",
             "expected_close_date": "2026-09-30",
-            "stage": pk("customers.PipelineStage", is_won=False, is_lost=False),
+            "stage": pk("sales.PipelineStage", is_won=False, is_lost=False),
         },
-        ("customers.Opportunity",),
+        ("sales.Opportunity",),
     ),
     C(
-        P + "customers:opportunity-detail",
+        P + "sales:opportunity-detail",
         "own",
         "ok ok ok ok ok 403",
         f"{CREATE}: its owner or a manager",
-        lambda: first(
-            "customers.Opportunity", owner__user__username="rep01", stage__is_won=False, stage__is_lost=False
-        ),
-        lambda o: {"stage": pk("customers.PipelineStage", is_won=False, is_lost=False, exclude={"pk": o.stage_id})},
+        lambda: first("sales.Opportunity", owner__user__username="rep01", stage__is_won=False, stage__is_lost=False),
+        lambda o: {"stage": pk("sales.PipelineStage", is_won=False, is_lost=False, exclude={"pk": o.stage_id})},
     ),
     C(
-        P + "customers:import-upload",
+        P + "sales:import-upload",
         "new",
         "ok ok 403 403 403 403",
         f"{IMPORTS}: ERP imports of orders and payments",
         None,
         lambda o: {"kind": "orders", "file": csv_file("o.csv", "erp_no\n"), "dry_run": "on"},
-        ("customers.ImportJob",),
+        ("sales.ImportJob",),
     ),
     C(
         P + "targets:grid-cell",

@@ -105,7 +105,7 @@ def test_charts_render_with_data_and_the_table_downloads(live_server, book, brow
 
 
 def test_rep_files_a_visit_report_from_home_at_phone_width(live_server, book, browser):
-    from customers.models import Visit
+    from fieldwork.models import Visit
     from targets.tests import factories as tf
 
     customer = tf.customer(book.rep1a1)

@@ -17,8 +17,8 @@ def test_rep_files_a_visit_with_check_in_on_a_phone(live_server, transactional_d
     from PIL import Image
 
     from conftest import Org
-    from customers.models import Visit
     from customers.tests.factories import CustomerFactory, StakeholderFactory
+    from fieldwork.models import Visit
 
     settings.MEDIA_ROOT = str(tmp_path)
     org = Org()

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from customers.models import Visit, VisitKind
+from fieldwork.models import Visit, VisitKind
 from staff.models import Person, PersonStatus
 from tests.security_world import ROLES
 from training.models import CoachingSession
@@ -91,7 +91,7 @@ def _review_url(visit: Visit) -> str:
 @pytest.mark.parametrize("role", ["tm01", "rm01", "director"])
 def test_a_manager_with_the_rep_in_scope_is_offered_the_review(world, role):
     visit = _unreviewed_joint_visit(world)
-    html = _client(world, role).get(reverse("customers:visit-detail", args=[visit.pk])).content.decode()
+    html = _client(world, role).get(reverse("fieldwork:visit-detail", args=[visit.pk])).content.decode()
     assert _review_url(visit) in html
 
 
@@ -118,14 +118,14 @@ def test_the_review_link_opens_the_form_for_that_visit_and_rep_and_goes_once_rev
     )
     assert response.status_code == 302
     assert CoachingSession.objects.filter(visit=visit).exists()
-    html = client.get(reverse("customers:visit-detail", args=[visit.pk])).content.decode()
+    html = client.get(reverse("fieldwork:visit-detail", args=[visit.pk])).content.decode()
     assert _review_url(visit) not in html
 
 
 @pytest.mark.parametrize("role", ["rep01", "admin"])
 def test_the_rep_who_filed_it_and_a_login_without_a_person_get_no_review_link(world, role):
     visit = _unreviewed_joint_visit(world)
-    response = _client(world, role).get(reverse("customers:visit-detail", args=[visit.pk]))
+    response = _client(world, role).get(reverse("fieldwork:visit-detail", args=[visit.pk]))
     assert response.status_code == 200
     assert reverse("training:session-create") not in response.content.decode()
 
@@ -134,11 +134,11 @@ def test_no_review_link_on_an_ordinary_visit_or_for_a_rep_who_left(world):
     client = _client(world, "tm01")
     rep = world.user("rep01").person
     ordinary = Visit.objects.filter(author=rep).exclude(kind=VisitKind.JOINT).first()
-    html = client.get(reverse("customers:visit-detail", args=[ordinary.pk])).content.decode()
+    html = client.get(reverse("fieldwork:visit-detail", args=[ordinary.pk])).content.decode()
     assert reverse("training:session-create") not in html
     visit = _unreviewed_joint_visit(world)
     Person.objects.filter(pk=rep.pk).update(status=PersonStatus.LEFT)
-    html = client.get(reverse("customers:visit-detail", args=[visit.pk])).content.decode()
+    html = client.get(reverse("fieldwork:visit-detail", args=[visit.pk])).content.decode()
     assert reverse("training:session-create") not in html
 
 
@@ -147,6 +147,6 @@ def test_a_manager_of_another_team_cannot_see_the_visit_nor_its_review_page(worl
     other = Person.objects.filter(position="team_manager", user__isnull=False).exclude(team=visit.team_id).first()
     client = Client()
     client.force_login(other.user)
-    assert client.get(reverse("customers:visit-detail", args=[visit.pk])).status_code == 404
+    assert client.get(reverse("fieldwork:visit-detail", args=[visit.pk])).status_code == 404
     response = client.get(f"{reverse('training:session-create')}?visit={visit.pk}")
     assert response.status_code == 200 and response.context["form"]["person"].value() is None

@@ -291,7 +291,7 @@ def test_targets_import_reads_a_formula_as_its_cached_value(org):
 
 @pytest.fixture
 def sales_master(org):
-    from customers.tests.factories_sales import CustomerFactory, ProductFactory
+    from sales.tests.factories import CustomerFactory, ProductFactory
 
     CustomerFactory(code="C1", owner=org.rep1a1)
     ProductFactory(code="P1", list_price=Decimal("10.00"), unit_cost=Decimal("6.00"))
@@ -312,8 +312,8 @@ ORDERS_HEADER = ["erp_no", "order_date", "customer_code", "product_code", "quant
     ],
 )
 def test_orders_import_semicolons_parsed(sales_master, name, encode):
-    from customers.models import Order
-    from customers.services.imports import import_orders
+    from sales.models import Order
+    from sales.services.imports import import_orders
 
     text = (
         ";".join(ORDERS_HEADER) + "\n"
@@ -337,8 +337,8 @@ def test_orders_import_semicolons_parsed(sales_master, name, encode):
 
 @pytest.mark.django_db
 def test_orders_and_payments_from_xlsx_date_cells_and_formulas(sales_master):
-    from customers.models import Order, Payment
-    from customers.services.imports import import_orders, import_payments
+    from sales.models import Order, Payment
+    from sales.services.imports import import_orders, import_payments
 
     sheet = _xlsx(
         [
@@ -379,8 +379,8 @@ def test_orders_and_payments_from_xlsx_date_cells_and_formulas(sales_master):
     ],
 )
 def test_orders_import_refuses_a_malformed_file_naming_it_and_writes_nothing(sales_master, name, content, message):
-    from customers.models import Order
-    from customers.services.imports import import_orders
+    from sales.models import Order
+    from sales.services.imports import import_orders
 
     result = import_orders(content=content, file_name=name, dry_run=False)
     assert result.errors == [{"line": 0, "field": "file", "message": message}]
@@ -413,9 +413,9 @@ def _traced_peak(run) -> tuple[Any, int]:
 
 @pytest.mark.django_db
 def test_a_large_orders_file_is_read_in_bounded_memory_and_imported_once(sales_master):
-    from customers.models import Order, OrderLine
-    from customers.services.imports import import_orders
-    from customers.tests.factories_sales import ProductFactory
+    from sales.models import Order, OrderLine
+    from sales.services.imports import import_orders
+    from sales.tests.factories import ProductFactory
     from salesorg.imports import read_table
 
     ProductFactory(code="P3", list_price=Decimal("5.00"), unit_cost=Decimal("1.00"))

@@ -89,7 +89,7 @@ def test_split_by_shares_parts_sum_exactly_and_primary_takes_the_rest(amount, pe
 @FAST
 @given(percents=st.lists(st.decimals(min_value=Decimal("0.01"), max_value=100, places=2), min_size=1, max_size=5))
 def test_credit_shares_must_sum_to_exactly_100(percents):
-    from customers.services.sales import check_percents
+    from sales.services.orders import check_percents
 
     if sum(percents) == 100:
         check_percents(percents)
@@ -107,7 +107,7 @@ def test_credit_shares_must_sum_to_exactly_100(percents):
     )
 )
 def test_a_share_outside_0_to_100_is_refused(percent):
-    from customers.services.sales import check_percents
+    from sales.services.orders import check_percents
 
     with pytest.raises(ApplicationError):
         check_percents([percent, Decimal(100) - percent])
@@ -116,12 +116,12 @@ def test_a_share_outside_0_to_100_is_refused(percent):
 # Money the database must refuse to make negative: (model label, field, bad value).
 NEVER_NEGATIVE = [
     ("targets.Target", "value", Decimal("-0.01")),
-    ("customers.Payment", "amount", Decimal("-0.01")),
-    ("customers.Payment", "amount", Decimal("0")),
-    ("customers.ExpenseClaim", "amount", Decimal("-0.01")),
-    ("customers.Opportunity", "expected_amount", Decimal("-0.01")),
-    ("customers.CreditShare", "percent", Decimal("0")),
-    ("customers.CreditShare", "percent", Decimal("100.01")),
+    ("sales.Payment", "amount", Decimal("-0.01")),
+    ("sales.Payment", "amount", Decimal("0")),
+    ("fieldwork.ExpenseClaim", "amount", Decimal("-0.01")),
+    ("sales.Opportunity", "expected_amount", Decimal("-0.01")),
+    ("sales.CreditShare", "percent", Decimal("0")),
+    ("sales.CreditShare", "percent", Decimal("100.01")),
 ]
 
 

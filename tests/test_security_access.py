@@ -55,16 +55,16 @@ PAGE_MODELS: dict[str, tuple[str | None, dict, str]] = {
     "customers:stakeholder-change": ("customers.Stakeholder", {}, ""),
     "customers:pool-claim": (None, {}, "the public pool is open to every rep by design"),
     "customers:follow-up-done": ("customers.FollowUp", {}, ""),
-    "customers:visit-detail": ("customers.Visit", {}, ""),
-    "customers:visit-photo": ("customers.VisitPhoto", {}, ""),
-    "customers:expense-receipt": ("customers.ExpenseClaim", {}, ""),
-    "customers:visit-edit": ("customers.Visit", {}, ""),
-    "customers:expense-decide": ("customers.ExpenseClaim", {}, ""),
+    "fieldwork:visit-detail": ("fieldwork.Visit", {}, ""),
+    "fieldwork:visit-photo": ("fieldwork.VisitPhoto", {}, ""),
+    "fieldwork:expense-receipt": ("fieldwork.ExpenseClaim", {}, ""),
+    "fieldwork:visit-edit": ("fieldwork.Visit", {}, ""),
+    "fieldwork:expense-decide": ("fieldwork.ExpenseClaim", {}, ""),
     "customers:complaint-update": ("customers.Complaint", {}, ""),
-    "customers:order-detail": ("customers.Order", {}, ""),
-    "customers:order-action": ("customers.Order", {"action": "cancel"}, ""),
-    "customers:opportunity-detail": ("customers.Opportunity", {}, ""),
-    "customers:import-detail": ("customers.ImportJob", {}, ""),
+    "sales:order-detail": ("sales.Order", {}, ""),
+    "sales:order-action": ("sales.Order", {"action": "cancel"}, ""),
+    "sales:opportunity-detail": ("sales.Opportunity", {}, ""),
+    "sales:import-detail": ("sales.ImportJob", {}, ""),
     "targets:detail": ("targets.Target", {}, ""),
     "targets:breakdown": ("targets.Target", {}, ""),
     "targets:allocate": ("targets.Target", {}, ""),
@@ -538,7 +538,7 @@ def test_rep_cannot_move_own_customer_to_someone_else(world):
 
 @pytest.mark.django_db
 def test_rep_cannot_change_amounts_or_owner_of_a_confirmed_order(world):
-    from customers.models import Order
+    from sales.models import Order
 
     rep = user("rep01")
     order = Order.objects.visible_to(rep).exclude(status__in=["draft", "pending"]).first()

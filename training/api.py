@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from customers.models import Visit
+from fieldwork.models import Visit
 from salesorg.api import ScopedPrimaryKeyRelatedField
 from staff import authority
 from staff.models import Person

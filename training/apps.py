@@ -20,7 +20,7 @@ class TrainingConfig(AppConfig):
         outcome_decided.connect(enroll_for_outcome, dispatch_uid="training.enroll_for_outcome")
         register_person_page("training:person-history", _("Development history"), order=10)
 
-        from customers.visit_actions import register_visit_action
+        from fieldwork.visit_actions import register_visit_action
         from training.visit_actions import joint_visit_review_action
 
         register_visit_action(joint_visit_review_action)

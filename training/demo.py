@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count
 from simple_history.utils import bulk_create_with_history
 
-from customers.models import Visit, VisitKind
+from fieldwork.models import Visit, VisitKind
 from salesorg.periods import Period
 from staff.models import Position
 from training.models import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Visit, VisitKind
+from fieldwork.models import Visit, VisitKind
 from staff.models import Person
 from training.models import ReportKind, SessionKind
 

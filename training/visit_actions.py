@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from customers.models import Visit
-from customers.visit_actions import VisitAction
+from fieldwork.models import Visit
+from fieldwork.visit_actions import VisitAction
 from staff.authority import actor_of
 from training.services.coaching import joint_visit_reviewable
 

@@ -122,7 +122,7 @@ def engine_as_of(*, period: Period) -> date | None:
 
 def amount_owed(*, person_ids, period: Period) -> dict[int, Decimal]:
     """What each person's customers owed in the period, split by credit share (3 queries)."""
-    from customers.models import CreditShare, Instalment, OrderStatus, Payment
+    from sales.models import CreditShare, Instalment, OrderStatus, Payment
 
     orders = CreditShare.objects.filter(rep_id__in=person_ids, order__status=OrderStatus.CONFIRMED).values("order_id")
     due = dict(
@@ -160,7 +160,7 @@ def amount_owed(*, person_ids, period: Period) -> dict[int, Decimal]:
 
 def visit_days(*, person_ids, period: Period) -> dict[int, int]:
     """Distinct (customer, day) visits per author, phone calls excluded (1 query)."""
-    from customers.models import Visit, VisitKind
+    from fieldwork.models import Visit, VisitKind
 
     key = Concat(Cast("customer_id", CharField()), Value("|"), Cast("date", CharField()), output_field=CharField())
     return dict(
@@ -174,7 +174,7 @@ def visit_days(*, person_ids, period: Period) -> dict[int, int]:
 
 def customer_counts(*, person_ids, period: Period) -> dict[int, tuple[int, int]]:
     """(distinct customers, distinct industries) of the confirmed orders credited to each person (1 query)."""
-    from customers.models import CreditShare, OrderStatus
+    from sales.models import CreditShare, OrderStatus
 
     rows = (
         CreditShare.objects.filter(
@@ -194,7 +194,7 @@ def customer_counts(*, person_ids, period: Period) -> dict[int, tuple[int, int]]
 
 def focus_sales(*, person_ids, period: Period, focus_lines: Iterable[str]) -> dict[int, Decimal]:
     """Each person's credited share of the sales of focus product lines (1 query)."""
-    from customers.models import CreditShare, OrderStatus
+    from sales.models import CreditShare, OrderStatus
 
     focus_lines = list(focus_lines)
     if not focus_lines:

@@ -9,17 +9,9 @@ from decimal import Decimal
 
 from appraisal.models import ScoringRule
 from appraisal.services import BandInput, LineInput, scheme_create
-from customers.models import (
-    CreditShare,
-    Customer,
-    CustomerEvaluation,
-    Instalment,
-    Order,
-    OrderLine,
-    Payment,
-    Product,
-    Visit,
-)
+from customers.models import Customer, CustomerEvaluation
+from fieldwork.models import Visit
+from sales.models import CreditShare, Instalment, Order, OrderLine, Payment, Product
 from staff import authority
 from targets.models import OwnerKind, PeriodKind, Target
 

@@ -51,7 +51,7 @@ from appraisal.services import (
     scorecard_submit,
 )
 from appraisal.tests import factories as f
-from customers.models import CreditShare, OrderLine
+from sales.models import CreditShare, OrderLine
 from salesorg.exceptions import ApplicationError, NotAllowed
 from staff.models import CalendarDay, CalendarDayKind
 from targets.services import achievements_recompute

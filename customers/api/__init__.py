@@ -1,16 +1,9 @@
-"""API of the customers app: each area module registers its viewsets."""
+"""API of the customers app."""
 
 from rest_framework.routers import BaseRouter
 
 
 def register(router: BaseRouter) -> None:
-    import importlib
+    from customers.api.accounts import register as register_accounts
 
-    for area in ("accounts", "sales"):
-        try:
-            module = importlib.import_module(f"customers.api.{area}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"customers.api.{area}":
-                raise
-            continue
-        module.register(router)
+    register_accounts(router)

@@ -18,7 +18,6 @@ from customers.models.accounts import (  # noqa: F401
     FollowUp,
     FollowUpKind,
     Grade,
-    IntelNote,
     MoveKind,
     PoolRule,
     RewardKind,
@@ -28,19 +27,3 @@ from customers.models.accounts import (  # noqa: F401
     StakeholderRole,
     StakeholderStatus,
 )
-from customers.models.pipeline import Opportunity, OpportunityStageChange, PipelineStage  # noqa: F401
-from customers.models.sales import (  # noqa: F401
-    Channel,
-    CreditShare,
-    ImportJob,
-    ImportKind,
-    ImportStatus,
-    Instalment,
-    InstalmentStatus,
-    Order,
-    OrderLine,
-    OrderStatus,
-    Payment,
-    Product,
-)
-from customers.models.visits import ExpenseClaim, ExpenseKind, ExpenseStatus, Visit, VisitKind, VisitPhoto  # noqa: F401

@@ -7,16 +7,15 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from customers import hooks
 from customers.models import (
     Complaint,
     Customer,
     CustomerEvaluation,
     CustomerMove,
     FollowUp,
-    IntelNote,
     Stakeholder,
     StakeholderStatus,
-    Visit,
 )
 
 
@@ -57,12 +56,6 @@ def customer_detail_context(*, user: Any, customer: Customer) -> dict[str, Any]:
         "stakeholder_changes": list(
             customer.stakeholder_changes.select_related("stakeholder", "replacement", "recorded_by")
         ),
-        "visits": list(
-            Visit.objects.visible_to(user)
-            .filter(customer=customer)
-            .select_related("author", "accompanying_manager")
-            .prefetch_related("stakeholders")[:20]
-        ),
         "evaluations": list(customer.evaluations.select_related("evaluated_by")),
         "moves": list(
             CustomerMove.objects.filter(customer=customer).select_related("from_owner", "to_owner", "moved_by")
@@ -72,7 +65,9 @@ def customer_detail_context(*, user: Any, customer: Customer) -> dict[str, Any]:
         "rewards": list(customer.rewards.select_related("referral", "granted_by")),
         "referrals": list(customer.referrals.select_related("owner")),
         "follow_ups": list(customer.follow_ups.filter(done=False).select_related("person")),
-        "intel_notes": list(customer.intel_notes.select_related("competitor", "author")[:20]),
+        # Buttons and cards the apps above offer (fieldwork: file a visit, recent visits, intelligence).
+        "page_actions": hooks.page_actions("customer", user, customer),
+        "panels": hooks.page_panels("customer", user, customer),
     }
 
 
@@ -103,14 +98,6 @@ def complaint_list(*, user: Any, filters: dict[str, Any] | None = None) -> Query
 def follow_up_list(*, user: Any, open_only: bool = True) -> QuerySet[FollowUp]:
     qs = FollowUp.objects.visible_to(user).select_related("customer", "person")
     return qs.filter(done=False) if open_only else qs
-
-
-def intel_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[IntelNote]:
-    filters = filters or {}
-    qs = IntelNote.objects.visible_to(user).select_related("competitor", "customer", "author")
-    if filters.get("competitor"):
-        qs = qs.filter(competitor_id=filters["competitor"])
-    return qs
 
 
 def pool_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Customer]:

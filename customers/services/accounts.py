@@ -8,10 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers import hooks
+from customers.domain import clean_amount, clean_coordinates, clean_date
 from customers.models import (
     Classification,
     ClassificationChange,
@@ -24,16 +25,13 @@ from customers.models import (
     FollowUp,
     FollowUpKind,
     MoveKind,
-    Order,
-    OrderStatus,
     Stakeholder,
     StakeholderChange,
     StakeholderChangeKind,
     StakeholderStatus,
 )
-from customers.services.common import clean_amount, clean_coordinates, clean_date
 
-# Evaluations, complaints, rewards, competitors, intelligence and follow-ups live next door;
+# Evaluations, complaints, rewards, competitors and follow-ups live next door;
 # re-exported so callers keep `account_services.<name>`.
 from customers.services.customer_records import (  # noqa: F401
     GRADE_RANK,
@@ -44,7 +42,6 @@ from customers.services.customer_records import (  # noqa: F401
     evaluation_create,
     follow_up_done,
     grade_for,
-    intel_note_create,
     reward_create,
 )
 from salesorg.exceptions import ApplicationError
@@ -255,11 +252,8 @@ def general_potential() -> Decimal:
 
 
 def sales_last_12_months(customer: Customer, *, today: date) -> Decimal:
-    start = today - timedelta(days=365)
-    total = Order.objects.filter(
-        customer=customer, status=OrderStatus.CONFIRMED, date__gt=start, date__lte=today
-    ).aggregate(total=Sum("total_amount"))["total"]
-    return total or Decimal("0.00")
+    """What the customer bought in the 365 days up to `today` (sales registers how to count it)."""
+    return hooks.customer_sales(customer, after=today - timedelta(days=365), until=today)
 
 
 def propose_classification(*, sales: Decimal, potential: Decimal) -> str:

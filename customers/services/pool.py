@@ -1,10 +1,11 @@
 """The customer pool (公海): idle customers return to it, reps claim from it.
 
 The nightly run (`pool_run`) works per classification rule: a customer's last activity is the
-latest of its visits, orders, opportunities and the day its owner got it. When the return date
+one definition of `customers.hooks.last_activity` (the latest of its visits, orders, opportunity
+changes and the day its owner got it). When the return date
 comes within the rule's warning days the owner gets a follow-up (once); when it has passed and
-the warning was given, the customer returns to the pool. Customers with an open order (draft or
-awaiting approval) or an open opportunity are exempt. Every move is recorded.
+the warning was given, the customer returns to the pool. Customers with open business (sales registers
+open orders, draft or awaiting approval, and open opportunities) are exempt. Every move is recorded.
 """
 
 from __future__ import annotations
@@ -15,27 +16,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from customers.models import (
-    Customer,
-    CustomerMove,
-    FollowUp,
-    FollowUpKind,
-    MoveKind,
-    Opportunity,
-    Order,
-    OrderStatus,
-    PoolRule,
-    Visit,
-)
+from customers import hooks
+from customers.models import Customer, CustomerMove, FollowUp, FollowUpKind, MoveKind, PoolRule
 from salesorg.exceptions import ApplicationError
 from staff import authority
-
-OPEN_ORDER_STATUSES = (OrderStatus.DRAFT, OrderStatus.PENDING)
 
 
 def claim_cap() -> int:
@@ -50,26 +39,12 @@ class PoolRunResult:
     exempt: int = 0
 
 
-def _idle_customers(rule: PoolRule):
-    open_orders = Order.objects.filter(customer=OuterRef("pk"), status__in=OPEN_ORDER_STATUSES)
-    open_opportunities = Opportunity.objects.filter(customer=OuterRef("pk")).open()
-    # Correlated subqueries, not joins: joining visits x orders x opportunities would multiply rows.
-    last_visit = Visit.objects.filter(customer=OuterRef("pk")).order_by("-date").values("date")[:1]
-    last_order = Order.objects.filter(customer=OuterRef("pk")).order_by("-date").values("date")[:1]
-    last_opportunity = (
-        Opportunity.objects.filter(customer=OuterRef("pk")).order_by("-stage_entered_at").values("stage_entered_at")[:1]
-    )
-    return (
+def _idle_customers(rule: PoolRule) -> QuerySet[Customer]:
+    # Correlated subqueries per activity source (registered by the apps that record them), not
+    # joins: joining visits x orders x opportunities would multiply rows.
+    return hooks.with_last_activity(
         Customer.objects.filter(owner__isnull=False, classification=rule.classification)
-        .annotate(
-            last_visit=Subquery(last_visit),
-            last_order=Subquery(last_order),
-            last_opportunity_at=Subquery(last_opportunity),
-            has_open_order=Exists(open_orders),
-            has_open_opportunity=Exists(open_opportunities),
-        )
-        .only("id", "owner_id", "owner_since", "name", "pool_due_date", "pool_warned_on", "created_at")
-    )
+    ).only("id", "owner_id", "owner_since", "name", "pool_due_date", "pool_warned_on", "created_at")
 
 
 @transaction.atomic
@@ -83,17 +58,13 @@ def pool_run(*, today: date | None = None) -> PoolRunResult:
     moves: list[CustomerMove] = []
     for rule in PoolRule.objects.filter(is_active=True):
         for customer in _idle_customers(rule):
-            if customer.has_open_order or customer.has_open_opportunity:
+            if hooks.has_open_business(customer):
                 result.exempt += 1
                 if customer.pool_due_date or customer.pool_warned_on:
                     customer.pool_due_date = customer.pool_warned_on = None
                     to_update.append(customer)
                 continue
-            start = customer.owner_since or timezone.localdate(customer.created_at)
-            last_opportunity = (
-                timezone.localdate(customer.last_opportunity_at) if customer.last_opportunity_at else None
-            )
-            last_activity = max(d for d in (start, customer.last_visit, customer.last_order, last_opportunity) if d)
+            last_activity = hooks.last_activity(customer)
             due = last_activity + timedelta(days=rule.idle_days)
             if (due - today).days > rule.warning_days:
                 # Activity moved the date away: any earlier warning no longer applies.

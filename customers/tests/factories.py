@@ -10,14 +10,11 @@ from customers.models import (
     Complaint,
     Customer,
     CustomerEvaluation,
-    ExpenseClaim,
-    ExpenseKind,
     PoolRule,
     Stakeholder,
     StakeholderRole,
-    Visit,
-    VisitKind,
 )
+from fieldwork.models import ExpenseClaim, ExpenseKind, Visit, VisitKind
 from staff.tests.factories import PersonFactory
 
 

@@ -17,13 +17,12 @@ MODELS = [
     "stakeholderchange",
     "customerevaluation",
     "followup",
-    "visit",
-    "expenseclaim",
     "competitor",
-    "intelnote",
     "complaint",
     "customerreward",
 ]
+
+FIELDWORK = ["fieldwork_visit", "fieldwork_expenseclaim", "fieldwork_intelnote"]
 
 
 def test_every_changelist_opens_for_a_superuser(client, org):
@@ -33,9 +32,9 @@ def test_every_changelist_opens_for_a_superuser(client, org):
     VisitFactory(customer=CustomerFactory(owner=org.rep1a1)).stakeholders.add(StakeholderFactory())
     client.force_login(admin_user)
 
-    for model in MODELS:
-        response = client.get(reverse(f"admin:customers_{model}_changelist"))
-        assert response.status_code == 200, model
+    for label in [f"customers_{model}" for model in MODELS] + FIELDWORK:
+        response = client.get(reverse(f"admin:{label}_changelist"))
+        assert response.status_code == 200, label
 
 
 def test_staff_manager_sees_only_customers_in_scope(client, org):

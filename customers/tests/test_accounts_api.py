@@ -13,12 +13,9 @@ from customers.models import (
     CustomerEvaluation,
     CustomerMove,
     CustomerReward,
-    ExpenseClaim,
     FollowUp,
     FollowUpKind,
     MoveKind,
-    Order,
-    OrderStatus,
     Stakeholder,
     StakeholderChange,
 )
@@ -30,7 +27,9 @@ from customers.tests.factories import (
     StakeholderFactory,
     VisitFactory,
 )
-from customers.tests.test_visits_api import client_for, png
+from fieldwork.models import ExpenseClaim
+from fieldwork.tests.test_api import client_for, png
+from sales.models import Order, OrderStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -290,7 +289,8 @@ def test_competitor_and_intel_note(org):
 
 
 def _fill(org, rows: int) -> None:
-    from customers.models import Competitor, IntelNote
+    from customers.models import Competitor
+    from fieldwork.models import IntelNote
 
     for i in range(rows):
         customer = CustomerFactory(owner=org.rep1a1, referred_by=None)

@@ -11,7 +11,7 @@ import pytest
 
 from customers.models import Competitor, Customer, CustomerMove
 from customers.tests.factories import CustomerFactory
-from customers.tests.test_visits_api import client_for
+from fieldwork.tests.test_api import client_for
 from staff.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -81,20 +81,20 @@ def test_customer_pages_in_chinese(client, org):
         reverse("customers:stakeholder-change", args=[stakeholder.pk]),
         reverse("customers:pool"),
         reverse("customers:follow-up-list"),
-        reverse("customers:visit-list"),
-        reverse("customers:visit-detail", args=[visit.pk]),
-        reverse("customers:expense-list"),
-        reverse("customers:expense-create"),
+        reverse("fieldwork:visit-list"),
+        reverse("fieldwork:visit-detail", args=[visit.pk]),
+        reverse("fieldwork:expense-list"),
+        reverse("fieldwork:expense-create"),
         reverse("customers:complaint-list"),
         reverse("customers:competitor-list"),
         reverse("customers:competitor-create"),
-        reverse("customers:intel-create"),
+        reverse("fieldwork:intel-create"),
     ]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
         assert page_words(response.content.decode()) == set(), url
     client.force_login(org.rep1a1.user)
-    response = client.get(reverse("customers:visit-create"))
+    response = client.get(reverse("fieldwork:visit-create"))
     assert page_words(response.content.decode()) == set()
     assert "提交拜访记录" in response.content.decode()

@@ -6,19 +6,11 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
-from customers.models import (
-    Classification,
-    Customer,
-    CustomerMove,
-    FollowUp,
-    FollowUpKind,
-    MoveKind,
-    Order,
-    OrderStatus,
-)
+from customers.models import Classification, Customer, CustomerMove, FollowUp, FollowUpKind, MoveKind
 from customers.services.pool import customer_claim, pool_run
 from customers.tasks import return_idle_customers_to_pool
 from customers.tests.factories import CustomerFactory, PoolRuleFactory, VisitFactory
+from sales.models import Order, OrderStatus
 from salesorg.exceptions import ApplicationError
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +154,7 @@ def test_claim_cap(org, rule):
 
 
 def test_pool_api_lists_and_claims(org, rule):
-    from customers.tests.test_visits_api import client_for
+    from fieldwork.tests.test_api import client_for
 
     pooled = CustomerFactory(owner=None, credit_limit=Decimal("0"))
     client = client_for(org.rep1b1)
@@ -179,7 +171,7 @@ def test_pool_api_lists_and_claims(org, rule):
 def test_customer_with_an_open_opportunity_is_exempt_and_a_closed_one_counts_as_activity(org, rule):
     from django.utils import timezone as tz
 
-    from customers.models import Opportunity, PipelineStage
+    from sales.models import Opportunity, PipelineStage
 
     lead = PipelineStage.objects.create(name="线索-测试", order=1, probability=10)
     won = PipelineStage.objects.create(name="赢单-测试", order=9, probability=100, is_won=True)

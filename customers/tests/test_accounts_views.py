@@ -7,16 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from customers.models import (
-    Competitor,
-    CustomerMove,
-    ExpenseClaim,
-    FollowUp,
-    FollowUpKind,
-    IntelNote,
-    MoveKind,
-    Visit,
-)
+from customers.models import Competitor, CustomerMove, FollowUp, FollowUpKind, MoveKind
 from customers.tests.factories import (
     ComplaintFactory,
     CustomerFactory,
@@ -25,6 +16,7 @@ from customers.tests.factories import (
     StakeholderFactory,
     VisitFactory,
 )
+from fieldwork.models import ExpenseClaim, IntelNote, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -118,12 +110,12 @@ def test_visit_form_offers_only_own_customers_and_files_a_report(client, org):
     theirs = CustomerFactory(owner=org.rep1a2, name="南方电气有限公司")
     login(client, org.rep1a1)
 
-    form_page = client.get(reverse("customers:visit-create")).content.decode()
+    form_page = client.get(reverse("fieldwork:visit-create")).content.decode()
     assert mine.name in form_page and theirs.name not in form_page
 
     today = timezone.localdate()
     response = client.post(
-        reverse("customers:visit-create"),
+        reverse("fieldwork:visit-create"),
         {
             "customer": mine.pk,
             "date": today.isoformat(),
@@ -151,7 +143,7 @@ def test_visit_form_bad_input_is_400(client, org, payload, field):
     login(client, org.rep1a1)
     data = {"customer": mine.pk, "date": timezone.localdate().isoformat(), "kind": "visit", **payload}
 
-    response = client.post(reverse("customers:visit-create"), data)
+    response = client.post(reverse("fieldwork:visit-create"), data)
 
     assert response.status_code == 400
     assert f'data-field-error="{field}"' in response.content.decode() or "Must be between" in response.content.decode()
@@ -163,7 +155,7 @@ def test_visit_form_for_customer_outside_scope_is_400_naming_customer(client, or
     login(client, org.rep1a1)
 
     response = client.post(
-        reverse("customers:visit-create"),
+        reverse("fieldwork:visit-create"),
         {"customer": theirs.pk, "date": timezone.localdate().isoformat(), "kind": "visit"},
     )
 
@@ -177,7 +169,7 @@ def test_manager_list_flags_far_check_ins(client, org):
     VisitFactory(customer=customer, latitude=Decimal("31.3"), longitude=Decimal("121.4"), distance_m=9800)
     login(client, org.tm1a)
 
-    page = client.get(reverse("customers:visit-list") + "?far=on").content.decode()
+    page = client.get(reverse("fieldwork:visit-list") + "?far=on").content.decode()
 
     assert "9800 m" in page and "table-warning" in page
 
@@ -186,10 +178,10 @@ def test_expense_approved_by_the_reps_manager_only(client, org):
     claim = ExpenseClaimFactory(person=org.rep1a1)
     login(client, org.tm1b)
     # Another team's manager does not see it.
-    assert client.post(reverse("customers:expense-decide", args=[claim.pk]), {"decision": "approve"}).status_code == 404
+    assert client.post(reverse("fieldwork:expense-decide", args=[claim.pk]), {"decision": "approve"}).status_code == 404
     login(client, org.tm1a)
 
-    client.post(reverse("customers:expense-decide", args=[claim.pk]), {"decision": "approve"})
+    client.post(reverse("fieldwork:expense-decide", args=[claim.pk]), {"decision": "approve"})
 
     claim.refresh_from_db()
     assert claim.status == "approved" and claim.decided_by == org.tm1a
@@ -199,7 +191,7 @@ def test_expense_form_refuses_negative_amount(client, org):
     login(client, org.rep1a1)
 
     response = client.post(
-        reverse("customers:expense-create"), {"date": "2026-03-01", "kind": "travel", "amount": "-5"}
+        reverse("fieldwork:expense-create"), {"date": "2026-03-01", "kind": "travel", "amount": "-5"}
     )
 
     assert response.status_code == 400
@@ -246,8 +238,8 @@ def _fill(org, rows: int) -> None:
     "url_name",
     [
         "customers:customer-list",
-        "customers:visit-list",
-        "customers:expense-list",
+        "fieldwork:visit-list",
+        "fieldwork:expense-list",
         "customers:pool",
         "customers:follow-up-list",
         "customers:complaint-list",

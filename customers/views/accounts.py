@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers import forms_accounts as forms
+from customers import hooks
 from customers.models import (
     Classification,
     Competitor,
@@ -24,7 +25,6 @@ from customers.selectors import accounts as account_selectors
 from customers.services import accounts as account_services
 from customers.services import customer_io
 from customers.services import pool as pool_services
-from customers.views import files, visits
 from customers.views.common import PAGE_ROWS
 from customers.views.common import form_page as _form_page
 from customers.views.common import post_action as _post_action
@@ -390,8 +390,13 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def competitor_list(request: HttpRequest) -> HttpResponse:
     competitors = Competitor.objects.visible_to(request.user)
-    notes = account_selectors.intel_list(user=request.user)[:50]
-    return render(request, "customers/competitor_list.html", {"competitors": competitors, "notes": notes})
+    context = {
+        "competitors": competitors,
+        # What the apps above offer here (fieldwork: file intelligence, the latest notes).
+        "page_actions": hooks.page_actions("competitors", request.user),
+        "panels": hooks.page_panels("competitors", request.user),
+    }
+    return render(request, "customers/competitor_list.html", context)
 
 
 @login_required
@@ -408,29 +413,6 @@ def competitor_create(request: HttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     return _form_page(
         request, form, title=_("New competitor"), back=reverse("customers:competitor-list"), status=status
-    )
-
-
-@login_required
-def intel_create(request: HttpRequest) -> HttpResponse:
-    form = forms.IntelNoteForm(request.POST or None, user=request.user, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            account_services.intel_note_create(
-                user=request.user,
-                note=data["note"],
-                competitor=data["competitor"],
-                customer=data["customer"],
-                date_=data["date"],
-            )
-        except ApplicationError as exc:
-            add_error_to_form(form, exc)
-        else:
-            return redirect("customers:competitor-list")
-    status = 400 if request.method == "POST" else 200
-    return _form_page(
-        request, form, title=_("New market intelligence"), back=reverse("customers:competitor-list"), status=status
     )
 
 
@@ -457,7 +439,4 @@ urlpatterns = [
     path("complaints/<int:pk>/", complaint_update, name="complaint-update"),
     path("competitors/", competitor_list, name="competitor-list"),
     path("competitors/new/", competitor_create, name="competitor-create"),
-    path("intel/new/", intel_create, name="intel-create"),
-    *visits.urlpatterns,
-    *files.urlpatterns,
 ]

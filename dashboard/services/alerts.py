@@ -214,7 +214,8 @@ def follow_up_discipline_run(*, today: date) -> dict[str, int]:
     flagged on the dashboard. The flags are replaced by every run. Also reminds reps of the
     next-contact dates they set on their visits. A fixed number of queries.
     """
-    from customers.models import Customer, CustomerStatus, Visit
+    from customers.models import Customer, CustomerStatus
+    from fieldwork.models import Visit
 
     rules = {r.classification: r for r in FollowUpRule.objects.filter(is_active=True)}
     customers = (
@@ -302,7 +303,7 @@ def follow_up_discipline_run(*, today: date) -> dict[str, int]:
                     ),
                     body=v.next_step,
                     dedupe_key=f"next_contact:{v.pk}",
-                    url=reverse("customers:visit-create") + f"?customer={v.customer_id}",
+                    url=reverse("fieldwork:visit-create") + f"?customer={v.customer_id}",
                     email=v.author.email,
                 )
             )

@@ -14,11 +14,11 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
-from customers.models import Visit
 from dashboard.models import FlagStage, FollowUpFlag, FollowUpRule
 from dashboard.services import follow_up_discipline_run, milestones_notify, weekly_digest_send
 from dashboard.tasks import notify_milestones, run_follow_up_discipline, send_weekly_digest
 from dashboard.tests.factories import AS_OF, march_book
+from fieldwork.models import Visit
 from notifications.models import ChannelKind, Notification, NotificationKind
 from notifications.tests.factories import NotificationChannelFactory
 from notifications.tests.receiver import Receiver

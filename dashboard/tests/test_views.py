@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from customers.models import Opportunity, PipelineStage
 from dashboard.tests.factories import AS_OF, march_book, sale
+from sales.models import Opportunity, PipelineStage
 from staff.tests.factories import PersonFactory
 from targets.services import achievements_recompute
 from targets.tests import factories as tf

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "staff",
     "notifications",
     "customers",
+    "sales",
+    "fieldwork",
     "targets",
     "appraisal",
     "training",
@@ -170,9 +172,9 @@ SPECTACULAR_SETTINGS = {
         "StakeholderChangeKindEnum": "customers.models.accounts.StakeholderChangeKind",
         "CustomerGradeEnum": "customers.models.accounts.Grade",
         "RewardKindEnum": "customers.models.accounts.RewardKind",
-        "VisitKindEnum": "customers.models.visits.VisitKind",
-        "ExpenseKindEnum": "customers.models.visits.ExpenseKind",
-        "ImportKindEnum": "customers.models.sales.ImportKind",
+        "VisitKindEnum": "fieldwork.models.visits.VisitKind",
+        "ExpenseKindEnum": "fieldwork.models.visits.ExpenseKind",
+        "ImportKindEnum": "sales.models.orders.ImportKind",
         "PlanActivityKindEnum": "targets.models.ActivityKind",
         "OutcomeKindEnum": "appraisal.models.OutcomeKind",
         "CoachingSessionKindEnum": "training.models.coaching.SessionKind",
@@ -228,7 +230,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Sales: flag overdue instalments and send the reminders N days before due dates.
     "customers-instalments-daily": {
-        "task": "customers.tasks.instalments_daily",
+        "task": "sales.tasks.instalments_daily",
         "schedule": crontab(hour=6, minute=0),
     },
     # Dashboard: milestones after the night's recompute, follow-up reminders, Monday digest.

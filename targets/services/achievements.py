@@ -94,7 +94,9 @@ def _round(expr: str, places: int) -> str:
 
 
 def _tables() -> dict[str, str]:
-    from customers.models import CreditShare, Customer, ExpenseClaim, Order, Payment, Visit
+    from customers.models import Customer
+    from fieldwork.models import ExpenseClaim, Visit
+    from sales.models import CreditShare, Order, Payment
     from staff.models import Person, Region, Team
 
     return {

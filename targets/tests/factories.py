@@ -12,7 +12,9 @@ from decimal import Decimal
 
 import factory
 
-from customers.models import CreditShare, Customer, ExpenseClaim, Order, OrderLine, Payment, Product, Visit
+from customers.models import Customer
+from fieldwork.models import ExpenseClaim, Visit
+from sales.models import CreditShare, Order, OrderLine, Payment, Product
 from targets.models import DistributionTemplate, OwnerKind, PeriodKind, Target
 
 _numbers = itertools.count(1)

@@ -55,7 +55,7 @@ class CoachingSession(models.Model):
     )
     date = models.DateField(_("date"))
     visit = models.ForeignKey(
-        "customers.Visit",
+        "fieldwork.Visit",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from customers.models import Visit, VisitKind
+from fieldwork.models import Visit, VisitKind
 from salesorg.exceptions import ApplicationError
 from staff import authority
 from staff.models import Person, PersonStatus, Team

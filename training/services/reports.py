@@ -12,8 +12,9 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.models import CreditShare, Order, OrderStatus, Payment, Visit, VisitKind
-from customers.models.pipeline import OpportunityStageChange
+from fieldwork.models import Visit, VisitKind
+from sales.models import CreditShare, Order, OrderStatus, Payment
+from sales.models.pipeline import OpportunityStageChange
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import Period
 from staff import authority

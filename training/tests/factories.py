@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import factory
 
-from customers.models import Customer, Visit, VisitKind
+from customers.models import Customer
+from fieldwork.models import Visit, VisitKind
 from training.models import ActionItem, CoachingSession, Course, CourseKind, SessionKind
 
 

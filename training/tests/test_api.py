@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from customers.models import VisitKind
+from fieldwork.models import VisitKind
 from training.models import ActionItem, CoachingSession, SessionKind, TrainingSuggestion, WorkReport
 from training.tests.api_rows import make_rows
 from training.tests.factories import ActionItemFactory, CourseFactory, visit

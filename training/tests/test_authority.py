@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from customers.models import VisitKind
+from fieldwork.models import VisitKind
 from salesorg.exceptions import NotAllowed
 from staff.scope import DataScope, forget_viewer
 from training import services

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from customers.models import CreditShare, Instalment, Order, OrderStatus, Payment
+from sales.models import CreditShare, Instalment, Order, OrderStatus, Payment
 from salesorg.periods import Period
 from training.models import TrainingSuggestion
 from training.services import training_suggestions_generate

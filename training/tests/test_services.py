@@ -9,7 +9,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from customers.models import CreditShare, Order, OrderStatus, Payment, VisitKind
+from fieldwork.models import VisitKind
+from sales.models import CreditShare, Order, OrderStatus, Payment
 from salesorg.exceptions import ApplicationError, NotAllowed
 from staff.models import CalendarDay, CalendarDayKind
 from training import selectors, services

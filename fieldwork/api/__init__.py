@@ -1,0 +1,9 @@
+"""API of field work: visits, expense claims, intelligence notes."""
+
+from rest_framework.routers import BaseRouter
+
+
+def register(router: BaseRouter) -> None:
+    from fieldwork.api.views import register as register_views
+
+    register_views(router)

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from rest_framework import serializers
+
+from customers.models import (
+    Competitor,
+    Customer,
+    Stakeholder,
+)
+from fieldwork import selectors as visit_selectors
+from fieldwork.models import ExpenseClaim, ExpenseKind, IntelNote, Visit, VisitKind
+from salesorg.api import ScopedPrimaryKeyRelatedField, scoped_field
+from staff.models import Person
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.name", read_only=True, default=None, allow_null=True)
+    author_name = serializers.CharField(source="author.name", read_only=True, default=None, allow_null=True)
+    photos = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "author",
+            "author_name",
+            "team",
+            "region",
+            "date",
+            "kind",
+            "accompanying_manager",
+            "stakeholders",
+            "purpose",
+            "outcome",
+            "next_step",
+            "next_step_date",
+            "latitude",
+            "longitude",
+            "checked_in_at",
+            "distance_m",
+            "photos",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_photos(self, visit: Visit) -> list[str]:
+        """Where each photo opens: the visit's `photo` action (scoped), never a /media/ URL."""
+        base = reverse("visit-photo", args=[visit.pk])
+        return [self._absolute(f"{base}?{urlencode({'photo': photo.pk})}") for photo in visit.photos.all()]
+
+    def _absolute(self, url: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class ExpenseSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True, default=None, allow_null=True)
+    receipt = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExpenseClaim
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "team",
+            "region",
+            "date",
+            "kind",
+            "amount",
+            "description",
+            "receipt",
+            "customer",
+            "visit",
+            "status",
+            "decided_by",
+            "decided_on",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+    def get_receipt(self, claim: ExpenseClaim) -> str | None:
+        """Where the receipt opens: the claim's `receipt` action (scoped), never a /media/ URL."""
+        if not claim.receipt:
+            return None
+        url = reverse("expense-receipt", args=[claim.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class IntelNoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IntelNote
+        fields = ["id", "competitor", "customer", "visit", "author", "date", "note"]
+        read_only_fields = fields
+
+
+class AccompanyingManagerField(ScopedPrimaryKeyRelatedField):
+    """The people the requester may see, and their own manager line (which they know even when a
+    rep's scope shows only themselves); anyone else answers like an id that does not exist. The
+    service then requires a manager above the author (`authority.is_above`)."""
+
+    def get_queryset(self) -> QuerySet[Person]:
+        request = self.context.get("request")
+        line = visit_selectors.accompanying_manager_choices(user=getattr(request, "user", None))
+        visible = super().get_queryset()
+        return Person.objects.current().filter(Q(pk__in=visible.values("pk")) | Q(pk__in=line.values("pk")))
+
+
+class VisitInput(serializers.Serializer):
+    date = serializers.DateField(required=False)
+    kind = serializers.ChoiceField(choices=VisitKind.choices, required=False)
+    accompanying_manager = AccompanyingManagerField(queryset=Person.objects.all(), required=False, allow_null=True)
+    purpose = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    outcome = serializers.CharField(required=False, allow_blank=True)
+    next_step = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    next_step_date = serializers.DateField(required=False, allow_null=True)
+    latitude = serializers.DecimalField(max_digits=12, decimal_places=8, required=False, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=12, decimal_places=8, required=False, allow_null=True)
+    stakeholders = scoped_field(Stakeholder.objects.all(), many=True, required=False)
+    photos = serializers.ListField(child=serializers.FileField(), required=False)
+    customer = scoped_field(Customer.objects.all(), required=False)
+
+
+class ExpenseInput(serializers.Serializer):
+    date = serializers.DateField()
+    kind = serializers.ChoiceField(choices=ExpenseKind.choices)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    receipt = serializers.FileField(required=False)
+    customer = scoped_field(Customer.objects.all(), required=False, allow_null=True)
+    visit = scoped_field(Visit.objects.all(), required=False, allow_null=True)
+
+
+class IntelNoteInput(serializers.Serializer):
+    competitor = scoped_field(Competitor.objects.all(), required=False, allow_null=True)
+    customer = scoped_field(Customer.objects.all(), required=False, allow_null=True)
+    visit = scoped_field(Visit.objects.all(), required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+    date = serializers.CharField(required=False, allow_blank=True, allow_null=True)

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import (
+    Competitor,
+    Customer,
+    Stakeholder,
+)
+from customers.selectors.accounts import customers_for_visit_form
+from fieldwork.models import ExpenseKind, ExpenseStatus, VisitKind
+from fieldwork.selectors import accompanying_manager_choices
+from salesorg.forms import EMPTY, BootstrapMixin, DateInput, FilterForm
+from staff.models import Person, Region, Team
+
+
+class VisitForm(BootstrapMixin, forms.Form):
+    """The phone form: few fields, the rep's own customers only, check-in filled by the browser."""
+
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices, initial=VisitKind.VISIT)
+    accompanying_manager = forms.ModelChoiceField(
+        label=_("Accompanying manager"), queryset=Person.objects.none(), required=False
+    )
+    stakeholders = forms.ModelMultipleChoiceField(
+        label=_("Stakeholders met"), queryset=Stakeholder.objects.none(), required=False
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
+    outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
+    next_step_date = forms.DateField(label=_("Next step date"), required=False, widget=DateInput())
+    latitude = forms.CharField(required=False, widget=forms.HiddenInput())
+    longitude = forms.CharField(required=False, widget=forms.HiddenInput())
+
+    def __init__(self, *args: Any, user: Any, customer_id: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers_for_visit_form(user=user)
+        # The managers above the author (a rep's own manager line, outside a rep's data scope).
+        self.fields["accompanying_manager"].queryset = accompanying_manager_choices(user=user)
+        picked = self.data.get("customer") or customer_id or self.initial.get("customer")
+        stakeholders = Stakeholder.objects.none()
+        if picked and str(getattr(picked, "pk", picked)).isdigit():
+            stakeholders = Stakeholder.objects.visible_to(user).filter(
+                customer_id=getattr(picked, "pk", picked), status="active"
+            )
+        self.fields["stakeholders"].queryset = stakeholders
+        self.fields["stakeholders"].widget.attrs["size"] = 3
+
+
+class ExpenseForm(BootstrapMixin, forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("Kind"), choices=ExpenseKind.choices)
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), required=False)
+    receipt = forms.FileField(label=_("Receipt"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers_for_visit_form(user=user)
+
+
+class ExpenseDecisionForm(BootstrapMixin, forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class VisitFilterForm(FilterForm):
+    q = forms.CharField(label=_("Search"), required=False)
+    author = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.none(), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + VisitKind.choices, required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    far = forms.BooleanField(label=_("Far from the customer"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["author"].queryset = Person.objects.visible_to(user).current()
+        self.fields["region"].queryset = Region.objects.visible_to(user)
+        self.fields["team"].queryset = Team.objects.visible_to(user)
+
+
+class ExpenseFilterForm(FilterForm):
+    person = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.none(), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=EMPTY + ExpenseStatus.choices, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + ExpenseKind.choices, required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.visible_to(user).current()
+
+
+class IntelNoteForm(BootstrapMixin, forms.Form):
+    competitor = forms.ModelChoiceField(label=_("Competitor"), queryset=Competitor.objects.none(), required=False)
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), required=False)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["competitor"].queryset = Competitor.objects.visible_to(user)
+        self.fields["customer"].queryset = customers_for_visit_form(user=user)

@@ -1,0 +1,169 @@
+"""Visit reports with check-in, and sales expense claims."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from staff.scope import ScopedQuerySet
+
+
+class VisitKind(models.TextChoices):
+    VISIT = "visit", _("Visit")
+    CALL = "call", _("Call")
+    JOINT = "joint", _("Joint visit with a manager")
+
+
+class VisitQuerySet(ScopedQuerySet):
+    # A visit belongs to its author and keeps the team and region the author had when filing it.
+    scope_fields = {"person": "author", "team": "team", "region": "region"}
+
+
+class Visit(models.Model):
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="visits", verbose_name=_("customer")
+    )
+    author = models.ForeignKey("staff.Person", on_delete=models.PROTECT, related_name="visits", verbose_name=_("rep"))
+    team = models.ForeignKey(
+        "staff.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("team")
+    )
+    region = models.ForeignKey(
+        "staff.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=VisitKind.choices, default=VisitKind.VISIT)
+    # A joint visit names the manager who came along.
+    accompanying_manager = models.ForeignKey(
+        "staff.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="joint_visits",
+        verbose_name=_("accompanying manager"),
+    )
+    stakeholders = models.ManyToManyField(
+        "customers.Stakeholder", blank=True, related_name="visits", verbose_name=_("stakeholders met")
+    )
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step_date = models.DateField(_("next step date"), null=True, blank=True)
+    # Check-in: where the phone was, and how far that is from the customer (computed on the server).
+    latitude = models.DecimalField(_("check-in latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("check-in longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    distance_m = models.PositiveIntegerField(_("distance from the customer (m)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[], table_name="customers_historicalvisit")
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        db_table = "customers_visit"
+        ordering = ["-date", "-id"]
+        verbose_name = _("visit report")
+        verbose_name_plural = _("visit reports")
+        indexes = [models.Index(fields=["date", "author"]), models.Index(fields=["customer", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90) | models.Q(latitude__isnull=True),
+                name="visit_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__gte=-180, longitude__lte=180) | models.Q(longitude__isnull=True),
+                name="visit_longitude_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.date}"
+
+
+class VisitPhotoQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "visit__author", "team": "visit__team", "region": "visit__region"}
+
+
+class VisitPhoto(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("visit"))
+    image = models.ImageField(_("photo"), upload_to="visits/%Y/%m/")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = VisitPhotoQuerySet.as_manager()
+
+    class Meta:
+        db_table = "customers_visitphoto"
+        ordering = ["id"]
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class ExpenseStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class ExpenseKind(models.TextChoices):
+    TRAVEL = "travel", _("Travel")
+    ENTERTAINMENT = "entertainment", _("Entertainment")
+    GIFT = "gift", _("Gifts")
+    OTHER = "other", _("Other")
+
+
+class ExpenseQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "person", "team": "team", "region": "region"}
+
+
+class ExpenseClaim(models.Model):
+    person = models.ForeignKey(
+        "staff.Person", on_delete=models.PROTECT, related_name="expense_claims", verbose_name=_("rep")
+    )
+    team = models.ForeignKey(
+        "staff.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("team")
+    )
+    region = models.ForeignKey(
+        "staff.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ExpenseKind.choices, default=ExpenseKind.TRAVEL)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    receipt = models.FileField(_("receipt"), upload_to="receipts/%Y/%m/", blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="expense_claims",
+        verbose_name=_("customer"),
+    )
+    visit = models.ForeignKey(
+        Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="expense_claims", verbose_name=_("visit")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExpenseStatus.choices, default=ExpenseStatus.SUBMITTED
+    )
+    decided_by = models.ForeignKey(
+        "staff.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, null=True)
+    history = HistoricalRecords(table_name="customers_historicalexpenseclaim")
+
+    objects = ExpenseQuerySet.as_manager()
+
+    class Meta:
+        db_table = "customers_expenseclaim"
+        ordering = ["-date", "-id"]
+        verbose_name = _("expense claim")
+        verbose_name_plural = _("expense claims")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="expense_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.amount} · {self.date}"

@@ -1,0 +1,208 @@
+"""Pages for visit reports and expense claims (photos and receipts: `customers.views.files`)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from customers.models import Customer
+from customers.views.common import PAGE_ROWS
+from customers.views.common import form_page as _form_page
+from customers.views.common import post_action as _post_action
+from fieldwork import forms
+from fieldwork import selectors as visit_selectors
+from fieldwork.models import ExpenseClaim, Visit
+from fieldwork.services import visits as visit_services
+from fieldwork.visit_actions import visit_actions
+from salesorg.exceptions import ApplicationError, add_error_to_form
+from staff import authority
+
+# Visits
+
+
+@login_required
+def visit_list(request: HttpRequest) -> HttpResponse:
+    form = visit_filter = forms.VisitFilterForm(request.GET or None, user=request.user)
+    filters = visit_filter.cleaned_data if form.is_valid() else {}
+    visits = visit_selectors.visit_list(user=request.user, filters=filters)
+    return render(
+        request,
+        "fieldwork/visit_list.html",
+        {
+            "form": form,
+            "visits": visits[:PAGE_ROWS],
+            "total": visits.count(),
+            "far_threshold": visit_services.far_checkin_threshold_m(),
+        },
+    )
+
+
+@login_required
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_object_or_404(
+        visit_selectors.visit_list(user=request.user).prefetch_related("intel_notes__competitor"), pk=pk
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "fieldwork/visit_detail.html",
+        {
+            "visit": visit,
+            "can_edit": authority.allowed(request.user, "own", visit, person_id=visit.author_id)
+            and not visit_services.visit_is_locked(visit, today=today),
+            "far_threshold": visit_services.far_checkin_threshold_m(),
+            # What the apps above offer on this visit (training: review a joint visit).
+            "actions": visit_actions(request.user, visit),
+        },
+    )
+
+
+@login_required
+def visit_create(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    initial = {"date": today, "customer": request.GET.get("customer")}
+    form = forms.VisitForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            customer = data.pop("customer")
+            stakeholders = data.pop("stakeholders")
+            lat, lon = data.pop("latitude"), data.pop("longitude")
+            try:
+                visit = visit_services.visit_create(
+                    user=request.user,
+                    customer=customer,
+                    data=data,
+                    stakeholder_ids=[s.pk for s in stakeholders],
+                    latitude=lat,
+                    longitude=lon,
+                    photos=request.FILES.getlist("photos"),
+                    today=today,
+                )
+            except ApplicationError as exc:
+                add_error_to_form(form, exc)
+                if "photos" in exc.fields:
+                    form.add_error(None, " ".join(map(str, exc.fields["photos"])))
+            else:
+                messages.success(request, _("Visit report filed."))
+                return redirect("fieldwork:visit-detail", pk=visit.pk)
+    return render(request, "fieldwork/visit_form.html", {"form": form, "editing": False}, status=status)
+
+
+@login_required
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = get_object_or_404(Visit.objects.visible_to(request.user).select_related("customer"), pk=pk)
+    initial = {f: getattr(visit, f) for f in visit_services.VISIT_FIELDS}
+    initial.update(customer=visit.customer, stakeholders=list(visit.stakeholders.all()))
+    form = forms.VisitForm(request.POST or None, user=request.user, initial=initial, customer_id=visit.customer_id)
+    form.fields["customer"].queryset = Customer.objects.visible_to(request.user)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            customer = data.pop("customer")
+            stakeholders = data.pop("stakeholders")
+            data.pop("latitude"), data.pop("longitude")
+            data["customer"] = customer.pk
+            try:
+                visit_services.visit_update(
+                    user=request.user,
+                    visit=visit,
+                    data=data,
+                    stakeholder_ids=[s.pk for s in stakeholders],
+                    photos=request.FILES.getlist("photos"),
+                )
+            except ApplicationError as exc:
+                add_error_to_form(form, exc)
+            else:
+                return redirect("fieldwork:visit-detail", pk=pk)
+    return render(request, "fieldwork/visit_form.html", {"form": form, "editing": True, "visit": visit}, status=status)
+
+
+# Expenses
+
+
+@login_required
+def expense_list(request: HttpRequest) -> HttpResponse:
+    form = forms.ExpenseFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    claims = visit_selectors.expense_list(user=request.user, filters=filters)
+    return render(
+        request,
+        "fieldwork/expense_list.html",
+        {
+            "form": form,
+            "claims": claims[:PAGE_ROWS],
+            "total": claims.count(),
+            "decision_form": forms.ExpenseDecisionForm(),
+        },
+    )
+
+
+@login_required
+def expense_create(request: HttpRequest) -> HttpResponse:
+    form = forms.ExpenseForm(
+        request.POST or None, request.FILES or None, user=request.user, initial={"date": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit_services.expense_create(
+                user=request.user,
+                date_=data["date"],
+                kind=data["kind"],
+                amount=data["amount"],
+                description=data["description"],
+                receipt=data["receipt"],
+                customer=data["customer"],
+            )
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("Expense claim submitted."))
+            return redirect("fieldwork:expense-list")
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request,
+        form,
+        title=_("New expense claim"),
+        back=reverse("fieldwork:expense-list"),
+        status=status,
+        multipart=True,
+    )
+
+
+@login_required
+@require_POST
+def expense_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(ExpenseClaim.objects.visible_to(request.user).select_related("person"), pk=pk)
+    form = forms.ExpenseDecisionForm(request.POST)
+    return _post_action(
+        request,
+        form,
+        lambda d: visit_services.expense_decide(
+            user=request.user, claim=claim, approve=d["decision"] == "approve", note=d["note"]
+        ),
+        success=_("Decision saved."),
+        back=reverse("fieldwork:expense-list"),
+    )
+
+
+urlpatterns = [
+    path("visits/", visit_list, name="visit-list"),
+    path("visits/new/", visit_create, name="visit-create"),
+    path("visits/<int:pk>/", visit_detail, name="visit-detail"),
+    path("visits/<int:pk>/edit/", visit_edit, name="visit-edit"),
+    path("expenses/", expense_list, name="expense-list"),
+    path("expenses/new/", expense_create, name="expense-create"),
+    path("expenses/<int:pk>/decide/", expense_decide, name="expense-decide"),
+]

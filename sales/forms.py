@@ -1,0 +1,106 @@
+"""Forms for the sales pages (orders, payments, pipeline, imports). Validation rules live in services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Competitor, Customer
+from sales.models import Channel, ImportKind, OrderStatus, PipelineStage, Product
+from sales.selectors import creditable_people
+from staff.models import Person
+
+
+class OrderFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", "---------"), *OrderStatus.choices], required=False)
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", "---------"), *Channel.choices], required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class OrderForm(forms.Form):
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
+    date = forms.DateField(label=_("Order date"), widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    payment_terms_days = forms.IntegerField(label=_("Payment terms (days)"), min_value=0, initial=30)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    submit_now = forms.BooleanField(label=_("Submit now"), required=False, initial=True)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Customer.objects.visible_to(user).order_by("name")
+
+
+class LineForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.filter(is_active=True))
+    quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.01"), decimal_places=2)
+    unit_price = forms.DecimalField(label=_("Unit price"), min_value=Decimal(0), decimal_places=2)
+
+
+class ShareForm(forms.Form):
+    rep = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.none())
+    percent = forms.DecimalField(
+        label=_("Share (%)"), min_value=Decimal("0.01"), max_value=Decimal(100), decimal_places=2
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The people in the user's scope and team: anyone else is not a choice at all.
+        self.fields["rep"].queryset = creditable_people(user=user)
+
+
+LineFormSet = forms.formset_factory(LineForm, extra=3, min_num=1, validate_min=True)
+ShareFormSet = forms.formset_factory(ShareForm, extra=2)
+
+
+class PaymentForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label=_("Amount"), min_value=Decimal("0.01"), decimal_places=2)
+    reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class OpportunityForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
+    expected_amount = forms.DecimalField(label=_("Expected amount"), min_value=Decimal(0), decimal_places=2)
+    expected_close_date = forms.DateField(
+        label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    stage = forms.ModelChoiceField(
+        label=_("Stage"), queryset=PipelineStage.objects.filter(is_active=True, is_won=False, is_lost=False)
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Customer.objects.visible_to(user).order_by("name")
+
+
+class MoveForm(forms.Form):
+    stage = forms.ModelChoiceField(label=_("Stage"), queryset=PipelineStage.objects.filter(is_active=True))
+    lost_reason = forms.CharField(label=_("Lost reason"), required=False, max_length=300)
+    lost_to = forms.ModelChoiceField(label=_("Lost to (competitor)"), queryset=Competitor.objects.all(), required=False)
+
+
+class ReportForm(forms.Form):
+    group_by = forms.ChoiceField(
+        label=_("Group by"),
+        required=False,
+        choices=[("customer", _("Customer")), ("rep", _("Rep")), ("team", _("Team")), ("region", _("Region"))],
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ImportKind.choices)
+    file = forms.FileField(label=_("File (CSV or Excel)"))
+    dry_run = forms.BooleanField(label=_("Dry run (check only)"), required=False, initial=True)

@@ -1,0 +1,21 @@
+"""Products, the pipeline, orders and what follows them (payment plans, payments, ERP imports).
+
+These models moved here from `customers`; their tables keep the names they had there
+(`Meta.db_table`), so no data moved (migrations 0001 here and customers' 0006 are state only).
+"""
+
+from sales.models.orders import (  # noqa: F401
+    Channel,
+    CreditShare,
+    ImportJob,
+    ImportKind,
+    ImportStatus,
+    Instalment,
+    InstalmentStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    Product,
+)
+from sales.models.pipeline import Opportunity, OpportunityStageChange, PipelineStage  # noqa: F401

@@ -1,0 +1,345 @@
+"""Products, orders with lines and credit shares, payment plans and payments.
+
+Every number the achievement engine computes comes from these rows (DESIGN.md, glossary):
+- an order counts when confirmed; `OrderLine.amount`/`cost` are quantity x price/cost, to the cent;
+- `CreditShare` splits an order between reps; each share records the rep's team and region at
+  the order date, and carries its exact split of the order total (`amount`) and margin (`margin`):
+  every share but the primary (the largest, first on a tie) is rounded down to the cent and the
+  primary takes the rest. Services keep these stored splits in step with lines and shares.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from staff.scope import ScopedQuerySet, scope_q, viewer_for
+
+
+class Product(models.Model):
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    product_line = models.CharField(_("product line"), max_length=100)
+    list_price = models.DecimalField(_("list price"), max_digits=14, decimal_places=2)
+    unit_cost = models.DecimalField(_("unit cost"), max_digits=14, decimal_places=2)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        db_table = "customers_product"
+        ordering = ["code"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(list_price__gte=0, unit_cost__gte=0), name="product_prices_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Pending approval")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Channel(models.TextChoices):
+    DIRECT = "direct", _("Direct")
+    DISTRIBUTOR = "distributor", _("Distributor")
+    AGENT = "agent", _("Agent")
+
+
+class OrderQuerySet(ScopedQuerySet):
+    # A rep sees the orders credited to them; units see the shares recorded on them.
+    scope_fields = {"person": "shares__rep", "team": "shares__team", "region": "shares__region"}
+    scope_distinct = True
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        """The scope rule, plus the orders the person filed: the filer follows their order through
+        approval (a rejected order comes back to them as a draft), whoever it is credited to."""
+        viewer = viewer_for(user)
+        if viewer.sees_all:
+            return self
+        seen = scope_q(viewer, **self.scope_fields)
+        if viewer.person_id is not None:
+            seen |= Q(created_by=viewer.person_id)
+        return self.filter(seen).distinct()
+
+
+class Order(models.Model):
+    number = models.CharField(_("order number"), max_length=40, unique=True)
+    # The ERP's order number: imports are idempotent on it.
+    erp_no = models.CharField(_("ERP order number"), max_length=60, unique=True, null=True, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer")
+    )
+    date = models.DateField(_("order date"))
+    status = models.CharField(_("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.DIRECT)
+    # The distributor or agent an order to an end customer went through (channel sales).
+    distributor = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="distributed_orders",
+        verbose_name=_("distributor"),
+    )
+    payment_terms_days = models.PositiveIntegerField(_("payment terms (days)"), default=30)
+    # Totals of the lines, kept by the services.
+    total_amount = models.DecimalField(_("total amount"), max_digits=16, decimal_places=2, default=0)
+    total_cost = models.DecimalField(_("total cost"), max_digits=16, decimal_places=2, default=0)
+    created_by = models.ForeignKey(
+        "staff.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    approved_by = models.ForeignKey(
+        "staff.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # Why the order needs approval (amount, discount), filled when it is submitted.
+    approval_reason = models.CharField(_("approval reason"), max_length=300, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(table_name="customers_historicalorder")
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        db_table = "customers_order"
+        ordering = ["-date", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [models.Index(fields=["status", "date"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    # What the authority rule needs about an order (read from the shares, prefetched or not).
+    @property
+    def credited_ids(self) -> list[int]:
+        return [share.rep_id for share in self.shares.all()]
+
+    @property
+    def credit_units(self) -> list[tuple[int | None, int | None]]:
+        """Every (team, region) the order's shares are recorded on."""
+        return sorted({(share.team_id, share.region_id) for share in self.shares.all()}, key=str)
+
+    @property
+    def people_ids(self) -> list[int | None]:
+        """The people an order belongs to: its credited reps and the one who filed it."""
+        return [*self.credited_ids, self.created_by_id]
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order"))
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2)
+    unit_cost = models.DecimalField(_("unit cost"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    cost = models.DecimalField(_("cost"), max_digits=16, decimal_places=2)
+
+    class Meta:
+        db_table = "customers_orderline"
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0, unit_price__gte=0, unit_cost__gte=0), name="order_line_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.product}"
+
+
+class CreditShareQuerySet(ScopedQuerySet):
+    # A share belongs to its rep and to the team and region recorded on it at the order date.
+    scope_fields = {"person": "rep", "team": "team", "region": "region"}
+
+
+class CreditShare(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shares", verbose_name=_("order"))
+    rep = models.ForeignKey(
+        "staff.Person", on_delete=models.PROTECT, related_name="credit_shares", verbose_name=_("rep")
+    )
+    # The rep's team and region at the order date: a later transfer does not move the share.
+    team = models.ForeignKey(
+        "staff.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("team")
+    )
+    region = models.ForeignKey(
+        "staff.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    percent = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
+    # The largest share (the first on a tie): it takes the rounding rest and counts the new customer.
+    is_primary = models.BooleanField(_("primary"), default=False)
+    amount = models.DecimalField(_("credited amount"), max_digits=16, decimal_places=2, default=0)
+    margin = models.DecimalField(_("credited margin"), max_digits=16, decimal_places=2, default=0)
+
+    objects = CreditShareQuerySet.as_manager()
+
+    class Meta:
+        db_table = "customers_creditshare"
+        verbose_name = _("credit share")
+        verbose_name_plural = _("credit shares")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(percent__gt=0, percent__lte=100), name="share_percent_range"),
+            models.UniqueConstraint(fields=["order", "rep"], name="one_share_per_rep"),
+        ]
+        indexes = [models.Index(fields=["rep"])]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.rep} · {self.percent}%"
+
+
+class InstalmentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PARTLY_PAID = "partly_paid", _("Partly paid")
+    PAID = "paid", _("Paid")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class InstalmentQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "order__shares__rep", "team": "order__shares__team", "region": "order__shares__region"}
+    scope_distinct = True
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        """Whatever the order's scope is (its filer included)."""
+        if viewer_for(user).sees_all:
+            return self
+        return self.filter(order__in=Order.objects.visible_to(user).values("pk"))
+
+
+class Instalment(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="instalments", verbose_name=_("order"))
+    due_date = models.DateField(_("due date"))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    paid_amount = models.DecimalField(_("paid"), max_digits=16, decimal_places=2, default=0)
+    status = models.CharField(
+        _("status"), max_length=20, choices=InstalmentStatus.choices, default=InstalmentStatus.PENDING
+    )
+    # The day the reminder before the due date was sent (once per instalment).
+    reminded_on = models.DateField(_("reminded on"), null=True, blank=True)
+
+    objects = InstalmentQuerySet.as_manager()
+
+    class Meta:
+        db_table = "customers_instalment"
+        ordering = ["due_date", "id"]
+        verbose_name = _("instalment")
+        verbose_name_plural = _("instalments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0, paid_amount__gte=0, paid_amount__lte=models.F("amount")),
+                name="instalment_paid_within_amount",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.due_date} · {self.amount}"
+
+
+class PaymentQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "order__shares__rep", "team": "order__shares__team", "region": "order__shares__region"}
+    scope_distinct = True
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        """Whatever the order's scope is (its filer included)."""
+        if viewer_for(user).sees_all:
+            return self
+        return self.filter(order__in=Order.objects.visible_to(user).values("pk"))
+
+
+class Payment(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments", verbose_name=_("order"))
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(table_name="customers_historicalpayment")
+
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        db_table = "customers_payment"
+        ordering = ["-date", "-id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.amount} · {self.date}"
+
+
+class ImportKind(models.TextChoices):
+    ORDERS = "orders", _("Orders (lines and credit shares)")
+    PAYMENTS = "payments", _("Payments")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    FAILED = "failed", _("Failed (nothing written)")
+    CHECKED = "checked", _("Checked (dry run)")
+    DONE = "done", _("Imported")
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "created_by"}
+
+
+class ImportJob(models.Model):
+    """One upload of an ERP export: checked (dry run) or imported in one transaction."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    # The uploaded bytes: a worker on another machine reads them from the database, not a disk.
+    content = models.BinaryField(_("content"))
+    dry_run = models.BooleanField(_("dry run"), default=True)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    # [{"line": 12, "field": "quantity", "message": "..."}]
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        "staff.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        db_table = "customers_importjob"
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.file_name}"
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status in (ImportStatus.DONE, ImportStatus.CHECKED, ImportStatus.FAILED):
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, int(self.processed_rows * 100 / self.total_rows))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.CHECKED, ImportStatus.FAILED)

@@ -1,0 +1,384 @@
+"""Scoped reads for products, orders, payments, the pipeline, receivables and the channel view.
+
+Every list goes through the data-scope rule. Reports aggregate in the database (one query per
+report, whatever the number of rows): no Python loop issues a query.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from sales.models import (
+    Channel,
+    CreditShare,
+    Instalment,
+    Opportunity,
+    OpportunityStageChange,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    PipelineStage,
+    Product,
+)
+from salesorg.money import to_money
+from staff import authority
+from staff.models import Person
+
+MONEY = DecimalField(max_digits=20, decimal_places=4)
+GROUPS = ("customer", "rep", "team", "region")
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+
+def product_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Product]:
+    filters = filters or {}
+    qs = Product.objects.all()
+    if filters.get("q"):
+        qs = qs.filter(Q(code__icontains=filters["q"]) | Q(name__icontains=filters["q"]))
+    if filters.get("product_line"):
+        qs = qs.filter(product_line=filters["product_line"])
+    return qs
+
+
+def creditable_people(*, user: Any) -> QuerySet[Person]:
+    """Who a user may name on a credit share or as an opportunity's owner: the current people in
+    their scope and of their own team (rule sales.credit lets a rep credit teammates). Anyone else
+    is looked up as if they did not exist; whether the rule allows them is the service's answer."""
+    visible = Person.objects.visible_to(user)
+    team_id = authority.actor_of(user).team_id
+    people = Person.objects.filter(pk__in=visible.values("pk"))
+    if team_id is not None:
+        people = Person.objects.filter(Q(pk__in=visible.values("pk")) | Q(team_id=team_id))
+    return people.current().order_by("name")
+
+
+def order_queryset(*, user: Any) -> QuerySet[Order]:
+    """Orders the user may see, with customer, lines, shares and instalments loaded once."""
+    return (
+        Order.objects.visible_to(user)
+        .select_related("customer", "distributor", "approved_by", "created_by")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("id")),
+            Prefetch("shares", queryset=CreditShare.objects.select_related("rep", "team", "region").order_by("id")),
+            Prefetch("instalments", queryset=Instalment.objects.order_by("due_date", "id")),
+        )
+    )
+
+
+def order_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Order]:
+    filters = filters or {}
+    qs = order_queryset(user=user)
+    if filters.get("q"):
+        q = filters["q"]
+        qs = qs.filter(Q(number__icontains=q) | Q(erp_no__icontains=q) | Q(customer__name__icontains=q))
+    for field in ("status", "channel"):
+        if filters.get(field):
+            qs = qs.filter(**{field: filters[field]})
+    if filters.get("customer"):
+        qs = qs.filter(customer=filters["customer"])
+    if filters.get("rep"):
+        qs = qs.filter(pk__in=CreditShare.objects.filter(rep=filters["rep"]).values("order_id"))
+    if filters.get("date_from"):
+        qs = qs.filter(date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(date__lte=filters["date_to"])
+    return qs
+
+
+def order_paid_amounts(orders: list[Order]) -> dict[int, Decimal]:
+    """What was paid on each order of a page (one query)."""
+    rows = (
+        Payment.objects.filter(order__in=[o.pk for o in orders])
+        .values("order_id")
+        .annotate(total=Sum("amount"))
+        .values_list("order_id", "total")
+    )
+    return dict(rows)
+
+
+def payment_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Payment]:
+    filters = filters or {}
+    qs = Payment.objects.filter(order__in=Order.objects.visible_to(user).values("pk")).select_related(
+        "order", "order__customer"
+    )
+    if filters.get("order"):
+        qs = qs.filter(order=filters["order"])
+    if filters.get("date_from"):
+        qs = qs.filter(date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(date__lte=filters["date_to"])
+    return qs
+
+
+def opportunity_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Opportunity]:
+    filters = filters or {}
+    qs = Opportunity.objects.visible_to(user).select_related("customer", "owner", "team", "region", "stage", "lost_to")
+    if filters.get("q"):
+        qs = qs.filter(Q(name__icontains=filters["q"]) | Q(customer__name__icontains=filters["q"]))
+    for field in ("stage", "owner", "customer", "team", "region"):
+        if filters.get(field):
+            qs = qs.filter(**{field: filters[field]})
+    if filters.get("open"):
+        qs = qs.open()
+    return qs
+
+
+# --- receivables ----------------------------------------------------------------------------------
+
+
+def _ageing_aggregates(prefix: str, as_of: date, weight: Any = None) -> dict[str, Any]:
+    """Balance and ageing buckets of open instalments (`prefix` leads to the instalment)."""
+    open_amount: Any = F(f"{prefix}amount") - F(f"{prefix}paid_amount")
+    if weight is not None:
+        open_amount = open_amount * weight / Value(Decimal(100))
+    open_amount = ExpressionWrapper(open_amount, output_field=MONEY)
+    due = f"{prefix}due_date"
+
+    def bucket(condition: Q) -> Sum:
+        return Sum(Case(When(condition, then=open_amount), default=Value(Decimal(0)), output_field=MONEY))
+
+    return {
+        "balance": Sum(open_amount),
+        "not_due": bucket(Q(**{f"{due}__gte": as_of})),
+        "days_1_30": bucket(Q(**{f"{due}__lt": as_of, f"{due}__gte": as_of - timedelta(days=30)})),
+        "days_31_60": bucket(
+            Q(**{f"{due}__lt": as_of - timedelta(days=30), f"{due}__gte": as_of - timedelta(days=60)})
+        ),
+        "days_61_90": bucket(
+            Q(**{f"{due}__lt": as_of - timedelta(days=60), f"{due}__gte": as_of - timedelta(days=90)})
+        ),
+        "days_over_90": bucket(Q(**{f"{due}__lt": as_of - timedelta(days=90)})),
+    }
+
+
+BUCKETS = ("balance", "not_due", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
+
+
+def receivables_ageing(*, user: Any, group_by: str = "customer", as_of: date | None = None) -> list[dict[str, Any]]:
+    """Open balance and its ageing (not due, 1-30, 31-60, 61-90, 90+ days overdue) per group.
+
+    Per customer the instalments are summed as they are; per rep, team and region each
+    instalment is weighted by the credit share recorded on the order (team and region as at the
+    order date). One aggregate query.
+    """
+    as_of = as_of or timezone.localdate()
+    if group_by not in GROUPS:
+        group_by = "customer"
+    if group_by == "customer":
+        qs = (
+            Instalment.objects.filter(
+                order__in=Order.objects.visible_to(user).values("pk"),
+                order__status=OrderStatus.CONFIRMED,
+                paid_amount__lt=F("amount"),
+            )
+            .values(group_id=F("order__customer_id"), group_name=F("order__customer__name"))
+            .annotate(**_ageing_aggregates("", as_of))
+        )
+    else:
+        key = {"rep": "rep", "team": "team", "region": "region"}[group_by]
+        qs = (
+            CreditShare.objects.visible_to(user)
+            .filter(
+                order__status=OrderStatus.CONFIRMED,
+                order__instalments__paid_amount__lt=F("order__instalments__amount"),
+            )
+            .values(group_id=F(f"{key}_id"), group_name=F(f"{key}__name"))
+            .annotate(**_ageing_aggregates("order__instalments__", as_of, weight=F("percent")))
+        )
+    rows = []
+    for row in qs.order_by("-balance"):
+        for name in BUCKETS:
+            row[name] = to_money(row[name] or 0)
+        rows.append(row)
+    return rows
+
+
+def receivables_totals(rows: list[dict[str, Any]]) -> dict[str, Decimal]:
+    return {name: sum((r[name] for r in rows), Decimal("0.00")) for name in BUCKETS}
+
+
+# --- channel view ---------------------------------------------------------------------------------
+
+
+def _confirmed_lines(user: Any, date_from: date | None, date_to: date | None) -> QuerySet[OrderLine]:
+    qs = OrderLine.objects.filter(
+        order__in=Order.objects.visible_to(user).values("pk"), order__status=OrderStatus.CONFIRMED
+    )
+    if date_from:
+        qs = qs.filter(order__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(order__date__lte=date_to)
+    return qs
+
+
+def _with_channel_labels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    labels = dict(Channel.choices)
+    for row in rows:
+        row["channel_label"] = labels.get(row["channel"], row["channel"])
+    return rows
+
+
+def channel_summary(*, user: Any, date_from: date | None = None, date_to: date | None = None) -> list[dict[str, Any]]:
+    """Sales, margin and distinct customers of confirmed orders per channel (one query)."""
+    return _with_channel_labels(
+        list(
+            _confirmed_lines(user, date_from, date_to)
+            .values(channel=F("order__channel"))
+            .annotate(
+                sales=Sum("amount"),
+                margin=Sum(F("amount") - F("cost")),
+                customers=Count("order__customer", distinct=True),
+                orders=Count("order", distinct=True),
+            )
+            .order_by("-sales")
+        )
+    )
+
+
+def distributor_summary(
+    *, user: Any, date_from: date | None = None, date_to: date | None = None
+) -> list[dict[str, Any]]:
+    """Per distributor or agent: sales, margin and the distinct customers served through it.
+
+    An order through a channel counts for its `distributor`, or for its customer when the
+    customer is itself the distributor or agent. One query.
+    """
+    partner = Coalesce("order__distributor_id", "order__customer_id")
+    partner_name = Coalesce("order__distributor__name", "order__customer__name")
+    return _with_channel_labels(
+        list(
+            _confirmed_lines(user, date_from, date_to)
+            .exclude(order__channel="direct")
+            .values(partner_id=partner, partner_name=partner_name, channel=F("order__channel"))
+            .annotate(
+                sales=Sum("amount"),
+                margin=Sum(F("amount") - F("cost")),
+                customers=Count("order__customer", distinct=True),
+                orders=Count("order", distinct=True),
+            )
+            .order_by("-sales")
+        )
+    )
+
+
+# --- funnel ---------------------------------------------------------------------------------------
+
+FUNNEL_GROUPS = {"all": None, "rep": "owner", "team": "team", "region": "region"}
+
+
+def funnel(
+    *,
+    user: Any,
+    group_by: str = "all",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> dict[str, Any]:
+    """Per group and stage: how many opportunities reached it, conversion to the next, days in it.
+
+    An opportunity "reached" a stage when its history holds that stage or a later (non-lost)
+    one, so a skipped stage still counts as passed. Three queries whatever the volume: stages,
+    counts per group (with a subquery for the furthest stage), average days per group and stage.
+    """
+    key = FUNNEL_GROUPS.get(group_by)
+    stages = [s for s in PipelineStage.objects.filter(is_active=True) if not s.is_lost]
+    opportunities = Opportunity.objects.visible_to(user)
+    if date_from:
+        opportunities = opportunities.filter(created_at__date__gte=date_from)
+    if date_to:
+        opportunities = opportunities.filter(created_at__date__lte=date_to)
+    furthest = (
+        OpportunityStageChange.objects.filter(opportunity=OuterRef("pk"), stage__is_lost=False)
+        .values("opportunity")
+        .annotate(furthest=Max("stage__order"))
+        .values("furthest")
+    )
+    group_values = {"group_id": F(f"{key}_id"), "group_name": F(f"{key}__name")} if key else {}
+    measures = {
+        "total": Count("pk"),
+        "lost": Count("pk", filter=Q(stage__is_lost=True)),
+        "open": Count("pk", filter=Q(stage__is_lost=False, stage__is_won=False)),
+        **{f"reached_{s.pk}": Count("pk", filter=Q(furthest__gte=s.order)) for s in stages},
+    }
+    annotated = opportunities.annotate(furthest=Subquery(furthest))
+    if key:
+        counts = list(annotated.values(**group_values).annotate(**measures).order_by("group_name"))
+    else:
+        counts = [annotated.aggregate(**measures)]
+    history_group = {"group_id": F(f"opportunity__{key}_id")} if key else {}
+    days = (
+        OpportunityStageChange.objects.filter(opportunity__in=opportunities.values("pk"), days__isnull=False)
+        .values("stage_id", **history_group)
+        .annotate(avg_days=Avg("days"))
+        .order_by()
+    )
+    avg_days = {(d.get("group_id"), d["stage_id"]): d["avg_days"] for d in days}
+    groups = []
+    for row in counts:
+        stage_rows = []
+        for i, stage in enumerate(stages):
+            reached = row[f"reached_{stage.pk}"]
+            following = row[f"reached_{stages[i + 1].pk}"] if i + 1 < len(stages) else None
+            average = avg_days.get((row.get("group_id"), stage.pk))
+            stage_rows.append(
+                {
+                    "stage": stage,
+                    "reached": reached,
+                    "conversion": (round(following * 100 / reached, 1) if following is not None and reached else None),
+                    "avg_days": round(average, 1) if average is not None else None,
+                }
+            )
+        groups.append(
+            {
+                "group_id": row.get("group_id"),
+                "group_name": row.get("group_name") or "",
+                "total": row["total"],
+                "lost": row["lost"],
+                "open": row["open"],
+                "stages": stage_rows,
+            }
+        )
+    return {"stages": stages, "groups": groups}
+
+
+def pipeline_forecast(*, user: Any) -> list[dict[str, Any]]:
+    """Open pipeline per stage: count, expected amount and the amount weighted by probability."""
+    rows = list(
+        Opportunity.objects.visible_to(user)
+        .open()
+        .values(stage_name=F("stage__name"), probability=F("stage__probability"), stage_order=F("stage__order"))
+        .annotate(
+            count=Count("pk"),
+            expected=Sum("expected_amount"),
+            weighted=Sum(
+                ExpressionWrapper(F("expected_amount") * F("stage__probability") / Value(Decimal(100)), MONEY)
+            ),
+        )
+        .order_by("stage_order")
+    )
+    for row in rows:
+        row["stage_name"] = str(PipelineStage(name=row["stage_name"]))
+    return rows

@@ -1,0 +1,21 @@
+"""Celery tasks of the sales app (thin: each calls a service), on the house delivery policy."""
+
+from celery import shared_task
+
+from salesorg.celery import RELIABLE_TASK
+
+
+@shared_task(**RELIABLE_TASK)
+def run_import_job(job_id: int) -> None:
+    from sales.services.imports import import_job_run
+
+    import_job_run(job_id=job_id)
+
+
+@shared_task(**RELIABLE_TASK)
+def instalments_daily() -> None:
+    """Flag overdue instalments and send the reminders before due dates (idempotent)."""
+    from sales.services.orders import instalments_mark_overdue, instalments_send_reminders
+
+    instalments_mark_overdue()
+    instalments_send_reminders()

@@ -1,0 +1,6 @@
+"""Pages of the sales app (they keep the addresses they had under /sales/)."""
+
+from sales.views import urlpatterns as sales_urlpatterns
+
+app_name = "sales"
+urlpatterns = [*sales_urlpatterns]
