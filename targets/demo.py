@@ -18,8 +18,8 @@ from targets.models import (
     Target,
     TargetStatus,
 )
-from targets.services.achievements import achievements_recompute, fiscal_year_of
 from targets.services.breakdown import split_year
+from targets.services.engine import achievements_recompute, fiscal_year_of
 
 # Yearly target per rep; units get the sum of their members (plus a little ambition).
 REP_YEAR = {
