@@ -118,7 +118,7 @@ def recompute_achievements_nightly(fan_out: bool | None = None) -> int | None:
     return achievements_recompute(as_of=as_of, run=run, fail_after_write=_test_fail_hook()).pk
 
 
-@shared_task(acks_late=True)
+@shared_task(**RELIABLE_TASK)
 def recompute_catch_up() -> bool:
     """Every 15 minutes: start the night's run if it is overdue and has not succeeded (the rules
     are the service's, `recompute_catch_up_start`). Beat does not resend a message it failed to

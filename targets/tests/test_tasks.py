@@ -116,3 +116,15 @@ def test_management_command(org):
     assert Achievement.objects.filter(as_of=date(2026, 3, 15)).exists()
     with pytest.raises(CommandError):
         call_command("recompute_achievements", "--as-of", "2026-13-01")
+
+
+@pytest.mark.parametrize(
+    "task", [tasks.recompute_achievements, tasks.recompute_achievements_nightly, tasks.recompute_catch_up]
+)
+def test_every_task_is_on_the_one_delivery_policy(task):
+    from django.db import DatabaseError
+
+    # Acknowledged after it ran (a task whose worker died comes back), database errors retried.
+    assert task.acks_late and task.reject_on_worker_lost
+    assert DatabaseError in task.autoretry_for
+    assert task.retry_backoff and task.retry_jitter and task.max_retries >= 3
