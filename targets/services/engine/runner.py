@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -148,7 +149,7 @@ def _finish(run: RecomputeRun, *, status: str, error: str = "", rows: int | None
 # --- Execution ----------------------------------------------------------------------------------
 
 
-def _execute(cursor, sqls: list[str]) -> None:
+def _execute(cursor: Any, sqls: list[str]) -> None:
     for sql in sqls:
         cursor.execute(sql)
 
