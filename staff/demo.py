@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -79,17 +81,8 @@ def shape(reps: int) -> tuple[int, int]:
 @transaction.atomic
 def seed_org(*, rng: random.Random, reps: int, today: date) -> DemoOrg:
     """Create the organization. Logins exist for the admin, the director, managers and a few reps."""
-    user_model = get_user_model()
     team_count, region_count = shape(reps)
-    password_hash = user_model(username="x")
-    password_hash.set_password(DEMO_PASSWORD)
-    hashed = password_hash.password
-
-    def login(username: str, *, superuser: bool = False) -> object:
-        user = user_model(username=username, password=hashed, is_staff=superuser, is_superuser=superuser)
-        user.save()
-        return user
-
+    login = _login_maker()
     login("admin", superuser=True)
     start_of_history = date(today.year - 3, 1, 1)
     director = Person.objects.create(
@@ -101,79 +94,11 @@ def seed_org(*, rng: random.Random, reps: int, today: date) -> DemoOrg:
         user=login("director"),
     )
     org = DemoOrg(director=director, logins=[("admin", "superuser (Django admin)"), ("director", "sales director")])
-    number = 2
-    for r in range(region_count):
-        code, name, cities = REGIONS[r % len(REGIONS)]
-        suffix = "" if r < len(REGIONS) else str(r // len(REGIONS) + 1)
-        region = Region.objects.create(code=f"{code}{suffix}", name=f"{name}{suffix}")
-        org.regions.append(region)
-        username = f"rm{r + 1:02d}"
-        regional_manager = Person.objects.create(
-            employee_no=f"E{number:04d}",
-            name=chinese_name(rng),
-            position=Position.REGIONAL_MANAGER,
-            region=region,
-            manager=director,
-            hire_date=start_of_history + timedelta(days=30 + r),
-            status=PersonStatus.ACTIVE,
-            user=login(username) if r < 10 else None,
-        )
-        number += 1
-        org.managers.append(regional_manager)
-        if r < 10:
-            org.logins.append((username, f"regional_manager {region.name}"))
-        region_teams = [t for t in range(team_count) if t % region_count == r]
-        for i, _t in enumerate(region_teams):
-            city = cities[i % len(cities)]
-            team = Team.objects.create(
-                code=f"{region.code}-T{i + 1:02d}", name=f"{city}{ORDINALS[(i // len(cities)) % 10]}组", region=region
-            )
-            org.teams.append(team)
-    for t, team in enumerate(org.teams):
-        username = f"tm{t + 1:02d}"
-        regional_manager = org.managers[org.regions.index(team.region)]
-        team_manager = Person.objects.create(
-            employee_no=f"E{number:04d}",
-            name=chinese_name(rng),
-            position=Position.TEAM_MANAGER,
-            team=team,
-            region=team.region,
-            manager=regional_manager,
-            hire_date=start_of_history + timedelta(days=90 + t),
-            status=PersonStatus.ACTIVE,
-            user=login(username) if t < 20 else None,
-        )
-        number += 1
-        org.managers.append(team_manager)
-        if t < 20:
-            org.logins.append((username, f"team_manager {team.name}"))
-    team_managers = {m.team_id: m for m in org.managers if m.position == Position.TEAM_MANAGER}
-    new_people = []
-    for i in range(reps):
-        team = org.teams[i % len(org.teams)]
-        hired = today - timedelta(days=rng.randint(20, 900))
-        new_people.append(
-            Person(
-                employee_no=f"E{number:04d}",
-                name=chinese_name(rng),
-                position=Position.REP,
-                team=team,
-                region=team.region,
-                manager=team_managers[team.pk],
-                hire_date=hired,
-                status=PersonStatus.PROBATION if (today - hired).days < 90 else PersonStatus.ACTIVE,
-            )
-        )
-        number += 1
-    org.reps = Person.objects.bulk_create(new_people, batch_size=1000)
-    # Logins for the first rep of the first few teams.
-    rep_users = []
-    for i, rep in enumerate(org.reps[: min(len(org.teams), 10)]):
-        username = f"rep{i + 1:02d}"
-        rep.user = login(username)
-        rep_users.append(rep)
-        org.logins.append((username, f"rep {rep.team.name}"))
-    Person.objects.bulk_update(rep_users, ["user"])
+    # Employee numbers follow in creation order: E0001 is the director.
+    numbers = itertools.count(2)
+    _regions(org, rng=rng, login=login, numbers=numbers, counts=(region_count, team_count), hired=start_of_history)
+    _team_managers(org, rng=rng, login=login, numbers=numbers, hired=start_of_history)
+    _reps(org, rng=rng, login=login, numbers=numbers, reps=reps, today=today)
     everyone = [director, *org.managers, *org.reps]
     EmploymentEvent.objects.bulk_create(
         [
@@ -191,6 +116,116 @@ def seed_org(*, rng: random.Random, reps: int, today: date) -> DemoOrg:
         batch_size=1000,
     )
     return org
+
+
+def _login_maker() -> Callable[..., Any]:
+    """`login(username, superuser=False)`: a user with the demo password (hashed once for all)."""
+    user_model = get_user_model()
+    password_hash = user_model(username="x")
+    password_hash.set_password(DEMO_PASSWORD)
+    hashed = password_hash.password
+
+    def login(username: str, *, superuser: bool = False) -> Any:
+        user = user_model(username=username, password=hashed, is_staff=superuser, is_superuser=superuser)
+        user.save()
+        return user
+
+    return login
+
+
+def _regions(
+    org: DemoOrg,
+    *,
+    rng: random.Random,
+    login: Callable[..., Any],
+    numbers: Iterator[int],
+    counts: tuple[int, int],
+    hired: date,
+) -> None:
+    """The regions (`counts`: regions, teams), each with its regional manager (a login for the
+    first ten) and its teams, named after the region's cities."""
+    region_count, team_count = counts
+    for r in range(region_count):
+        code, name, cities = REGIONS[r % len(REGIONS)]
+        suffix = "" if r < len(REGIONS) else str(r // len(REGIONS) + 1)
+        region = Region.objects.create(code=f"{code}{suffix}", name=f"{name}{suffix}")
+        org.regions.append(region)
+        username = f"rm{r + 1:02d}"
+        regional_manager = Person.objects.create(
+            employee_no=f"E{next(numbers):04d}",
+            name=chinese_name(rng),
+            position=Position.REGIONAL_MANAGER,
+            region=region,
+            manager=org.director,
+            hire_date=hired + timedelta(days=30 + r),
+            status=PersonStatus.ACTIVE,
+            user=login(username) if r < 10 else None,
+        )
+        org.managers.append(regional_manager)
+        if r < 10:
+            org.logins.append((username, f"regional_manager {region.name}"))
+        region_teams = [t for t in range(team_count) if t % region_count == r]
+        for i, _t in enumerate(region_teams):
+            city = cities[i % len(cities)]
+            team = Team.objects.create(
+                code=f"{region.code}-T{i + 1:02d}", name=f"{city}{ORDINALS[(i // len(cities)) % 10]}组", region=region
+            )
+            org.teams.append(team)
+
+
+def _team_managers(
+    org: DemoOrg, *, rng: random.Random, login: Callable[..., Any], numbers: Iterator[int], hired: date
+) -> None:
+    """A manager per team, under the region's manager (a login for the first twenty)."""
+    for t, team in enumerate(org.teams):
+        username = f"tm{t + 1:02d}"
+        regional_manager = org.managers[org.regions.index(team.region)]
+        team_manager = Person.objects.create(
+            employee_no=f"E{next(numbers):04d}",
+            name=chinese_name(rng),
+            position=Position.TEAM_MANAGER,
+            team=team,
+            region=team.region,
+            manager=regional_manager,
+            hire_date=hired + timedelta(days=90 + t),
+            status=PersonStatus.ACTIVE,
+            user=login(username) if t < 20 else None,
+        )
+        org.managers.append(team_manager)
+        if t < 20:
+            org.logins.append((username, f"team_manager {team.name}"))
+
+
+def _reps(
+    org: DemoOrg, *, rng: random.Random, login: Callable[..., Any], numbers: Iterator[int], reps: int, today: date
+) -> None:
+    """The reps, dealt round the teams, hired 20 to 900 days ago (on probation for 90 days); a
+    login for the first rep of the first ten teams."""
+    team_managers = {m.team_id: m for m in org.managers if m.position == Position.TEAM_MANAGER}
+    new_people = []
+    for i in range(reps):
+        team = org.teams[i % len(org.teams)]
+        hired = today - timedelta(days=rng.randint(20, 900))
+        new_people.append(
+            Person(
+                employee_no=f"E{next(numbers):04d}",
+                name=chinese_name(rng),
+                position=Position.REP,
+                team=team,
+                region=team.region,
+                manager=team_managers[team.pk],
+                hire_date=hired,
+                status=PersonStatus.PROBATION if (today - hired).days < 90 else PersonStatus.ACTIVE,
+            )
+        )
+    org.reps = Person.objects.bulk_create(new_people, batch_size=1000)
+    rep_users = []
+    for i, rep in enumerate(org.reps[: min(len(org.teams), 10)]):
+        username = f"rep{i + 1:02d}"
+        rep.user = login(username)
+        rep_users.append(rep)
+        org.logins.append((username, f"rep {rep.team.name}"))
+    Person.objects.bulk_update(rep_users, ["user"])
 
 
 # --- Recruitment --------------------------------------------------------------------------------
@@ -215,15 +250,24 @@ def seed(*, org: DemoOrg, rng: random.Random, today: date) -> None:
     """Recruitment in the demo: per team one or two open openings with candidates at every stage,
     and for a team with a rep hired in the last year the filled opening that rep came from (the
     hired candidate is that rep). Bulk inserts, history rows included; no query per row."""
-    team_managers = {m.team_id: m for m in org.managers if m.position == Position.TEAM_MANAGER}
+    openings, plans = _openings(org, rng=rng, today=today)
+    openings = bulk_create_with_history(openings, Opening, batch_size=1000)
+    candidates, step_plans = _candidates(openings, plans, rng=rng, today=today)
+    candidates = bulk_create_with_history(candidates, Candidate, batch_size=1000)
     regional_managers = {m.region_id: m for m in org.managers if m.position == Position.REGIONAL_MANAGER}
+    steps = _selection_steps(candidates, step_plans, regional_managers, rng=rng, today=today)
+    SelectionStep.objects.bulk_create(steps, batch_size=1000)
+
+
+def _openings(org: DemoOrg, *, rng: random.Random, today: date) -> tuple[list[Opening], list[tuple[int, Any]]]:
+    """The openings (unsaved), and (opening index, candidate plan) per candidate to create, where
+    the plan is a status, or the rep who was hired."""
+    team_managers = {m.team_id: m for m in org.managers if m.position == Position.TEAM_MANAGER}
     recent_hires: dict[int, list[Person]] = {}
     for rep in org.reps:
         if 30 <= (today - rep.hire_date).days <= 365:
             recent_hires.setdefault(rep.team_id, []).append(rep)
-
     openings: list[Opening] = []
-    # (opening index, candidate plan) where the plan is a status, or a person for a hire.
     plans: list[tuple[int, Any]] = []
     for team in org.teams:
         manager = team_managers.get(team.pk)
@@ -260,10 +304,16 @@ def seed(*, org: DemoOrg, rng: random.Random, today: date) -> None:
                 )
             )
             plans += [(len(openings) - 1, person), (len(openings) - 1, CandidateStatus.REJECTED)]
-    openings = bulk_create_with_history(openings, Opening, batch_size=1000)
+    return openings, plans
 
+
+def _candidates(
+    openings: list[Opening], plans: list[tuple[int, Any]], *, rng: random.Random, today: date
+) -> tuple[list[Candidate], list[tuple[int, int, bool]]]:
+    """The candidates (unsaved) of the plans, and per candidate (index, number of selection steps,
+    whether the last one passed)."""
     candidates: list[Candidate] = []
-    step_plans: list[tuple[int, int, bool]] = []  # candidate index, number of steps, last one passed
+    step_plans: list[tuple[int, int, bool]] = []
     for index, plan in plans:
         opening = openings[index]
         hired = plan if isinstance(plan, Person) else None
@@ -301,8 +351,19 @@ def seed(*, org: DemoOrg, rng: random.Random, today: date) -> None:
             CandidateStatus.HIRED: 3,
         }[status]
         step_plans.append((len(candidates) - 1, steps, status != CandidateStatus.REJECTED))
-    candidates = bulk_create_with_history(candidates, Candidate, batch_size=1000)
+    return candidates, step_plans
 
+
+def _selection_steps(
+    candidates: list[Candidate],
+    step_plans: list[tuple[int, int, bool]],
+    regional_managers: dict[int, Person],
+    *,
+    rng: random.Random,
+    today: date,
+) -> list[SelectionStep]:
+    """Each candidate's steps in order (interview, written test, role play), all passed but a
+    rejected candidate's last; the region's manager assesses the role play."""
     kinds = (SelectionStepKind.INTERVIEW, SelectionStepKind.WRITTEN_TEST, SelectionStepKind.ROLE_PLAY)
     steps: list[SelectionStep] = []
     for index, count, last_passed in step_plans:
@@ -327,4 +388,4 @@ def seed(*, org: DemoOrg, rng: random.Random, today: date) -> None:
                     notes=rng.choice(STEP_NOTES[kind]),
                 )
             )
-    SelectionStep.objects.bulk_create(steps, batch_size=1000)
+    return steps

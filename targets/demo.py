@@ -18,8 +18,8 @@ from targets.models import (
     Target,
     TargetStatus,
 )
-from targets.services.achievements import achievements_recompute, fiscal_year_of
 from targets.services.breakdown import split_year
+from targets.services.engine import achievements_recompute, fiscal_year_of
 
 # Yearly target per rep; units get the sum of their members (plus a little ambition).
 REP_YEAR = {
@@ -93,100 +93,92 @@ def seed(*, org, rng: random.Random, today: date) -> None:
     years = [this_year, Period(this_year.year - 1)]
     rows: list[Target] = []
     for year in years:
-        quarters = year.children()
-        months = year.month_periods()
         for owner in _owners(org):
             if owner["size"] == 0:
                 continue
             for metric, per_rep in REP_YEAR.items():
-                ambition = Decimal(rng.randint(95, 110)) / 100
-                value = (per_rep * owner["size"] * ambition).quantize(
-                    Decimal("1" if metric in ("new_customers", "visits") else "0.01")
-                )
-                stretch = (value * Decimal("1.2")).quantize(Decimal("0.01"))
-                q_values, m_values = split_year(value, SEASONAL)
-                q_stretch, m_stretch = split_year(stretch, SEASONAL)
-                status = TargetStatus.APPROVED if year != this_year or rng.random() < 0.8 else TargetStatus.DRAFT
-                keys = {k: owner[k] for k in ("owner_kind", "owner_key", "region", "team", "person")}
-                rows.append(
-                    Target(
-                        **keys,
-                        metric=metric,
-                        period=str(year),
-                        period_kind=YEAR,
-                        value=value,
-                        stretch_value=stretch,
-                        status=status,
-                    )
-                )
-                rows += [
-                    Target(
-                        **keys,
-                        metric=metric,
-                        period=str(q),
-                        period_kind=QUARTER,
-                        value=q_values[i],
-                        stretch_value=q_stretch[i],
-                        status=status,
-                    )
-                    for i, q in enumerate(quarters)
-                ]
-                rows += [
-                    Target(
-                        **keys,
-                        metric=metric,
-                        period=str(m),
-                        period_kind=MONTH,
-                        value=m_values[i],
-                        stretch_value=m_stretch[i],
-                        status=status,
-                    )
-                    for i, m in enumerate(months)
-                ]
+                rows += _year_targets(owner, metric, per_rep, year=year, this_year=this_year, rng=rng)
     # Demo volume: plain bulk insert (no history rows for seeded data).
     Target.objects.bulk_create(rows, batch_size=2000)
     # Parents: quarters under years, months under quarters (three set-based updates per level).
     _link_parents(years)
     for team in org.teams[:3]:
-        plan = SalesPlan.objects.create(
-            owner_kind=OwnerKind.TEAM,
-            team=team,
-            region=team.region,
-            period=str(this_year),
-            title=f"{team.name} {this_year} 销售计划",
-            target_market="重点行业客户，华东制造业",
-            strategy="深耕重点客户，开发新客户",
-            channels="直销 + 经销商",
-            resources="两名售前工程师",
-        )
-        start = this_year.start
-        PlanActivity.objects.bulk_create(
-            [
-                PlanActivity(
-                    plan=plan,
-                    kind=ActivityKind.CAMPAIGN,
-                    name="春季推广会",
-                    start_date=start + timedelta(days=60),
-                    end_date=start + timedelta(days=62),
-                    planned_count=3,
-                    done_count=1,
-                    progress=33,
-                ),
-                PlanActivity(
-                    plan=plan,
-                    kind=ActivityKind.CUSTOMER_DEVELOPMENT,
-                    name="新客户开发",
-                    start_date=start,
-                    end_date=this_year.end,
-                    planned_count=20,
-                    done_count=6,
-                    progress=30,
-                ),
-            ]
-        )
-        plan.targets.set(Target.objects.filter(owner_kind=OwnerKind.TEAM, owner_key=team.pk, period=str(this_year)))
+        _team_plan(team, this_year)
     run = RecomputeRun.objects.create(as_of=today - timedelta(days=1), trigger="demo")
     achievements_recompute(as_of=today - timedelta(days=1), run=run)
+
+
+def _year_targets(
+    owner: dict, metric: str, per_rep: Decimal, *, year: Period, this_year: Period, rng: random.Random
+) -> list[Target]:
+    """An owner's target of one metric for a year (a little ambition over the sum of its reps),
+    broken down by the seasonal weights into quarters and months; this year's are approved four
+    times in five, the rest drafts."""
+    ambition = Decimal(rng.randint(95, 110)) / 100
+    value = (per_rep * owner["size"] * ambition).quantize(
+        Decimal("1" if metric in ("new_customers", "visits") else "0.01")
+    )
+    stretch = (value * Decimal("1.2")).quantize(Decimal("0.01"))
+    q_values, m_values = split_year(value, SEASONAL)
+    q_stretch, m_stretch = split_year(stretch, SEASONAL)
+    status = TargetStatus.APPROVED if year != this_year or rng.random() < 0.8 else TargetStatus.DRAFT
+    keys = {k: owner[k] for k in ("owner_kind", "owner_key", "region", "team", "person")}
+    levels = [(YEAR, [year], [value], [stretch])]
+    levels += [(QUARTER, year.children(), q_values, q_stretch), (MONTH, year.month_periods(), m_values, m_stretch)]
+    return [
+        Target(
+            **keys,
+            metric=metric,
+            period=str(period),
+            period_kind=kind,
+            value=values[i],
+            stretch_value=stretches[i],
+            status=status,
+        )
+        for kind, periods, values, stretches in levels
+        for i, period in enumerate(periods)
+    ]
+
+
+def _team_plan(team, this_year: Period) -> None:
+    """A team's sales plan for the year, with two activities, linked to the team's year targets."""
+    plan = SalesPlan.objects.create(
+        owner_kind=OwnerKind.TEAM,
+        team=team,
+        region=team.region,
+        period=str(this_year),
+        title=f"{team.name} {this_year} 销售计划",
+        target_market="重点行业客户，华东制造业",
+        strategy="深耕重点客户，开发新客户",
+        channels="直销 + 经销商",
+        resources="两名售前工程师",
+    )
+    start = this_year.start
+    PlanActivity.objects.bulk_create(
+        [
+            PlanActivity(
+                plan=plan,
+                kind=ActivityKind.CAMPAIGN,
+                name="春季推广会",
+                start_date=start + timedelta(days=60),
+                end_date=start + timedelta(days=62),
+                planned_count=3,
+                done_count=1,
+                progress=33,
+            ),
+            PlanActivity(
+                plan=plan,
+                kind=ActivityKind.CUSTOMER_DEVELOPMENT,
+                name="新客户开发",
+                start_date=start,
+                end_date=this_year.end,
+                planned_count=20,
+                done_count=6,
+                progress=30,
+            ),
+        ]
+    )
+    plan.targets.set(Target.objects.filter(owner_kind=OwnerKind.TEAM, owner_key=team.pk, period=str(this_year)))
 
 
 def _link_parents(years: list[Period]) -> None:

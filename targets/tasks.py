@@ -7,15 +7,13 @@ engine itself takes a lock so two runs never overlap, and it is idempotent (a re
 
 from __future__ import annotations
 
-import os
-import time
+from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from salesorg.celery import RELIABLE_TASK
 
@@ -29,40 +27,12 @@ RELIABLE = {
 }
 
 
-def _test_pause_hook():
-    """Only under the worker test's settings: pause after the first step while a file exists, so
-    the test can SIGKILL the worker mid-run. Production settings leave it off."""
-    path = getattr(settings, "RECOMPUTE_TEST_PAUSE_FILE", "")
-    if not path:
-        return None
-
-    def hook(step: str) -> None:
-        if step == "sales" and Path(path).exists():
-            Path(f"{path}.pid").write_text(str(os.getpid()))
-            deadline = time.monotonic() + 60
-            while Path(path).exists() and time.monotonic() < deadline:
-                time.sleep(0.2)
-
-    return hook
-
-
-def _test_fail_hook():
-    """Only under the worker test's settings: while the file holds a number above zero, a run fails
-    with a real database error inside its write transaction and counts the number down, so the test
-    sees the retries and the recorded failed runs. Production settings leave it off."""
-    path = getattr(settings, "RECOMPUTE_TEST_FAIL_FILE", "")
-    if not path:
-        return None
-
-    def fail() -> None:
-        file = Path(path)
-        left = int(file.read_text() or 0) if file.exists() else 0
-        if left > 0:
-            file.write_text(str(left - 1))
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT * FROM no_such_table_for_the_worker_test")
-
-    return fail
+def _engine_hooks() -> dict[str, Callable]:
+    """The test seam: keyword arguments for the engine (`on_step`, `fail_after_write`) from the
+    callable that the RECOMPUTE_HOOKS setting names. Empty unless test settings name one (the
+    worker tests inject faults this way: targets/tests/faults.py)."""
+    path = settings.RECOMPUTE_HOOKS
+    return import_string(path)() if path else {}
 
 
 def _yesterday() -> date:
@@ -93,8 +63,7 @@ def recompute_achievements(
         run=run,
         region_ids=region_ids,
         include_company=include_company,
-        fail_after_write=_test_fail_hook(),
-        on_step=_test_pause_hook(),
+        **_engine_hooks(),
     )
     return run.pk
 
@@ -115,10 +84,10 @@ def recompute_achievements_nightly(fan_out: bool | None = None) -> int | None:
         recompute_achievements.delay(as_of=as_of.isoformat(), region_ids=[], include_company=True)
         return None
     run = RecomputeRun.objects.create(as_of=as_of, trigger="nightly")
-    return achievements_recompute(as_of=as_of, run=run, fail_after_write=_test_fail_hook()).pk
+    return achievements_recompute(as_of=as_of, run=run, **_engine_hooks()).pk
 
 
-@shared_task(acks_late=True)
+@shared_task(**RELIABLE_TASK)
 def recompute_catch_up() -> bool:
     """Every 15 minutes: start the night's run if it is overdue and has not succeeded (the rules
     are the service's, `recompute_catch_up_start`). Beat does not resend a message it failed to

@@ -195,7 +195,27 @@ def _work_reports(*, org: Any, rng: random.Random, today: date) -> None:
 
 
 def _coaching(*, org: Any, rng: random.Random, today: date) -> None:
+    """Sessions (a one-on-one per rep, reviews of the latest joint visits, a weekly meeting per
+    team), an action item from every session about a person, and follow-ups of half of them."""
     managers = {m.team_id: m for m in org.managers if m.position == Position.TEAM_MANAGER}
+    sessions = _one_on_ones(org=org, managers=managers, rng=rng, today=today)
+    sessions += _joint_visit_reviews(org=org, managers=managers)
+    sessions += [
+        CoachingSession(
+            kind=SessionKind.TEAM_MEETING,
+            coach=coach,
+            team_id=team_id,
+            region_id=coach.region_id,
+            date=today - timedelta(days=today.weekday() + 7),
+            topic="周例会：目标进度与问题分享",
+        )
+        for team_id, coach in managers.items()
+    ]
+    bulk_create_with_history(sessions, CoachingSession, batch_size=1000)
+    _action_items(rng=rng, today=today)
+
+
+def _one_on_ones(*, org: Any, managers: dict, rng: random.Random, today: date) -> list[CoachingSession]:
     sessions = []
     for rep in org.reps:
         coach = managers.get(rep.team_id)
@@ -216,40 +236,36 @@ def _coaching(*, org: Any, rng: random.Random, today: date) -> None:
                 agreed_plan=plan,
             )
         )
+    return sessions
+
+
+def _joint_visit_reviews(*, org: Any, managers: dict) -> list[CoachingSession]:
+    """Reviews of the latest joint visits (twice as many as there are teams), by the author's team manager."""
     joint = (
         Visit.objects.filter(kind=VisitKind.JOINT, author__in=org.reps)
         .select_related("author")
         .order_by("-date")[: len(org.teams) * 2]
     )
-    for visit in joint:
-        coach = managers.get(visit.author.team_id)
-        if coach is None:
-            continue
-        sessions.append(
-            CoachingSession(
-                kind=SessionKind.JOINT_VISIT_REVIEW,
-                coach=coach,
-                person=visit.author,
-                team_id=visit.team_id,
-                region_id=visit.region_id,
-                date=visit.date,
-                visit=visit,
-                did_well="开场自然，需求了解充分",
-                to_improve="缺少明确的下一步约定",
-            )
+    return [
+        CoachingSession(
+            kind=SessionKind.JOINT_VISIT_REVIEW,
+            coach=managers[visit.author.team_id],
+            person=visit.author,
+            team_id=visit.team_id,
+            region_id=visit.region_id,
+            date=visit.date,
+            visit=visit,
+            did_well="开场自然，需求了解充分",
+            to_improve="缺少明确的下一步约定",
         )
-    for team_id, coach in managers.items():
-        sessions.append(
-            CoachingSession(
-                kind=SessionKind.TEAM_MEETING,
-                coach=coach,
-                team_id=team_id,
-                region_id=coach.region_id,
-                date=today - timedelta(days=today.weekday() + 7),
-                topic="周例会：目标进度与问题分享",
-            )
-        )
-    bulk_create_with_history(sessions, CoachingSession, batch_size=1000)
+        for visit in joint
+        if visit.author.team_id in managers
+    ]
+
+
+def _action_items(*, rng: random.Random, today: date) -> None:
+    """An action item per saved session about a person (done if due and six times in ten), and
+    a follow-up on half of them."""
     saved = CoachingSession.objects.exclude(person=None).only(
         "id", "person_id", "coach_id", "team_id", "region_id", "date"
     )

@@ -281,3 +281,7 @@ RECOMPUTE_FAN_OUT_BY_REGION = env.bool("RECOMPUTE_FAN_OUT_BY_REGION", default=Fa
 RECOMPUTE_RETRY_BACKOFF = env.int("RECOMPUTE_RETRY_BACKOFF", default=30)
 RECOMPUTE_RETRY_BACKOFF_MAX = env.int("RECOMPUTE_RETRY_BACKOFF_MAX", default=600)
 RECOMPUTE_MAX_RETRIES = env.int("RECOMPUTE_MAX_RETRIES", default=5)
+# The recompute tasks' test seam: the dotted path of a callable that returns keyword arguments for
+# the engine (`on_step`, `fail_after_write`). Empty here and in production; only the worker tests'
+# settings (salesorg/settings/worker_test.py) name one, to pause or fail a run in a real worker.
+RECOMPUTE_HOOKS = ""

@@ -1,10 +1,5 @@
 """Writes of the targets app, one module per area, re-exported here."""
 
-from targets.services.achievements import (  # noqa: F401
-    RecomputeBusy,
-    achievements_recompute,
-    fiscal_year_of,
-)
 from targets.services.breakdown import (  # noqa: F401
     ALLOCATION_METHODS,
     BREAKDOWN_METHODS,
@@ -16,6 +11,11 @@ from targets.services.breakdown import (  # noqa: F401
 from targets.services.catalogue import (  # noqa: F401
     distribution_template_delete,
     distribution_template_save,
+)
+from targets.services.engine import (  # noqa: F401
+    RecomputeBusy,
+    achievements_recompute,
+    fiscal_year_of,
 )
 from targets.services.plans import (  # noqa: F401
     default_plan_owner,

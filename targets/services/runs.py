@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from staff import authority
 from targets.models import RecomputeRun, RunStatus
-from targets.services.achievements import STALE_RUN_AFTER, RecomputeBusy
+from targets.services.engine import STALE_RUN_AFTER, RecomputeBusy
 
 logger = logging.getLogger(__name__)
 

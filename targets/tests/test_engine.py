@@ -11,12 +11,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
 from staff.tests.factories import PersonFactory, TeamFactory
 from targets.models import Achievement, AchievementTrend, RecomputeRun, RunStatus
 from targets.services import achievements_recompute
+from targets.services.engine import statements as engine_statements
+from targets.services.engine import write
 from targets.tests import factories as f
 
 AS_OF = date(2026, 3, 15)
@@ -355,3 +357,44 @@ def test_the_planner_setting_of_the_write_does_not_outlive_it(book):
         achievements_recompute(as_of=AS_OF)
     assert any("enable_nestloop = off" in q["sql"] for q in queries.captured_queries)
     assert nestloop() == "on"
+
+
+def _nestloop() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_nestloop")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_planner_setting_is_reset_when_the_block_raises():
+    """An exception between the SET LOCAL and its reset (a time limit, a bug) inside a caller's
+    transaction that goes on: the caller's later queries get the planner as it was."""
+    with (
+        connection.cursor() as cursor,
+        pytest.raises(RuntimeError),
+        write.planner_for_new_rows(cursor, connection.vendor),
+    ):
+        assert _nestloop() == "off"
+        raise RuntimeError("soft time limit")
+    assert _nestloop() == "on"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_failed_insert_of_new_results_is_recorded_as_itself_and_leaves_the_planner(book, monkeypatch):
+    """A database error in the insert aborts the transaction: the reset is left to its rollback, so
+    the run records the insert's own error (not "current transaction is aborted"), the previous
+    results stay, and the planner is as it was."""
+    achievements_recompute(as_of=AS_OF)
+    before = list(Achievement.objects.order_by("pk").values_list("pk", "actual", "computed_at"))
+    monkeypatch.setattr(
+        engine_statements, "results_insert_new", lambda t: "INSERT INTO no_such_table_for_the_test SELECT 1"
+    )
+    with pytest.raises(DatabaseError):
+        achievements_recompute(as_of=date(2026, 3, 16))
+    failed = RecomputeRun.objects.order_by("-pk").first()
+    assert failed.status == RunStatus.FAILED
+    assert "no_such_table_for_the_test" in failed.error
+    assert list(Achievement.objects.order_by("pk").values_list("pk", "actual", "computed_at")) == before
+    assert _nestloop() == "on"

@@ -116,3 +116,43 @@ def test_management_command(org):
     assert Achievement.objects.filter(as_of=date(2026, 3, 15)).exists()
     with pytest.raises(CommandError):
         call_command("recompute_achievements", "--as-of", "2026-13-01")
+
+
+@pytest.mark.parametrize(
+    "task", [tasks.recompute_achievements, tasks.recompute_achievements_nightly, tasks.recompute_catch_up]
+)
+def test_every_task_is_on_the_one_delivery_policy(task):
+    from django.db import DatabaseError
+
+    # Acknowledged after it ran (a task whose worker died comes back), database errors retried.
+    assert task.acks_late and task.reject_on_worker_lost
+    assert DatabaseError in task.autoretry_for
+    assert task.retry_backoff and task.retry_jitter and task.max_retries >= 3
+
+
+STEPS: list[str] = []
+
+
+def record_steps() -> dict:
+    """A RECOMPUTE_HOOKS callable for the test below."""
+    return {"on_step": STEPS.append}
+
+
+def test_the_fault_seam_is_empty_unless_settings_name_a_hook(org, settings, monkeypatch):
+    # The test settings, like production, name no hook: the engine gets none.
+    assert settings.RECOMPUTE_HOOKS == ""
+    run = RecomputeRun.objects.create(as_of=date(2026, 3, 15))
+    called: list[dict] = []
+    monkeypatch.setattr("targets.services.achievements_recompute", lambda **kwargs: called.append(kwargs) or run)
+    tasks.recompute_achievements.delay(run_id=run.pk)
+    assert set(called[0]) == {"as_of", "run", "region_ids", "include_company"}
+
+
+def test_the_fault_seam_hands_the_named_hooks_to_the_engine(org, settings):
+    settings.RECOMPUTE_HOOKS = f"{__name__}.record_steps"
+    STEPS.clear()
+    tasks.recompute_achievements.delay(as_of="2026-03-15")
+    assert STEPS == ["sales", "collection", "new_customers", "visits", "expenses"]
+    STEPS.clear()
+    tasks.recompute_achievements_nightly.delay(fan_out=False)
+    assert STEPS == ["sales", "collection", "new_customers", "visits", "expenses"]

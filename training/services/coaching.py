@@ -44,29 +44,16 @@ def coaching_session_create(
         raise ApplicationError(_("Unknown kind of session."), fields={"kind": [_("Unknown kind of session.")]})
     if on > today:
         raise ApplicationError(_("A session is recorded after it took place."), fields={"date": [_("In the future.")]})
-    if kind == SessionKind.TEAM_MEETING:
-        team = team or coach.team
-        if team is None:
-            raise ApplicationError(_("Choose the team that met."), fields={"team": [_("This field is required.")]})
-        authority.require(coach, "units.manage", team_id=team.pk, region_id=team.region_id)
-        person = None
-    else:
-        if person is None:
-            raise ApplicationError(_("Choose the person coached."), fields={"person": [_("This field is required.")]})
-        authority.require(coach, "people.coach", person)
-        team = person.team
-    if kind == SessionKind.JOINT_VISIT_REVIEW:
-        _check_joint_visit(visit, person=person)
-        require_text(did_well, field="did_well")
-        require_text(to_improve, field="to_improve")
-    elif visit is not None:
-        raise ApplicationError(
-            _("Only a joint-visit review links a visit."), fields={"visit": [_("Only for a joint-visit review.")]}
-        )
-    if kind == SessionKind.ONE_ON_ONE:
-        require_text(discussed, field="discussed")
-    if kind == SessionKind.TEAM_MEETING:
-        require_text(topic, field="topic")
+    person, team = _session_subject(kind=kind, coach=coach, person=person, team=team)
+    _check_session_record(
+        kind=kind,
+        person=person,
+        visit=visit,
+        topic=topic,
+        discussed=discussed,
+        did_well=did_well,
+        to_improve=to_improve,
+    )
     session = CoachingSession.objects.create(
         kind=kind,
         coach=coach,
@@ -100,6 +87,50 @@ def coaching_session_create(
                 exc.message, fields={f"action_items[{index}].{f}": m for f, m in exc.fields.items()}
             ) from exc
     return session
+
+
+def _session_subject(
+    *, kind: str, coach: Person, person: Person | None, team: Team | None
+) -> tuple[Person | None, Team | None]:
+    """(person, team) of a session, once the coach may hold it: a team meeting is about the team
+    (default: the coach's), held by a manager of it; any other session about one person of the
+    coach's manager line, in that person's team."""
+    if kind == SessionKind.TEAM_MEETING:
+        team = team or coach.team
+        if team is None:
+            raise ApplicationError(_("Choose the team that met."), fields={"team": [_("This field is required.")]})
+        authority.require(coach, "units.manage", team_id=team.pk, region_id=team.region_id)
+        return None, team
+    if person is None:
+        raise ApplicationError(_("Choose the person coached."), fields={"person": [_("This field is required.")]})
+    authority.require(coach, "people.coach", person)
+    return person, person.team
+
+
+def _check_session_record(
+    *,
+    kind: str,
+    person: Person | None,
+    visit: Visit | None,
+    topic: str,
+    discussed: str,
+    did_well: str,
+    to_improve: str,
+) -> None:
+    """What each kind of session must record: a joint-visit review its visit (and only it links
+    one), what went well and what to improve; a one-on-one what was discussed; a meeting its topic."""
+    if kind == SessionKind.JOINT_VISIT_REVIEW:
+        _check_joint_visit(visit, person=person)
+        require_text(did_well, field="did_well")
+        require_text(to_improve, field="to_improve")
+    elif visit is not None:
+        raise ApplicationError(
+            _("Only a joint-visit review links a visit."), fields={"visit": [_("Only for a joint-visit review.")]}
+        )
+    if kind == SessionKind.ONE_ON_ONE:
+        require_text(discussed, field="discussed")
+    if kind == SessionKind.TEAM_MEETING:
+        require_text(topic, field="topic")
 
 
 def joint_visit_reviewable(*, visit: Visit, by: Person) -> bool:

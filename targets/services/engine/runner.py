@@ -1,0 +1,225 @@
+"""The engine's runner: a recorded run from start to finish. It takes the lock, executes the
+statements of `statements` in order on one cursor, reports progress on the run, hands the results
+to `write`, and records how the run ended."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salesorg.exceptions import ApplicationError
+from salesorg.periods import Period, periods_containing
+from targets.models import RecomputeRun, RunStatus
+from targets.services.engine import statements
+from targets.services.engine.write import results_write, session_reset
+
+logger = logging.getLogger(__name__)
+
+# Any constant: the key of the PostgreSQL advisory lock that keeps runs from overlapping.
+ADVISORY_LOCK_KEY = 738_202_605
+# A "running" run older than this is taken for dead (a killed worker) on SQLite.
+STALE_RUN_AFTER = timedelta(hours=2)
+
+
+class RecomputeBusy(ApplicationError):
+    """Another recompute is running."""
+
+
+def fiscal_year_of(day: date) -> Period:
+    return Period(Period.month_of(day).year)
+
+
+def achievements_recompute(
+    *,
+    as_of: date,
+    run: RecomputeRun | None = None,
+    region_ids: Iterable[int] | None = None,
+    include_company: bool | None = None,
+    fail_after_write: Callable[[], None] | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> RecomputeRun:
+    """Recompute every achievement of the fiscal year containing `as_of` (records up to that day).
+
+    `region_ids` limits the run to the reps, teams and regions of those regions (the fan-out of
+    the nightly task); the company row is then left out unless `include_company` is true.
+    `fail_after_write` is called inside the write transaction after the first statement
+    (tests use it to prove a failed run leaves the previous results); `on_step` after each step
+    (the worker test uses it to kill a worker mid-run).
+    """
+    region_list = sorted({int(r) for r in region_ids}) if region_ids is not None else None
+    if include_company is None:
+        include_company = region_list is None
+    if region_list == [] and not include_company:
+        raise ApplicationError(_("Nothing to recompute: give regions or include the company."))
+    if run is None:
+        run = RecomputeRun.objects.create(
+            as_of=as_of,
+            region_ids=",".join(map(str, region_list or [])),
+        )
+    run.started_at = timezone.now()
+    run.status = RunStatus.RUNNING
+    run.error = ""
+    run.save(update_fields=["started_at", "status", "error"])
+    try:
+        _acquire_lock(run)
+    except RecomputeBusy as exc:
+        _finish(run, status=RunStatus.FAILED, error=str(exc))
+        raise
+    try:
+        rows = _compute(
+            as_of=as_of,
+            run=run,
+            region_list=region_list,
+            include_company=include_company,
+            fail_after_write=fail_after_write,
+            on_step=on_step,
+        )
+    except Exception as exc:
+        logger.exception("achievement recompute as of %s failed", as_of)
+        _finish(run, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        _release_lock()
+    _finish(run, status=RunStatus.SUCCEEDED, rows=rows)
+    return run
+
+
+# --- Locking ------------------------------------------------------------------------------------
+
+
+def _acquire_lock(run: RecomputeRun) -> None:
+    """On PostgreSQL a session advisory lock (released when the connection closes, so a killed
+    worker does not keep it); on SQLite a check for another running run."""
+    if connection.vendor == statements.POSTGRESQL:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                raise RecomputeBusy(_("Another recompute is running; try again when it has finished."))
+        # Holding the lock proves no run is alive: earlier "running" rows are from killed workers.
+        RecomputeRun.objects.filter(status=RunStatus.RUNNING).exclude(pk=run.pk).update(
+            status=RunStatus.FAILED, error="Interrupted (the worker stopped).", finished_at=timezone.now()
+        )
+        return
+    cutoff = timezone.now() - STALE_RUN_AFTER
+    others = RecomputeRun.objects.filter(status=RunStatus.RUNNING).exclude(pk=run.pk)
+    others.filter(started_at__lt=cutoff).update(
+        status=RunStatus.FAILED, error="Interrupted (the worker stopped).", finished_at=timezone.now()
+    )
+    if others.filter(started_at__gte=cutoff).exists():
+        raise RecomputeBusy(_("Another recompute is running; try again when it has finished."))
+
+
+def _release_lock() -> None:
+    if connection.vendor == statements.POSTGRESQL:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+
+
+# --- Progress -----------------------------------------------------------------------------------
+
+
+def _set_progress(run: RecomputeRun, progress: int, step: str) -> None:
+    run.progress = progress
+    run.step = step
+    # Outside the write transaction: committed at once, so the progress bar can follow.
+    RecomputeRun.objects.filter(pk=run.pk).update(progress=progress, step=step)
+
+
+def _finish(run: RecomputeRun, *, status: str, error: str = "", rows: int | None = None) -> None:
+    run.status = status
+    run.error = error
+    run.finished_at = timezone.now()
+    fields = ["status", "error", "finished_at"]
+    if status == RunStatus.SUCCEEDED:
+        run.progress = 100
+        run.step = "done"
+        fields += ["progress", "step"]
+    if rows is not None:
+        run.rows = rows
+        fields.append("rows")
+    RecomputeRun.objects.filter(pk=run.pk).update(**{f: getattr(run, f) for f in fields})
+
+
+# --- Execution ----------------------------------------------------------------------------------
+
+
+def _execute(cursor: Any, sqls: list[str]) -> None:
+    for sql in sqls:
+        cursor.execute(sql)
+
+
+def _compute(
+    *,
+    as_of: date,
+    run: RecomputeRun,
+    region_list: list[int] | None,
+    include_company: bool,
+    fail_after_write: Callable[[], None] | None,
+    on_step: Callable[[str], None] | None = None,
+) -> int:
+    """Steps 1-3 on temporary tables only (each committed at once, so the progress bar can follow),
+    then the results computed into a temporary table and written in one transaction; the rows written."""
+    vendor = connection.vendor
+    t = statements.tables()
+    year = fiscal_year_of(as_of)
+    year_periods = [str(year)] + [str(q) for q in year.children()] + [str(m) for m in year.month_periods()]
+    # Bound through the backend's adapters (SQLite stores dates and datetimes as text).
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    as_of_param = connection.ops.adapt_datefield_value(as_of)
+    memory_on, memory_reset = statements.memory_settings(vendor)
+    with connection.cursor() as cursor:
+        _execute(cursor, memory_on)
+        try:
+            _execute(cursor, statements.drop_temp_tables())
+            _execute(cursor, statements.create_temp_tables())
+            cursor.execute(*statements.period_insert(year, as_of))
+            _set_progress(run, 5, "periods")
+
+            base = statements.base_inserts(
+                t,
+                vendor,
+                region_ids=region_list,
+                first_month_index=year.start.year * 12 + year.start.month - 1,
+                start=connection.ops.adapt_datefield_value(year.start),
+                last_day=as_of_param,
+            )
+            for index, (label, statement) in enumerate(base):
+                cursor.execute(*statement)
+                _set_progress(run, 10 + 50 * (index + 1) // len(base), label)
+                if on_step is not None:
+                    on_step(label)
+            _execute(cursor, statements.analyze(vendor, statements.T_BASE, statements.T_PERIOD))
+
+            with_units = region_list is None or len(region_list) > 0
+            cursor.execute(statements.rollup_insert(with_units=with_units, include_company=include_company))
+            _set_progress(run, 70, "rollup")
+            cursor.execute(
+                *statements.owners_insert(
+                    t, region_ids=region_list, include_company=include_company, year_periods=year_periods
+                )
+            )
+            _execute(cursor, statements.analyze(vendor, statements.T_AGG, statements.T_OWNER))
+            _set_progress(run, 80, "owners")
+
+            cursor.execute(*statements.results_compute(t, vendor, as_of=as_of_param, now=now))
+            _execute(cursor, statements.analyze(vendor, statements.T_RESULT))
+            rows = results_write(
+                cursor,
+                t=t,
+                region_ids=region_list,
+                year_periods=year_periods,
+                trend_periods=[str(p) for p in periods_containing(as_of)],
+                now=now,
+                fail_after_write=fail_after_write,
+                on_written=lambda: _set_progress(run, 90, "write"),
+            )
+            _execute(cursor, statements.drop_temp_tables())
+        finally:
+            session_reset(cursor, memory_reset)
+    return rows
