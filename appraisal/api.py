@@ -5,7 +5,6 @@ rule, 403 when not allowed)."""
 from __future__ import annotations
 
 import django_filters
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -26,10 +25,9 @@ from appraisal.models import (
     ScorecardLine,
     ScorecardStatus,
 )
+from salesorg import exports
 from salesorg.api import ScopedPrimaryKeyRelatedField
 from staff.models import Region, Team
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class KpiSerializer(serializers.ModelSerializer):
@@ -410,7 +408,9 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=StatementExportSerializer,
-        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The payroll sheet.")},
+        responses={
+            (200, exports.XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="The payroll sheet.")
+        },
     )
     @action(detail=False, methods=["post"], url_path="payroll-export")
     def payroll_export(self, request):
@@ -419,10 +419,8 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
         statements = selectors.statement_list(user=request.user)
         if data.validated_data["period"]:
             statements = statements.filter(period=data.validated_data["period"])
-        content = services.commission_export_payroll(statements=statements, by=request.user)
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="commission-payroll.xlsx"'
-        return response
+        sheet = services.commission_export_payroll(statements=statements, by=request.user)
+        return exports.xlsx_file_response(sheet, filename="commission-payroll")
 
 
 def register(router: BaseRouter) -> None:

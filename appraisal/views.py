@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +21,9 @@ from appraisal.forms import (
     StatementComputeForm,
 )
 from appraisal.models import CommissionStatement, Outcome, ScorecardStatus
+from salesorg import exports
 from salesorg.exceptions import ApplicationError, add_error_to_form
 from staff.models import Person
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _period(request: HttpRequest, pk: int):
@@ -105,12 +104,10 @@ def period_action(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 @login_required
-def period_export(request: HttpRequest, pk: int) -> HttpResponse:
+def period_export(request: HttpRequest, pk: int) -> HttpResponseBase:
     appraisal = _period(request, pk)
-    content = services.scorecards_to_excel(scorecards=selectors.scorecard_list(user=request.user, appraisal=appraisal))
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="scorecards-{appraisal.period}.xlsx"'
-    return response
+    table = services.scorecards_table(scorecards=selectors.scorecard_list(user=request.user, appraisal=appraisal))
+    return exports.xlsx_stream(table, filename=f"scorecards-{appraisal.period}")
 
 
 @login_required
@@ -275,11 +272,9 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "appraisal/contest_detail.html", {"contest": contest, "board": board, "visible": visible})
 
 
-def _payroll_export(request: HttpRequest, statements) -> HttpResponse:
-    content = services.commission_export_payroll(statements=statements, by=request.user)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="commission-payroll.xlsx"'
-    return response
+def _payroll_export(request: HttpRequest, statements) -> HttpResponseBase:
+    sheet = services.commission_export_payroll(statements=statements, by=request.user)
+    return exports.xlsx_file_response(sheet, filename="commission-payroll")
 
 
 def _statement_step(request: HttpRequest, statements, step: str | None) -> StatementComputeForm | None:
@@ -298,7 +293,7 @@ def _statement_step(request: HttpRequest, statements, step: str | None) -> State
 
 
 @login_required
-def statement_list(request: HttpRequest) -> HttpResponse:
+def statement_list(request: HttpRequest) -> HttpResponseBase:
     """The statements in scope. Compute, approve and the payroll export are POSTs; a GET with
     ?export=xlsx only shows the confirmation form (it changes nothing)."""
     statements = selectors.statement_list(user=request.user)

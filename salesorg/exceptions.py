@@ -28,7 +28,7 @@ def add_error_to_form(form: Any, error: ApplicationError) -> None:
 
 
 class NotAllowed(PermissionDenied):
-    """In scope but not allowed (the authority rule, `staff/authority.py`): answered 403 with a
+    """In scope but not allowed (the authority rule, `staff/authority/`): answered 403 with a
     message that says who may."""
 
     code = "not_allowed"

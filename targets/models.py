@@ -127,7 +127,7 @@ class Target(OwnedModel):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("parent")
     )
     status = models.CharField(_("status"), max_length=10, choices=TargetStatus.choices, default=TargetStatus.DRAFT)
-    # Who drafted the values being approved: approval is by a second person (staff/authority.py).
+    # Who drafted the values being approved: approval is by a second person (staff/authority/).
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesorg import exports
 from salesorg.exceptions import ApplicationError, add_error_to_form
 from salesorg.periods import MONTH, Period
 from staff import authority
@@ -261,20 +262,13 @@ def proposals(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> HttpResponseBase:
     targets = selectors.target_list(user=request.user).order_by("period", "metric", "owner_kind", "owner_key")
     if request.GET.get("year"):
         targets = targets.filter(period__startswith=request.GET["year"])
-    if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            services.targets_export_xlsx(targets),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="targets.xlsx"'
-        return response
-    response = HttpResponse(services.targets_export_csv(targets), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="targets.csv"'
-    return response
+    return exports.export_response(
+        services.targets_export_table(targets), filename="targets", fmt=request.GET.get("format", "csv")
+    )
 
 
 @login_required

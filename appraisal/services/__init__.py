@@ -6,6 +6,7 @@ from appraisal.services.commission import (  # noqa: F401
     commission_export_payroll,
     commission_plan_create,
     commission_statements_compute,
+    payroll_table,
 )
 from appraisal.services.contests import (  # noqa: F401
     contest_create,
@@ -13,7 +14,7 @@ from appraisal.services.contests import (  # noqa: F401
     contest_leaderboard,
     contest_publish,
 )
-from appraisal.services.export import scorecards_to_excel  # noqa: F401
+from appraisal.services.export import scorecards_table  # noqa: F401
 from appraisal.services.kpis import kpi_values  # noqa: F401
 from appraisal.services.periods import (  # noqa: F401
     appraisal_period_close,

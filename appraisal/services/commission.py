@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from io import BytesIO
-from typing import Any
+from typing import IO, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -17,10 +16,11 @@ from appraisal.models import CommissionPlan, CommissionStatement, CommissionTier
 from appraisal.services.common import Who
 from appraisal.services.schemes import check_bands
 from salesorg.exceptions import ApplicationError
-from salesorg.exports import safe_cell
+from salesorg.exports import Cell, Column, Kind, Table, xlsx_file
 from salesorg.periods import Period
 from staff import authority
 from staff.models import Region, Team
+from targets.models import COUNT_METRICS
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -157,55 +157,44 @@ def commission_approve(*, statement: CommissionStatement, by: Who) -> Commission
     return statement
 
 
-def safe_row(values: list) -> list:
-    return [safe_cell(v) for v in values]
+def payroll_table(statements: Sequence[CommissionStatement]) -> Table:
+    """The payroll sheet: one row per statement; actual and target are money, or counts for a
+    plan on a count metric (visits, new customers)."""
+    columns = [
+        Column(_("Employee number")),
+        Column(_("Name")),
+        Column(_("Team")),
+        Column(_("Plan")),
+        Column(_("Period")),
+        Column(_("Actual"), Kind.MONEY),
+        Column(_("Target"), Kind.MONEY),
+        Column(_("Achievement rate"), Kind.RATIO),
+        Column(_("Commission"), Kind.MONEY),
+    ]
+    rows = []
+    for s in statements:
+        kind = Kind.COUNT if s.plan.metric in COUNT_METRICS else Kind.MONEY
+        team = s.team.name if s.team else None
+        rows.append(
+            [s.person.employee_no, s.person.name, team, s.plan.name, s.period]
+            + [Cell(s.actual, kind), Cell(s.target, kind), s.achievement_rate, s.amount]
+        )
+    return Table(columns=columns, rows=rows, title="payroll")
 
 
 @transaction.atomic
-def commission_export_payroll(*, statements: QuerySet[CommissionStatement], by: Who) -> bytes:
+def commission_export_payroll(*, statements: QuerySet[CommissionStatement], by: Who) -> IO[bytes]:
     """The approved (and already exported) statements among `statements` as an Excel sheet for
     payroll: a director or an admin (rule payroll.export). The approved ones are marked exported,
-    with history. Never called on a GET."""
-    from openpyxl import Workbook
-
+    with history. Never called on a GET. Returns the workbook as a rewound temporary file, written
+    inside the transaction (a sheet that cannot be written marks nothing); the caller streams and
+    closes it (`salesorg.exports.xlsx_file_response`)."""
     actor = authority.require(by, "payroll.export")
     rows = list(
         statements.filter(status__in=[StatementStatus.APPROVED, StatementStatus.EXPORTED]).select_related(
             "person", "plan", "team"
         )
     )
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "payroll"
-    sheet.append(
-        [
-            _("Employee number"),
-            _("Name"),
-            _("Team"),
-            _("Plan"),
-            _("Period"),
-            _("Actual"),
-            _("Target"),
-            _("Achievement rate"),
-            _("Commission"),
-        ]
-    )
-    for s in rows:
-        sheet.append(
-            safe_row(
-                [
-                    s.person.employee_no,
-                    s.person.name,
-                    s.team.name if s.team else "",
-                    s.plan.name,
-                    s.period,
-                    s.actual,
-                    s.target,
-                    s.achievement_rate,
-                    s.amount,
-                ]
-            )
-        )
     now = timezone.now()
     exported = [s for s in rows if s.status == StatementStatus.APPROVED]
     for s in exported:
@@ -217,6 +206,4 @@ def commission_export_payroll(*, statements: QuerySet[CommissionStatement], by: 
         default_user=actor.history_user(),
         default_change_reason="exported to payroll",
     )
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_file(payroll_table(rows))

@@ -1,63 +1,77 @@
-"""Excel export of a period's scorecards (the rows the viewer may see)."""
+"""The export of a period's scorecards (the rows the viewer may see), through `salesorg.exports`."""
 
 from __future__ import annotations
 
-from io import BytesIO
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from salesorg.exports import safe_cell
+from appraisal.models import Kpi, KpiCode, KpiUnit, Scorecard
+from salesorg.exports import Column, Kind, Table
+
+# The catalogue's NUMBER KPIs that count whole things; the others (average daily visits) have decimals.
+COUNT_KPIS = {KpiCode.CUSTOMER_COUNT, KpiCode.CUSTOMER_BREADTH, KpiCode.NEW_CUSTOMERS}
 
 
-def scorecards_to_excel(*, scorecards) -> bytes:
-    """One row per scorecard: person, unit, total, grade, ranks, then each KPI's value and score."""
+def _kpi_kind(kpi: Kpi) -> Kind:
+    if kpi.unit == KpiUnit.RATE:
+        return Kind.RATIO
+    if kpi.code in COUNT_KPIS:
+        return Kind.COUNT
+    return Kind.DECIMAL
+
+
+def scorecards_table(*, scorecards: QuerySet[Scorecard]) -> Table:
+    """One row per scorecard: period, person, unit, status, total, grade, ranks, then each KPI's
+    value, target and score (empty where the card has no such line). Names and codes are
+    user-typed text: the writer defuses spreadsheet formulas in them."""
     cards = list(
         scorecards.select_related("person", "team", "region", "appraisal_period").prefetch_related("lines__kpi")
     )
-    kpi_names: dict[str, str] = {}
+    kpis: dict[str, Kpi] = {}
     for card in cards:
         for line in card.lines.all():
-            kpi_names.setdefault(line.kpi.code, str(line.kpi.name))
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "scorecards"
-    header = [
-        _("Period"),
-        _("Employee number"),
-        _("Name"),
-        _("Region"),
-        _("Team"),
-        _("Status"),
-        _("Total score"),
-        _("Grade"),
-        _("Rank in team"),
-        _("Rank in region"),
-        _("Rank in company"),
+            kpis.setdefault(line.kpi.code, line.kpi)
+    columns = [
+        Column(_("Period")),
+        Column(_("Employee number")),
+        Column(_("Name")),
+        Column(_("Region")),
+        Column(_("Team")),
+        Column(_("Status")),
+        Column(_("Total score"), Kind.DECIMAL),
+        Column(_("Grade")),
+        Column(_("Rank in team"), Kind.COUNT),
+        Column(_("Rank in region"), Kind.COUNT),
+        Column(_("Rank in company"), Kind.COUNT),
     ]
-    for name in kpi_names.values():
-        header += [f"{name} · {_('value')}", f"{name} · {_('target')}", f"{name} · {_('score')}"]
-    sheet.append([safe_cell(str(h)) for h in header])
-    for card in cards:
-        by_code = {line.kpi.code: line for line in card.lines.all()}
-        row = [
-            card.appraisal_period.period,
-            card.person.employee_no,
-            card.person.name,
-            card.region.name if card.region else "",
-            card.team.name if card.team else "",
-            str(card.get_status_display()),
-            card.total_score,
-            card.grade,
-            card.rank_team,
-            card.rank_region,
-            card.rank_company,
+    for kpi in kpis.values():
+        kind = _kpi_kind(kpi)
+        columns += [
+            Column(f"{kpi.name} · {_('value')}", kind),
+            Column(f"{kpi.name} · {_('target')}", kind),
+            Column(f"{kpi.name} · {_('score')}", Kind.DECIMAL),
         ]
-        for code in kpi_names:
-            line = by_code.get(code)
-            row += [line.value, line.target, line.score] if line else ["", "", ""]
-        # Names and codes are user-typed text: defuse spreadsheet formulas (=, +, -, @).
-        sheet.append([safe_cell(v) for v in row])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return Table(columns=columns, rows=[_row(card, kpis) for card in cards], title="scorecards")
+
+
+def _row(card: Scorecard, kpis: dict[str, Kpi]) -> list[Any]:
+    row: list[Any] = [
+        card.appraisal_period.period,
+        card.person.employee_no,
+        card.person.name,
+        card.region.name if card.region else None,
+        card.team.name if card.team else None,
+        card.get_status_display(),
+        card.total_score,
+        card.grade,
+        card.rank_team,
+        card.rank_region,
+        card.rank_company,
+    ]
+    by_code = {line.kpi.code: line for line in card.lines.all()}
+    for code in kpis:
+        line = by_code.get(code)
+        row += [line.value, line.target, line.score] if line else [None, None, None]
+    return row

@@ -277,7 +277,7 @@ def test_the_director_exports_payroll_through_the_api_with_history(org, approved
         "/api/v1/commission-statements/payroll-export/", {"period": "2026-02"}, format="json"
     )
     assert answer.status_code == 200
-    rows = list(load_workbook(BytesIO(answer.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(BytesIO(answer.getvalue())).active.iter_rows(values_only=True))
     # Header + rep1a1's statement: 1 % of February's actual (no sales: 0.00).
     assert [r[1] for r in rows[1:]] == ["rep1a1"]
     approved.refresh_from_db()

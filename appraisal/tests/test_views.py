@@ -72,7 +72,7 @@ def test_excel_export_of_the_period(client, org, opened):
     # A name that a spreadsheet would run as a formula is written as text.
     Person.objects.filter(pk=org.rep1a2.pk).update(name="=HYPERLINK(1)")
     answer = login(client, org.tm1a).get(f"/appraisal/periods/{opened.pk}/export/")
-    sheet = load_workbook(BytesIO(answer.content)).active
+    sheet = load_workbook(BytesIO(answer.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     # Header + the three reps of T1a the team manager may see.
     assert len(rows) == 4
@@ -194,9 +194,17 @@ def test_payroll_export_of_approved_commission_is_a_post_by_the_director(client,
     assert page.status_code == 200 and page.context["confirm_export"]
     assert CommissionStatement.objects.get(person=org.rep1a1).status == StatementStatus.APPROVED
     answer = client.post("/appraisal/commission/", {"step": "export", "period": "2026-02"})
-    rows = list(load_workbook(BytesIO(answer.content)).active.iter_rows(values_only=True))
+    assert answer.streaming
+    sheet = load_workbook(BytesIO(answer.getvalue())).active
+    rows = list(sheet.iter_rows(values_only=True))
     # Header + the one approved statement (rep1a1); the draft (rep1a2) is not exported.
     assert [r[1] for r in rows[1:]] == ["rep1a1"]
+    # Actual (no sales: 0), target 1,000.00, rate 0 / 1000 = 0 %, commission 0: numbers, formatted.
+    actual, target, rate, amount = sheet["F2"], sheet["G2"], sheet["H2"], sheet["I2"]
+    assert (actual.value, target.value, rate.value, amount.value) == (0, 1000, 0, 0)
+    assert all(c.data_type == "n" for c in (actual, target, rate, amount))
+    assert (actual.number_format, target.number_format, amount.number_format) == ("#,##0.00",) * 3
+    assert rate.number_format == "0.0%"
     exported = CommissionStatement.objects.get(person=org.rep1a1)
     assert exported.status == StatementStatus.EXPORTED
     assert exported.history.first().history_user == org.director.user

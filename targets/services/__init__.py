@@ -38,6 +38,6 @@ from targets.services.targets import (  # noqa: F401
 )
 from targets.services.transfer import (  # noqa: F401
     targets_export_csv,
-    targets_export_xlsx,
+    targets_export_table,
     targets_import,
 )

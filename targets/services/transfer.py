@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from salesorg.exceptions import ApplicationError
-from salesorg.exports import DANGEROUS_PREFIXES, safe_cell
+from salesorg.exports import DANGEROUS_PREFIXES, Cell, Column, Kind, Table, csv_text
 from salesorg.imports import read_table
 from salesorg.periods import Period
 from staff import authority
 from staff.models import Person, Region, Team
-from targets.models import Metric, OwnerKind, Target, TargetSource, TargetStatus
+from targets.models import COUNT_METRICS, Metric, OwnerKind, Target, TargetSource, TargetStatus
 from targets.services.targets import owner_fields
 
 COLUMNS = ["owner_kind", "owner_code", "metric", "period", "value", "stretch_value"]
@@ -35,43 +33,40 @@ def _owner_code(target: Target) -> str:
     return ""
 
 
-def export_rows(targets: Iterable[Target]) -> list[list[str]]:
-    # Codes are user-typed text: defuse spreadsheet formulas (=, +, -, @); import strips the quote.
+# The file the import reads back. Value columns are numbers: money, or whole counts for the count
+# metrics (visits, new customers), never text.
+EXPORT_COLUMNS = [Column(name) for name in COLUMNS[:4]] + [Column(name, Kind.MONEY) for name in COLUMNS[4:]]
+EXPORT_CHUNK = 2000
+
+
+def targets_export_table(targets: Iterable[Target]) -> Table:
+    """The targets as the import's file, read lazily (a queryset in chunks); owner codes are
+    user-typed text, so the writer defuses formulas in them and the import strips the quote."""
+    if isinstance(targets, QuerySet):
+        targets = targets.iterator(chunk_size=EXPORT_CHUNK)
+    return Table(columns=EXPORT_COLUMNS, rows=(_export_row(t) for t in targets), title="targets")
+
+
+def _export_row(target: Target) -> list[Any]:
+    kind = Kind.COUNT if target.metric in COUNT_METRICS else Kind.MONEY
     return [
-        [
-            t.owner_kind,
-            safe_cell(_owner_code(t)),
-            t.metric,
-            t.period,
-            str(t.value),
-            "" if t.stretch_value is None else str(t.stretch_value),
-        ]
-        for t in targets
+        target.owner_kind,
+        _owner_code(target),
+        target.metric,
+        target.period,
+        Cell(target.value, kind),
+        Cell(target.stretch_value, kind),
     ]
+
+
+def targets_export_csv(targets: Iterable[Target]) -> str:
+    """The CSV file's text (with the BOM), e.g. to read back with `targets_import`."""
+    return csv_text(targets_export_table(targets))
 
 
 def _unescape(cell: str) -> str:
     """The inverse of `safe_cell` for a text cell: drop the quote it put before a formula sign."""
     return cell[1:] if cell.startswith("'") and cell[1:2] in DANGEROUS_PREFIXES else cell
-
-
-def targets_export_csv(targets: Iterable[Target]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerows(export_rows(targets))
-    return out.getvalue()
-
-
-def targets_export_xlsx(targets: Iterable[Target]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("targets")
-    sheet.append(COLUMNS)
-    for row in export_rows(targets):
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @transaction.atomic

@@ -155,7 +155,9 @@ def test_export_then_import_round_trip_csv(org):
     f.target(org.t1a, period="2026-Q1", value="55.50")
     f.target(None, metric="visits", period="2026-03", value="40")
     csv_text = targets_export_csv(Target.objects.select_related("person", "team", "region").order_by("pk"))
-    lines = csv_text.strip().splitlines()
+    # A BOM first, so Excel reads the file as UTF-8; the import reads it back the same.
+    assert csv_text.startswith("\ufeff")
+    lines = csv_text.removeprefix("\ufeff").strip().splitlines()
     assert lines[0] == "owner_kind,owner_code,metric,period,value,stretch_value"
     assert f"rep,{org.rep1a1.employee_no},sales_amount,2026,100.00,120.00" in lines
     Target.objects.all().delete()

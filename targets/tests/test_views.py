@@ -298,3 +298,44 @@ def test_the_template_pages_are_a_directors_or_an_admins(client, org):
     assert client.post(reverse("targets:template-edit", args=[template.pk]), data).status_code == 302
     template.refresh_from_db()
     assert template.name == "Changed"
+
+
+def test_export_csv_has_a_bom_and_excel_has_numbers(client, org):
+    import codecs
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from staff.models import Team
+
+    Team.objects.filter(pk=org.t1a.pk).update(code="华东一组")
+    f.target(org.t1a, period="2026-Q1", value="1234.50", stretch="1500.00")
+    f.target(org.rep1a1, metric="visits", period="2026-03", value="40")
+    client.force_login(org.director.user)
+    answer = client.get(reverse("targets:export"), {"format": "csv"})
+    assert answer.streaming
+    body = answer.getvalue()
+    # A BOM, so Excel opens the UTF-8 file with the Chinese code intact.
+    assert body.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert ["team", "华东一组", "sales_amount", "2026-Q1", "1234.50", "1500.00"] in rows
+    answer = client.get(reverse("targets:export"), {"format": "xlsx"})
+    assert answer.streaming
+    content = answer.getvalue()
+    sheet = load_workbook(io.BytesIO(content)).active
+    by_code = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    value, stretch = by_code["华东一组"][4:6]
+    assert (value.value, value.data_type, value.number_format) == (1234.5, "n", "#,##0.00")
+    assert (stretch.value, stretch.data_type) == (1500, "n")
+    # Visits are a count: a whole number with no decimals shown; no stretch value, an empty cell.
+    visits, no_stretch = by_code[org.rep1a1.employee_no][4:6]
+    assert (visits.value, visits.data_type, visits.number_format) == (40, "n", "#,##0")
+    assert no_stretch.value is None
+    # The numbers read back: the Excel file imports as it was exported.
+    from targets.services import targets_import
+
+    Target.objects.all().delete()
+    assert targets_import(user=org.director.user, name="targets.xlsx", content=content) == 2
+    assert Target.objects.get(owner_kind="team", team=org.t1a).value == Decimal("1234.50")
+    assert Target.objects.get(metric="visits", person=org.rep1a1).value == Decimal("40")
