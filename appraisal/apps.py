@@ -10,3 +10,8 @@ class AppraisalConfig(AppConfig):
         from staff.registry import register_person_page
 
         register_person_page("appraisal:person-history", _("Appraisal history"), order=20)
+
+        from appraisal.receivers import refuse_refiling_approved_periods
+        from staff.signals import membership_changed
+
+        membership_changed.connect(refuse_refiling_approved_periods, dispatch_uid="appraisal.refuse_refiling")

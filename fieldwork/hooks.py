@@ -1,8 +1,9 @@
 """What field work tells the apps below it (registered from `FieldworkConfig.ready()`).
 
-Customers' last-activity rule counts visit dates; the customer page offers "File a visit" and
-shows the recent visits and the market intelligence filed about the customer; the competitors
-page offers "File intelligence" and shows the latest notes.
+A membership change re-files the person's visits, expense claims and notes dated from its date
+(staff.signals.membership_changed). Customers' last-activity rule counts visit dates; the
+customer page offers "File a visit" and shows the recent visits and the market intelligence
+filed about the customer; the competitors page offers "File intelligence" and the latest notes.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from customers import hooks
-from fieldwork.models import IntelNote, Visit
+from fieldwork.models import ExpenseClaim, IntelNote, Visit
 from fieldwork.selectors import intel_list
+from staff.attribution import refile
+from staff.signals import membership_changed
 
 
 def last_visit() -> Subquery:
@@ -57,7 +60,20 @@ def latest_intel_panel(user: Any, _obj: Any) -> hooks.PagePanel:
     return hooks.PagePanel(template="fieldwork/panels/latest_intel.html", context={"notes": notes})
 
 
+def refile_records(sender: Any, person: Any, since: Any, **_kwargs: Any) -> None:
+    """A membership change dated `since`: the person's visits, expense claims and intelligence notes
+    dated from then on take the unit of their date (staff.signals.membership_changed)."""
+    reason = "re-filed: membership changed"
+    for queryset, person_field in (
+        (Visit.objects.filter(author=person, date__gte=since), "author"),
+        (ExpenseClaim.objects.filter(person=person, date__gte=since), "person"),
+        (IntelNote.objects.filter(author=person, date__gte=since), "author"),
+    ):
+        refile(queryset, person_field=person_field, date_field="date", reason=reason)
+
+
 def register() -> None:
+    membership_changed.connect(refile_records, dispatch_uid="fieldwork.refile_records")
     hooks.register_activity("visit", last_visit)
     hooks.register_page_action("customer", "file_visit", file_visit_action)
     hooks.register_page_panel("customer", "recent_visits", recent_visits_panel)

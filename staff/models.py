@@ -116,6 +116,8 @@ class Person(models.Model):
     )
     hire_date = models.DateField(_("hire date"))
     status = models.CharField(_("status"), max_length=20, choices=PersonStatus.choices, default=PersonStatus.PROBATION)
+    # The leaving date of a dismissal: from this day on the login and its tokens stop working.
+    left_on = models.DateField(_("leaving date"), null=True, blank=True)
     data_scope = models.CharField(
         _("data scope"),
         max_length=30,
@@ -168,6 +170,7 @@ class EventKind(models.TextChoices):
     PROBATION_PASSED = "probation_passed", _("Probation passed")
     PROMOTED = "promoted", _("Promoted")
     TRANSFERRED = "transferred", _("Transferred")
+    MANAGER_CHANGED = "manager_changed", _("Manager changed")
     WARNED = "warned", _("Warned")
     DISMISSED = "dismissed", _("Dismissed")
 
@@ -216,6 +219,49 @@ class EmploymentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_kind_display()} · {self.date}"
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "person", "team": "team", "region": "region"}
+
+
+class Membership(models.Model):
+    """Where a person stood from `start` to `end` (inclusive; open while `end` is empty): position,
+    team, region and manager. Made by the employment services (hire, transfer, promotion, change of
+    manager, dismissal); `staff.attribution` reads it to credit a record to the unit of its date."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person"))
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)
+    position = models.CharField(_("position"), max_length=20, choices=Position.choices)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("team")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    manager = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("manager")
+    )
+    history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "start"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("membership history")
+        indexes = [models.Index(fields=["person", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="membership_end_after_start",
+            ),
+            models.UniqueConstraint(fields=["person", "start"], name="one_membership_per_person_and_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.start} – {self.end or ''}"
 
 
 class CalendarDayKind(models.TextChoices):

@@ -7,3 +7,9 @@ hired through recruitment; training enrolls the new person in onboarding.
 from django.dispatch import Signal
 
 person_hired = Signal()
+
+# `membership_changed(sender, person, since, recorded_by)`: sent inside the transaction of a
+# transfer, promotion, change of manager or dismissal (staff.services.membership.move). The apps
+# that keep a unit on their records re-file those of `person` dated on or after `since`; an app
+# that must refuse (an approved appraisal period) raises `ApplicationError`, refusing the change.
+membership_changed = Signal()

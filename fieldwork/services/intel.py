@@ -14,6 +14,7 @@ from customers.models import (
 from fieldwork.models import IntelNote, Visit
 from salesorg.exceptions import ApplicationError
 from staff import authority
+from staff.attribution import unit_fields
 
 
 def intel_note_create(
@@ -47,8 +48,7 @@ def intel_note_create(
         customer=customer or (visit.customer if visit else None),
         visit=visit,
         author=author,
-        team_id=author.team_id,
-        region_id=author.region_id,
+        **unit_fields(author, day),
         date=day,
         note=note.strip(),
     )

@@ -26,6 +26,7 @@ from fieldwork import selectors as visit_selectors
 from fieldwork.models import ExpenseClaim, ExpenseKind, ExpenseStatus, Visit, VisitKind, VisitPhoto
 from salesorg.exceptions import ApplicationError
 from staff import authority
+from staff.attribution import unit_fields
 from staff.models import Person
 
 MAX_PHOTOS = 6
@@ -170,9 +171,8 @@ def visit_create(
     visit = Visit.objects.create(
         customer=customer,
         author=author,
-        # The author's unit when filing: a later transfer does not move this report.
-        team_id=author.team_id,
-        region_id=author.region_id,
+        # The author's unit on the visit's date (DESIGN.md "Attribution").
+        **unit_fields(author, cleaned["date"]),
         latitude=lat,
         longitude=lon,
         checked_in_at=timezone.now() if lat is not None else None,
@@ -244,6 +244,10 @@ def visit_update(
     _check_photos(photos)
     for field, value in cleaned.items():
         setattr(visit, field, value)
+    if "date" in cleaned:
+        # A report moved to another date takes its author's unit on that date.
+        for field, value in unit_fields(visit.author, visit.date).items():
+            setattr(visit, field, value)
     visit.save()
     if stakeholders is not None:
         visit.stakeholders.set(stakeholders)
@@ -306,8 +310,7 @@ def expense_create(
         raise ApplicationError(_("The expense claim has errors."), fields=errors)
     return ExpenseClaim.objects.create(
         person=person,
-        team_id=person.team_id,
-        region_id=person.region_id,
+        **unit_fields(person, day),
         date=day,
         kind=kind,
         amount=amount_value,

@@ -1,4 +1,10 @@
-"""Writes for the organization: hiring, probation, promotion, transfer, warning, dismissal."""
+"""Writes for people's employment: hiring, probation, promotion, transfer, change of manager,
+warning, dismissal. Each asks the authority rule ("org.change": director and admin; a regional
+manager within their region, for both the unit a person leaves and the one they join) when a
+login acts (`recorded_by`; None is the system itself: the demo, a data import), keeps an
+employment event with its reason and dates the membership (`staff.services.membership`), so that
+records are credited to the unit of their date and a change dated in the past re-files them.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from salesorg.exceptions import ApplicationError
+from staff import authority
 from staff.models import EmploymentEvent, EventKind, Person, PersonStatus, Position, Region, Team
+from staff.services import membership
 
 
 def _full_clean(person: Person) -> None:
@@ -24,6 +34,21 @@ def _full_clean(person: Person) -> None:
 def _require_reason(reason: str) -> None:
     if not reason or not reason.strip():
         raise ApplicationError(_("A reason is required."), fields={"reason": [_("A reason is required.")]})
+
+
+def _authorize(recorded_by: Any, person: Person, *, region_ids: tuple[int | None, ...] = ()) -> None:
+    """The org-change rule for the person, and for every other region the change reaches."""
+    if recorded_by is None:
+        return
+    authority.require(recorded_by, "org.change", person)
+    for region_id in region_ids:
+        if region_id is not None and region_id != person.region_id:
+            authority.require(recorded_by, "org.change", region_id=region_id)
+
+
+def _require_current(person: Person) -> None:
+    if person.status == PersonStatus.LEFT:
+        raise ApplicationError(_("This person has already left."), fields={"status": [_("Already left.")]})
 
 
 @transaction.atomic
@@ -73,6 +98,7 @@ def person_hire(
         user.save()
         person.user = user
     person.save()
+    membership.open_first(person)
     EmploymentEvent.objects.create(
         person=person,
         kind=EventKind.HIRED,
@@ -88,6 +114,7 @@ def person_hire(
 
 @transaction.atomic
 def person_pass_probation(*, person: Person, on: date, reason: str = "", recorded_by: Any = None) -> Person:
+    _authorize(recorded_by, person)
     if person.status != PersonStatus.PROBATION:
         raise ApplicationError(
             _("Only a person on probation can pass probation."), fields={"status": [_("Not on probation.")]}
@@ -104,6 +131,9 @@ def person_pass_probation(*, person: Person, on: date, reason: str = "", recorde
     return person
 
 
+POSITION_ORDER = [Position.REP, Position.TEAM_MANAGER, Position.REGIONAL_MANAGER, Position.DIRECTOR]
+
+
 @transaction.atomic
 def person_promote(
     *,
@@ -118,8 +148,11 @@ def person_promote(
 ) -> Person:
     """Move a person to a higher position (and, with it, possibly another unit and manager)."""
     _require_reason(reason)
-    order = [Position.REP, Position.TEAM_MANAGER, Position.REGIONAL_MANAGER, Position.DIRECTOR]
-    if order.index(Position(position)) <= order.index(Position(person.position)):
+    _require_current(person)
+    membership.ensure_first(person)
+    membership.refuse_future(on)
+    _authorize(recorded_by, person, region_ids=(team.region_id if team else None, region.pk if region else None))
+    if POSITION_ORDER.index(Position(position)) <= POSITION_ORDER.index(Position(person.position)):
         raise ApplicationError(
             _("A promotion must be to a higher position."), fields={"position": [_("Not a higher position.")]}
         )
@@ -149,6 +182,10 @@ def person_promote(
     person.save(update_fields=["position", "team", "region", "manager"])
     event.to_team, event.to_manager = person.team, person.manager
     event.save()
+    membership.move(
+        person, on=on, recorded_by=recorded_by,
+        position=person.position, team=person.team, region=person.region, manager=person.manager,
+    )  # fmt: skip
     return person
 
 
@@ -162,8 +199,13 @@ def person_transfer(
     manager: Person | None = None,
     recorded_by: Any = None,
 ) -> Person:
-    """Move a person to another team. Records made before keep the team they had (DESIGN.md)."""
+    """Move a person to another team from `on`. Records dated before keep the team they had; those
+    dated from `on` (a transfer recorded late) are re-filed to the new team (DESIGN.md)."""
     _require_reason(reason)
+    _require_current(person)
+    membership.ensure_first(person)
+    membership.refuse_future(on)
+    _authorize(recorded_by, person, region_ids=(team.region_id,))
     if team.pk == person.team_id:
         raise ApplicationError(_("The person is already in this team."), fields={"team": [_("Same team.")]})
     if manager is None:
@@ -185,12 +227,40 @@ def person_transfer(
     _full_clean(person)
     person.save(update_fields=["team", "region", "manager"])
     event.save()
+    membership.move(person, on=on, recorded_by=recorded_by, team=team, region=team.region, manager=manager)
+    return person
+
+
+@transaction.atomic
+def person_change_manager(*, person: Person, manager: Person, on: date, reason: str, recorded_by: Any = None) -> Person:
+    """A new line manager from `on` (the reporting line; the unit stays)."""
+    _require_reason(reason)
+    _require_current(person)
+    membership.ensure_first(person)
+    membership.refuse_future(on)
+    _authorize(recorded_by, person, region_ids=(manager.region_id,))
+    if manager.pk == person.pk or manager.pk == person.manager_id:
+        raise ApplicationError(
+            _("Choose another manager than the person and their current manager."),
+            fields={"manager": [_("Not a new manager.")]},
+        )
+    if manager.status == PersonStatus.LEFT:
+        raise ApplicationError(_("This manager has left."), fields={"manager": [_("Has left.")]})
+    EmploymentEvent.objects.create(
+        person=person, kind=EventKind.MANAGER_CHANGED, date=on, reason=reason,
+        from_manager=person.manager, to_manager=manager, recorded_by=recorded_by,
+    )  # fmt: skip
+    person.manager = manager
+    _full_clean(person)
+    person.save(update_fields=["manager"])
+    membership.move(person, on=on, recorded_by=recorded_by, manager=manager)
     return person
 
 
 @transaction.atomic
 def person_warn(*, person: Person, on: date, reason: str, recorded_by: Any = None) -> EmploymentEvent:
     _require_reason(reason)
+    _authorize(recorded_by, person)
     return EmploymentEvent.objects.create(
         person=person, kind=EventKind.WARNED, date=on, reason=reason, recorded_by=recorded_by
     )
@@ -198,22 +268,47 @@ def person_warn(*, person: Person, on: date, reason: str, recorded_by: Any = Non
 
 @transaction.atomic
 def person_dismiss(*, person: Person, on: date, reason: str, recorded_by: Any = None) -> Person:
-    """End a person's employment: they can no longer sign in; their records stay."""
+    """End a person's employment on `on`, the leaving date: from that day their login and tokens
+    stop working (`staff.auth`); their records stay where they were recorded. A leaving date in the
+    future keeps them working until then (`people_leave_due` marks them left on the day)."""
     _require_reason(reason)
-    if person.status == PersonStatus.LEFT:
-        raise ApplicationError(_("This person has already left."), fields={"status": [_("Already left.")]})
+    _require_current(person)
+    membership.ensure_first(person)
+    _authorize(recorded_by, person)
+    if person.left_on is not None:
+        raise ApplicationError(
+            _("This person's leaving date is already set (%(date)s).") % {"date": person.left_on},
+            fields={"on": [_("Already set.")]},
+        )
     if Person.objects.current().filter(manager=person).exists():
         raise ApplicationError(
             _("Reassign this person's direct reports before dismissing them."),
             fields={"person": [_("Has direct reports.")]},
         )
-    person.status = PersonStatus.LEFT
-    person.save(update_fields=["status"])
-    if person.user_id:
-        user = person.user
-        user.is_active = False
-        user.save(update_fields=["is_active"])
+    person.left_on = on
+    person.save(update_fields=["left_on"])
     EmploymentEvent.objects.create(
         person=person, kind=EventKind.DISMISSED, date=on, reason=reason, recorded_by=recorded_by
     )
+    if on <= timezone.localdate():
+        _leave([person])
     return person
+
+
+def _leave(people: list[Person]) -> None:
+    """Mark `people` left (their leaving date has come): status, membership, login; set-based."""
+    for person in people:
+        person.status = PersonStatus.LEFT
+    bulk_update_with_history(people, Person, ["status"], default_change_reason="left")
+    membership.close_all(people)
+    get_user_model().objects.filter(person__in=people).update(is_active=False)
+
+
+@transaction.atomic
+def people_leave_due(*, today: date | None = None) -> int:
+    """Daily: those whose leaving date has come are marked left and their login deactivated."""
+    today = today or timezone.localdate()
+    due = list(Person.objects.exclude(status=PersonStatus.LEFT).filter(left_on__lte=today))
+    if due:
+        _leave(due)
+    return len(due)
