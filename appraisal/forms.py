@@ -51,7 +51,7 @@ class ActionForm(BootstrapMixin, forms.Form):
 class OutcomeForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Outcome
-        fields = ["kind", "amount", "course", "reason", "date"]
+        fields = ["kind", "amount", "course", "to_position", "reason", "date"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}), "reason": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

@@ -212,6 +212,7 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 amount=form.cleaned_data["amount"],
                 course=form.cleaned_data["course"],
+                to_position=form.cleaned_data["to_position"],
                 on=form.cleaned_data["date"],
             )
         except ApplicationError as error:

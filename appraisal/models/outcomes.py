@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from appraisal.models.scorecards import Scorecard
+from staff.models import Position
 from staff.scope import ScopedQuerySet
 
 
@@ -44,11 +45,13 @@ class OutcomeKind(models.TextChoices):
     PROMOTION = "promotion", _("Promotion")
     IMPROVEMENT_PLAN = "improvement_plan", _("Improvement plan")
     DISMISSAL_WARNING = "dismissal_warning", _("Dismissal warning")
+    DISMISSAL = "dismissal", _("Dismissal")
 
 
 MONEY_OUTCOMES = {OutcomeKind.REWARD, OutcomeKind.PENALTY}
 # Decided by the manager line, confirmed one level above the manager who decided.
-CONFIRMED_OUTCOMES = {OutcomeKind.PROMOTION, OutcomeKind.DISMISSAL_WARNING}
+CONFIRMED_OUTCOMES = {OutcomeKind.PROMOTION, OutcomeKind.DISMISSAL_WARNING, OutcomeKind.DISMISSAL}
+# Once confirmed, these become the person's employment event through the staff services.
 
 
 class OutcomeQuerySet(ScopedQuerySet):
@@ -80,6 +83,8 @@ class Outcome(models.Model):
     course = models.ForeignKey(
         "training.Course", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("course")
     )
+    # A promotion's new position (recorded as the promotion once confirmed).
+    to_position = models.CharField(_("to position"), max_length=20, choices=Position.choices, blank=True)
     reason = models.TextField(_("reason"))
     date = models.DateField(_("date"))
     decided_by = models.ForeignKey(

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,8 @@ from appraisal.models import (
 from appraisal.services.common import Who
 from salesorg.exceptions import ApplicationError
 from staff import authority
-from staff.models import Person
+from staff import services as staff_services
+from staff.models import Person, Position
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +181,7 @@ def outcome_create(
     amount: Decimal | None = None,
     course: Any = None,
     scorecard: Scorecard | None = None,
+    to_position: str = "",
 ) -> Outcome:
     """Record what an appraisal led to, decided by the person's manager line (rule
     people.appraise). Every outcome needs a reason; money outcomes an amount; targeted training a
@@ -197,6 +200,9 @@ def outcome_create(
     if kind == OutcomeKind.TRAINING and course is None:
         message = _("Choose the course of the targeted training.")
         raise ApplicationError(message, fields={"course": [message]})
+    if kind == OutcomeKind.PROMOTION and to_position not in Position.values:
+        message = _("Choose the position of the promotion.")
+        raise ApplicationError(message, fields={"to_position": [message]})
     if scorecard is not None and scorecard.person_id != person.pk:
         message = _("This scorecard is someone else's.")
         raise ApplicationError(message, fields={"scorecard": [message]})
@@ -208,6 +214,7 @@ def outcome_create(
         kind=kind,
         amount=amount,
         course=course if kind == OutcomeKind.TRAINING else None,
+        to_position=to_position if kind == OutcomeKind.PROMOTION else "",
         reason=reason.strip(),
         date=on,
         decided_by=actor.person,
@@ -220,8 +227,8 @@ def outcome_create(
 
 @transaction.atomic
 def outcome_confirm(*, outcome: Outcome, by: Who) -> Outcome:
-    """Confirm a promotion or dismissal: one level above the manager who decided it, a second
-    person (rule people.confirm_outcome)."""
+    """Confirm a promotion, dismissal warning or dismissal: one level above the manager who decided
+    it, a second person (rule people.confirm_outcome); it then becomes the employment event."""
     actor = authority.require(by, "people.confirm_outcome", outcome.person, decided_by=outcome.decided_by)
     if outcome.kind not in CONFIRMED_OUTCOMES or outcome.confirmed_at is not None:
         message = _("This outcome is not waiting for a confirmation.")
@@ -230,4 +237,19 @@ def outcome_confirm(*, outcome: Outcome, by: Who) -> Outcome:
     outcome.confirmed_at = timezone.now()
     outcome._history_user = actor.history_user()
     outcome.save(update_fields=["confirmed_by", "confirmed_at"])
+    _record_employment_event(outcome, by)
     return outcome
+
+
+def _record_employment_event(outcome: Outcome, by: Who) -> None:
+    """A confirmed promotion, dismissal warning or dismissal becomes the person's employment event
+    through the staff service, which asks the org-change rule of the one who confirms it."""
+    reason = _("Appraisal outcome: %(reason)s") % {"reason": outcome.reason}
+    user = by if isinstance(by, get_user_model()) else getattr(by, "user", None)
+    common = {"person": outcome.person, "on": outcome.date, "reason": reason, "recorded_by": user}
+    if outcome.kind == OutcomeKind.PROMOTION:
+        staff_services.person_promote(position=outcome.to_position, **common)
+    elif outcome.kind == OutcomeKind.DISMISSAL_WARNING:
+        staff_services.person_warn(**common)
+    elif outcome.kind == OutcomeKind.DISMISSAL:
+        staff_services.person_dismiss(**common)

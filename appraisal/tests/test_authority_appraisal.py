@@ -22,7 +22,9 @@ from appraisal.services import (
     scorecard_submit,
 )
 from appraisal.tests import factories as f
-from salesorg.exceptions import NotAllowed
+from salesorg.exceptions import ApplicationError, NotAllowed
+from staff.attribution import unit_on
+from staff.models import EmploymentEvent, EventKind, Position
 from targets.services import achievements_recompute
 
 TODAY = date(2026, 3, 2)
@@ -206,8 +208,9 @@ def test_the_scorecard_page_shows_only_the_steps_the_viewer_may_take(client, org
 
 def test_a_promotion_is_confirmed_one_level_above_the_manager_who_decided_it(client, org, card):
     outcome = outcome_create(
-        person=org.rep1a1, scorecard=card, kind=OutcomeKind.PROMOTION, reason="Top", decided_by=org.tm1a, on=TODAY
-    )
+        person=org.rep1a1, scorecard=card, kind=OutcomeKind.PROMOTION, reason="Top", decided_by=org.tm1a, on=TODAY,
+        to_position=Position.TEAM_MANAGER,
+    )  # fmt: skip
     assert outcome.awaiting_confirmation
     refusals = [
         (org.tm1a, "A promotion or dismissal is confirmed by a second person, one level above."),
@@ -227,6 +230,37 @@ def test_a_promotion_is_confirmed_one_level_above_the_manager_who_decided_it(cli
     assert client.post(f"/appraisal/outcomes/{outcome.pk}/confirm/").status_code == 302
     outcome.refresh_from_db()
     assert outcome.confirmed_by == org.rm1 and not outcome.awaiting_confirmation
+    # Confirmed, the promotion is the person's employment event and their position from its date.
+    event = EmploymentEvent.objects.get(person=org.rep1a1)
+    assert (event.kind, event.date, event.to_position) == (EventKind.PROMOTED, TODAY, Position.TEAM_MANAGER)
+    assert event.reason == "Appraisal outcome: Top" and event.recorded_by == org.rm1.user
+    assert unit_on(org.rep1a1.pk, TODAY).position == Position.TEAM_MANAGER
+
+
+def test_a_confirmed_dismissal_sets_the_leaving_date_and_a_warning_is_recorded(org, card):
+    warning = outcome_create(
+        person=org.rep1a2, kind=OutcomeKind.DISMISSAL_WARNING, reason="Low", decided_by=org.tm1a, on=TODAY
+    )
+    outcome_confirm(outcome=warning, by=org.rm1)
+    dismissal = outcome_create(
+        person=org.rep1a2, kind=OutcomeKind.DISMISSAL, reason="Lower", decided_by=org.tm1a, on=TODAY
+    )
+    outcome_confirm(outcome=dismissal, by=org.rm1)
+
+    events = list(EmploymentEvent.objects.filter(person=org.rep1a2).order_by("id").values_list("kind", "reason"))
+    assert events == [
+        (EventKind.WARNED, "Appraisal outcome: Low"),
+        (EventKind.DISMISSED, "Appraisal outcome: Lower"),
+    ]
+    org.rep1a2.refresh_from_db()
+    assert org.rep1a2.left_on == TODAY and org.rep1a2.status == "left"
+
+
+def test_a_promotion_outcome_names_its_position(org, card):
+    with pytest.raises(ApplicationError) as refused:
+        outcome_create(person=org.rep1a1, kind=OutcomeKind.PROMOTION, reason="x", decided_by=org.tm1a, on=TODAY)
+    assert "to_position" in refused.value.fields
+    assert not Outcome.objects.exists()
 
 
 def test_a_dismissal_decided_by_the_director_is_not_confirmed_by_the_director(org, card):
@@ -244,5 +278,8 @@ def test_a_dismissal_decided_by_the_director_is_not_confirmed_by_the_director(or
 def test_outcomes_are_decided_by_the_manager_line(org, card):
     for person in (org.rep1a2, org.tm1b, org.rm2):
         with pytest.raises(NotAllowed):
-            outcome_create(person=org.rep1a1, kind=OutcomeKind.PROMOTION, reason="x", decided_by=person, on=TODAY)
+            outcome_create(
+                person=org.rep1a1, kind=OutcomeKind.PROMOTION, reason="x", decided_by=person, on=TODAY,
+                to_position=Position.TEAM_MANAGER,
+            )  # fmt: skip
     assert not Outcome.objects.exists()

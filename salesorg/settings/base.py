@@ -220,6 +220,7 @@ NIGHTLY_RECOMPUTE_MINUTE = env.int("NIGHTLY_RECOMPUTE_MINUTE", default=30)
 # The catch-up check starts the night's run only this long after its scheduled time.
 NIGHTLY_RECOMPUTE_CATCH_UP_GRACE_MINUTES = env.int("NIGHTLY_RECOMPUTE_CATCH_UP_GRACE_MINUTES", default=15)
 CELERY_BEAT_SCHEDULE = {
+    "staff-people-leave-due": {"task": "staff.tasks.people_leave_due", "schedule": crontab(hour=0, minute=5)},
     "customers-return-idle-to-pool": {
         "task": "customers.tasks.return_idle_customers_to_pool",
         "schedule": crontab(hour=0, minute=30),

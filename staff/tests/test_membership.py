@@ -155,3 +155,14 @@ def test_a_regional_manager_may_not_dismiss_outside_their_region(org):
         person_dismiss(person=org.rep2a1, on=timezone.localdate(), reason="x", recorded_by=org.rm1.user)
     org.rep2a1.refresh_from_db()
     assert org.rep2a1.left_on is None
+
+
+def test_the_daily_task_marks_those_due_as_left(org):
+    today = timezone.localdate()
+    org.rep2a1.left_on = today
+    org.rep2a1.save(update_fields=["left_on"])
+    from staff.tasks import people_leave_due as task
+
+    assert task.delay().get() == 1
+    org.rep2a1.refresh_from_db()
+    assert org.rep2a1.status == PersonStatus.LEFT
