@@ -20,6 +20,7 @@ class NotificationKind(models.TextChoices):
     DIGEST = "digest", _("Weekly progress digest")
     FOLLOW_UP = "follow_up", _("Customer not contacted")
     NEXT_CONTACT = "next_contact", _("Next contact due")
+    HANDOVER = "handover", _("Handed over to you")
 
 
 class NotificationQuerySet(ScopedQuerySet):

@@ -8,5 +8,8 @@ class SalesConfig(AppConfig):
 
     def ready(self) -> None:
         from sales import hooks
+        from sales.receivers import hand_over_opportunities
+        from staff.signals import person_handed_over
 
         hooks.register()
+        person_handed_over.connect(hand_over_opportunities, dispatch_uid="sales.hand_over_opportunities")

@@ -173,6 +173,7 @@ class EventKind(models.TextChoices):
     MANAGER_CHANGED = "manager_changed", _("Manager changed")
     WARNED = "warned", _("Warned")
     DISMISSED = "dismissed", _("Dismissed")
+    HANDED_OVER = "handed_over", _("Handed over")
 
 
 class EmploymentEventQuerySet(ScopedQuerySet):

@@ -13,3 +13,9 @@ person_hired = Signal()
 # that keep a unit on their records re-file those of `person` dated on or after `since`; an app
 # that must refuse (an approved appraisal period) raises `ApplicationError`, refusing the change.
 membership_changed = Signal()
+
+# `person_handed_over(sender, person, successor, on, customer_ids, recorded_by)`: sent inside the
+# transaction of `staff.services.person_handover`. Each app moves what `person` looks after to
+# `successor` (customers: all, or those in `customer_ids` when it is a list), keeps the history,
+# tells the successor, and returns a dict of what moved by kind ({"customers": 12}).
+person_handed_over = Signal()

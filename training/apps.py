@@ -13,6 +13,11 @@ class TrainingConfig(AppConfig):
 
         person_hired.connect(enroll_new_hire, dispatch_uid="training.enroll_new_hire")
 
+        from staff.signals import person_handed_over
+        from training.receivers import hand_over_action_items
+
+        person_handed_over.connect(hand_over_action_items, dispatch_uid="training.hand_over_action_items")
+
         from appraisal.signals import outcome_decided, scorecard_approved
         from training.receivers import enroll_for_outcome, suggest_for_scorecard
 

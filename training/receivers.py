@@ -47,3 +47,17 @@ def enroll_for_outcome(sender: Any, *, outcome: Outcome, **kwargs: Any) -> None:
     )
     if not live.exists():
         enrollment_create(person=outcome.person, course=outcome.course, enrolled_on=outcome.date)
+
+
+def hand_over_action_items(sender: Any, person: Person, successor: Person, on: date, **_kwargs: Any) -> dict[str, int]:
+    """`person`'s open action items go to `successor` (done and cancelled ones stay)."""
+    from simple_history.utils import bulk_update_with_history
+
+    from training.models import ActionItem, ActionItemStatus
+
+    items = list(ActionItem.objects.filter(owner=person, status=ActionItemStatus.OPEN).order_by("pk"))
+    for item in items:
+        item.owner = successor
+    if items:
+        bulk_update_with_history(items, ActionItem, ["owner"], default_change_reason="handover")
+    return {"action_items": len(items)}

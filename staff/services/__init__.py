@@ -1,6 +1,7 @@
 """Writes for the organization: people's employment (hire, probation, promotion, transfer, change
 of manager, warning, dismissal) with its dated membership, and the units (regions, teams)."""
 
+from staff.services.handover import person_handover  # noqa: F401
 from staff.services.people import (  # noqa: F401
     people_leave_due,
     person_change_manager,
