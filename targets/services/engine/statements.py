@@ -53,7 +53,7 @@ def tables() -> dict[str, str]:
     from customers.models import Customer
     from fieldwork.models import ExpenseClaim, Visit
     from sales.models import CreditShare, Order, Payment
-    from staff.models import Person, Region, Team
+    from staff.models import Membership, Person, Region, Team
 
     return {
         "order": Order._meta.db_table,
@@ -63,6 +63,7 @@ def tables() -> dict[str, str]:
         "expense": ExpenseClaim._meta.db_table,
         "customer": Customer._meta.db_table,
         "person": Person._meta.db_table,
+        "membership": Membership._meta.db_table,
         "team": Team._meta.db_table,
         "region": Region._meta.db_table,
         "target": Target._meta.db_table,
@@ -241,20 +242,33 @@ def sales_insert(t: dict[str, str], vendor: str, where: str) -> str:
 def collection_insert(t: dict[str, str], vendor: str, where: str) -> str:
     """Payments, each split by the order's credit shares: every share but the primary rounded
     down to the cent, the primary takes the rest. Without a sort: every share gets its part (the
-    primary the whole payment), and each non-primary part is taken back from the primary."""
+    primary the whole payment), and each non-primary part is taken back from the primary. Each
+    part is credited to the team and region its rep had on the payment's date (the dated
+    membership; the share's own unit for a rep without one)."""
     month = month_index_sql("p.date", vendor)
     floor_part = floor_cents_sql("p.amount", "s.percent", vendor)
+
+    def on_payment_date(share: str, alias: str) -> str:
+        return (
+            f" LEFT JOIN {t['membership']} {alias} ON {alias}.person_id = {share}.rep_id"
+            f' AND {alias}.start <= p.date AND ({alias}."end" IS NULL OR {alias}."end" >= p.date)'
+        )
+
     return (
         BASE_INSERT + "SELECT rep_id, team_id, region_id, 'collection', month_no - %s + 1, SUM(part) FROM ("
-        f" SELECT s.rep_id, s.team_id, s.region_id, {month} AS month_no,"
+        f" SELECT s.rep_id, COALESCE(m.team_id, s.team_id) AS team_id,"
+        f" COALESCE(m.region_id, s.region_id) AS region_id, {month} AS month_no,"
         f" CASE WHEN s.is_primary THEN p.amount ELSE {floor_part} END AS part"
         f" FROM {t['payment']} p JOIN {t['share']} s ON s.order_id = p.order_id"
-        " WHERE p.date BETWEEN %s AND %s"
+        + on_payment_date("s", "m")
+        + " WHERE p.date BETWEEN %s AND %s"
         " UNION ALL"
-        f" SELECT sp.rep_id, sp.team_id, sp.region_id, {month}, -{floor_part}"
+        f" SELECT sp.rep_id, COALESCE(mp.team_id, sp.team_id), COALESCE(mp.region_id, sp.region_id), {month},"
+        f" -{floor_part}"
         f" FROM {t['payment']} p JOIN {t['share']} s ON s.order_id = p.order_id AND NOT s.is_primary"
         f" JOIN {t['share']} sp ON sp.order_id = p.order_id AND sp.is_primary"
-        " WHERE p.date BETWEEN %s AND %s"
+        + on_payment_date("sp", "mp")
+        + " WHERE p.date BETWEEN %s AND %s"
         # The region filter goes outside: the primary's part needs every share of a payment.
         f") split WHERE 1 = 1{where.format(p='rep_id', r='region_id')}"
         " GROUP BY rep_id, team_id, region_id, month_no"
