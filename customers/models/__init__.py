@@ -10,8 +10,8 @@ from customers.models.customers import (
     CustomerSource,
     CustomerStatus,
 )
-from customers.models.follow_ups import FollowUp, FollowUpKind
-from customers.models.pool import CustomerMove, MoveKind, PoolRule
+from customers.models.follow_ups import FlagStage, FollowUp, FollowUpFlag, FollowUpKind
+from customers.models.pool import CustomerMove, MoveKind
 from customers.models.records import (
     Complaint,
     ComplaintStatus,
@@ -20,6 +20,7 @@ from customers.models.records import (
     Grade,
     RewardKind,
 )
+from customers.models.rules import IdleCustomerRule
 from customers.models.stakeholders import (
     Attitude,
     Stakeholder,
@@ -44,11 +45,13 @@ __all__ = [
     "CustomerReward",
     "CustomerSource",
     "CustomerStatus",
+    "FlagStage",
     "FollowUp",
+    "FollowUpFlag",
     "FollowUpKind",
     "Grade",
+    "IdleCustomerRule",
     "MoveKind",
-    "PoolRule",
     "RewardKind",
     "Stakeholder",
     "StakeholderChange",

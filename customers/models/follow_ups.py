@@ -1,4 +1,4 @@
-"""What a rep must follow up on."""
+"""What a rep must follow up on, and the customers the follow-up discipline flags."""
 
 from __future__ import annotations
 
@@ -45,3 +45,46 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class FlagStage(models.IntegerChoices):
+    REMINDED = 1, _("Rep reminded")
+    ESCALATED = 2, _("Manager copied")
+    FLAGGED = 3, _("Flagged on the dashboard")
+
+
+class FollowUpFlagQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "person", "team": "team", "region": "region"}
+
+
+class FollowUpFlag(models.Model):
+    """A customer overdue for contact, as found by the daily follow-up run (replaced every run).
+
+    Moved here from the dashboard, which only shows them; the table keeps its name.
+    """
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer"))
+    person = models.ForeignKey("staff.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("rep"))
+    team = models.ForeignKey(
+        "staff.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("team")
+    )
+    region = models.ForeignKey(
+        "staff.Region", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    stage = models.PositiveSmallIntegerField(_("stage"), choices=FlagStage.choices)
+    # The latest registered activity (None: none yet; the clock then runs from the owner's start).
+    last_contact = models.DateField(_("last contact"), null=True, blank=True)
+    days_without_contact = models.PositiveIntegerField(_("days without contact"))
+    found_on = models.DateField(_("found on"))
+
+    objects = FollowUpFlagQuerySet.as_manager()
+
+    class Meta:
+        db_table = "dashboard_followupflag"
+        ordering = ["-days_without_contact", "id"]
+        verbose_name = _("follow-up flag")
+        verbose_name_plural = _("follow-up flags")
+        indexes = [models.Index(fields=["region", "team", "stage"], name="dashboard_f_region__8a66ed_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.days_without_contact}"

@@ -1,12 +1,11 @@
-"""The customer pool (公海): every change of owner and the rule of each classification."""
+"""The customer pool (公海): every change of a customer's owner."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from customers.models.customers import Classification, Customer, CustomerScopedQuerySet
+from customers.models.customers import Customer, CustomerScopedQuerySet
 
 
 class MoveKind(models.TextChoices):
@@ -46,33 +45,3 @@ class CustomerMove(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} · {self.get_kind_display()} · {self.date}"
-
-
-class PoolRule(models.Model):
-    """When a customer of a classification goes back to the pool, and how long a previous owner waits."""
-
-    classification = models.CharField(_("classification"), max_length=20, choices=Classification.choices, unique=True)
-    idle_days = models.PositiveIntegerField(
-        _("days without visit, opportunity or order"),
-        help_text=_("The customer returns to the pool after this many days without activity."),
-    )
-    warning_days = models.PositiveIntegerField(_("warning days before"), default=7)
-    cooloff_days = models.PositiveIntegerField(
-        _("cool-off days"), default=30, help_text=_("Days before the previous owner may claim the customer again.")
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["classification"]
-        verbose_name = _("pool rule")
-        verbose_name_plural = _("pool rules")
-        constraints = [
-            models.CheckConstraint(condition=models.Q(idle_days__gt=0), name="pool_rule_idle_days_positive"),
-            models.CheckConstraint(
-                condition=models.Q(warning_days__lt=models.F("idle_days")), name="pool_rule_warning_before_idle"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_classification_display()} · {self.idle_days}"
