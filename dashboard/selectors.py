@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -419,8 +419,8 @@ def rep_home(*, user: Any, person: Person, today: date) -> dict[str, Any]:
     )
     overdue_steps = list(
         Visit.objects.visible_to(user)
+        .next_step_open()
         .filter(author=person, next_step_date__lt=today, next_step_date__gte=today.replace(day=1, month=1))
-        .exclude(Exists(Visit.objects.filter(customer=OuterRef("customer"), date__gt=OuterRef("date"))))
         .select_related("customer")
         .order_by("next_step_date")[:8]
     )

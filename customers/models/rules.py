@@ -23,6 +23,9 @@ from simple_history.models import HistoricalRecords
 
 from customers.models.customers import Classification
 
+# The cool-off of a classification without a rule too: a previous owner waits this long.
+DEFAULT_COOLOFF_DAYS = 30
+
 
 class IdleCustomerRuleQuerySet(models.QuerySet):
     def pool(self) -> IdleCustomerRuleQuerySet:
@@ -47,7 +50,9 @@ class IdleCustomerRule(models.Model):
     )
     warning_days = models.PositiveIntegerField(_("warning days before"), default=7)
     cooloff_days = models.PositiveIntegerField(
-        _("cool-off days"), default=30, help_text=_("Days before the previous owner may claim the customer again.")
+        _("cool-off days"),
+        default=DEFAULT_COOLOFF_DAYS,
+        help_text=_("Days before the previous owner may claim the customer again."),
     )
     pool_active = models.BooleanField(_("returns idle customers to the pool"), default=True)
     # Follow-up discipline: remind the owner, then copy the manager, then flag the customer.

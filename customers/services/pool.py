@@ -27,6 +27,7 @@ from simple_history.utils import bulk_update_with_history
 
 from customers import hooks
 from customers.models import Customer, CustomerMove, FollowUp, FollowUpKind, IdleCustomerRule, MoveKind
+from customers.models.rules import DEFAULT_COOLOFF_DAYS
 from salesorg.exceptions import ApplicationError
 from staff import authority
 
@@ -133,7 +134,7 @@ def pool_customers():
 def claim_refusal(*, person_id: int, customer: Customer, today: date) -> str | None:
     """Why this person may not claim this customer today (None when they may)."""
     rule = IdleCustomerRule.objects.filter(classification=customer.classification).first()
-    cooloff = rule.cooloff_days if rule else 30
+    cooloff = rule.cooloff_days if rule else DEFAULT_COOLOFF_DAYS
     recent_return = (
         CustomerMove.objects.filter(
             customer=customer,

@@ -231,3 +231,19 @@ def test_flagged_customers_show_on_the_managers_dashboard_only_in_scope(client, 
     # The rep sees the customer (60 days without contact) on their home page.
     home = get(client, org.rep2a1.user, "/")
     assert [(f.customer_id, f.days_without_contact) for f in home.context["flags"]] == [(customer.pk, 60)]
+
+
+def test_rep_home_lists_the_next_steps_not_kept(org):
+    from dashboard.selectors import rep_home
+
+    today = date(2026, 6, 30)
+    kept, open_ = tf.customer(org.rep1a1), tf.customer(org.rep1a1)
+    for customer in (kept, open_):
+        visit = tf.visit(org.rep1a1, date(2026, 6, 1), cust=customer)
+        visit.next_step_date = date(2026, 6, 10)
+        visit.save(update_fields=["next_step_date"])
+    tf.visit(org.rep1a1, date(2026, 6, 12), cust=kept)  # went back: the next step was kept
+
+    data = rep_home(user=org.rep1a1.user, person=org.rep1a1, today=today)
+
+    assert [v.customer_id for v in data["overdue_steps"]] == [open_.pk]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -29,10 +28,9 @@ def next_contact_reminders_send(*, today: date) -> int:
 
     A fixed number of queries whatever the number of visits.
     """
-    later = Visit.objects.filter(customer=OuterRef("customer"), date__gt=OuterRef("date"))
     due = (
-        Visit.objects.filter(next_step_date__lte=today, next_step_date__gte=today - timedelta(days=REMIND_WITHIN_DAYS))
-        .exclude(Exists(later))
+        Visit.objects.next_step_open()
+        .filter(next_step_date__lte=today, next_step_date__gte=today - timedelta(days=REMIND_WITHIN_DAYS))
         .select_related("customer", "author")
     )
     drafts = []
