@@ -28,8 +28,8 @@ from customers.models import (
     CustomerReward,
     CustomerSource,
     Grade,
+    IdleCustomerRule,
     MoveKind,
-    PoolRule,
     RewardKind,
     Stakeholder,
     StakeholderRole,
@@ -82,6 +82,21 @@ COMPETITORS = [
     ("华创智能", "自动化产线", "项目制报价", "直销+集成商", "方案能力强", "标准品少"),
     ("宏达机电", "通用设备", "与我方相当", "区域代理", "本地关系好", "产品线单一"),
 ]
+# Pool: back after idle_days, warned warning_days before, cool-off; follow-up: remind, copy, flag.
+IDLE_RULES = {
+    Classification.KEY: {
+        "idle_days": 90, "warning_days": 14, "cooloff_days": 60,
+        "follow_up_days": 14, "escalate_after": 7, "flag_after": 14,
+    },
+    Classification.GENERAL: {
+        "idle_days": 60, "warning_days": 10, "cooloff_days": 30,
+        "follow_up_days": 30, "escalate_after": 10, "flag_after": 20,
+    },
+    Classification.POTENTIAL: {
+        "idle_days": 30, "warning_days": 7, "cooloff_days": 15,
+        "follow_up_days": 60, "escalate_after": 15, "flag_after": 30,
+    },
+}  # fmt: skip
 
 
 def _company_name(rng: random.Random, city: str, used: set[str]) -> tuple[str, str]:
@@ -128,13 +143,9 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
 
 
 def _rules_and_competitors() -> None:
-    PoolRule.objects.bulk_create(
-        [
-            PoolRule(classification=Classification.KEY, idle_days=90, warning_days=14, cooloff_days=60),
-            PoolRule(classification=Classification.GENERAL, idle_days=60, warning_days=10, cooloff_days=30),
-            PoolRule(classification=Classification.POTENTIAL, idle_days=30, warning_days=7, cooloff_days=15),
-        ]
-    )
+    # The migrations ship a rule per classification (the follow-up part): the demo sets both parts.
+    for classification, rule in IDLE_RULES.items():
+        IdleCustomerRule.objects.update_or_create(classification=classification, defaults=rule)
     Competitor.objects.bulk_create(
         [
             Competitor(name=c[0], products=c[1], prices=c[2], channels=c[3], strengths=c[4], weaknesses=c[5])

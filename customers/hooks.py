@@ -3,9 +3,13 @@
 Customers knows nothing of visits, orders or opportunities (DESIGN.md, "Dependencies point one
 way"), yet three of its rules need them:
 
-- **last activity** of a customer (the one definition, used by the pool and by the follow-up
-  discipline): the latest of the day its owner got it and of every registered activity source
-  (fieldwork registers visit dates, sales order dates and opportunity stage changes);
+- **last activity** of a customer (the one definition of last contact): the latest of the day its
+  owner got it and of every registered activity source (fieldwork registers visit dates, sales
+  order dates and opportunity stage changes). Both parts of the one idle-customer rule
+  (`customers.models.IdleCustomerRule`) count from it: the pool (customers/services/pool.py,
+  `last_activity` + `idle_days`) and the follow-up discipline (customers/services/follow_up.py,
+  `last_activity` + `follow_up_days`, with `last_contact` shown on its flags). Annotate with
+  `with_last_activity(queryset)` once, then read `last_activity(customer)` per row: no query;
 - **open business** that keeps a customer out of the pool (sales: open orders and opportunities);
 - **sales of a customer over a period**, for the classification rule (sales: confirmed orders).
 
@@ -75,7 +79,8 @@ def last_activity(customer: Any) -> date:
 
 
 def last_contact(customer: Any) -> date | None:
-    """The latest registered activity itself (None when there has been none)."""
+    """The latest registered activity itself, without the owner's start (None when there has been
+    none): what the follow-up flags show as "last contact"."""
     dates = [_as_date(getattr(customer, f"last_{name}", None)) for name in _ACTIVITY]
     found = [d for d in dates if d]
     return max(found) if found else None

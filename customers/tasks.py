@@ -3,6 +3,7 @@
 from datetime import date
 
 from celery import shared_task
+from django.utils import timezone
 
 from salesorg.celery import RELIABLE_TASK
 
@@ -14,3 +15,11 @@ def return_idle_customers_to_pool(as_of: str | None = None) -> dict:
 
     result = pool_run(today=date.fromisoformat(as_of) if as_of else None)
     return {"warned": len(result.warned), "returned": len(result.returned), "exempt": result.exempt}
+
+
+@shared_task(**RELIABLE_TASK)
+def run_follow_up_discipline(today: str | None = None) -> dict:
+    """Daily: remind the owners of customers not contacted, copy their managers, flag the customers."""
+    from customers.services.follow_up import follow_up_discipline_run
+
+    return follow_up_discipline_run(today=date.fromisoformat(today) if today else timezone.localdate())

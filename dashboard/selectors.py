@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal.models import Contest
 from appraisal.selectors import contest_list
+from customers.selectors.follow_ups import follow_up_flag_list
 from salesorg.periods import MONTH, QUARTER, YEAR, Period
 from staff.models import Person, Region, Team
 from staff.scope import viewer_for
@@ -287,11 +288,8 @@ def dashboard(*, user: Any, node: Node, period: Period, metric: str, params: dic
         .order_by("date")
         .values_list("date", "rate", "actual")
     )
-    # 7. Customers flagged by the follow-up discipline.
-    from dashboard.models import FlagStage, FollowUpFlag
-
-    flags = FollowUpFlag.objects.visible_to(user).filter(node.record_q(person="person"), stage=FlagStage.FLAGGED)
-    flagged = list(flags.select_related("customer", "person")[:10])
+    # 7. Customers flagged by the follow-up discipline (customers' rule; the dashboard only reads).
+    flagged = list(follow_up_flag_list(user=user, flagged_only=True).filter(node.record_q(person="person"))[:10])
     return {
         "own": own,
         "headline": head_row,
@@ -397,7 +395,6 @@ def pipeline_funnel(*, user: Any, node: Node) -> list[dict[str, Any]]:
 def rep_home(*, user: Any, person: Person, today: date) -> dict[str, Any]:
     """A rep's own targets (month, quarter, year), next visits, overdue follow-ups, open action items."""
     from customers.models import FollowUp
-    from dashboard.models import FollowUpFlag
     from fieldwork.models import Visit
     from notifications.selectors import unread_for
 
@@ -422,8 +419,8 @@ def rep_home(*, user: Any, person: Person, today: date) -> dict[str, Any]:
     )
     overdue_steps = list(
         Visit.objects.visible_to(user)
+        .next_step_open()
         .filter(author=person, next_step_date__lt=today, next_step_date__gte=today.replace(day=1, month=1))
-        .exclude(Exists(Visit.objects.filter(customer=OuterRef("customer"), date__gt=OuterRef("date"))))
         .select_related("customer")
         .order_by("next_step_date")[:8]
     )
@@ -433,7 +430,7 @@ def rep_home(*, user: Any, person: Person, today: date) -> dict[str, Any]:
         .filter(Q(due_date__lte=today) | Q(due_date__isnull=True))
         .select_related("customer")[:8]
     )
-    flags = list(FollowUpFlag.objects.visible_to(user).filter(person=person).select_related("customer")[:8])
+    flags = list(follow_up_flag_list(user=user).filter(person=person)[:8])
     actions = list(
         ActionItem.objects.visible_to(user)
         .filter(owner=person, status=ActionItemStatus.OPEN)

@@ -26,10 +26,3 @@ def send_weekly_digest(today: str | None = None) -> int:
     from dashboard.services import weekly_digest_send
 
     return weekly_digest_send(today=_day(today))
-
-
-@shared_task(**RELIABLE_TASK)
-def run_follow_up_discipline(today: str | None = None) -> dict:
-    from dashboard.services import follow_up_discipline_run
-
-    return follow_up_discipline_run(today=_day(today))

@@ -21,6 +21,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -45,6 +46,11 @@ class Draft:
     dedupe_key: str
     url: str = ""
     email: str = ""
+
+
+def language_of(person: Any) -> str:
+    """The language a message to this person is written in: their own choice, else the site's."""
+    return getattr(person, "language", "") or settings.LANGUAGE_CODE
 
 
 def notify(*, drafts: Sequence[Draft], send_email: bool = True) -> list[Notification]:

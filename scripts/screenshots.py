@@ -45,7 +45,8 @@ def prepare(env: dict) -> None:
     manage(env, "recompute_achievements", "--as-of", yesterday)
     code = (
         "import django; django.setup(); from datetime import date;"
-        "from dashboard.services import follow_up_discipline_run, milestones_notify;"
+        "from customers.services.follow_up import follow_up_discipline_run;"
+        "from dashboard.services import milestones_notify;"
         "follow_up_discipline_run(today=date.today()); milestones_notify()"
     )
     subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, check=True)

@@ -1,6 +1,7 @@
-"""Admin for customers, the pool rules, stakeholders, evaluations, visits, expenses, competitors, complaints."""
+"""Admin for customers, idle-customer rules, follow-up flags, stakeholders, evaluations, competitors, complaints."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from customers.models import (
@@ -12,7 +13,8 @@ from customers.models import (
     CustomerMove,
     CustomerReward,
     FollowUp,
-    PoolRule,
+    FollowUpFlag,
+    IdleCustomerRule,
     Stakeholder,
     StakeholderChange,
 )
@@ -58,12 +60,35 @@ class CustomerAdmin(ScopedAdmin):
     inlines = [StakeholderInline, MoveInline]
 
 
-@admin.register(PoolRule)
-class PoolRuleAdmin(SimpleHistoryAdmin):
-    list_display = ("classification", "idle_days", "warning_days", "cooloff_days", "is_active")
-    list_filter = ("is_active",)
+@admin.register(IdleCustomerRule)
+class IdleCustomerRuleAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "classification",
+        "idle_days",
+        "warning_days",
+        "cooloff_days",
+        "pool_active",
+        "follow_up_days",
+        "escalate_after",
+        "flag_after",
+        "follow_up_active",
+    )
+    list_filter = ("pool_active", "follow_up_active")
     search_fields = ("classification",)
     list_select_related = ()
+    fieldsets = (
+        (None, {"fields": ("classification",)}),
+        (_("The pool"), {"fields": ("idle_days", "warning_days", "cooloff_days", "pool_active")}),
+        (_("Follow-up discipline"), {"fields": ("follow_up_days", "escalate_after", "flag_after", "follow_up_active")}),
+    )
+
+
+@admin.register(FollowUpFlag)
+class FollowUpFlagAdmin(ScopedAdmin):
+    list_display = ("customer", "person", "team", "region", "stage", "days_without_contact", "last_contact", "found_on")
+    list_filter = ("stage", "region")
+    search_fields = ("customer__name", "person__name")
+    list_select_related = ("customer", "person", "team", "region")
 
 
 @admin.register(CustomerMove)

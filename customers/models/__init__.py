@@ -1,29 +1,61 @@
-"""Customers and the commercial record. One module per area, all re-exported here."""
+"""Customers and their record. One module per area, all re-exported here."""
 
-from customers.models.accounts import (  # noqa: F401
-    Attitude,
+from customers.models.competitors import Competitor
+from customers.models.customers import (
     Classification,
     ClassificationChange,
-    Competitor,
-    Complaint,
-    ComplaintStatus,
     CreditRating,
     Customer,
-    CustomerEvaluation,
     CustomerKind,
-    CustomerMove,
-    CustomerReward,
     CustomerSource,
     CustomerStatus,
-    FollowUp,
-    FollowUpKind,
+)
+from customers.models.follow_ups import FlagStage, FollowUp, FollowUpFlag, FollowUpKind
+from customers.models.pool import CustomerMove, MoveKind
+from customers.models.records import (
+    Complaint,
+    ComplaintStatus,
+    CustomerEvaluation,
+    CustomerReward,
     Grade,
-    MoveKind,
-    PoolRule,
     RewardKind,
+)
+from customers.models.rules import IdleCustomerRule
+from customers.models.stakeholders import (
+    Attitude,
     Stakeholder,
     StakeholderChange,
     StakeholderChangeKind,
     StakeholderRole,
     StakeholderStatus,
 )
+
+__all__ = [
+    "Attitude",
+    "Classification",
+    "ClassificationChange",
+    "Competitor",
+    "Complaint",
+    "ComplaintStatus",
+    "CreditRating",
+    "Customer",
+    "CustomerEvaluation",
+    "CustomerKind",
+    "CustomerMove",
+    "CustomerReward",
+    "CustomerSource",
+    "CustomerStatus",
+    "FlagStage",
+    "FollowUp",
+    "FollowUpFlag",
+    "FollowUpKind",
+    "Grade",
+    "IdleCustomerRule",
+    "MoveKind",
+    "RewardKind",
+    "Stakeholder",
+    "StakeholderChange",
+    "StakeholderChangeKind",
+    "StakeholderRole",
+    "StakeholderStatus",
+]

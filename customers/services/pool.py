@@ -1,11 +1,15 @@
 """The customer pool (公海): idle customers return to it, reps claim from it.
 
-The nightly run (`pool_run`) works per classification rule: a customer's last activity is the
-one definition of `customers.hooks.last_activity` (the latest of its visits, orders, opportunity
-changes and the day its owner got it). When the return date
-comes within the rule's warning days the owner gets a follow-up (once); when it has passed and
-the warning was given, the customer returns to the pool. Customers with open business (sales registers
-open orders, draft or awaiting approval, and open opportunities) are exempt. Every move is recorded.
+The nightly run (`pool_run`) works per classification with the pool part of the one
+idle-customer rule (`IdleCustomerRule.objects.pool()`: `idle_days`, `warning_days`; the follow-up
+discipline, customers/services/follow_up.py, reads the other part of the same rows). A customer's
+last activity is the one definition of `customers.hooks.last_activity` (the latest of its visits,
+orders, opportunity changes and the day its owner got it), the same the follow-up run counts
+from. When the return date comes within the rule's warning days the owner gets a follow-up
+(once); when it has passed and the warning was given, the customer returns to the pool. Customers
+with open business (sales registers open orders, draft or awaiting approval, and open
+opportunities) are exempt. Every move is recorded. The rule's `cooloff_days` keep a previous
+owner from claiming the customer back at once.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from customers import hooks
-from customers.models import Customer, CustomerMove, FollowUp, FollowUpKind, MoveKind, PoolRule
+from customers.models import Customer, CustomerMove, FollowUp, FollowUpKind, IdleCustomerRule, MoveKind
+from customers.models.rules import DEFAULT_COOLOFF_DAYS
 from salesorg.exceptions import ApplicationError
 from staff import authority
 
@@ -39,7 +44,7 @@ class PoolRunResult:
     exempt: int = 0
 
 
-def _idle_customers(rule: PoolRule) -> QuerySet[Customer]:
+def _idle_customers(rule: IdleCustomerRule) -> QuerySet[Customer]:
     # Correlated subqueries per activity source (registered by the apps that record them), not
     # joins: joining visits x orders x opportunities would multiply rows.
     return hooks.with_last_activity(
@@ -56,7 +61,7 @@ def pool_run(*, today: date | None = None) -> PoolRunResult:
     returned: list[Customer] = []
     follow_ups: list[FollowUp] = []
     moves: list[CustomerMove] = []
-    for rule in PoolRule.objects.filter(is_active=True):
+    for rule in IdleCustomerRule.objects.pool():
         for customer in _idle_customers(rule):
             if hooks.has_open_business(customer):
                 result.exempt += 1
@@ -128,8 +133,8 @@ def pool_customers():
 
 def claim_refusal(*, person_id: int, customer: Customer, today: date) -> str | None:
     """Why this person may not claim this customer today (None when they may)."""
-    rule = PoolRule.objects.filter(classification=customer.classification).first()
-    cooloff = rule.cooloff_days if rule else 30
+    rule = IdleCustomerRule.objects.filter(classification=customer.classification).first()
+    cooloff = rule.cooloff_days if rule else DEFAULT_COOLOFF_DAYS
     recent_return = (
         CustomerMove.objects.filter(
             customer=customer,

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 MODELS = [
     "customer",
-    "poolrule",
+    "idlecustomerrule",
+    "followupflag",
     "customermove",
     "classificationchange",
     "stakeholder",

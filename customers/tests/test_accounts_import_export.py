@@ -2,6 +2,8 @@
 
 import csv
 import io
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -89,7 +91,10 @@ def test_export_is_scoped_filtered_and_escapes_formulas(client, org):
 
     response = client.get(reverse("customers:customer-export") + "?classification=key&format=csv")
 
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
+    body = response.getvalue()
+    assert body.startswith("\ufeff".encode())  # the BOM: Excel opens the Chinese names intact
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][:2] == ["code", "name"]
     assert [row[0] for row in rows[1:]] == ["C-1"]
     assert rows[1][1] == '\'=HYPERLINK("http://evil")'
@@ -102,10 +107,36 @@ def test_excel_export(client, org):
 
     response = client.get(reverse("customers:customer-export") + "?format=xlsx")
 
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert [row[0] for row in values[1:]] == ["C-1"]
     assert values[1][1] == "'+86 客户"
+
+
+def test_export_numbers_are_numeric_cells_and_dates_real_dates(client, org):
+    CustomerFactory(
+        code="C-1", owner=org.rep1a1, credit_limit=Decimal("1234567.50"), potential_amount=Decimal("80000.00"),
+        latitude=Decimal("31.230416"), longitude=Decimal("121.473701"), pool_due_date=date(2026, 4, 9),
+    )  # fmt: skip
+    client.force_login(org.rep1a1.user)
+
+    response = client.get(reverse("customers:customer-export") + "?format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
+    row = dict(zip([cell.value for cell in sheet[1]], sheet[2], strict=True))
+    # Money: numbers with thousands separators and cents; coordinates: numbers with all decimals.
+    assert (row["credit_limit"].value, row["credit_limit"].number_format) == (1234567.5, "#,##0.00")
+    assert (row["potential_amount"].value, row["potential_amount"].number_format) == (80000, "#,##0.00")
+    assert (row["latitude"].value, row["longitude"].value) == (31.230416, 121.473701)
+    assert row["pool_due_date"].value.date() == date(2026, 4, 9)
+    assert row["pool_due_date"].number_format == "yyyy-mm-dd"
+    # The CSV writes the same values as text: amounts as they are kept, dates in ISO.
+    body = client.get(reverse("customers:customer-export") + "?format=csv").getvalue().decode("utf-8-sig")
+    csv_row = dict(zip(*list(csv.reader(io.StringIO(body))), strict=True))
+    assert (csv_row["credit_limit"], csv_row["latitude"], csv_row["pool_due_date"]) == (
+        "1234567.50",
+        "31.230416",
+        "2026-04-09",
+    )
 
 
 @pytest.mark.parametrize("rows", [3, 30])
@@ -114,6 +145,7 @@ def test_export_query_count_is_flat(client, org, rows, django_assert_max_num_que
     client.force_login(org.tm1a.user)
 
     with django_assert_max_num_queries(10):
-        response = client.get(reverse("customers:customer-export") + "?format=csv")
+        # The rows are read as the file streams: count the queries until the last line.
+        body = client.get(reverse("customers:customer-export") + "?format=csv").getvalue()
 
-    assert response.content.decode("utf-8-sig").count("\n") == rows + 1
+    assert body.decode("utf-8-sig").count("\n") == rows + 1

@@ -9,7 +9,7 @@ from django.test import override_settings
 from customers.models import Classification, Customer, CustomerMove, FollowUp, FollowUpKind, MoveKind
 from customers.services.pool import customer_claim, pool_run
 from customers.tasks import return_idle_customers_to_pool
-from customers.tests.factories import CustomerFactory, PoolRuleFactory, VisitFactory
+from customers.tests.factories import CustomerFactory, IdleCustomerRuleFactory, VisitFactory
 from sales.models import Order, OrderStatus
 from salesorg.exceptions import ApplicationError
 
@@ -21,7 +21,7 @@ START = date(2026, 1, 1)
 @pytest.fixture
 def rule():
     # General customers: back to the pool after 30 idle days, warned 7 days before, 30-day cool-off.
-    return PoolRuleFactory(classification=Classification.GENERAL, idle_days=30, warning_days=7, cooloff_days=30)
+    return IdleCustomerRuleFactory(classification=Classification.GENERAL, idle_days=30, warning_days=7, cooloff_days=30)
 
 
 def test_idle_customer_is_warned_then_returned_and_the_owner_waits_out_the_cool_off(org, rule):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -28,6 +29,7 @@ from customers.services import pool as pool_services
 from customers.views.common import PAGE_ROWS
 from customers.views.common import form_page as _form_page
 from customers.views.common import post_action as _post_action
+from salesorg import exports
 from salesorg.exceptions import ApplicationError, add_error_to_form
 from staff import authority
 
@@ -60,20 +62,12 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def customer_export(request: HttpRequest) -> HttpResponse:
+def customer_export(request: HttpRequest) -> HttpResponseBase:
     form = forms.CustomerFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     customers = account_selectors.customer_list(user=request.user, filters=filters)
-    if request.GET.get("format") == "xlsx":
-        body = customer_io.customers_export_xlsx(customers.iterator(chunk_size=2000))
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        filename = "customers.xlsx"
-    else:
-        body = customer_io.customers_export_csv(customers.iterator(chunk_size=2000))
-        content_type, filename = "text/csv; charset=utf-8", "customers.csv"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    table = customer_io.customers_export_table(customers.iterator(chunk_size=2000))
+    return exports.export_response(table, filename="customers", fmt=request.GET.get("format", "csv"))
 
 
 @login_required

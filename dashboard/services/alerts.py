@@ -1,4 +1,4 @@
-"""What the dashboard sends on its own: target milestones, the weekly digest, follow-up discipline.
+"""What the dashboard sends on its own: target milestones and the weekly digest.
 
 Each is one service run by a Celery task (dashboard/tasks.py). All are idempotent: every message
 carries a key (what it is about), and a key already sent to a recipient is not sent again.
@@ -7,30 +7,23 @@ carries a key (what it is about), and a key already sent to a recipient is not s
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from dashboard.models import FlagStage, FollowUpFlag, FollowUpRule
 from dashboard.templatetags.dashboard_format import grouped
 from notifications.models import NotificationKind
-from notifications.services import Draft, notify, notify_channels
+from notifications.services import Draft, language_of, notify, notify_channels
 from salesorg.periods import Period
 from staff.models import Person, PersonStatus, Position
 from targets.models import BUDGET_METRICS, COUNT_METRICS, Achievement, Metric, OwnerKind
 
 MILESTONES = (Decimal("1.00"), Decimal("0.90"), Decimal("0.50"))
-
-
-def _lang(person: Person) -> str:
-    return person.language or settings.LANGUAGE_CODE
 
 
 def _percent(rate: Decimal | None) -> str:
@@ -92,7 +85,7 @@ def milestones_notify(*, as_of: date | None = None) -> int:
             [a.person] if a.owner_kind == OwnerKind.REP and a.person else managers.get((a.owner_kind, a.owner_key), [])
         )
         for person in people:
-            with translation.override(_lang(person)):
+            with translation.override(language_of(person)):
                 title = _("%(owner)s passed %(milestone)s of the %(metric)s target for %(period)s") % {
                     "owner": a.owner_label,
                     "milestone": f"{int(passed * 100)}%",
@@ -162,7 +155,7 @@ def weekly_digest_send(*, today: date) -> int:
         mine = rows.get(own, []) if own else []
         if not mine:
             continue
-        with translation.override(_lang(person)):
+        with translation.override(language_of(person)):
             title = _("Your progress, week %(week)s") % {"week": f"{year}-W{week:02d}"}
             lines = [
                 _("%(metric)s %(period)s: %(actual)s / %(target)s = %(rate)s, time progress %(progress)s%(behind)s")
@@ -201,126 +194,3 @@ def weekly_digest_send(*, today: date) -> int:
                     )
         notify_channels(event="digest", title=_("Weekly progress"), lines_by_region=by_region)
     return len(created)
-
-
-# --- follow-up discipline --------------------------------------------------------------------------
-
-
-def follow_up_discipline_run(*, today: date) -> dict[str, int]:
-    """Find customers not contacted for too long; remind the rep, copy the manager, flag them.
-
-    Per classification (FollowUpRule): after `days` without a visit the owner is reminded; after
-    `days + escalate_after` their manager is copied; after `days + flag_after` the customer is
-    flagged on the dashboard. The flags are replaced by every run. Also reminds reps of the
-    next-contact dates they set on their visits. A fixed number of queries.
-    """
-    from customers.models import Customer, CustomerStatus
-    from fieldwork.models import Visit
-
-    rules = {r.classification: r for r in FollowUpRule.objects.filter(is_active=True)}
-    customers = (
-        Customer.objects.filter(owner__isnull=False, classification__in=list(rules))
-        .filter(status=CustomerStatus.ACTIVE)
-        .annotate(last_visit=Max("visits__date"))
-        .select_related("owner", "owner__manager")
-    )
-    flags: list[FollowUpFlag] = []
-    drafts: list[Draft] = []
-    for c in customers:
-        rule = rules[c.classification]
-        since = c.last_visit or c.owner_since or c.created_at.date()
-        idle = (today - since).days
-        if idle < rule.days:
-            continue
-        stage = FlagStage.REMINDED
-        if idle >= rule.days + rule.flag_after:
-            stage = FlagStage.FLAGGED
-        elif idle >= rule.days + rule.escalate_after:
-            stage = FlagStage.ESCALATED
-        rep = c.owner
-        flags.append(
-            FollowUpFlag(
-                customer=c,
-                person=rep,
-                team_id=c.team_id or rep.team_id,
-                region_id=c.region_id or rep.region_id,
-                stage=stage,
-                last_contact=c.last_visit,
-                days_without_contact=idle,
-                found_on=today,
-            )
-        )
-        cycle = since.isoformat()
-        url = reverse("customers:customer-detail", args=[c.pk])
-        with translation.override(_lang(rep)):
-            drafts.append(
-                Draft(
-                    recipient_id=rep.pk,
-                    kind=NotificationKind.FOLLOW_UP,
-                    title=str(_("%(customer)s: no contact for %(days)s days") % {"customer": c.name, "days": idle}),
-                    body=str(
-                        _("Plan a visit or a call: the rule for this classification is %(days)s days.")
-                        % {"days": rule.days}
-                    ),
-                    dedupe_key=f"follow_up:{c.pk}:{cycle}:1",
-                    url=url,
-                    email=rep.email,
-                )
-            )
-        if stage >= FlagStage.ESCALATED and rep.manager is not None:
-            manager = rep.manager
-            with translation.override(_lang(manager)):
-                drafts.append(
-                    Draft(
-                        recipient_id=manager.pk,
-                        kind=NotificationKind.FOLLOW_UP,
-                        title=str(
-                            _("%(rep)s has not contacted %(customer)s for %(days)s days")
-                            % {"rep": rep.name, "customer": c.name, "days": idle}
-                        ),
-                        body=str(_("Copied to you as the rep's manager.")),
-                        dedupe_key=f"follow_up:{c.pk}:{cycle}:2",
-                        url=url,
-                        email=manager.email,
-                    )
-                )
-    # Next-contact dates set on visits: due today or in the last week, with no visit since.
-    later = Visit.objects.filter(customer=OuterRef("customer"), date__gt=OuterRef("date"))
-    due = (
-        Visit.objects.filter(next_step_date__lte=today, next_step_date__gte=today - timedelta(days=7))
-        .exclude(Exists(later))
-        .select_related("customer", "author")
-    )
-    for v in due:
-        with translation.override(_lang(v.author)):
-            drafts.append(
-                Draft(
-                    recipient_id=v.author_id,
-                    kind=NotificationKind.NEXT_CONTACT,
-                    title=str(
-                        _("Next contact with %(customer)s is due (%(date)s)")
-                        % {"customer": v.customer.name, "date": v.next_step_date.isoformat()}
-                    ),
-                    body=v.next_step,
-                    dedupe_key=f"next_contact:{v.pk}",
-                    url=reverse("fieldwork:visit-create") + f"?customer={v.customer_id}",
-                    email=v.author.email,
-                )
-            )
-    with transaction.atomic():
-        FollowUpFlag.objects.all().delete()
-        FollowUpFlag.objects.bulk_create(flags)
-    created = notify(drafts=drafts)
-    flagged = [f for f in flags if f.stage == FlagStage.FLAGGED]
-    new_flag_keys = {n.dedupe_key for n in created if n.dedupe_key.endswith(":2")}
-    if flagged and new_flag_keys:
-        by_region: dict[int | None, list[str]] = defaultdict(list)
-        for f in flagged:
-            by_region[f.region_id].append(f"{f.customer.name} · {f.person.name} · {f.days_without_contact}")
-        notify_channels(event="follow_up", title=_("Customers not contacted"), lines_by_region=by_region)
-    return {
-        "reminded": sum(1 for f in flags if f.stage == FlagStage.REMINDED),
-        "escalated": sum(1 for f in flags if f.stage == FlagStage.ESCALATED),
-        "flagged": len(flagged),
-        "sent": len(created),
-    }

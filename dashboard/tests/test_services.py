@@ -1,4 +1,6 @@
-"""Notifications: milestones, the weekly digest, follow-up discipline, and the group-robot webhooks.
+"""Notifications: milestones, the weekly digest, and the group-robot webhooks.
+
+The follow-up discipline is customers' (customers/tests/test_follow_up.py).
 
 The webhooks are posted to a real HTTP server on 127.0.0.1 (a thread), no mocks.
 """
@@ -9,20 +11,17 @@ import base64
 import hashlib
 import hmac
 import urllib.parse
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core import mail
 
-from dashboard.models import FlagStage, FollowUpFlag, FollowUpRule
-from dashboard.services import follow_up_discipline_run, milestones_notify, weekly_digest_send
-from dashboard.tasks import notify_milestones, run_follow_up_discipline, send_weekly_digest
+from dashboard.services import milestones_notify, weekly_digest_send
+from dashboard.tasks import notify_milestones, send_weekly_digest
 from dashboard.tests.factories import AS_OF, march_book
-from fieldwork.models import Visit
 from notifications.models import ChannelKind, Notification, NotificationKind
 from notifications.tests.factories import NotificationChannelFactory
 from notifications.tests.receiver import Receiver
-from targets.tests import factories as tf
 
 
 @pytest.fixture
@@ -120,57 +119,6 @@ def test_weekly_digest_goes_to_each_rep_and_manager_once_a_week(book, receiver):
     assert len(receiver.requests) == 1
     # Same week again: nothing new.
     assert weekly_digest_send(today=date(2026, 3, 18)) == 0
-
-
-def test_follow_up_discipline_reminds_then_copies_the_manager_then_flags(org):
-    o = org
-    today = date(2026, 6, 30)
-    # (Created here, not taken from the data migration: a transactional test elsewhere may flush it.)
-    FollowUpRule.objects.update_or_create(
-        classification="key", defaults={"days": 14, "escalate_after": 7, "flag_after": 14}
-    )
-    fresh, reminded, escalated, flagged = (tf.customer(o.rep1a1) for _ in range(4))
-    for c in (fresh, reminded, escalated, flagged):
-        c.classification = "key"
-        c.save(update_fields=["classification"])
-    # Last visits: 5 days ago (fine), 15 days (>= 14: remind), 22 days (>= 14+7: copy manager),
-    # 30 days (>= 14+14: flag).
-    for c, days in ((fresh, 5), (reminded, 15), (escalated, 22), (flagged, 30)):
-        tf.visit(o.rep1a1, today - timedelta(days=days), cust=c)
-    # A next contact set for today on a visit of another customer.
-    other = tf.customer(o.rep1b1)
-    Visit.objects.filter(pk=tf.visit(o.rep1b1, today - timedelta(days=3), cust=other).pk).update(
-        next_step="Send the quote", next_step_date=today
-    )
-    result = run_follow_up_discipline.delay(today=today.isoformat()).get()
-    assert result == {"reminded": 1, "escalated": 1, "flagged": 1, "sent": 6}
-    stages = dict(FollowUpFlag.objects.values_list("customer_id", "stage"))
-    assert stages == {reminded.pk: FlagStage.REMINDED, escalated.pk: FlagStage.ESCALATED, flagged.pk: FlagStage.FLAGGED}
-    # rep1a1: 3 reminders; tm1a (rep1a1's manager): 2 copies; rep1b1: the next-contact reminder. 6.
-    counts = {}
-    for name in Notification.objects.values_list("recipient__name", flat=True):
-        counts[name] = counts.get(name, 0) + 1
-    assert counts == {"rep1a1": 3, "tm1a": 2, "rep1b1": 1}
-    assert Notification.objects.get(recipient=o.rep1b1).kind == NotificationKind.NEXT_CONTACT
-    # The next day: same flags (refreshed), no new messages.
-    assert follow_up_discipline_run(today=today + timedelta(days=1))["sent"] == 0
-
-
-def test_flagged_customers_show_on_the_managers_dashboard_only_in_scope(client, org):
-    o = org
-    today = date(2026, 6, 30)
-    FollowUpRule.objects.update_or_create(
-        classification="key", defaults={"days": 14, "escalate_after": 7, "flag_after": 14}
-    )
-    c = tf.customer(o.rep2a1)
-    c.classification = "key"
-    c.save(update_fields=["classification"])
-    tf.visit(o.rep2a1, today - timedelta(days=60), cust=c)
-    follow_up_discipline_run(today=today)
-    client.force_login(o.rm2.user)
-    assert [f.customer_id for f in client.get("/dashboard/").context["flagged"]] == [c.pk]
-    client.force_login(o.rm1.user)
-    assert client.get("/dashboard/").context["flagged"] == []
 
 
 def test_notification_list_and_mark_read(client, book):

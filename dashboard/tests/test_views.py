@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from customers.services.follow_up import follow_up_discipline_run
+from customers.tests.factories import CustomerFactory, IdleCustomerRuleFactory
 from dashboard.tests.factories import AS_OF, march_book, sale
 from sales.models import Opportunity, PipelineStage
 from staff.tests.factories import PersonFactory
@@ -214,3 +216,34 @@ def test_numbers_are_formatted_per_language(client, book):
     html = client.get(f"/dashboard/?{MARCH}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "2,000.00" in html
     assert "50.0%" in html
+
+
+def test_flagged_customers_show_on_the_managers_dashboard_only_in_scope(client, org):
+    # The flags are the customers' follow-up run's; the dashboard reads them through its selector.
+    today = date(2026, 6, 30)
+    IdleCustomerRuleFactory(classification="key", idle_days=None, follow_up_days=14, escalate_after=7, flag_after=14)
+    customer = CustomerFactory(owner=org.rep2a1, owner_since=date(2025, 1, 1), classification="key")
+    tf.visit(org.rep2a1, today - timedelta(days=60), cust=customer)
+    follow_up_discipline_run(today=today)
+
+    assert [f.customer_id for f in get(client, org.rm2.user, "/dashboard/").context["flagged"]] == [customer.pk]
+    assert get(client, org.rm1.user, "/dashboard/").context["flagged"] == []
+    # The rep sees the customer (60 days without contact) on their home page.
+    home = get(client, org.rep2a1.user, "/")
+    assert [(f.customer_id, f.days_without_contact) for f in home.context["flags"]] == [(customer.pk, 60)]
+
+
+def test_rep_home_lists_the_next_steps_not_kept(org):
+    from dashboard.selectors import rep_home
+
+    today = date(2026, 6, 30)
+    kept, open_ = tf.customer(org.rep1a1), tf.customer(org.rep1a1)
+    for customer in (kept, open_):
+        visit = tf.visit(org.rep1a1, date(2026, 6, 1), cust=customer)
+        visit.next_step_date = date(2026, 6, 10)
+        visit.save(update_fields=["next_step_date"])
+    tf.visit(org.rep1a1, date(2026, 6, 12), cust=kept)  # went back: the next step was kept
+
+    data = rep_home(user=org.rep1a1.user, person=org.rep1a1, today=today)
+
+    assert [v.customer_id for v in data["overdue_steps"]] == [open_.pk]

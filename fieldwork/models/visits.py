@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -18,6 +19,12 @@ class VisitKind(models.TextChoices):
 class VisitQuerySet(ScopedQuerySet):
     # A visit belongs to its author and keeps the team and region the author had when filing it.
     scope_fields = {"person": "author", "team": "team", "region": "region"}
+
+    def next_step_open(self) -> VisitQuerySet:
+        """Visits whose next step (a dated next contact) is not kept yet: no later visit to the
+        same customer. The one definition, for the reminders and the rep's home page."""
+        later = self.model._default_manager.filter(customer=OuterRef("customer"), date__gt=OuterRef("date"))
+        return self.filter(next_step_date__isnull=False).exclude(Exists(later))
 
 
 class Visit(models.Model):

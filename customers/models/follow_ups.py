@@ -1,0 +1,90 @@
+"""What a rep must follow up on, and the customers the follow-up discipline flags."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from customers.models.customers import Customer
+from staff.scope import ScopedQuerySet
+
+
+class FollowUpKind(models.TextChoices):
+    POOL_WARNING = "pool_warning", _("Customer about to return to the pool")
+    STAKEHOLDER_CHANGE = "stakeholder_change", _("Stakeholder changed")
+    NEXT_STEP = "next_step", _("Next step of a visit")
+    OTHER = "other", _("Other")
+
+
+class FollowUpQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "person", "team": "person__team", "region": "person__region"}
+
+
+class FollowUp(models.Model):
+    """Something a rep must follow up on (a pool warning, a stakeholder who changed...)."""
+
+    person = models.ForeignKey(
+        "staff.Person", on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("rep")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("customer")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=FollowUpKind.choices)
+    message = models.CharField(_("message"), max_length=300)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    created_on = models.DateField(_("created on"))
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["done", "due_date", "-id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [models.Index(fields=["person", "done"])]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class FlagStage(models.IntegerChoices):
+    REMINDED = 1, _("Rep reminded")
+    ESCALATED = 2, _("Manager copied")
+    FLAGGED = 3, _("Flagged on the dashboard")
+
+
+class FollowUpFlagQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "person", "team": "team", "region": "region"}
+
+
+class FollowUpFlag(models.Model):
+    """A customer overdue for contact, as found by the daily follow-up run (replaced every run).
+
+    Moved here from the dashboard, which only shows them; the table keeps its name.
+    """
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer"))
+    person = models.ForeignKey("staff.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("rep"))
+    team = models.ForeignKey(
+        "staff.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("team")
+    )
+    region = models.ForeignKey(
+        "staff.Region", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    stage = models.PositiveSmallIntegerField(_("stage"), choices=FlagStage.choices)
+    # The latest registered activity (None: none yet; the clock then runs from the owner's start).
+    last_contact = models.DateField(_("last contact"), null=True, blank=True)
+    days_without_contact = models.PositiveIntegerField(_("days without contact"))
+    found_on = models.DateField(_("found on"))
+
+    objects = FollowUpFlagQuerySet.as_manager()
+
+    class Meta:
+        db_table = "dashboard_followupflag"
+        ordering = ["-days_without_contact", "id"]
+        verbose_name = _("follow-up flag")
+        verbose_name_plural = _("follow-up flags")
+        indexes = [models.Index(fields=["region", "team", "stage"], name="dashboard_f_region__8a66ed_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.days_without_contact}"
