@@ -8,8 +8,9 @@ class SalesConfig(AppConfig):
 
     def ready(self) -> None:
         from sales import hooks
-        from sales.receivers import hand_over_opportunities
-        from staff.signals import person_handed_over
+        from sales.receivers import hand_over_opportunities, refile_shares
+        from staff.signals import membership_changed, person_handed_over
 
         hooks.register()
         person_handed_over.connect(hand_over_opportunities, dispatch_uid="sales.hand_over_opportunities")
+        membership_changed.connect(refile_shares, dispatch_uid="sales.refile_shares")

@@ -11,7 +11,8 @@ from simple_history.utils import bulk_update_with_history
 
 from notifications.models import NotificationKind
 from notifications.services import Draft, notify
-from sales.models import Opportunity
+from sales.models import CreditShare, Opportunity
+from staff.attribution import units_on
 
 
 def hand_over_opportunities(sender: Any, person: Any, successor: Any, on: Any, **_kwargs: Any) -> dict[str, int]:
@@ -37,3 +38,18 @@ def hand_over_opportunities(sender: Any, person: Any, successor: Any, on: Any, *
             ]
         )  # fmt: skip
     return {"opportunities": len(opportunities)}
+
+
+def refile_shares(sender: Any, person: Any, since: Any, **_kwargs: Any) -> None:
+    """A membership change dated `since`: the person's credit shares on orders dated from then on
+    take the team and region the person has on each order's date (payments follow their own
+    date in the engine). Set-based: one read, one query for the units, one bulk write."""
+    shares = list(CreditShare.objects.filter(rep=person, order__date__gte=since).select_related("order"))
+    units = units_on((share.rep_id, share.order.date) for share in shares)
+    moved = []
+    for share in shares:
+        unit = units.get((share.rep_id, share.order.date))
+        if unit is not None and (share.team_id, share.region_id) != (unit.team_id, unit.region_id):
+            share.team_id, share.region_id = unit.team_id, unit.region_id
+            moved.append(share)
+    CreditShare.objects.bulk_update(moved, ["team", "region"], batch_size=1000)
