@@ -31,7 +31,8 @@ from django.db.models.functions import Cast, Concat
 
 from appraisal.models import KpiCode
 from salesorg.money import split_by_shares
-from salesorg.periods import Period, working_days
+from salesorg.periods import Period
+from staff.selectors import working_days_in
 
 FOUR = Decimal("0.0001")
 KpiValues = dict[int, dict[str, Decimal | None]]
@@ -45,19 +46,6 @@ def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | 
     if numerator is None or not denominator:
         return None
     return _q4(Decimal(numerator) / Decimal(denominator))
-
-
-def period_working_days(period: Period) -> int:
-    """Working days of a period with the admins' calendar of holidays and make-up workdays (1 query)."""
-    from staff.models import CalendarDay, CalendarDayKind
-
-    days = list(CalendarDay.objects.filter(date__range=(period.start, period.end)).values_list("date", "kind"))
-    return working_days(
-        period.start,
-        period.end,
-        holidays=[d for d, kind in days if kind == CalendarDayKind.HOLIDAY],
-        makeup_workdays=[d for d, kind in days if kind == CalendarDayKind.MAKEUP_WORKDAY],
-    )
 
 
 def engine_values(
@@ -248,7 +236,7 @@ def kpi_values(
     engine = engine_values(person_ids=person_ids, period=period, unit_of=unit_of)
     owed = amount_owed(person_ids=person_ids, period=period)
     visits = visit_days(person_ids=person_ids, period=period)
-    workdays = period_working_days(period)
+    workdays = working_days_in(period.start, period.end)
     counts = customer_counts(person_ids=person_ids, period=period)
     scores = satisfaction(person_ids=person_ids, period=period)
     focus: dict[int, Decimal] = {}

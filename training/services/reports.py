@@ -18,7 +18,8 @@ from sales.models.pipeline import OpportunityStageChange
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import Period
 from staff import authority
-from staff.models import CalendarDay, CalendarDayKind, Person, PersonStatus, Position
+from staff.models import Person, PersonStatus, Position
+from staff.selectors import is_working_day
 from targets.models import Achievement, OwnerKind
 from training.models import ReportComment, ReportKind, WorkReport, WorkReportRule
 from training.services.common import require_text
@@ -213,11 +214,3 @@ def work_reports_remind_overdue(*, today: date) -> dict[str, int]:
             continue
         sent[kind] = work_reports_remind_missing(kind=kind, day=previous_day, due_before=today)
     return sent
-
-
-def is_working_day(day: date) -> bool:
-    """Monday-Friday unless the working-day calendar makes it a holiday or a make-up workday."""
-    exception = CalendarDay.objects.filter(date=day).values_list("kind", flat=True).first()
-    if exception is not None:
-        return exception == CalendarDayKind.MAKEUP_WORKDAY
-    return day.weekday() < 5
