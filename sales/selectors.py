@@ -109,15 +109,14 @@ def order_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[
     return qs
 
 
-def order_paid_amounts(orders: list[Order]) -> dict[int, Decimal]:
-    """What was paid on each order of a page (one query)."""
-    rows = (
-        Payment.objects.filter(order__in=[o.pk for o in orders])
-        .values("order_id")
-        .annotate(total=Sum("amount"))
-        .values_list("order_id", "total")
-    )
-    return dict(rows)
+def order_paid(order: Order) -> Decimal:
+    """What was paid on one order (`Order.objects.with_paid`, one query)."""
+    return Order.objects.filter(pk=order.pk).with_paid().values_list("paid_amount", flat=True).get()
+
+
+def order_balance(order: Order) -> Decimal:
+    """The order total less what was paid on it."""
+    return to_money(order.total_amount - order_paid(order))
 
 
 def payment_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Payment]:

@@ -110,7 +110,7 @@ def engine_as_of(*, period: Period) -> date | None:
 
 def amount_owed(*, person_ids, period: Period) -> dict[int, Decimal]:
     """What each person's customers owed in the period, split by credit share (3 queries)."""
-    from sales.models import CreditShare, Instalment, OrderStatus, Payment
+    from sales.models import CreditShare, Instalment, Order, OrderStatus
 
     orders = CreditShare.objects.filter(rep_id__in=person_ids, order__status=OrderStatus.CONFIRMED).values("order_id")
     due = dict(
@@ -120,10 +120,7 @@ def amount_owed(*, person_ids, period: Period) -> dict[int, Decimal]:
         .values_list("order_id", "total")
     )
     paid_before = dict(
-        Payment.objects.filter(order_id__in=orders, date__lt=period.start)
-        .values("order_id")
-        .annotate(total=Sum("amount"))
-        .values_list("order_id", "total")
+        Order.objects.filter(pk__in=orders).with_paid(before=period.start).values_list("pk", "paid_amount")
     )
     owed_by_order = {
         order_id: max(Decimal(0), total - (paid_before.get(order_id) or Decimal(0))) for order_id, total in due.items()

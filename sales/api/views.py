@@ -13,8 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import DecimalField, OuterRef, Prefetch, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -371,11 +370,7 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 def _order_queryset(user: Any):
-    paid = Payment.objects.filter(order=OuterRef("pk")).values("order").annotate(total=Sum("amount")).values("total")
-    money = DecimalField(max_digits=16, decimal_places=2)
-    return selectors.order_queryset(user=user).annotate(
-        paid_amount=Coalesce(Subquery(paid, output_field=money), Value(Decimal(0)), output_field=money)
-    )
+    return selectors.order_queryset(user=user).with_paid()
 
 
 class OrderFilter(django_filters.FilterSet):

@@ -10,10 +10,13 @@ Every number the achievement engine computes comes from these rows (DESIGN.md, g
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -71,6 +74,18 @@ class OrderQuerySet(ScopedQuerySet):
         if viewer.person_id is not None:
             seen |= Q(created_by=viewer.person_id)
         return self.filter(seen).distinct()
+
+    def with_paid(self, *, before: date | None = None) -> OrderQuerySet:
+        """Each order with `paid_amount`: the sum of its payments (those dated before `before`
+        when given), 0.00 when there are none. The one definition of what was paid on an order."""
+        payments = Payment.objects.filter(order=OuterRef("pk"))
+        if before is not None:
+            payments = payments.filter(date__lt=before)
+        total = payments.order_by().values("order").annotate(total=Sum("amount")).values("total")
+        money = models.DecimalField(max_digits=16, decimal_places=2)
+        return self.annotate(
+            paid_amount=Coalesce(Subquery(total, output_field=money), Value(Decimal("0.00")), output_field=money)
+        )
 
 
 class Order(models.Model):

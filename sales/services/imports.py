@@ -27,7 +27,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -383,13 +382,10 @@ def import_orders(
     if table is None:
         return result
     orders = _check_orders(table, result, user, progress)
-    existing = {o.erp_no: o for o in Order.objects.filter(erp_no__in=list(orders)).prefetch_related("lines", "shares")}
-    paid = dict(
-        Payment.objects.filter(order__erp_no__in=list(existing))
-        .values("order__erp_no")
-        .annotate(total=Sum("amount"))
-        .values_list("order__erp_no", "total")
-    )
+    existing = {
+        o.erp_no: o
+        for o in Order.objects.filter(erp_no__in=list(orders)).with_paid().prefetch_related("lines", "shares")
+    }
     plan: list[tuple[str, list[_OrderRow], Order | None]] = []
     for erp_no, order_rows in orders.items():
         order = existing.get(erp_no)
@@ -401,9 +397,9 @@ def import_orders(
         if _signature_of_order(order) == _signature_of_rows(order_rows):
             plan.append(("unchanged", order_rows, order))
             continue
-        if paid.get(erp_no, 0) > total:
+        if order.paid_amount > total:
             result.error(order_rows[0].line, "quantity", _("the new total is below what was already paid"))
-        elif paid.get(erp_no) and order_rows[0].status == OrderStatus.CANCELLED:
+        elif order.paid_amount and order_rows[0].status == OrderStatus.CANCELLED:
             result.error(order_rows[0].line, "status", _("an order with payments cannot be cancelled"))
         else:
             plan.append(("update", order_rows, order))
@@ -536,13 +532,8 @@ def import_payments(
     if not _first_pass(table, result, lambda r: erp_nos.add(_text(r.get("erp_no")))):
         return result
     orders_qs = Order.objects.visible_to(user) if user is not None else Order.objects.all()
-    orders = {o.erp_no: o for o in orders_qs.filter(erp_no__in=erp_nos)}
-    paid = dict(
-        Payment.objects.filter(order__in=list(orders.values()))
-        .values("order_id")
-        .annotate(total=Sum("amount"))
-        .values_list("order_id", "total")
-    )
+    orders = {o.erp_no: o for o in orders_qs.filter(erp_no__in=erp_nos).with_paid()}
+    paid = {o.pk: o.paid_amount for o in orders.values()}
     known_refs = set(
         Payment.objects.filter(order__in=list(orders.values()))
         .exclude(reference="")

@@ -38,6 +38,7 @@ from sales.models import (
     Payment,
     Product,
 )
+from sales.selectors import order_balance, order_paid
 from salesorg.exceptions import ApplicationError
 from salesorg.money import split_by_shares, to_money
 from staff import authority
@@ -291,7 +292,7 @@ def _write_plan(order: Order, plan: Sequence[InstalmentInput], *, today: date | 
             raise ApplicationError(_("An instalment must be positive."), fields={"instalments": [_("Must be > 0.")]})
         if not isinstance(instalment.due_date, date):
             raise ApplicationError(_("Bad due date."), fields={"instalments": [_("Enter a valid date.")]})
-    paid = order.payments.aggregate(total=Sum("amount"))["total"] or ZERO
+    paid = order_paid(order)
     if paid > order.total_amount:
         raise ApplicationError(
             _("The order total cannot fall below what was already paid (%(paid)s).") % {"paid": paid},
@@ -553,11 +554,6 @@ def order_set_payment_plan(
 
 
 # --- payments ---------------------------------------------------------------------------------
-
-
-def order_balance(order: Order) -> Decimal:
-    paid = order.payments.aggregate(total=Sum("amount"))["total"] or ZERO
-    return to_money(order.total_amount - paid)
 
 
 @transaction.atomic
