@@ -225,7 +225,8 @@ def pipeline_weighted(*, user: Any, node: Node, period: Period) -> dict[int | No
         .filter(node.record_q(person="owner"))
         .filter(expected_close_date__gte=period.start, expected_close_date__lte=period.end)
     )
-    weighted = Sum(ExpressionWrapper(F("expected_amount") * F("stage__probability") / Value(Decimal(100)), MONEY))
+    qs = qs.with_weighted_amount()
+    weighted = Sum("weighted_amount")
     if key is None:
         total = qs.aggregate(weighted=weighted)["weighted"]
         return {None: Decimal(total or 0).quantize(Decimal("0.01"))}
@@ -375,20 +376,9 @@ def receivables(*, user: Any, node: Node, today: date) -> dict[str, Decimal]:
 def pipeline_funnel(*, user: Any, node: Node) -> list[dict[str, Any]]:
     """Open opportunities of the node per stage: count, expected and weighted amount (one query)."""
     from sales.models import Opportunity
+    from sales.selectors import pipeline_by_stage
 
-    return list(
-        Opportunity.objects.visible_to(user)
-        .open()
-        .filter(node.record_q(person="owner"))
-        .values(stage_name=F("stage__name"), stage_order=F("stage__order"), probability=F("stage__probability"))
-        .annotate(
-            expected=Sum("expected_amount"),
-            weighted=Sum(
-                ExpressionWrapper(F("expected_amount") * F("stage__probability") / Value(Decimal(100)), MONEY)
-            ),
-        )
-        .order_by("stage_order")
-    )
+    return pipeline_by_stage(Opportunity.objects.visible_to(user).open().filter(node.record_q(person="owner")))
 
 
 # --- The rep home page --------------------------------------------------------------------------

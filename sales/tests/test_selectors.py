@@ -3,9 +3,12 @@
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Sum
+
 from sales import selectors
-from sales.models import Order
+from sales.models import Opportunity, Order, PipelineStage
 from sales.services import orders as services
+from sales.services import pipeline as pipeline_services
 from sales.tests.factories import CustomerFactory, ProductFactory, make_order
 
 
@@ -25,3 +28,32 @@ def test_paid_amount_sums_the_payments_of_each_order(org):
     assert selectors.order_paid(paid) == Decimal("550.50")
     assert selectors.order_balance(paid) == Decimal("449.50")
     assert selectors.order_balance(unpaid) == Decimal("80.00")
+
+
+def test_weighted_pipeline_is_expected_amount_times_stage_probability(org):
+    PipelineStage.objects.all().delete()
+    lead = PipelineStage.objects.create(name="Lead", order=10, probability=10)
+    quote = PipelineStage.objects.create(name="Quote", order=20, probability=35)
+    won = PipelineStage.objects.create(name="Won", order=50, probability=100, is_won=True)
+    customer = CustomerFactory(owner=org.rep1a1)
+    made = [
+        pipeline_services.opportunity_create(
+            name=f"{stage.name} {amount}",
+            customer=customer,
+            owner=org.rep1a1,
+            expected_amount=Decimal(amount),
+            expected_close_date=date(2026, 6, 1),
+            stage=stage,
+        )
+        for amount, stage in (("1000.00", lead), ("250.50", lead), ("999.99", quote), ("5000.00", quote))
+    ]
+    pipeline_services.opportunity_move(opportunity=made[-1], stage=won)
+    # Lead: (1000.00 + 250.50) x 10 % = 125.05; Quote: 999.99 x 35 % = 349.9965 (rounded only
+    # when shown); the won deal is not pipeline.
+    rows = selectors.pipeline_by_stage(Opportunity.objects.open())
+    assert [(r["stage_name"], r["count"], r["expected"], r["weighted"]) for r in rows] == [
+        ("Lead", 2, Decimal("1250.50"), Decimal("125.05")),
+        ("Quote", 1, Decimal("999.99"), Decimal("349.9965")),
+    ]
+    total = Opportunity.objects.open().with_weighted_amount().aggregate(total=Sum("weighted_amount"))["total"]
+    assert total == Decimal("475.0465")
