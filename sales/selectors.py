@@ -6,6 +6,8 @@ report, whatever the number of rows): no Python loop issues a query.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,6 +17,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     Max,
@@ -30,6 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from sales.domain import credit_by_shares
 from sales.models import (
     Channel,
     CreditShare,
@@ -218,6 +222,50 @@ def receivables_ageing(*, user: Any, group_by: str = "customer", as_of: date | N
 
 def receivables_totals(rows: list[dict[str, Any]]) -> dict[str, Decimal]:
     return {name: sum((r[name] for r in rows), Decimal("0.00")) for name in BUCKETS}
+
+
+# --- credited sales ---------------------------------------------------------------------------------
+
+WHOLE = Decimal(100)
+
+
+def credited_line_sales(
+    *, shares: QuerySet[CreditShare], start: date, end: date, product_lines: Iterable[str] | None = None
+) -> dict[tuple[int, str], Decimal]:
+    """Sales per (credited rep, product line) of the confirmed orders dated from `start` to `end`.
+
+    Every line of an order is split between all the order's shares (`credit_by_shares`: every
+    share but the largest rounded down to the cent, the largest takes the rest), and the parts of
+    the `shares` given are added up: the figure per rep that the product-mix chart and KPI show.
+    A 100 % share takes its lines whole, summed in the database; only split orders are split in
+    Python. Three queries; `product_lines` keeps only those lines.
+    """
+    counted = shares.filter(order__status=OrderStatus.CONFIRMED, order__date__gte=start, order__date__lte=end)
+    lines = OrderLine.objects.all()
+    whole = counted.filter(percent=WHOLE)
+    if product_lines is not None:
+        lines = lines.filter(product__product_line__in=list(product_lines))
+        whole = whole.filter(order__lines__product__product_line__in=list(product_lines))
+    credited: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for rep_id, product_line, amount in (
+        whole.values("rep_id", line=F("order__lines__product__product_line"))
+        .annotate(amount=Sum("order__lines__amount"))
+        .values_list("rep_id", "line", "amount")
+        .order_by()
+    ):
+        credited[(rep_id, product_line)] += amount
+    split_orders = counted.exclude(percent=WHOLE).values("order_id")
+    split_lines = lines.filter(order_id__in=split_orders).values_list("order_id", "product__product_line", "amount")
+    order_shares = (
+        CreditShare.objects.filter(order_id__in=split_orders)
+        .annotate(counted=Exists(counted.filter(pk=OuterRef("pk"))))
+        .order_by("order_id", "id")
+        .values_list("order_id", "rep_id", "percent", "counted")
+    )
+    owners = ((order_id, rep_id if wanted else None, percent) for order_id, rep_id, percent, wanted in order_shares)
+    for key, amount in credit_by_shares(split_lines, owners).items():
+        credited[key] += amount
+    return dict(credited)
 
 
 # --- channel view ---------------------------------------------------------------------------------

@@ -3,13 +3,17 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from django.db.models import Sum
 
 from sales import selectors
-from sales.models import Opportunity, Order, PipelineStage
+from sales.models import CreditShare, Opportunity, Order, PipelineStage
 from sales.services import orders as services
 from sales.services import pipeline as pipeline_services
-from sales.tests.factories import CustomerFactory, ProductFactory, make_order
+from sales.tests.factories import CustomerFactory, ProductFactory, make_order, make_split_order
+from salesorg.periods import Period
+
+MARCH = Period.parse("2026-03")
 
 
 def test_paid_amount_sums_the_payments_of_each_order(org):
@@ -57,3 +61,63 @@ def test_weighted_pipeline_is_expected_amount_times_stage_probability(org):
     ]
     total = Opportunity.objects.open().with_weighted_amount().aggregate(total=Sum("weighted_amount"))["total"]
     assert total == Decimal("475.0465")
+
+
+@pytest.fixture
+def split_order(org):
+    """make_split_order (Sensors 100.01 and Service 50.00, 33.33 / 66.67 %), and orders that count
+    whole or not at all."""
+    order = make_split_order(org)
+    customer = order.customer
+    # rep1a1 alone: 10.00 of Sensors (10 x 1.00), counted whole.
+    gauge = ProductFactory(product_line="Sensors", list_price=Decimal("1.00"))
+    make_order(customer=customer, lines=[(gauge, "10", "1.00")], on=date(2026, 3, 31))
+    # Not counted: a draft in March, a confirmed order in April.
+    make_order(customer=customer, lines=[(gauge, "70", "1.00")], on=date(2026, 3, 12), confirm=False)
+    make_order(customer=customer, lines=[(gauge, "90", "1.00")], on=date(2026, 4, 1))
+    return order
+
+
+def test_credited_line_sales_split_each_line_by_the_glossary_rule(org, split_order, django_assert_num_queries):
+    # Sensors 100.01: rep1a1 floor(100.01 x 33.33 %) = floor(33.333333) = 33.33; rep1a2, the
+    # largest share, takes the rest 100.01 - 33.33 = 66.68. Service 50.00: rep1a1
+    # floor(16.665) = 16.66; rep1a2 50.00 - 16.66 = 33.34. rep1a1's whole order adds 10.00 of
+    # Sensors: 33.33 + 10.00 = 43.33.
+    shares = CreditShare.objects.filter(rep__in=[org.rep1a1, org.rep1a2])
+    with django_assert_num_queries(3):
+        credited = selectors.credited_line_sales(shares=shares, start=MARCH.start, end=MARCH.end)
+    assert credited == {
+        (org.rep1a1.pk, "Sensors"): Decimal("43.33"),
+        (org.rep1a1.pk, "Service"): Decimal("16.66"),
+        (org.rep1a2.pk, "Sensors"): Decimal("66.68"),
+        (org.rep1a2.pk, "Service"): Decimal("33.34"),
+    }
+    # The reps' amounts add up exactly to the lines: Sensors 100.01 + 10.00 = 43.33 + 66.68 = 110.01;
+    # Service 16.66 + 33.34 = 50.00.
+    sensors = credited[(org.rep1a1.pk, "Sensors")] + credited[(org.rep1a2.pk, "Sensors")]
+    service = credited[(org.rep1a1.pk, "Service")] + credited[(org.rep1a2.pk, "Service")]
+    assert (sensors, service) == (Decimal("110.01"), Decimal("50.00"))
+
+
+def test_credited_line_sales_of_some_shares_and_lines(org, split_order):
+    # rep1a2's shares alone are still split against rep1a1's: 66.68 and 33.34, not 66.67 and 33.33.
+    rep1a2 = CreditShare.objects.filter(rep=org.rep1a2)
+    assert selectors.credited_line_sales(shares=rep1a2, start=MARCH.start, end=MARCH.end) == {
+        (org.rep1a2.pk, "Sensors"): Decimal("66.68"),
+        (org.rep1a2.pk, "Service"): Decimal("33.34"),
+    }
+    everyone = CreditShare.objects.all()
+    assert selectors.credited_line_sales(
+        shares=everyone, start=MARCH.start, end=MARCH.end, product_lines=["Service"]
+    ) == {(org.rep1a1.pk, "Service"): Decimal("16.66"), (org.rep1a2.pk, "Service"): Decimal("33.34")}
+
+
+def test_each_line_is_split_on_its_own(org):
+    # Two lines of one product line, 100.01 and 50.00, credited 33.33 / 66.67 %: rep1a1 gets
+    # 33.33 + 16.66 = 49.99 (each line rounded down), not floor(150.01 x 33.33 %) = 50.00; rep1a2
+    # 66.68 + 33.34 = 100.02. 49.99 + 100.02 = 150.01.
+    make_split_order(org, product_lines=("Sensors", "Sensors"))
+    assert selectors.credited_line_sales(shares=CreditShare.objects.all(), start=MARCH.start, end=MARCH.end) == {
+        (org.rep1a1.pk, "Sensors"): Decimal("49.99"),
+        (org.rep1a2.pk, "Sensors"): Decimal("100.02"),
+    }
