@@ -7,7 +7,7 @@ report, whatever the number of rows): no Python loop issues a query.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -256,16 +256,35 @@ def credited_line_sales(
         credited[(rep_id, product_line)] += amount
     split_orders = counted.exclude(percent=WHOLE).values("order_id")
     split_lines = lines.filter(order_id__in=split_orders).values_list("order_id", "product__product_line", "amount")
-    order_shares = (
-        CreditShare.objects.filter(order_id__in=split_orders)
+    for key, amount in credit_by_shares(split_lines, _share_owners(split_orders, counted)).items():
+        credited[key] += amount
+    return dict(credited)
+
+
+def credited_payments(*, shares: QuerySet[CreditShare], start: date, end: date) -> dict[int, Decimal]:
+    """What each rep of `shares` collected: the payments dated from `start` to `end` on confirmed
+    orders, each split between all the order's shares (`credit_by_shares`). Two queries."""
+    counted = shares.filter(order__status=OrderStatus.CONFIRMED)
+    orders = counted.values("order_id")
+    payments = Payment.objects.filter(order_id__in=orders, date__gte=start, date__lte=end).values_list(
+        "order_id", "amount"
+    )
+    amounts = ((order_id, None, amount) for order_id, amount in payments)
+    return {
+        rep_id: amount for (rep_id, _key), amount in credit_by_shares(amounts, _share_owners(orders, counted)).items()
+    }
+
+
+def _share_owners(orders: QuerySet, counted: QuerySet[CreditShare]) -> Iterator[tuple[int, int | None, Decimal]]:
+    """(order id, rep id, percent) of every share of the orders, in the order they were recorded;
+    the rep is None for a share not among `counted` (it still takes its part of the split)."""
+    rows = (
+        CreditShare.objects.filter(order_id__in=orders)
         .annotate(counted=Exists(counted.filter(pk=OuterRef("pk"))))
         .order_by("order_id", "id")
         .values_list("order_id", "rep_id", "percent", "counted")
     )
-    owners = ((order_id, rep_id if wanted else None, percent) for order_id, rep_id, percent, wanted in order_shares)
-    for key, amount in credit_by_shares(split_lines, owners).items():
-        credited[key] += amount
-    return dict(credited)
+    return ((order_id, rep_id if wanted else None, percent) for order_id, rep_id, percent, wanted in rows)
 
 
 # --- channel view ---------------------------------------------------------------------------------

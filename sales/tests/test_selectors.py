@@ -121,3 +121,16 @@ def test_each_line_is_split_on_its_own(org):
         (org.rep1a1.pk, "Sensors"): Decimal("49.99"),
         (org.rep1a2.pk, "Sensors"): Decimal("100.02"),
     }
+
+
+def test_credited_payments_split_each_payment(org):
+    # Payments of 100.01 (10 March) and 50.00 (20 March) on the 33.33 / 66.67 % order: rep1a1
+    # collected 33.33 + 16.66 = 49.99, rep1a2 66.68 + 33.34 = 100.02. A payment in April does not
+    # count in March.
+    order = make_split_order(org)
+    services.payment_create(order=order, date=date(2026, 3, 10), amount=Decimal("100.01"))
+    services.payment_create(order=order, date=date(2026, 3, 20), amount=Decimal("50.00"))
+    later = make_order(customer=order.customer, lines=[(ProductFactory(), "1", "100.00")])
+    services.payment_create(order=later, date=date(2026, 4, 1), amount=Decimal("100.00"))
+    credited = selectors.credited_payments(shares=CreditShare.objects.all(), start=MARCH.start, end=MARCH.end)
+    assert credited == {org.rep1a1.pk: Decimal("49.99"), org.rep1a2.pk: Decimal("100.02")}

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fieldwork.models import Visit, VisitKind
-from sales.models import CreditShare, Order, OrderStatus, Payment
+from sales.models import CreditShare, Order, OrderStatus
 from sales.models.pipeline import OpportunityStageChange
+from sales.selectors import credited_payments
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import Period
 from staff import authority
@@ -63,17 +64,8 @@ def work_report_numbers(*, person: Person, start: date, end: date) -> dict[str, 
         .distinct()
         .count()
     )
-    # Each payment counts for the rep by their share of the order.
-    collected = Payment.objects.filter(
-        date__range=(start, end), order__shares__rep=person, order__status=OrderStatus.CONFIRMED
-    ).aggregate(
-        total=Sum(
-            ExpressionWrapper(
-                F("amount") * F("order__shares__percent") / 100,
-                output_field=DecimalField(max_digits=20, decimal_places=4),
-            )
-        )
-    )
+    # Each payment counts for the rep by their split of it (the credit-share rule).
+    collected = credited_payments(shares=CreditShare.objects.filter(rep=person), start=start, end=end)
     moved = OpportunityStageChange.objects.filter(
         opportunity__owner=person, entered_at__date__range=(start, end)
     ).count()
@@ -96,7 +88,7 @@ def work_report_numbers(*, person: Person, start: date, end: date) -> dict[str, 
         "new_customers": new_customers,
         "orders": shares["orders"],
         "order_amount": _money(shares["amount"]),
-        "collections": _money(collected["total"]),
+        "collections": _money(collected.get(person.pk)),
         "opportunities_moved": moved,
         "achievements": achievements,
     }
