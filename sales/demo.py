@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from customers.models import Customer
+from sales.domain import instalment_status, share_splits
 from sales.models import (
     Channel,
     CreditShare,
@@ -26,7 +27,6 @@ from sales.models import (
     PipelineStage,
     Product,
 )
-from sales.services.orders import instalment_status, share_splits
 from salesorg.money import to_money
 
 PRODUCTS = [

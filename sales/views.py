@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from sales import forms as forms
 from sales import selectors as selectors
+from sales import services
 from sales.models import ImportJob, Order
 from sales.services import imports as import_services
-from sales.services import orders as services
 from sales.services import pipeline as pipeline_services
 from salesorg.exceptions import ApplicationError, NotAllowed, add_error_to_form
 from staff import authority

@@ -24,6 +24,7 @@ from rest_framework.routers import BaseRouter
 
 from customers.models import Competitor, Customer
 from sales import selectors as selectors
+from sales import services
 from sales.models import (
     Channel,
     CreditShare,
@@ -37,7 +38,6 @@ from sales.models import (
     PipelineStage,
     Product,
 )
-from sales.services import orders as services
 from sales.services import pipeline as pipeline_services
 from sales.services import products as product_services
 from salesorg.api import ScopedPrimaryKeyRelatedField

@@ -9,8 +9,8 @@ from typing import Any
 import factory
 
 from customers.tests.factories import CustomerFactory  # noqa: F401 - re-exported for the sales tests
+from sales import services
 from sales.models import Product
-from sales.services import orders as services
 
 
 class ProductFactory(factory.django.DjangoModelFactory):

@@ -6,9 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from sales import selectors
+from sales import selectors, services
 from sales.models import CreditShare, Opportunity, Order, PipelineStage
-from sales.services import orders as services
 from sales.services import pipeline as pipeline_services
 from sales.tests.factories import CustomerFactory, ProductFactory, make_order, make_split_order
 from salesorg.periods import Period
