@@ -27,7 +27,7 @@ from sales.models import (
     PipelineStage,
     Product,
 )
-from sales.services.orders import new_credit_shares
+from sales.services.orders import new_credit_shares, new_order_line
 from salesorg.money import to_money
 
 PRODUCTS = [
@@ -91,19 +91,9 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
     orders = _save_orders([order for order, _lines, _shares in drafts])
     line_rows, share_rows, instalment_rows, payment_rows = [], [], [], []
     for order, (_unsaved, lines, shares) in zip(orders, drafts, strict=True):
-        for product, quantity, price in lines:
-            amount, cost = line_amounts(quantity, price, product.unit_cost)
-            line_rows.append(
-                OrderLine(
-                    order=order,
-                    product=product,
-                    quantity=quantity,
-                    unit_price=price,
-                    unit_cost=product.unit_cost,
-                    amount=amount,
-                    cost=cost,
-                )
-            )
+        line_rows += [
+            new_order_line(order, product, quantity, price, product.unit_cost) for product, quantity, price in lines
+        ]
         share_rows += new_credit_shares(order, shares)
         if order.status == OrderStatus.CANCELLED or order.total_amount <= 0:
             continue

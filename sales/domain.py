@@ -123,8 +123,8 @@ def line_amounts(quantity: Decimal, unit_price: Decimal, unit_cost: Decimal) -> 
     return to_money(quantity * unit_price), to_money(quantity * unit_cost)
 
 
-def line_values(line: LineInput, *, field: str = "lines") -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
-    """(quantity, unit_price, unit_cost, amount, cost) of a line, validated."""
+def line_values(line: LineInput, *, field: str = "lines") -> tuple[Decimal, Decimal, Decimal]:
+    """(quantity, unit_price, unit_cost) of a line, validated; the cost defaults to the product's."""
     quantity = to_decimal(line.quantity, field)
     unit_price = to_decimal(line.unit_price, field)
     unit_cost = line.product.unit_cost if line.unit_cost is None else to_decimal(line.unit_cost, field)
@@ -134,7 +134,7 @@ def line_values(line: LineInput, *, field: str = "lines") -> tuple[Decimal, Deci
         raise ApplicationError(_("The price cannot be negative."), fields={field: [_("Price cannot be negative.")]})
     if unit_cost < 0:
         raise ApplicationError(_("The cost cannot be negative."), fields={field: [_("Cost cannot be negative.")]})
-    return quantity, unit_price, unit_cost, *line_amounts(quantity, unit_price, unit_cost)
+    return quantity, unit_price, unit_cost
 
 
 def check_percents(percents: Sequence[Decimal], *, field: str = "shares") -> None:

@@ -308,18 +308,23 @@ def _with_channel_labels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def _sales_measures() -> dict[str, Any]:
+    """Sales (line amounts), margin (amount - cost), distinct customers and orders of order lines."""
+    return {
+        "sales": Sum("amount"),
+        "margin": Sum(F("amount") - F("cost")),
+        "customers": Count("order__customer", distinct=True),
+        "orders": Count("order", distinct=True),
+    }
+
+
 def channel_summary(*, user: Any, date_from: date | None = None, date_to: date | None = None) -> list[dict[str, Any]]:
     """Sales, margin and distinct customers of confirmed orders per channel (one query)."""
     return _with_channel_labels(
         list(
             _confirmed_lines(user, date_from, date_to)
             .values(channel=F("order__channel"))
-            .annotate(
-                sales=Sum("amount"),
-                margin=Sum(F("amount") - F("cost")),
-                customers=Count("order__customer", distinct=True),
-                orders=Count("order", distinct=True),
-            )
+            .annotate(**_sales_measures())
             .order_by("-sales")
         )
     )
@@ -340,12 +345,7 @@ def distributor_summary(
             _confirmed_lines(user, date_from, date_to)
             .exclude(order__channel="direct")
             .values(partner_id=partner, partner_name=partner_name, channel=F("order__channel"))
-            .annotate(
-                sales=Sum("amount"),
-                margin=Sum(F("amount") - F("cost")),
-                customers=Count("order__customer", distinct=True),
-                orders=Count("order", distinct=True),
-            )
+            .annotate(**_sales_measures())
             .order_by("-sales")
         )
     )

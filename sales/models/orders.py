@@ -227,7 +227,9 @@ class InstalmentStatus(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
 
 
-class InstalmentQuerySet(ScopedQuerySet):
+class OrderPartQuerySet(ScopedQuerySet):
+    """Rows that belong to an order (instalments, payments): seen exactly as their order is."""
+
     scope_fields = {"person": "order__shares__rep", "team": "order__shares__team", "region": "order__shares__region"}
     scope_distinct = True
 
@@ -236,6 +238,10 @@ class InstalmentQuerySet(ScopedQuerySet):
         if viewer_for(user).sees_all:
             return self
         return self.filter(order__in=Order.objects.visible_to(user).values("pk"))
+
+
+class InstalmentQuerySet(OrderPartQuerySet):
+    pass
 
 
 class Instalment(models.Model):
@@ -267,15 +273,8 @@ class Instalment(models.Model):
         return f"{self.order} · {self.due_date} · {self.amount}"
 
 
-class PaymentQuerySet(ScopedQuerySet):
-    scope_fields = {"person": "order__shares__rep", "team": "order__shares__team", "region": "order__shares__region"}
-    scope_distinct = True
-
-    def visible_to(self, user: Any) -> ScopedQuerySet:
-        """Whatever the order's scope is (its filer included)."""
-        if viewer_for(user).sees_all:
-            return self
-        return self.filter(order__in=Order.objects.visible_to(user).values("pk"))
+class PaymentQuerySet(OrderPartQuerySet):
+    pass
 
 
 class Payment(models.Model):

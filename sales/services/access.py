@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, CustomerKind
-from sales.models import Order
+from sales.models import Order, OrderStatus
 from salesorg.exceptions import ApplicationError
 from staff import authority
 from staff.models import Person
@@ -44,6 +44,16 @@ def require_order_approver(order: Order, user: Any) -> None:
             credited=order.credited_ids,
             units=order.credit_units,
         )
+
+
+def require_order_change(order: Order, user: Any, *, counted: bool = True) -> None:
+    """A confirmed order's counted parts (amounts, shares, date, customer, plan, its cancellation)
+    change only by one who may approve it; anything else, and any order not confirmed yet, by its
+    people or a manager of its unit."""
+    if order.status == OrderStatus.CONFIRMED and counted:
+        require_order_approver(order, user)
+    else:
+        require_order_edit(order, user)
 
 
 def check_credit(user: Any, people: Sequence[Person], *, field: str = "shares") -> None:

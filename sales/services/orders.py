@@ -32,16 +32,18 @@ from sales.domain import (
     ShareInput,
     check_percents,
     default_plan,
+    line_amounts,
     line_values,
     needs_approval,
     share_splits,
     to_decimal,
 )
-from sales.models import Channel, CreditShare, Order, OrderLine, OrderStatus
+from sales.models import Channel, CreditShare, Order, OrderLine, OrderStatus, Product
 from sales.services.access import (
     check_credit,
     check_distributor,
     require_order_approver,
+    require_order_change,
     require_order_edit,
     require_visible_customer,
     require_visible_order,
@@ -59,23 +61,29 @@ def _next_number(on: date) -> str:
     return f"{prefix}{sequence:05d}"
 
 
+def new_order_line(
+    order: Order, product: Product, quantity: Decimal, unit_price: Decimal, unit_cost: Decimal
+) -> OrderLine:
+    """An unsaved line with its amount and cost (quantity x price and x cost, to the cent)."""
+    amount, cost = line_amounts(quantity, unit_price, unit_cost)
+    return OrderLine(
+        order=order,
+        product=product,
+        quantity=quantity,
+        unit_price=unit_price,
+        unit_cost=unit_cost,
+        amount=amount,
+        cost=cost,
+    )
+
+
 def write_lines(order: Order, lines: Sequence[LineInput]) -> None:
     if not lines:
         raise ApplicationError(_("An order needs at least one line."), fields={"lines": [_("Add a line.")]})
     rows = []
     for line in lines:
-        quantity, unit_price, unit_cost, amount, cost = line_values(line, field="lines")
-        rows.append(
-            OrderLine(
-                order=order,
-                product=line.product,
-                quantity=quantity,
-                unit_price=unit_price,
-                unit_cost=unit_cost,
-                amount=amount,
-                cost=cost,
-            )
-        )
+        quantity, unit_price, unit_cost = line_values(line, field="lines")
+        rows.append(new_order_line(order, line.product, quantity, unit_price, unit_cost))
     order.lines.all().delete()
     OrderLine.objects.bulk_create(rows)
 
@@ -239,10 +247,7 @@ def order_update(
     if unknown:
         raise ApplicationError(_("These fields cannot be changed."), fields={f: [_("Read-only.")] for f in unknown})
     counted = amounts_change or bool({"date", "customer", "distributor"} & set(header))
-    if order.status == OrderStatus.CONFIRMED and counted:
-        require_order_approver(order, user)
-    else:
-        require_order_edit(order, user)
+    require_order_change(order, user, counted=counted)
     _check_order_changes(order, user, header, shares)
     for field, value in header.items():
         setattr(order, field, value)
@@ -338,10 +343,7 @@ def order_cancel(*, order: Order, user: Any, reason: str) -> Order:
     approve it (sales.approve_record), a draft or pending one by its people (sales.edit_record)."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     require_visible_order(order, user)
-    if order.status == OrderStatus.CONFIRMED:
-        require_order_approver(order, user)
-    else:
-        require_order_edit(order, user)
+    require_order_change(order, user)
     if order.status == OrderStatus.CANCELLED:
         raise ApplicationError(_("The order is already cancelled."), fields={"status": [_("Cancelled.")]})
     if not reason.strip():
@@ -360,10 +362,7 @@ def order_set_payment_plan(
 ) -> Order:
     order = Order.objects.select_for_update().get(pk=order.pk)
     require_visible_order(order, user)
-    if order.status == OrderStatus.CONFIRMED:
-        require_order_approver(order, user)
-    else:
-        require_order_edit(order, user)
+    require_order_change(order, user)
     if order.status == OrderStatus.CANCELLED:
         raise ApplicationError(_("A cancelled order has no plan."), fields={"status": [_("Cancelled.")]})
     write_plan(order, instalments, today=today)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sales.domain import normalise_header
@@ -66,5 +67,17 @@ def first_pass(table: Table, result: ImportResult, collect: Callable[[dict[str, 
             collect(r)
     except ApplicationError as exc:
         result.error(0, "file", exc.message)
+        return False
+    return True
+
+
+def write_all(result: ImportResult, write: Callable[[], None]) -> bool:
+    """Run an import's writes in one transaction: all rows or none. A refusal while writing (a race
+    with another writer) is recorded on line 0 of the file and nothing is written."""
+    try:
+        with transaction.atomic():
+            write()
+    except ApplicationError as exc:
+        result.error(0, ", ".join(exc.fields) or "file", exc.message)
         return False
     return True

@@ -13,7 +13,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -33,9 +32,9 @@ from sales.domain import (
     share_employee_nos,
 )
 from sales.models import Channel, CreditShare, ImportKind, Instalment, Order, OrderLine, OrderStatus, Product
-from sales.services.imports.common import ImportResult, first_pass, open_table
+from sales.services.imports.common import ImportResult, first_pass, open_table, write_all
 from sales.services.instalments import write_plan
-from sales.services.orders import new_credit_shares, order_recompute, write_lines, write_shares
+from sales.services.orders import new_credit_shares, new_order_line, order_recompute, write_lines, write_shares
 from salesorg.exceptions import ApplicationError
 from salesorg.imports import Table
 from staff.models import Person
@@ -258,14 +257,13 @@ def import_orders(
         _count(result, plan)
         return result
     today = today or timezone.localdate()
-    try:
-        with transaction.atomic():
-            _create_orders(plan, today=today, user=user)
-            _update_orders(plan, today=today, user=user)
-    except ApplicationError as exc:  # a race with another writer: nothing was written
-        result.error(0, ", ".join(exc.fields) or "file", exc.message)
-        return result
-    _count(result, plan)
+
+    def write() -> None:
+        _create_orders(plan, today=today, user=user)
+        _update_orders(plan, today=today, user=user)
+
+    if write_all(result, write):
+        _count(result, plan)
     return result
 
 
@@ -336,18 +334,7 @@ def _create_orders(plan: Plan, *, today: date, user: Any = None) -> None:
     lines, shares, instalments = [], [], []
     for rows, unsaved in new:
         order = by_erp[unsaved.erp_no]
-        lines += [
-            OrderLine(
-                order=order,
-                product=r.product,
-                quantity=r.quantity,
-                unit_price=r.unit_price,
-                unit_cost=r.unit_cost,
-                amount=r.amount,
-                cost=r.cost,
-            )
-            for r in rows
-        ]
+        lines += [new_order_line(order, r.product, r.quantity, r.unit_price, r.unit_cost) for r in rows]
         shares += new_credit_shares(order, rows[0].shares)
         for planned in default_plan(order):
             instalment = Instalment(order=order, due_date=planned.due_date, amount=planned.amount)

@@ -8,14 +8,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sales.domain import cell_text, parse_date, parse_decimal
 from sales.models import ImportKind, Order, OrderStatus, Payment
-from sales.services.imports.common import ImportResult, first_pass, open_table
+from sales.services.imports.common import ImportResult, first_pass, open_table, write_all
 from sales.services.payments import payment_create
-from salesorg.exceptions import ApplicationError
 from salesorg.money import to_money
 
 PAYMENT_COLUMNS = ["erp_no", "payment_date", "amount", "reference"]
@@ -62,14 +60,13 @@ def import_payments(
     if result.errors or dry_run:
         result.created = len(to_post) if not result.errors else 0
         return result
-    try:
-        with transaction.atomic():
-            for order, on, amount, reference in to_post:
-                payment_create(order=order, date=on, amount=amount, reference=reference, today=today)
-    except ApplicationError as exc:
-        result.error(0, ", ".join(exc.fields) or "file", exc.message)
-        return result
-    result.created = len(to_post)
+
+    def write() -> None:
+        for order, on, amount, reference in to_post:
+            payment_create(order=order, date=on, amount=amount, reference=reference, today=today)
+
+    if write_all(result, write):
+        result.created = len(to_post)
     return result
 
 
