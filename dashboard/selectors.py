@@ -11,12 +11,13 @@ Every node is looked up through the data-scope rule, so a node outside scope ans
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -226,7 +227,8 @@ def pipeline_weighted(*, user: Any, node: Node, period: Period) -> dict[int | No
         .filter(node.record_q(person="owner"))
         .filter(expected_close_date__gte=period.start, expected_close_date__lte=period.end)
     )
-    weighted = Sum(ExpressionWrapper(F("expected_amount") * F("stage__probability") / Value(Decimal(100)), MONEY))
+    qs = qs.with_weighted_amount()
+    weighted = Sum("weighted_amount")
     if key is None:
         total = qs.aggregate(weighted=weighted)["weighted"]
         return {None: Decimal(total or 0).quantize(Decimal("0.01"))}
@@ -342,21 +344,17 @@ def _charts(*, year: Period, months: dict[str, Achievement], period: Period, tre
 
 
 def product_mix(*, user: Any, node: Node, period: Period) -> list[dict[str, Any]]:
-    """Sales per product line of confirmed orders in the period, by the node's credit shares (one query)."""
-    from sales.models import CreditShare, OrderStatus
+    """Sales per product line of confirmed orders in the period, credited to the node's shares
+    (sales' credited line sales: the credit-share splits of each line, three queries)."""
+    from sales.models import CreditShare
+    from sales.selectors import credited_line_sales
 
-    share_q = node.record_q(person="rep")
-    shares = CreditShare.objects.visible_to(user).filter(
-        share_q,
-        order__status=OrderStatus.CONFIRMED,
-        order__date__gte=period.start,
-        order__date__lte=period.end,
-    )
-    weighted = ExpressionWrapper(F("order__lines__amount") * F("percent") / Value(Decimal(100)), MONEY)
-    rows = (
-        shares.values(line=F("order__lines__product__product_line")).annotate(amount=Sum(weighted)).order_by("-amount")
-    )
-    return [{"name": r["line"] or "-", "value": str(Decimal(r["amount"] or 0).quantize(Decimal("0.01")))} for r in rows]
+    shares = CreditShare.objects.visible_to(user).filter(node.record_q(person="rep"))
+    per_line: dict[str, Decimal] = defaultdict(Decimal)
+    for (_rep, line), amount in credited_line_sales(shares=shares, start=period.start, end=period.end).items():
+        per_line[line] += amount
+    rows = sorted(per_line.items(), key=lambda item: (-item[1], item[0]))
+    return [{"name": line or "-", "value": str(amount.quantize(Decimal("0.01")))} for line, amount in rows]
 
 
 def receivables(*, user: Any, node: Node, today: date) -> dict[str, Decimal]:
@@ -373,20 +371,9 @@ def receivables(*, user: Any, node: Node, today: date) -> dict[str, Decimal]:
 def pipeline_funnel(*, user: Any, node: Node) -> list[dict[str, Any]]:
     """Open opportunities of the node per stage: count, expected and weighted amount (one query)."""
     from sales.models import Opportunity
+    from sales.selectors import pipeline_by_stage
 
-    return list(
-        Opportunity.objects.visible_to(user)
-        .open()
-        .filter(node.record_q(person="owner"))
-        .values(stage_name=F("stage__name"), stage_order=F("stage__order"), probability=F("stage__probability"))
-        .annotate(
-            expected=Sum("expected_amount"),
-            weighted=Sum(
-                ExpressionWrapper(F("expected_amount") * F("stage__probability") / Value(Decimal(100)), MONEY)
-            ),
-        )
-        .order_by("stage_order")
-    )
+    return pipeline_by_stage(Opportunity.objects.visible_to(user).open().filter(node.record_q(person="owner")))
 
 
 # --- The rep home page --------------------------------------------------------------------------

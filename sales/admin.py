@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from sales import services
 from sales.models import (
     CreditShare,
     ImportJob,
@@ -30,7 +31,6 @@ from sales.models import (
     Product,
 )
 from sales.services import imports as import_services
-from sales.services import orders as services
 from salesorg.exceptions import ApplicationError, NotAllowed
 from staff.admin import ScopedAdmin
 

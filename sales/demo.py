@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from customers.models import Customer
+from sales.domain import allocate_paid, line_amounts
 from sales.models import (
     Channel,
     CreditShare,
@@ -26,7 +27,7 @@ from sales.models import (
     PipelineStage,
     Product,
 )
-from sales.services.orders import instalment_status, share_splits
+from sales.services.orders import new_credit_shares, new_order_line
 from salesorg.money import to_money
 
 PRODUCTS = [
@@ -86,133 +87,128 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
     customers = _customers(org, rng)
     if not customers:
         return
-    reps_by_team: dict[int | None, list[Any]] = {}
-    for rep in org.reps:
-        reps_by_team.setdefault(rep.team_id, []).append(rep)
-    distributors = [c for c in customers if c.kind in ("distributor", "agent")]
-    start = today - timedelta(days=365)
-
-    orders: list[Order] = []
-    plans: list[tuple[list[tuple[Product, Decimal, Decimal]], list[tuple[Any, Decimal]]]] = []
-    number = 1
-    for customer in customers:
-        for _ in range(rng.randint(2, 8)):
-            on = start + timedelta(days=rng.randint(0, 364))
-            lines = []
-            for product in rng.sample(products, rng.randint(1, 3)):
-                discount = Decimal(rng.choice([0, 0, 5, 10, 12, 20])) / 100
-                lines.append((product, Decimal(rng.randint(1, 20)), to_money(product.list_price * (1 - discount))))
-            owner = customer.owner
-            shares = [(owner, Decimal(100))]
-            colleagues = [r for r in reps_by_team.get(owner.team_id, []) if r.pk != owner.pk]
-            if colleagues and rng.random() < 0.15:  # a split order
-                shares = [(owner, Decimal(60)), (rng.choice(colleagues), Decimal(40))]
-            roll = rng.random()
-            status = (
-                OrderStatus.CANCELLED
-                if roll < 0.05
-                else OrderStatus.PENDING
-                if roll < 0.08
-                else OrderStatus.DRAFT
-                if roll < 0.10
-                else OrderStatus.CONFIRMED
-            )
-            channel = Channel.DIRECT
-            if customer.kind == "distributor":
-                channel = Channel.DISTRIBUTOR
-            elif customer.kind == "agent":
-                channel = Channel.AGENT
-            distributor = None
-            if channel == Channel.DIRECT and distributors and rng.random() < 0.2:
-                distributor = rng.choice(distributors)
-                channel = Channel.DISTRIBUTOR if distributor.kind == "distributor" else Channel.AGENT
-            amount = sum((to_money(q * p) for _, q, p in lines), Decimal(0))
-            cost = sum((to_money(q * pr.unit_cost) for pr, q, _ in lines), Decimal(0))
-            orders.append(
-                Order(
-                    number=f"SO{on:%Y%m}-D{number:05d}",
-                    customer=customer,
-                    distributor=distributor,
-                    date=on,
-                    status=status,
-                    channel=channel,
-                    payment_terms_days=rng.choice([30, 30, 45, 60, 90]),
-                    total_amount=amount,
-                    total_cost=cost,
-                    cancel_reason="客户取消采购计划" if status == OrderStatus.CANCELLED else "",
-                    approval_reason="折扣超过限额" if status == OrderStatus.PENDING else "",
-                )
-            )
-            plans.append((lines, shares))
-            number += 1
-    orders = bulk_create_with_history(orders, Order, batch_size=1000)
-    if any(o.pk is None for o in orders):
-        by_number = {o.number: o for o in Order.objects.filter(number__startswith="SO").only("pk", "number")}
-        for o in orders:
-            o.pk = by_number[o.number].pk
-
+    drafts = _draw_orders(org, customers, products, rng, today)
+    orders = _save_orders([order for order, _lines, _shares in drafts])
     line_rows, share_rows, instalment_rows, payment_rows = [], [], [], []
-    for order, (lines, shares) in zip(orders, plans, strict=True):
-        for product, quantity, price in lines:
-            line_rows.append(
-                OrderLine(
-                    order=order,
-                    product=product,
-                    quantity=quantity,
-                    unit_price=price,
-                    unit_cost=product.unit_cost,
-                    amount=to_money(quantity * price),
-                    cost=to_money(quantity * product.unit_cost),
-                )
-            )
-        amounts, margins, primary = share_splits(
-            order.total_amount, order.total_amount - order.total_cost, [p for _, p in shares]
-        )
-        for i, (rep, percent) in enumerate(shares):
-            share_rows.append(
-                CreditShare(
-                    order=order,
-                    rep=rep,
-                    team_id=rep.team_id,
-                    region_id=rep.region_id,
-                    percent=percent,
-                    is_primary=i == primary,
-                    amount=amounts[i],
-                    margin=margins[i],
-                )
-            )
+    for order, (_unsaved, lines, shares) in zip(orders, drafts, strict=True):
+        line_rows += [
+            new_order_line(order, product, quantity, price, product.unit_cost) for product, quantity, price in lines
+        ]
+        share_rows += new_credit_shares(order, shares)
         if order.status == OrderStatus.CANCELLED or order.total_amount <= 0:
             continue
-        # Large orders pay in two instalments, the rest in one at order date + terms.
-        due = order.date + timedelta(days=order.payment_terms_days)
-        if order.total_amount > 50000:
-            first = to_money(order.total_amount * Decimal("0.3"))
-            parts = [(order.date + timedelta(days=15), first), (due, order.total_amount - first)]
-        else:
-            parts = [(due, order.total_amount)]
-        paid_total = Decimal(0)
-        if order.status == OrderStatus.CONFIRMED:
-            # Most customers pay on time, some partly, some not at all (overdue instalments).
-            roll = rng.random()
-            if due < today and roll < 0.85:
-                paid_total = order.total_amount
-            elif roll < 0.93:
-                paid_total = to_money(order.total_amount * Decimal(rng.uniform(0.2, 0.8)))
-        remaining = paid_total
-        for due_date, amount in parts:
-            instalment = Instalment(order=order, due_date=due_date, amount=amount)
-            instalment.paid_amount = min(amount, remaining)
-            remaining -= instalment.paid_amount
-            instalment.status = instalment_status(instalment, today)
-            instalment_rows.append(instalment)
-        if paid_total > 0:
-            pay_day = min(today, order.date + timedelta(days=rng.randint(10, order.payment_terms_days + 20)))
-            payment_rows.append(Payment(order=order, date=pay_day, amount=paid_total, reference=f"RC{order.pk:06d}"))
+        instalments, payment = _collection(order, rng, today)
+        instalment_rows += instalments
+        if payment is not None:
+            payment_rows.append(payment)
     OrderLine.objects.bulk_create(line_rows, batch_size=2000)
     CreditShare.objects.bulk_create(share_rows, batch_size=2000)
     Instalment.objects.bulk_create(instalment_rows, batch_size=2000)
     bulk_create_with_history(payment_rows, Payment, batch_size=2000)
     _opportunities(customers, rng, today)
+
+
+Lines = list[tuple[Product, Decimal, Decimal]]
+Shares = list[tuple[Any, Decimal]]
+
+
+def _draw_orders(
+    org: Any, customers: list[Customer], products: list[Product], rng: random.Random, today: date
+) -> list[tuple[Order, Lines, Shares]]:
+    """A year of orders per customer (unsaved), each with its lines and credit shares."""
+    reps_by_team: dict[int | None, list[Any]] = {}
+    for rep in org.reps:
+        reps_by_team.setdefault(rep.team_id, []).append(rep)
+    distributors = [c for c in customers if c.kind in ("distributor", "agent")]
+    start = today - timedelta(days=365)
+    drafts = []
+    for customer in customers:
+        colleagues = [r for r in reps_by_team.get(customer.owner.team_id, []) if r.pk != customer.owner.pk]
+        for _ in range(rng.randint(2, 8)):
+            drafts.append(_draw_order(customer, products, colleagues, distributors, rng, start, len(drafts) + 1))
+    return drafts
+
+
+def _draw_order(
+    customer: Customer,
+    products: list[Product],
+    colleagues: list[Any],
+    distributors: list[Customer],
+    rng: random.Random,
+    start: date,
+    number: int,
+) -> tuple[Order, Lines, Shares]:
+    on = start + timedelta(days=rng.randint(0, 364))
+    lines = []
+    for product in rng.sample(products, rng.randint(1, 3)):
+        discount = Decimal(rng.choice([0, 0, 5, 10, 12, 20])) / 100
+        lines.append((product, Decimal(rng.randint(1, 20)), to_money(product.list_price * (1 - discount))))
+    shares = [(customer.owner, Decimal(100))]
+    if colleagues and rng.random() < 0.15:  # a split order
+        shares = [(customer.owner, Decimal(60)), (rng.choice(colleagues), Decimal(40))]
+    roll = rng.random()
+    status = (
+        OrderStatus.CANCELLED
+        if roll < 0.05
+        else OrderStatus.PENDING
+        if roll < 0.08
+        else OrderStatus.DRAFT
+        if roll < 0.10
+        else OrderStatus.CONFIRMED
+    )
+    channel = {"distributor": Channel.DISTRIBUTOR, "agent": Channel.AGENT}.get(customer.kind, Channel.DIRECT)
+    distributor = None
+    if channel == Channel.DIRECT and distributors and rng.random() < 0.2:
+        distributor = rng.choice(distributors)
+        channel = Channel.DISTRIBUTOR if distributor.kind == "distributor" else Channel.AGENT
+    amounts = [line_amounts(quantity, price, product.unit_cost) for product, quantity, price in lines]
+    order = Order(
+        number=f"SO{on:%Y%m}-D{number:05d}",
+        customer=customer,
+        distributor=distributor,
+        date=on,
+        status=status,
+        channel=channel,
+        payment_terms_days=rng.choice([30, 30, 45, 60, 90]),
+        total_amount=sum((amount for amount, _cost in amounts), Decimal(0)),
+        total_cost=sum((cost for _amount, cost in amounts), Decimal(0)),
+        cancel_reason="客户取消采购计划" if status == OrderStatus.CANCELLED else "",
+        approval_reason="折扣超过限额" if status == OrderStatus.PENDING else "",
+    )
+    return order, lines, shares
+
+
+def _save_orders(orders: list[Order]) -> list[Order]:
+    orders = bulk_create_with_history(orders, Order, batch_size=1000)
+    if any(o.pk is None for o in orders):
+        by_number = {o.number: o for o in Order.objects.filter(number__startswith="SO").only("pk", "number")}
+        for o in orders:
+            o.pk = by_number[o.number].pk
+    return orders
+
+
+def _collection(order: Order, rng: random.Random, today: date) -> tuple[list[Instalment], Payment | None]:
+    """An order's instalments and what was paid on it: large orders pay in two instalments, the
+    rest in one at order date + terms; most customers pay on time, some partly, some not at all."""
+    due = order.date + timedelta(days=order.payment_terms_days)
+    if order.total_amount > 50000:
+        first = to_money(order.total_amount * Decimal("0.3"))
+        parts = [(order.date + timedelta(days=15), first), (due, order.total_amount - first)]
+    else:
+        parts = [(due, order.total_amount)]
+    paid_total = Decimal(0)
+    if order.status == OrderStatus.CONFIRMED:
+        roll = rng.random()
+        if due < today and roll < 0.85:
+            paid_total = order.total_amount
+        elif roll < 0.93:
+            paid_total = to_money(order.total_amount * Decimal(rng.uniform(0.2, 0.8)))
+    instalments = [Instalment(order=order, due_date=due_date, amount=amount) for due_date, amount in parts]
+    allocate_paid(instalments, paid_total, today)
+    if paid_total <= 0:
+        return instalments, None
+    pay_day = min(today, order.date + timedelta(days=rng.randint(10, order.payment_terms_days + 20)))
+    return instalments, Payment(order=order, date=pay_day, amount=paid_total, reference=f"RC{order.pk:06d}")
 
 
 def _opportunities(customers: list[Customer], rng: random.Random, today: date) -> None:

@@ -6,6 +6,8 @@ report, whatever the number of rows): no Python loop issues a query.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,6 +17,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     Max,
@@ -30,6 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from sales.domain import credit_by_shares
 from sales.models import (
     Channel,
     CreditShare,
@@ -109,15 +113,14 @@ def order_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[
     return qs
 
 
-def order_paid_amounts(orders: list[Order]) -> dict[int, Decimal]:
-    """What was paid on each order of a page (one query)."""
-    rows = (
-        Payment.objects.filter(order__in=[o.pk for o in orders])
-        .values("order_id")
-        .annotate(total=Sum("amount"))
-        .values_list("order_id", "total")
-    )
-    return dict(rows)
+def order_paid(order: Order) -> Decimal:
+    """What was paid on one order (`Order.objects.with_paid`, one query)."""
+    return Order.objects.filter(pk=order.pk).with_paid().values_list("paid_amount", flat=True).get()
+
+
+def order_balance(order: Order) -> Decimal:
+    """The order total less what was paid on it."""
+    return to_money(order.total_amount - order_paid(order))
 
 
 def payment_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Payment]:
@@ -221,6 +224,69 @@ def receivables_totals(rows: list[dict[str, Any]]) -> dict[str, Decimal]:
     return {name: sum((r[name] for r in rows), Decimal("0.00")) for name in BUCKETS}
 
 
+# --- credited sales ---------------------------------------------------------------------------------
+
+WHOLE = Decimal(100)
+
+
+def credited_line_sales(
+    *, shares: QuerySet[CreditShare], start: date, end: date, product_lines: Iterable[str] | None = None
+) -> dict[tuple[int, str], Decimal]:
+    """Sales per (credited rep, product line) of the confirmed orders dated from `start` to `end`.
+
+    Every line of an order is split between all the order's shares (`credit_by_shares`: every
+    share but the largest rounded down to the cent, the largest takes the rest), and the parts of
+    the `shares` given are added up: the figure per rep that the product-mix chart and KPI show.
+    A 100 % share takes its lines whole, summed in the database; only split orders are split in
+    Python. Three queries; `product_lines` keeps only those lines.
+    """
+    counted = shares.filter(order__status=OrderStatus.CONFIRMED, order__date__gte=start, order__date__lte=end)
+    lines = OrderLine.objects.all()
+    whole = counted.filter(percent=WHOLE)
+    if product_lines is not None:
+        lines = lines.filter(product__product_line__in=list(product_lines))
+        whole = whole.filter(order__lines__product__product_line__in=list(product_lines))
+    credited: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for rep_id, product_line, amount in (
+        whole.values("rep_id", line=F("order__lines__product__product_line"))
+        .annotate(amount=Sum("order__lines__amount"))
+        .values_list("rep_id", "line", "amount")
+        .order_by()
+    ):
+        credited[(rep_id, product_line)] += amount
+    split_orders = counted.exclude(percent=WHOLE).values("order_id")
+    split_lines = lines.filter(order_id__in=split_orders).values_list("order_id", "product__product_line", "amount")
+    for key, amount in credit_by_shares(split_lines, _share_owners(split_orders, counted)).items():
+        credited[key] += amount
+    return dict(credited)
+
+
+def credited_payments(*, shares: QuerySet[CreditShare], start: date, end: date) -> dict[int, Decimal]:
+    """What each rep of `shares` collected: the payments dated from `start` to `end` on confirmed
+    orders, each split between all the order's shares (`credit_by_shares`). Two queries."""
+    counted = shares.filter(order__status=OrderStatus.CONFIRMED)
+    orders = counted.values("order_id")
+    payments = Payment.objects.filter(order_id__in=orders, date__gte=start, date__lte=end).values_list(
+        "order_id", "amount"
+    )
+    amounts = ((order_id, None, amount) for order_id, amount in payments)
+    return {
+        rep_id: amount for (rep_id, _key), amount in credit_by_shares(amounts, _share_owners(orders, counted)).items()
+    }
+
+
+def _share_owners(orders: QuerySet, counted: QuerySet[CreditShare]) -> Iterator[tuple[int, int | None, Decimal]]:
+    """(order id, rep id, percent) of every share of the orders, in the order they were recorded;
+    the rep is None for a share not among `counted` (it still takes its part of the split)."""
+    rows = (
+        CreditShare.objects.filter(order_id__in=orders)
+        .annotate(counted=Exists(counted.filter(pk=OuterRef("pk"))))
+        .order_by("order_id", "id")
+        .values_list("order_id", "rep_id", "percent", "counted")
+    )
+    return ((order_id, rep_id if wanted else None, percent) for order_id, rep_id, percent, wanted in rows)
+
+
 # --- channel view ---------------------------------------------------------------------------------
 
 
@@ -242,18 +308,23 @@ def _with_channel_labels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def _sales_measures() -> dict[str, Any]:
+    """Sales (line amounts), margin (amount - cost), distinct customers and orders of order lines."""
+    return {
+        "sales": Sum("amount"),
+        "margin": Sum(F("amount") - F("cost")),
+        "customers": Count("order__customer", distinct=True),
+        "orders": Count("order", distinct=True),
+    }
+
+
 def channel_summary(*, user: Any, date_from: date | None = None, date_to: date | None = None) -> list[dict[str, Any]]:
     """Sales, margin and distinct customers of confirmed orders per channel (one query)."""
     return _with_channel_labels(
         list(
             _confirmed_lines(user, date_from, date_to)
             .values(channel=F("order__channel"))
-            .annotate(
-                sales=Sum("amount"),
-                margin=Sum(F("amount") - F("cost")),
-                customers=Count("order__customer", distinct=True),
-                orders=Count("order", distinct=True),
-            )
+            .annotate(**_sales_measures())
             .order_by("-sales")
         )
     )
@@ -274,12 +345,7 @@ def distributor_summary(
             _confirmed_lines(user, date_from, date_to)
             .exclude(order__channel="direct")
             .values(partner_id=partner, partner_name=partner_name, channel=F("order__channel"))
-            .annotate(
-                sales=Sum("amount"),
-                margin=Sum(F("amount") - F("cost")),
-                customers=Count("order__customer", distinct=True),
-                orders=Count("order", distinct=True),
-            )
+            .annotate(**_sales_measures())
             .order_by("-sales")
         )
     )
@@ -364,21 +430,20 @@ def funnel(
     return {"stages": stages, "groups": groups}
 
 
-def pipeline_forecast(*, user: Any) -> list[dict[str, Any]]:
-    """Open pipeline per stage: count, expected amount and the amount weighted by probability."""
-    rows = list(
-        Opportunity.objects.visible_to(user)
-        .open()
+def pipeline_by_stage(opportunities: QuerySet[Opportunity]) -> list[dict[str, Any]]:
+    """Per stage of the opportunities given: count, expected amount and weighted amount (the stage's
+    name as stored, the stage order and probability), in stage order. One query."""
+    return list(
+        opportunities.with_weighted_amount()
         .values(stage_name=F("stage__name"), probability=F("stage__probability"), stage_order=F("stage__order"))
-        .annotate(
-            count=Count("pk"),
-            expected=Sum("expected_amount"),
-            weighted=Sum(
-                ExpressionWrapper(F("expected_amount") * F("stage__probability") / Value(Decimal(100)), MONEY)
-            ),
-        )
+        .annotate(count=Count("pk"), expected=Sum("expected_amount"), weighted=Sum("weighted_amount"))
         .order_by("stage_order")
     )
+
+
+def pipeline_forecast(*, user: Any) -> list[dict[str, Any]]:
+    """Open pipeline per stage: count, expected amount and the amount weighted by probability."""
+    rows = pipeline_by_stage(Opportunity.objects.visible_to(user).open())
     for row in rows:
         row["stage_name"] = str(PipelineStage(name=row["stage_name"]))
     return rows

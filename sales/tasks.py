@@ -15,7 +15,7 @@ def run_import_job(job_id: int) -> None:
 @shared_task(**RELIABLE_TASK)
 def instalments_daily() -> None:
     """Flag overdue instalments and send the reminders before due dates (idempotent)."""
-    from sales.services.orders import instalments_mark_overdue, instalments_send_reminders
+    from sales.services.instalments import instalments_mark_overdue, instalments_send_reminders
 
     instalments_mark_overdue()
     instalments_send_reminders()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from sales import forms as forms
 from sales import selectors as selectors
+from sales import services
 from sales.models import ImportJob, Order
 from sales.services import imports as import_services
-from sales.services import orders as services
 from sales.services import pipeline as pipeline_services
 from salesorg.exceptions import ApplicationError, NotAllowed, add_error_to_form
 from staff import authority
@@ -29,10 +27,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     form = forms.OrderFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     orders = selectors.order_list(user=request.user, filters=filters)
-    page = list(orders[:PAGE])
-    paid = selectors.order_paid_amounts(page)
-    for order in page:
-        order.paid = paid.get(order.pk, Decimal("0.00"))
+    page = list(orders.with_paid()[:PAGE])
     return render(
         request,
         "sales/order_list.html",
@@ -90,7 +85,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "order": order,
             "payments": payments,
-            "balance": services.order_balance(order),
+            "balance": selectors.order_balance(order),
             "payment_form": forms.PaymentForm(),
             "reason_form": forms.ReasonForm(),
         },

@@ -13,6 +13,12 @@ def to_money(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def largest_share(percents: Sequence[Decimal]) -> int:
+    """The index of the largest share, the first on a tie: it takes the rounding rest (and is the
+    order's primary share)."""
+    return max(range(len(percents)), key=lambda i: (percents[i], -i))
+
+
 def split_by_shares(amount: Decimal, percents: Sequence[Decimal]) -> list[Decimal]:
     """Split an amount by percentage shares so the parts add up exactly.
 
@@ -21,7 +27,7 @@ def split_by_shares(amount: Decimal, percents: Sequence[Decimal]) -> list[Decima
     """
     if not percents:
         return []
-    largest = max(range(len(percents)), key=lambda i: (percents[i], -i))
+    largest = largest_share(percents)
     parts = [
         (amount * Decimal(p) / 100).quantize(CENT, rounding=ROUND_DOWN) if i != largest else Decimal(0)
         for i, p in enumerate(percents)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from staff.models import EmploymentEvent, Person, PersonStatus, Region, Team
+from salesorg.periods import working_days
+from staff.models import CalendarDay, CalendarDayKind, EmploymentEvent, Person, PersonStatus, Region, Team
 
 
 def person_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Person]:
@@ -46,3 +48,23 @@ def team_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[T
     if filters.get("region"):
         qs = qs.filter(region_id=filters["region"])
     return qs
+
+
+# --- The working-day calendar ------------------------------------------------------------------------
+
+
+def working_days_in(start: date, end: date) -> int:
+    """Working days from start to end inclusive by the admins' calendar: Monday-Friday, less the
+    holidays, plus the make-up workdays (one query)."""
+    days = list(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind"))
+    return working_days(
+        start,
+        end,
+        holidays=[day for day, kind in days if kind == CalendarDayKind.HOLIDAY],
+        makeup_workdays=[day for day, kind in days if kind == CalendarDayKind.MAKEUP_WORKDAY],
+    )
+
+
+def is_working_day(day: date) -> bool:
+    """Whether a day is worked by the admins' calendar (one query)."""
+    return working_days_in(day, day) == 1

@@ -89,7 +89,7 @@ def test_split_by_shares_parts_sum_exactly_and_primary_takes_the_rest(amount, pe
 @FAST
 @given(percents=st.lists(st.decimals(min_value=Decimal("0.01"), max_value=100, places=2), min_size=1, max_size=5))
 def test_credit_shares_must_sum_to_exactly_100(percents):
-    from sales.services.orders import check_percents
+    from sales.domain import check_percents
 
     if sum(percents) == 100:
         check_percents(percents)
@@ -107,7 +107,7 @@ def test_credit_shares_must_sum_to_exactly_100(percents):
     )
 )
 def test_a_share_outside_0_to_100_is_refused(percent):
-    from sales.services.orders import check_percents
+    from sales.domain import check_percents
 
     with pytest.raises(ApplicationError):
         check_percents([percent, Decimal(100) - percent])

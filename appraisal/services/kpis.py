@@ -26,12 +26,13 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, CharField, Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models import Avg, CharField, Count, Q, Sum, Value
 from django.db.models.functions import Cast, Concat
 
 from appraisal.models import KpiCode
-from salesorg.money import split_by_shares
-from salesorg.periods import Period, working_days
+from sales.domain import credit_by_shares
+from salesorg.periods import Period
+from staff.selectors import working_days_in
 
 FOUR = Decimal("0.0001")
 KpiValues = dict[int, dict[str, Decimal | None]]
@@ -45,19 +46,6 @@ def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | 
     if numerator is None or not denominator:
         return None
     return _q4(Decimal(numerator) / Decimal(denominator))
-
-
-def period_working_days(period: Period) -> int:
-    """Working days of a period with the admins' calendar of holidays and make-up workdays (1 query)."""
-    from staff.models import CalendarDay, CalendarDayKind
-
-    days = list(CalendarDay.objects.filter(date__range=(period.start, period.end)).values_list("date", "kind"))
-    return working_days(
-        period.start,
-        period.end,
-        holidays=[d for d, kind in days if kind == CalendarDayKind.HOLIDAY],
-        makeup_workdays=[d for d, kind in days if kind == CalendarDayKind.MAKEUP_WORKDAY],
-    )
 
 
 def engine_values(
@@ -122,7 +110,7 @@ def engine_as_of(*, period: Period) -> date | None:
 
 def amount_owed(*, person_ids, period: Period) -> dict[int, Decimal]:
     """What each person's customers owed in the period, split by credit share (3 queries)."""
-    from sales.models import CreditShare, Instalment, OrderStatus, Payment
+    from sales.models import CreditShare, Instalment, Order, OrderStatus
 
     orders = CreditShare.objects.filter(rep_id__in=person_ids, order__status=OrderStatus.CONFIRMED).values("order_id")
     due = dict(
@@ -132,30 +120,20 @@ def amount_owed(*, person_ids, period: Period) -> dict[int, Decimal]:
         .values_list("order_id", "total")
     )
     paid_before = dict(
-        Payment.objects.filter(order_id__in=orders, date__lt=period.start)
-        .values("order_id")
-        .annotate(total=Sum("amount"))
-        .values_list("order_id", "total")
+        Order.objects.filter(pk__in=orders).with_paid(before=period.start).values_list("pk", "paid_amount")
     )
     owed_by_order = {
         order_id: max(Decimal(0), total - (paid_before.get(order_id) or Decimal(0))) for order_id, total in due.items()
     }
-    shares: dict[int, list[tuple[int, Decimal, bool]]] = defaultdict(list)
-    for order_id, rep_id, percent, is_primary in (
-        CreditShare.objects.filter(order_id__in=orders)
-        .order_by("order_id", "id")
-        .values_list("order_id", "rep_id", "percent", "is_primary")
-    ):
-        if owed_by_order.get(order_id):
-            shares[order_id].append((rep_id, percent, is_primary))
     wanted = None if not isinstance(person_ids, list | set | tuple) else set(person_ids)
-    out: dict[int, Decimal] = defaultdict(Decimal)
-    for order_id, order_shares in shares.items():
-        parts = split_by_shares(owed_by_order[order_id], [p for _, p, _ in order_shares])
-        for (rep_id, _percent, _primary), part in zip(order_shares, parts, strict=True):
-            if wanted is None or rep_id in wanted:
-                out[rep_id] += part
-    return out
+    shares = (
+        (order_id, rep_id if wanted is None or rep_id in wanted else None, percent)
+        for order_id, rep_id, percent in CreditShare.objects.filter(order_id__in=orders)
+        .order_by("order_id", "id")
+        .values_list("order_id", "rep_id", "percent")
+    )
+    owed = ((order_id, None, amount) for order_id, amount in owed_by_order.items() if amount)
+    return {rep_id: amount for (rep_id, _key), amount in credit_by_shares(owed, shares).items()}
 
 
 def visit_days(*, person_ids, period: Period) -> dict[int, int]:
@@ -193,28 +171,24 @@ def customer_counts(*, person_ids, period: Period) -> dict[int, tuple[int, int]]
 
 
 def focus_sales(*, person_ids, period: Period, focus_lines: Iterable[str]) -> dict[int, Decimal]:
-    """Each person's credited share of the sales of focus product lines (1 query)."""
-    from sales.models import CreditShare, OrderStatus
+    """Each person's credited sales of the focus product lines: sales' credited line sales, each
+    line split by the order's credit shares (3 queries)."""
+    from sales.models import CreditShare
+    from sales.selectors import credited_line_sales
 
     focus_lines = list(focus_lines)
     if not focus_lines:
         return {}
-    part = ExpressionWrapper(
-        F("order__lines__amount") * F("percent") / Value(Decimal(100)),
-        output_field=DecimalField(max_digits=20, decimal_places=6),
+    credited = credited_line_sales(
+        shares=CreditShare.objects.filter(rep_id__in=person_ids),
+        start=period.start,
+        end=period.end,
+        product_lines=focus_lines,
     )
-    rows = (
-        CreditShare.objects.filter(
-            rep_id__in=person_ids,
-            order__status=OrderStatus.CONFIRMED,
-            order__date__range=(period.start, period.end),
-            order__lines__product__product_line__in=focus_lines,
-        )
-        .values("rep_id")
-        .annotate(total=Sum(part))
-        .values_list("rep_id", "total")
-    )
-    return {rep_id: Decimal(total).quantize(Decimal("0.01")) for rep_id, total in rows}
+    out: dict[int, Decimal] = defaultdict(Decimal)
+    for (rep_id, _line), amount in credited.items():
+        out[rep_id] += amount
+    return dict(out)
 
 
 def satisfaction(*, person_ids, period: Period) -> dict[int, Decimal]:
@@ -248,7 +222,7 @@ def kpi_values(
     engine = engine_values(person_ids=person_ids, period=period, unit_of=unit_of)
     owed = amount_owed(person_ids=person_ids, period=period)
     visits = visit_days(person_ids=person_ids, period=period)
-    workdays = period_working_days(period)
+    workdays = working_days_in(period.start, period.end)
     counts = customer_counts(person_ids=person_ids, period=period)
     scores = satisfaction(person_ids=person_ids, period=period)
     focus: dict[int, Decimal] = {}

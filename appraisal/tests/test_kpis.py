@@ -286,3 +286,25 @@ def test_a_team_manager_is_measured_on_the_team_row_of_the_engine(org, team):
     # linear: 100 x 0.5 = 50.00.
     assert values(card) == {"target_achievement_rate": Decimal("0.5000")}
     assert card.total_score == Decimal("50.00")
+
+
+def test_product_mix_counts_the_credit_share_splits_line_by_line(org):
+    from appraisal.services.kpis import focus_sales
+    from sales.selectors import credited_line_sales
+    from sales.tests.factories import make_split_order
+    from salesorg.periods import Period
+
+    # Two "Focus" lines, 100.01 and 50.00, credited 33.33 % to rep1a1 and 66.67 % to rep1a2 (the
+    # largest). Line by line: rep1a1 floor(33.333333) + floor(16.665) = 33.33 + 16.66 = 49.99;
+    # rep1a2 takes the rest of each line: 66.68 + 33.34 = 100.02 (49.99 + 100.02 = 150.01).
+    # Percent x amount summed would have given 50.00 and 100.01.
+    make_split_order(org, product_lines=("Focus", "Focus"), on=date(2026, 2, 10))
+    february = Period.parse("2026-02")
+    people = [org.rep1a1.pk, org.rep1a2.pk]
+    focus = focus_sales(person_ids=people, period=february, focus_lines=["Focus"])
+    assert focus == {org.rep1a1.pk: Decimal("49.99"), org.rep1a2.pk: Decimal("100.02")}
+    # The same figures as sales' credited line sales (the dashboard's product-mix chart reads them too).
+    credited = credited_line_sales(
+        shares=CreditShare.objects.filter(rep_id__in=people), start=february.start, end=february.end
+    )
+    assert focus == {rep: amount for (rep, _line), amount in credited.items()}

@@ -10,10 +10,13 @@ Every number the achievement engine computes comes from these rows (DESIGN.md, g
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -71,6 +74,18 @@ class OrderQuerySet(ScopedQuerySet):
         if viewer.person_id is not None:
             seen |= Q(created_by=viewer.person_id)
         return self.filter(seen).distinct()
+
+    def with_paid(self, *, before: date | None = None) -> OrderQuerySet:
+        """Each order with `paid_amount`: the sum of its payments (those dated before `before`
+        when given), 0.00 when there are none. The one definition of what was paid on an order."""
+        payments = Payment.objects.filter(order=OuterRef("pk"))
+        if before is not None:
+            payments = payments.filter(date__lt=before)
+        total = payments.order_by().values("order").annotate(total=Sum("amount")).values("total")
+        money = models.DecimalField(max_digits=16, decimal_places=2)
+        return self.annotate(
+            paid_amount=Coalesce(Subquery(total, output_field=money), Value(Decimal("0.00")), output_field=money)
+        )
 
 
 class Order(models.Model):
@@ -212,7 +227,9 @@ class InstalmentStatus(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
 
 
-class InstalmentQuerySet(ScopedQuerySet):
+class OrderPartQuerySet(ScopedQuerySet):
+    """Rows that belong to an order (instalments, payments): seen exactly as their order is."""
+
     scope_fields = {"person": "order__shares__rep", "team": "order__shares__team", "region": "order__shares__region"}
     scope_distinct = True
 
@@ -221,6 +238,10 @@ class InstalmentQuerySet(ScopedQuerySet):
         if viewer_for(user).sees_all:
             return self
         return self.filter(order__in=Order.objects.visible_to(user).values("pk"))
+
+
+class InstalmentQuerySet(OrderPartQuerySet):
+    pass
 
 
 class Instalment(models.Model):
@@ -252,15 +273,8 @@ class Instalment(models.Model):
         return f"{self.order} · {self.due_date} · {self.amount}"
 
 
-class PaymentQuerySet(ScopedQuerySet):
-    scope_fields = {"person": "order__shares__rep", "team": "order__shares__team", "region": "order__shares__region"}
-    scope_distinct = True
-
-    def visible_to(self, user: Any) -> ScopedQuerySet:
-        """Whatever the order's scope is (its filer included)."""
-        if viewer_for(user).sees_all:
-            return self
-        return self.filter(order__in=Order.objects.visible_to(user).values("pk"))
+class PaymentQuerySet(OrderPartQuerySet):
+    pass
 
 
 class Payment(models.Model):

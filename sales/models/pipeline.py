@@ -8,8 +8,11 @@ stage and how long they stayed.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import ExpressionWrapper, F, Value
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -61,6 +64,16 @@ class OpportunityQuerySet(ScopedQuerySet):
 
     def open(self) -> OpportunityQuerySet:
         return self.filter(stage__is_won=False, stage__is_lost=False)
+
+    def with_weighted_amount(self) -> OpportunityQuerySet:
+        """Each opportunity with `weighted_amount`: its expected amount x its stage's probability
+        (DESIGN.md, forecast), unrounded: sum it, then round the total."""
+        weighted = F("expected_amount") * F("stage__probability") / Value(Decimal(100))
+        return self.annotate(
+            weighted_amount=ExpressionWrapper(
+                weighted, output_field=models.DecimalField(max_digits=20, decimal_places=4)
+            )
+        )
 
 
 class Opportunity(models.Model):

@@ -1,0 +1,37 @@
+"""Writes of the sales app, by area: `orders`, `payments`, `instalments` (payment plans),
+`pipeline`, `products`, `imports`; `access` holds who may act on an order.
+
+The order, payment and payment-plan writes and their inputs are re-exported here, so that callers
+write `from sales import services` and `services.order_create(...)`.
+"""
+
+from sales.domain import InstalmentInput, LineInput, ShareInput
+from sales.services.instalments import instalments_mark_overdue, instalments_send_reminders
+from sales.services.orders import (
+    order_approve,
+    order_cancel,
+    order_create,
+    order_recompute,
+    order_reject,
+    order_set_payment_plan,
+    order_submit,
+    order_update,
+)
+from sales.services.payments import payment_create
+
+__all__ = [
+    "InstalmentInput",
+    "LineInput",
+    "ShareInput",
+    "instalments_mark_overdue",
+    "instalments_send_reminders",
+    "order_approve",
+    "order_cancel",
+    "order_create",
+    "order_recompute",
+    "order_reject",
+    "order_set_payment_plan",
+    "order_submit",
+    "order_update",
+    "payment_create",
+]

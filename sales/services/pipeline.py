@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from sales.models import Opportunity, OpportunityStageChange, PipelineStage
-from sales.services.orders import check_credit
+from sales.services.access import check_credit
 from salesorg.exceptions import ApplicationError
 from staff import authority
 from staff.models import Person

@@ -9,8 +9,8 @@ from typing import Any
 import factory
 
 from customers.tests.factories import CustomerFactory  # noqa: F401 - re-exported for the sales tests
+from sales import services
 from sales.models import Product
-from sales.services import orders as services
 
 
 class ProductFactory(factory.django.DjangoModelFactory):
@@ -46,3 +46,20 @@ def make_order(
     if confirm:
         order = services.order_submit(order=order, user=None)
     return order
+
+
+def make_split_order(
+    org: Any, *, product_lines: tuple[str, str] = ("Sensors", "Service"), on: date = date(2026, 3, 10)
+):
+    """A confirmed order credited 33.33 % to rep1a1 and 66.67 % to rep1a2 (the largest share), with
+    a line of 100.01 on the first product line and a line of 50.00 on the second. Split line by
+    line: 100.01 -> rep1a1 floor(33.333333) = 33.33, rep1a2 the rest 66.68; 50.00 -> rep1a1
+    floor(16.665) = 16.66, rep1a2 33.34."""
+    big = ProductFactory(product_line=product_lines[0], list_price=Decimal("100.01"))
+    small = ProductFactory(product_line=product_lines[1], list_price=Decimal("50.00"))
+    return make_order(
+        customer=CustomerFactory(owner=org.rep1a1),
+        lines=[(big, "1", "100.01"), (small, "1", "50.00")],
+        shares=[(org.rep1a1, "33.33"), (org.rep1a2, "66.67")],
+        on=on,
+    )

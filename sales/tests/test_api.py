@@ -130,7 +130,7 @@ def _orders(org, product, n):
             shares=[(org.rep1a1, "60"), (org.rep1a2, "40")],
             on=date(2026, 3, 1 + i % 28),
         )
-        from sales.services.orders import payment_create
+        from sales.services.payments import payment_create
 
         payment_create(order=order, date=date(2026, 4, 1), amount=Decimal("5"))
 

@@ -12,11 +12,12 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from sales import services
 from sales.models import Order, OrderStatus, Payment, PipelineStage, Product
-from sales.services import orders as services
 from sales.services import pipeline as pipeline_services
 from sales.tests.factories import CustomerFactory, ProductFactory, make_order
 from salesorg.exceptions import ApplicationError
+from staff import authority
 from staff.scope import DataScope, forget_viewer
 
 
@@ -362,7 +363,7 @@ def test_pipeline_stages_by_managers_products_by_the_director(org):
 def test_services_refuse_without_the_api(org, product, settings):
     """The rule lives in the service: the web pages and the admin get the same answers."""
     order = pending_order(org, product, settings)
-    with pytest.raises(services.authority.NotAllowed):
+    with pytest.raises(authority.NotAllowed):
         services.order_approve(order=order, user=org.rep1a1.user)
     with pytest.raises(ApplicationError) as error:
         make_order(customer=order.customer, shares=[(org.rep1b1, "100")], created_by=org.rep1a1.user)

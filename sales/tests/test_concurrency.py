@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from sales import services
 from sales.models import Payment
-from sales.services import orders as services
 from sales.tests.factories import CustomerFactory, ProductFactory, make_order
 from salesorg.exceptions import ApplicationError
 

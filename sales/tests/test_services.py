@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from sales import services
 from sales.models import CreditShare, Instalment, InstalmentStatus, Order, OrderStatus, Payment
-from sales.services import orders as services
 from sales.tests.factories import CustomerFactory, ProductFactory, make_order
 from salesorg.exceptions import ApplicationError, NotAllowed
 from staff.services import person_transfer

@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from sales import services
 from sales.models import ImportJob, Order, Payment, PipelineStage
-from sales.services import orders as services
 from sales.services import pipeline as pipeline_services
 from sales.tests.factories import CustomerFactory, ProductFactory, make_order
 

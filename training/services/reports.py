@@ -8,17 +8,19 @@ from typing import Any
 
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fieldwork.models import Visit, VisitKind
-from sales.models import CreditShare, Order, OrderStatus, Payment
+from sales.models import CreditShare, Order, OrderStatus
 from sales.models.pipeline import OpportunityStageChange
+from sales.selectors import credited_payments
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import Period
 from staff import authority
-from staff.models import CalendarDay, CalendarDayKind, Person, PersonStatus, Position
+from staff.models import Person, PersonStatus, Position
+from staff.selectors import is_working_day
 from targets.models import Achievement, OwnerKind
 from training.models import ReportComment, ReportKind, WorkReport, WorkReportRule
 from training.services.common import require_text
@@ -62,17 +64,8 @@ def work_report_numbers(*, person: Person, start: date, end: date) -> dict[str, 
         .distinct()
         .count()
     )
-    # Each payment counts for the rep by their share of the order.
-    collected = Payment.objects.filter(
-        date__range=(start, end), order__shares__rep=person, order__status=OrderStatus.CONFIRMED
-    ).aggregate(
-        total=Sum(
-            ExpressionWrapper(
-                F("amount") * F("order__shares__percent") / 100,
-                output_field=DecimalField(max_digits=20, decimal_places=4),
-            )
-        )
-    )
+    # Each payment counts for the rep by their split of it (the credit-share rule).
+    collected = credited_payments(shares=CreditShare.objects.filter(rep=person), start=start, end=end)
     moved = OpportunityStageChange.objects.filter(
         opportunity__owner=person, entered_at__date__range=(start, end)
     ).count()
@@ -95,7 +88,7 @@ def work_report_numbers(*, person: Person, start: date, end: date) -> dict[str, 
         "new_customers": new_customers,
         "orders": shares["orders"],
         "order_amount": _money(shares["amount"]),
-        "collections": _money(collected["total"]),
+        "collections": _money(collected.get(person.pk)),
         "opportunities_moved": moved,
         "achievements": achievements,
     }
@@ -213,11 +206,3 @@ def work_reports_remind_overdue(*, today: date) -> dict[str, int]:
             continue
         sent[kind] = work_reports_remind_missing(kind=kind, day=previous_day, due_before=today)
     return sent
-
-
-def is_working_day(day: date) -> bool:
-    """Monday-Friday unless the working-day calendar makes it a holiday or a make-up workday."""
-    exception = CalendarDay.objects.filter(date=day).values_list("kind", flat=True).first()
-    if exception is not None:
-        return exception == CalendarDayKind.MAKEUP_WORKDAY
-    return day.weekday() < 5

@@ -378,3 +378,23 @@ def test_the_morning_reminder_covers_each_kinds_previous_period_once_due(org):
     # Saturday 14 March is a make-up workday: Sunday's reminder covers it.
     CalendarDay.objects.create(date=date(2026, 3, 14), kind=CalendarDayKind.MAKEUP_WORKDAY)
     assert remind_missing_work_reports.delay("2026-03-15").get()["daily"] == 3
+
+
+def test_report_collections_use_the_credit_share_split_of_each_payment(org):
+    # An order credited 33.33 % to rep1a1 and 66.67 % to rep1a2 (the largest), paid 100.01 and
+    # 50.00 in the week. Each payment is split: 100.01 -> rep1a1 floor(33.333333) = 33.33, rep1a2
+    # 66.68; 50.00 -> rep1a1 floor(16.665) = 16.66, rep1a2 33.34. rep1a1 collected 49.99 and
+    # rep1a2 100.02 (= 150.01 together), not 50.00 and 100.01 (percent x payments, rounded once).
+    customer = customer_for(org.rep1a1, "CU-S")
+    split = _order(
+        "OS",
+        customer,
+        date(2026, 3, 2),
+        [(org.rep1a1, D("33.33"), D("50.00"), False), (org.rep1a2, D("66.67"), D("100.01"), True)],
+        D("150.01"),
+    )
+    Payment.objects.create(order=split, date=date(2026, 3, 3), amount=D("100.01"))
+    Payment.objects.create(order=split, date=date(2026, 3, 4), amount=D("50.00"))
+    week = {"start": date(2026, 3, 2), "end": date(2026, 3, 8)}
+    assert services.work_report_numbers(person=org.rep1a1, **week)["collections"] == "49.99"
+    assert services.work_report_numbers(person=org.rep1a2, **week)["collections"] == "100.02"

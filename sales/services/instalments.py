@@ -1,0 +1,127 @@
+"""Payment plans: writing an order's instalments, applying payments to them, overdue flags, reminders.
+
+Payments apply to the oldest open instalment first; a plan always adds up to the order total and
+never falls below what was already paid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sales.domain import ZERO, InstalmentInput, allocate_paid, default_plan, instalment_status, to_decimal
+from sales.models import Instalment, InstalmentStatus, Order, OrderStatus
+from sales.selectors import order_paid
+from salesorg.exceptions import ApplicationError
+from salesorg.money import to_money
+
+
+def reminder_days() -> int:
+    return int(getattr(settings, "INSTALMENT_REMINDER_DAYS", 7))
+
+
+def write_plan(order: Order, plan: Sequence[InstalmentInput], *, today: date | None = None) -> None:
+    """Replace the order's instalments by a plan that adds up to its total, what was already paid
+    spread over them oldest first."""
+    today = today or timezone.localdate()
+    total = sum((to_money(to_decimal(i.amount, "instalments")) for i in plan), ZERO)
+    if plan and total != order.total_amount:
+        raise ApplicationError(
+            _("The instalments add up to %(total)s, not the order total %(order)s.")
+            % {"total": total, "order": order.total_amount},
+            fields={"instalments": [_("Instalments must add up to the order total.")]},
+        )
+    for instalment in plan:
+        if to_money(to_decimal(instalment.amount, "instalments")) <= 0:
+            raise ApplicationError(_("An instalment must be positive."), fields={"instalments": [_("Must be > 0.")]})
+        if not isinstance(instalment.due_date, date):
+            raise ApplicationError(_("Bad due date."), fields={"instalments": [_("Enter a valid date.")]})
+    paid = order_paid(order)
+    if paid > order.total_amount:
+        raise ApplicationError(
+            _("The order total cannot fall below what was already paid (%(paid)s).") % {"paid": paid},
+            fields={"lines": [_("Total below payments received.")]},
+        )
+    order.instalments.all().delete()
+    rows = [
+        Instalment(order=order, due_date=i.due_date, amount=to_money(to_decimal(i.amount, "instalments")))
+        for i in sorted(plan, key=lambda i: i.due_date)
+    ]
+    allocate_paid(rows, paid, today)
+    Instalment.objects.bulk_create(rows)
+
+
+def apply_to_instalments(order: Order, amount: Decimal, today: date) -> None:
+    """A new payment settles the oldest open instalments first."""
+    instalments = list(order.instalments.filter(paid_amount__lt=F("amount")).order_by("due_date", "id"))
+    if not instalments:
+        # An order with no plan yet (e.g. a total of 0 before): create the default one now.
+        write_plan(order, default_plan(order), today=today)
+        return
+    remaining = amount
+    for instalment in instalments:
+        if remaining <= 0:
+            break
+        applied = min(remaining, instalment.amount - instalment.paid_amount)
+        instalment.paid_amount += applied
+        remaining -= applied
+        instalment.status = instalment_status(instalment, today)
+    Instalment.objects.bulk_update(instalments, ["paid_amount", "status"])
+
+
+def instalments_mark_overdue(*, today: date | None = None) -> int:
+    """Flag unpaid instalments past their due date as overdue (one UPDATE)."""
+    today = today or timezone.localdate()
+    return (
+        Instalment.objects.filter(due_date__lt=today, paid_amount__lt=F("amount"))
+        .exclude(status=InstalmentStatus.OVERDUE)
+        .update(status=InstalmentStatus.OVERDUE)
+    )
+
+
+def instalments_send_reminders(*, today: date | None = None, days_before: int | None = None) -> int:
+    """E-mail the credited reps about open instalments due in N days; each instalment once."""
+    today = today or timezone.localdate()
+    days_before = reminder_days() if days_before is None else days_before
+    due = today + timedelta(days=days_before)
+    instalments = list(
+        Instalment.objects.filter(
+            due_date__gt=today,
+            due_date__lte=due,
+            reminded_on__isnull=True,
+            paid_amount__lt=F("amount"),
+            order__status=OrderStatus.CONFIRMED,
+        )
+        .select_related("order__customer")
+        .prefetch_related("order__shares__rep")
+    )
+    messages = []
+    for instalment in instalments:
+        recipients = [s.rep.email for s in instalment.order.shares.all() if s.rep.email]
+        if recipients:
+            open_amount = instalment.amount - instalment.paid_amount
+            messages.append(
+                (
+                    _("Payment due %(date)s: %(order)s") % {"date": instalment.due_date, "order": instalment.order},
+                    _("%(customer)s owes %(amount)s on order %(order)s, due %(date)s.")
+                    % {
+                        "customer": instalment.order.customer,
+                        "amount": open_amount,
+                        "order": instalment.order,
+                        "date": instalment.due_date,
+                    },
+                    settings.DEFAULT_FROM_EMAIL,
+                    recipients,
+                )
+            )
+    if messages:
+        send_mass_mail(messages, fail_silently=True)
+    Instalment.objects.filter(pk__in=[i.pk for i in instalments]).update(reminded_on=today)
+    return len(instalments)
