@@ -29,6 +29,7 @@ from sales.models import (
 )
 from sales.services.orders import new_credit_shares, new_order_line
 from salesorg.money import to_money
+from staff.attribution import units_on
 
 PRODUCTS = [
     ("工业传感器", ["温度传感器", "压力传感器", "流量计", "液位计"], (800, 5000)),
@@ -90,11 +91,14 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
     drafts = _draw_orders(org, customers, products, rng, today)
     orders = _save_orders([order for order, _lines, _shares in drafts])
     line_rows, share_rows, instalment_rows, payment_rows = [], [], [], []
+    units = units_on(
+        (rep.pk, order.date) for order, (_u, _l, shares) in zip(orders, drafts, strict=True) for rep, _p in shares
+    )
     for order, (_unsaved, lines, shares) in zip(orders, drafts, strict=True):
         line_rows += [
             new_order_line(order, product, quantity, price, product.unit_cost) for product, quantity, price in lines
         ]
-        share_rows += new_credit_shares(order, shares)
+        share_rows += new_credit_shares(order, shares, units)
         if order.status == OrderStatus.CANCELLED or order.total_amount <= 0:
             continue
         instalments, payment = _collection(order, rng, today)

@@ -51,6 +51,7 @@ from sales.services.access import (
 from sales.services.instalments import write_plan
 from salesorg.exceptions import ApplicationError
 from staff import authority
+from staff.attribution import Unit, units_on
 from staff.models import Person
 
 
@@ -94,22 +95,33 @@ def write_shares(order: Order, shares: Sequence[ShareInput]) -> None:
     reps = [s.rep.pk for s in shares]
     if len(set(reps)) != len(reps):
         raise ApplicationError(_("A rep appears twice."), fields={"shares": [_("One share per rep.")]})
-    # Keep the team and region already recorded for a rep who stays on the order: a transfer
-    # after the order date must not move the share.
-    recorded = {s.rep_id: (s.team_id, s.region_id) for s in order.shares.all()}
+    # Each share takes the team and region its rep had on the order's date (DESIGN.md
+    # "Attribution"), whenever the order was typed in.
+    units = units_on((s.rep.pk, order.date) for s in shares)
     order.shares.all().delete()
     CreditShare.objects.bulk_create(
         [
-            CreditShare(
-                order=order,
-                rep=s.rep,
-                team_id=recorded.get(s.rep.pk, (s.rep.team_id, s.rep.region_id))[0],
-                region_id=recorded.get(s.rep.pk, (s.rep.team_id, s.rep.region_id))[1],
-                percent=percent,
-            )
+            CreditShare(order=order, rep=s.rep, percent=percent, **_unit_of(s.rep, order.date, units))
             for s, percent in zip(shares, percents, strict=True)
         ]
     )
+
+
+def _refile_shares(order: Order) -> None:
+    """An order moved to another date: its shares take their reps' units on the new date."""
+    shares = list(order.shares.select_related("rep"))
+    units = units_on((share.rep_id, order.date) for share in shares)
+    for share in shares:
+        for field, value in _unit_of(share.rep, order.date, units).items():
+            setattr(share, field, value)
+    CreditShare.objects.bulk_update(shares, ["team", "region"])
+
+
+def _unit_of(rep: Person, day: date, units: dict[tuple[int, date], Unit]) -> dict[str, int | None]:
+    unit = units.get((rep.pk, day))
+    if unit is None:  # a rep without dated membership: where they stand now
+        return {"team_id": rep.team_id, "region_id": rep.region_id}
+    return {"team_id": unit.team_id, "region_id": unit.region_id}
 
 
 def order_recompute(*, order: Order) -> Order:
@@ -129,23 +141,29 @@ def order_recompute(*, order: Order) -> Order:
     return order
 
 
-def new_credit_shares(order: Order, shares: Sequence[tuple[Person, Decimal]]) -> list[CreditShare]:
+def new_credit_shares(
+    order: Order,
+    shares: Sequence[tuple[Person, Decimal]],
+    units: dict[tuple[int, date], Unit] | None = None,
+) -> list[CreditShare]:
     """Unsaved credit shares of an order whose totals are set, for the bulk writers (the importer,
-    the demo): each rep's team and region now, each share's split of the total and margin, the
-    primary share flagged."""
+    the demo): each rep's team and region on the order's date (from `units`, which bulk writers
+    read once for all their orders with `staff.attribution.units_on`), each share's split of the
+    total and margin, the primary share flagged."""
     amounts, margins, primary = share_splits(
         order.total_amount, order.total_amount - order.total_cost, [percent for _rep, percent in shares]
     )
+    if units is None:
+        units = units_on((rep.pk, order.date) for rep, _percent in shares)
     return [
         CreditShare(
             order=order,
             rep=rep,
-            team_id=rep.team_id,
-            region_id=rep.region_id,
             percent=percent,
             is_primary=i == primary,
             amount=amounts[i],
             margin=margins[i],
+            **_unit_of(rep, order.date, units),
         )
         for i, (rep, percent) in enumerate(shares)
     ]
@@ -260,6 +278,8 @@ def order_update(
         write_lines(order, lines)
     if shares is not None:
         write_shares(order, shares)
+    elif "date" in header:
+        _refile_shares(order)
     if lines is not None or shares is not None:
         order_recompute(order=order)
     if instalments is not None:

@@ -37,6 +37,7 @@ from sales.services.instalments import write_plan
 from sales.services.orders import new_credit_shares, new_order_line, order_recompute, write_lines, write_shares
 from salesorg.exceptions import ApplicationError
 from salesorg.imports import Table
+from staff.attribution import units_on
 from staff.models import Person
 
 ORDER_COLUMNS = ["erp_no", "order_date", "customer_code", "product_code", "quantity", "unit_price"]
@@ -332,10 +333,12 @@ def _create_orders(plan: Plan, *, today: date, user: Any = None) -> None:
     if any(o.pk is None for o in created):
         by_erp = {o.erp_no: o for o in Order.objects.filter(erp_no__in=list(by_erp))}
     lines, shares, instalments = [], [], []
+    # The unit of every credited rep on every order's date, read once (DESIGN.md "Attribution").
+    units = units_on((rep.pk, rows[0].order_date) for rows, _o in new for rep, _percent in rows[0].shares)
     for rows, unsaved in new:
         order = by_erp[unsaved.erp_no]
         lines += [new_order_line(order, r.product, r.quantity, r.unit_price, r.unit_cost) for r in rows]
-        shares += new_credit_shares(order, rows[0].shares)
+        shares += new_credit_shares(order, rows[0].shares, units)
         for planned in default_plan(order):
             instalment = Instalment(order=order, due_date=planned.due_date, amount=planned.amount)
             instalment.status = instalment_status(instalment, today)
