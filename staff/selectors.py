@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from staff.models import EmploymentEvent, Person, PersonStatus, Region, Team
+from staff.models import EmploymentEvent, Membership, Person, PersonStatus, Region, Team
 
 
 def person_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Person]:
@@ -26,7 +26,15 @@ def person_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet
 
 
 def person_events(*, person: Person) -> QuerySet[EmploymentEvent]:
-    return person.events.select_related("from_team", "to_team", "from_manager", "to_manager")
+    """The person's employment events, newest first."""
+    return person.events.select_related("from_team", "to_team", "from_manager", "to_manager", "recorded_by").order_by(
+        "-date", "-id"
+    )
+
+
+def person_memberships(*, person: Person) -> QuerySet[Membership]:
+    """Where the person stood, period by period, newest first (the dated membership)."""
+    return person.memberships.select_related("team", "region", "manager").order_by("-start", "-id")
 
 
 def region_list(*, user: Any) -> QuerySet[Region]:
