@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from salesorg.forms import BootstrapMixin, DateInput
@@ -52,7 +53,7 @@ class PersonChangeForm(BootstrapMixin, forms.Form):
 
 
 class TransferForm(PersonChangeForm):
-    team = forms.ModelChoiceField(label=_("New team"), queryset=Team.objects.none())
+    team = forms.ModelChoiceField(label=_("Transfer to team"), queryset=Team.objects.none())
     manager = _manager(required=False, help_text=_("Leave empty for the new team's manager."))
     on = _on()
     reason = _reason()
@@ -98,17 +99,18 @@ class DismissForm(PersonChangeForm):
     reason = _reason()
 
 
+# A unit's labels are its model fields' ("name" is a unit's 名称, not a person's 姓名).
 class RegionForm(BootstrapMixin, forms.Form):
-    code = forms.CharField(label=_("Code"), max_length=20)
-    name = forms.CharField(label=_("Name"), max_length=100)
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    code = forms.CharField(label=capfirst(_("code")), max_length=20)
+    name = forms.CharField(label=capfirst(_("name")), max_length=100)
+    is_active = forms.BooleanField(label=capfirst(_("active")), required=False, initial=True)
 
 
 class TeamForm(BootstrapMixin, forms.Form):
-    code = forms.CharField(label=_("Code"), max_length=20)
-    name = forms.CharField(label=_("Name"), max_length=100)
+    code = forms.CharField(label=capfirst(_("code")), max_length=20)
+    name = forms.CharField(label=capfirst(_("name")), max_length=100)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(label=capfirst(_("active")), required=False, initial=True)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

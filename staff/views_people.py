@@ -64,7 +64,7 @@ WORKFLOWS = {
         ),
         Workflow(
             "transfer",
-            gettext_lazy("Transfer"),
+            gettext_lazy("Transfer to another team"),
             forms.TransferForm,
             services.person_transfer,
             gettext_lazy("%(name)s is transferred."),
@@ -92,7 +92,7 @@ WORKFLOWS = {
         ),
         Workflow(
             "dismiss",
-            gettext_lazy("Dismiss"),
+            gettext_lazy("Dismiss from the company"),
             forms.DismissForm,
             services.person_dismiss,
             gettext_lazy("%(name)s's leaving date is recorded."),
