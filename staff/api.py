@@ -139,6 +139,10 @@ class ReasonInput(serializers.Serializer):
 
 
 class EmploymentEventSerializer(serializers.ModelSerializer):
+    # Blank for an event that moves no position (a warning): the schema says so.
+    from_position = serializers.ChoiceField(choices=Position.choices, allow_blank=True, read_only=True)
+    to_position = serializers.ChoiceField(choices=Position.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = EmploymentEvent
         fields = [

@@ -270,3 +270,23 @@ def test_a_taken_code_is_shown_on_the_form(org):
     response = page(org.director).post(reverse("staff:region-create"), {"code": "R1", "name": "dup"})
     assert response.status_code == 400 and "code" in response.context["form"].errors
     assert Region.objects.count() == 2
+
+
+def test_the_person_page_costs_the_same_queries_however_long_the_history(org, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from staff.services import person_change_manager, person_warn
+
+    client = page(org.director)
+    person_page = reverse("staff:person-detail", args=[org.rep1a2.pk])
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(person_page).status_code == 200
+    for days, manager in ((60, org.tm1b), (40, org.rep1a1), (20, org.tm1a)):
+        person_change_manager(
+            person=org.rep1a2, manager=manager, on=timezone.localdate() - timedelta(days=days), reason="x"
+        )
+        person_warn(person=org.rep1a2, on=timezone.localdate() - timedelta(days=days), reason="x")
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        html = client.get(person_page).content.decode()
+    assert html.count("<tr>") >= 7 + 4  # the events and the memberships are shown
