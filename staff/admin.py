@@ -5,7 +5,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from staff.models import CalendarDay, EmploymentEvent, Person, Region, Team
+from staff.models import CalendarDay, EmploymentEvent, EventKind, Person, Region, Team
+from staff.services import membership
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
@@ -86,6 +87,44 @@ class PersonAdmin(ScopedAdmin):
         (_("Position"), {"fields": ("position", "region", "team", "manager", "hire_date", "status")}),
         (_("Data scope"), {"fields": ("data_scope",)}),
     )
+    # Changed only through the employment changes (staff.services), which keep the events and the
+    # dated membership that credits records to the unit of their date.
+    WORKFLOW_FIELDS = ("position", "region", "team", "manager", "status", "left_on")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None):
+        if obj is None:
+            return self.fieldsets
+        description = _(
+            "The position, region, team, manager, status and leaving date change only through the employment "
+            "changes on the person's page (transfer, promotion, change of manager, passing probation, "
+            "dismissal), which record the event with its date and reason and keep the dated membership."
+        )
+        position = ("position", "region", "team", "manager", "hire_date", "status", "left_on")
+        return (
+            self.fieldsets[0],
+            (_("Position"), {"fields": position, "description": description}),
+            self.fieldsets[2],
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly + self.WORKFLOW_FIELDS if obj is not None else readonly
+
+    def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A person added here starts like a hire: the first membership and the hiring event.
+            membership.open_first(obj)
+            EmploymentEvent.objects.create(
+                person=obj,
+                kind=EventKind.HIRED,
+                date=obj.hire_date,
+                reason=str(_("Hired")),
+                to_position=obj.position,
+                to_team=obj.team,
+                to_manager=obj.manager,
+                recorded_by=request.user,
+            )
 
 
 @admin.register(EmploymentEvent)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from staff.scope import DataScope, ScopedQuerySet
@@ -232,8 +233,9 @@ class Membership(models.Model):
     manager, dismissal); `staff.attribution` reads it to credit a record to the unit of its date."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person"))
-    start = models.DateField(_("from"))
-    end = models.DateField(_("until"), null=True, blank=True)
+    # With a context: a bare "from" is another app's word ("from owner": 原).
+    start = models.DateField(pgettext_lazy("membership", "from"))
+    end = models.DateField(pgettext_lazy("membership", "until"), null=True, blank=True)
     position = models.CharField(_("position"), max_length=20, choices=Position.choices)
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("team")

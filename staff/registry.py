@@ -8,6 +8,7 @@ never imports a higher one; it offers a registry). Staff reads them and knows no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,3 +31,19 @@ def register_person_page(url_name: str, label: Any, *, order: int = 100) -> None
 def person_pages() -> list[PersonPage]:
     """The registered person pages, in their order (then by URL name)."""
     return sorted(_PERSON_PAGES.values(), key=lambda page: (page.order, page.url_name))
+
+
+PersonPrompt = Callable[[Any], Any]  # a person -> a message (a translated string) or None
+
+_PERSON_PROMPTS: dict[str, PersonPrompt] = {}
+
+
+def register_person_prompt(name: str, prompt: PersonPrompt) -> None:
+    """Ask `prompt` about each person page shown (idempotent per name: `ready()` may run twice)."""
+    _PERSON_PROMPTS[name] = prompt
+
+
+def person_prompts(person: Any) -> list[Any]:
+    """The messages the registered prompts answer about `person`, in the order of their names."""
+    messages = (_PERSON_PROMPTS[name](person) for name in sorted(_PERSON_PROMPTS))
+    return [message for message in messages if message]

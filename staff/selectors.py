@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from salesorg.periods import working_days
-from staff.models import CalendarDay, CalendarDayKind, EmploymentEvent, Person, PersonStatus, Region, Team
+from staff.models import CalendarDay, CalendarDayKind, EmploymentEvent, Membership, Person, PersonStatus, Region, Team
 
 
 def person_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Person]:
@@ -28,7 +28,15 @@ def person_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet
 
 
 def person_events(*, person: Person) -> QuerySet[EmploymentEvent]:
-    return person.events.select_related("from_team", "to_team", "from_manager", "to_manager")
+    """The person's employment events, newest first."""
+    return person.events.select_related("from_team", "to_team", "from_manager", "to_manager", "recorded_by").order_by(
+        "-date", "-id"
+    )
+
+
+def person_memberships(*, person: Person) -> QuerySet[Membership]:
+    """Where the person stood, period by period, newest first (the dated membership)."""
+    return person.memberships.select_related("team", "region", "manager").order_by("-start", "-id")
 
 
 def region_list(*, user: Any) -> QuerySet[Region]:

@@ -14,6 +14,7 @@ from staff import registry, selectors
 from staff.forms import PersonFilterForm
 from staff.models import Person, PersonStatus, Region, Team
 from staff.scope import viewer_for
+from staff.views_people import workflow_forms
 
 
 @login_required
@@ -58,8 +59,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "events": selectors.person_events(person=person),
+            "memberships": selectors.person_memberships(person=person),
             "reports": reports,
             "person_pages": person_pages(person),
+            # Prompts other apps registered ("onboarding complete: pass probation?").
+            "prompts": registry.person_prompts(person),
+            # The org changes that apply to the person; the template shows them only to who may.
+            "workflows": workflow_forms(request.user, person),
         },
     )
 

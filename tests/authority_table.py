@@ -254,6 +254,129 @@ def _promotion_own():
     return Outcome.objects.get(pk=outcome.pk)
 
 
+# --- org changes (staff): a person's employment and the units -----------------------------------
+UNITS = (
+    f"{ORG}: regions by a director or an admin (no region to be 'within'); teams also by the "
+    "regional manager of the team's region"
+)
+
+
+def today() -> str:
+    """Org changes are dated today: not in the future, after every change of the demo world, and
+    after its approved appraisal periods (a change reaching into one is refused)."""
+    return str(timezone.localdate())
+
+
+def _on_probation(username: str) -> Callable[[], Any]:
+    return with_status("staff.Person", "probation", user__username=username)
+
+
+def _person_of(username: str) -> Callable[[], Any]:
+    return lambda: person(username)
+
+
+# (action, body given the person): the person's own unit's colleagues and teams, so that a
+# regional manager stays within their region. `own` is rep01 (上海一组, 华东), `far` rep06 (北京一组, 华北).
+PERSON_CHANGES: list[tuple[str, Callable[[Any], dict]]] = [
+    ("pass-probation", lambda o: {"on": today()}),
+    (
+        "transfer",
+        lambda o: {
+            "team": first("staff.Team", region=o.region, exclude={"pk": o.team_id}).pk,
+            "on": today(),
+            "reason": "matrix",
+        },
+    ),
+    ("promote", lambda o: {"position": "team_manager", "on": today(), "reason": "matrix"}),
+    (
+        "change-manager",
+        lambda o: {
+            "manager": first("staff.Person", position="team_manager", region=o.region, exclude={"team": o.team}).pk,
+            "on": today(),
+            "reason": "matrix",
+        },
+    ),
+    ("warn", lambda o: {"on": today(), "reason": "matrix"}),
+    ("dismiss", lambda o: {"on": today(), "reason": "matrix"}),
+]
+PERSON_WATCH = ("staff.EmploymentEvent", "staff.Membership")
+
+
+def _person_change_cases(op: Callable[[str], str]) -> list[Case]:
+    """Each person change on rep01 (rm01's region) and on rep06 (another region): director and
+    admin may; a regional manager within their region; tm01, rep01 (even about themself) and wide
+    may not (403); outside the scope 404."""
+    cases = []
+    for action, body in PERSON_CHANGES:
+        pick = _on_probation if action == "pass-probation" else _person_of
+        cases += [
+            C(
+                op(action),
+                "own",
+                "ok ok ok 403 403 403",
+                f"{ORG}: rep01 of 华东; {WIDE}",
+                pick("rep01"),
+                body,
+                PERSON_WATCH,
+            ),
+            C(op(action), "far", "ok ok 404 404 404 403", f"{ORG}; {SCOPE}", pick("rep06"), body, PERSON_WATCH),
+        ]
+    return cases
+
+
+def _unit_cases(*, region_create: str, region_edit: str, team_create: str, team_edit: str) -> list[Case]:
+    east, north = (lambda: first("staff.Region", code="EAST")), (lambda: first("staff.Region", code="NORTH"))
+    east_team, north_team = (
+        (lambda: first("staff.Team", code="EAST-T01")),
+        (lambda: first("staff.Team", code="NORTH-T01")),
+    )
+    region = {"code": "MX-R", "name": "Matrix", "is_active": "on"}
+    return [
+        C(region_create, "new", "ok ok 403 403 403 403", UNITS, None, region, ("staff.Region",)),
+        C(
+            region_edit,
+            "own",
+            "ok ok 403 403 403 403",
+            f"{UNITS}: 华东 is seen by its members, changed by a director or an admin",
+            east,
+            lambda o: {"code": o.code, "name": "Matrix", "is_active": "on"},
+        ),
+        C(
+            region_edit,
+            "far",
+            "ok ok 404 404 404 403",
+            f"{UNITS}; {SCOPE}",
+            north,
+            lambda o: {"code": o.code, "name": "Matrix", "is_active": "on"},
+        ),
+        C(
+            team_create,
+            "region",
+            "ok ok ok 403 403 403",
+            f"{UNITS}: a team of 华东 (rm01's region)",
+            None,
+            lambda o: {"code": "MX-T", "name": "Matrix", "region": pk("staff.Region", code="EAST"), "is_active": "on"},
+            ("staff.Team",),
+        ),
+        C(
+            team_edit,
+            "own",
+            "ok ok ok 403 403 403",
+            f"{UNITS}: 上海一组 of 华东",
+            east_team,
+            lambda o: {"code": o.code, "name": "Matrix", "region": o.region_id, "is_active": "on"},
+        ),
+        C(
+            team_edit,
+            "far",
+            "ok ok 404 404 404 403",
+            f"{UNITS}; {SCOPE}",
+            north_team,
+            lambda o: {"code": o.code, "name": "Matrix", "region": o.region_id, "is_active": "on"},
+        ),
+    ]
+
+
 API_CASES: list[Case] = [
     # --- customers -----------------------------------------------------------------------------
     C(
@@ -1144,6 +1267,13 @@ API_CASES: list[Case] = [
         {"employee_no": "E9001", "hire_date": str(WORLD_TODAY), "reason": "matrix"},
         ("staff.Person",),
     ),
+    *_person_change_cases(lambda action: f"POST /api/v1/people/{{id}}/{action}/"),
+    *_unit_cases(
+        region_create="POST /api/v1/regions/",
+        region_edit="PATCH /api/v1/regions/{id}/",
+        team_create="POST /api/v1/teams/",
+        team_edit="PATCH /api/v1/teams/{id}/",
+    ),
 ]
 
 
@@ -1226,6 +1356,13 @@ PAGE_CASES: list[Case] = [
         lambda: first("staff.Candidate", team__code="EAST-T01", status="in_selection"),
         {"action": "hire", "employee_no": "E9001", "hire_date": str(WORLD_TODAY), "reason": "matrix"},
         ("staff.Person",),
+    ),
+    *_person_change_cases(lambda action: f"{P}staff:person-{action}"),
+    *_unit_cases(
+        region_create=P + "staff:region-create",
+        region_edit=P + "staff:region-edit",
+        team_create=P + "staff:team-create",
+        team_edit=P + "staff:team-edit",
     ),
     C(
         P + "customers:customer-create",

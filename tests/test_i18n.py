@@ -110,6 +110,14 @@ def test_pages_in_chinese_show_no_english(chinese_org, client):
         reverse("staff:team-detail", args=[chinese_org["team"].pk]),
         reverse("staff:region-list"),
         reverse("staff:region-detail", args=[chinese_org["region"].pk]),
+        reverse("staff:region-create"),
+        reverse("staff:region-edit", args=[chinese_org["region"].pk]),
+        reverse("staff:team-create"),
+        reverse("staff:team-edit", args=[chinese_org["team"].pk]),
+        *[
+            reverse(f"staff:person-{action}", args=[chinese_org["rep"].pk])
+            for action in ("transfer", "promote", "change-manager", "pass-probation", "warn", "dismiss")
+        ],
     ]
     for url in pages:
         response = client.get(url)

@@ -25,6 +25,11 @@ class TrainingConfig(AppConfig):
         outcome_decided.connect(enroll_for_outcome, dispatch_uid="training.enroll_for_outcome")
         register_person_page("training:person-history", _("Development history"), order=10)
 
+        from staff.registry import register_person_prompt
+        from training.person_prompts import onboarding_complete_prompt
+
+        register_person_prompt("training.onboarding_complete", onboarding_complete_prompt)
+
         from fieldwork.visit_actions import register_visit_action
         from training.visit_actions import joint_visit_review_action
 

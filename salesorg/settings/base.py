@@ -168,6 +168,8 @@ SPECTACULAR_SETTINGS = {
     # so the schema is stable and `check --deploy` stays quiet.
     "ENUM_NAME_OVERRIDES": {
         "EmploymentEventKindEnum": "staff.models.EventKind",
+        # A person's, a membership's and an event's (from / to) position: one enum.
+        "PositionEnum": "staff.models.Position",
         "CalendarDayKindEnum": "staff.models.CalendarDayKind",
         "SelectionStepKindEnum": "staff.models.SelectionStepKind",
         "CustomerKindEnum": "customers.models.customers.CustomerKind",

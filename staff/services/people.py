@@ -14,13 +14,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from salesorg.exceptions import ApplicationError
 from staff import authority
-from staff.models import EmploymentEvent, EventKind, Person, PersonStatus, Position, Region, Team
+from staff.models import EmploymentEvent, EventKind, Membership, Person, PersonStatus, Position, Region, Team
 from staff.services import membership
 
 
@@ -49,6 +50,25 @@ def _authorize(recorded_by: Any, person: Person, *, region_ids: tuple[int | None
 def _require_current(person: Person) -> None:
     if person.status == PersonStatus.LEFT:
         raise ApplicationError(_("This person has already left."), fields={"status": [_("Already left.")]})
+
+
+def _refuse_before_hire(person: Person, on: date) -> None:
+    if on < person.hire_date:
+        raise ApplicationError(
+            _("This date is before the hire date (%(date)s).") % {"date": person.hire_date},
+            fields={"on": [_("Before the hire date.")]},
+        )
+
+
+def _refuse_before_latest_change(person: Person, on: date) -> None:
+    """A leaving date before the latest change on record would end a membership before it began."""
+    _refuse_before_hire(person, on)
+    latest = Membership.objects.filter(person=person).aggregate(start=Max("start"))["start"]
+    if latest is not None and on < latest:
+        raise ApplicationError(
+            _("A later change (from %(date)s) is on record; a change must come after it.") % {"date": latest},
+            fields={"on": [_("Before the latest change.")]},
+        )
 
 
 @transaction.atomic
@@ -115,6 +135,8 @@ def person_hire(
 @transaction.atomic
 def person_pass_probation(*, person: Person, on: date, reason: str = "", recorded_by: Any = None) -> Person:
     _authorize(recorded_by, person)
+    membership.refuse_future(on)
+    _refuse_before_hire(person, on)
     if person.status != PersonStatus.PROBATION:
         raise ApplicationError(
             _("Only a person on probation can pass probation."), fields={"status": [_("Not on probation.")]}
@@ -260,7 +282,10 @@ def person_change_manager(*, person: Person, manager: Person, on: date, reason: 
 @transaction.atomic
 def person_warn(*, person: Person, on: date, reason: str, recorded_by: Any = None) -> EmploymentEvent:
     _require_reason(reason)
+    _require_current(person)
     _authorize(recorded_by, person)
+    membership.refuse_future(on)
+    _refuse_before_hire(person, on)
     return EmploymentEvent.objects.create(
         person=person, kind=EventKind.WARNED, date=on, reason=reason, recorded_by=recorded_by
     )
@@ -275,6 +300,7 @@ def person_dismiss(*, person: Person, on: date, reason: str, recorded_by: Any = 
     _require_current(person)
     membership.ensure_first(person)
     _authorize(recorded_by, person)
+    _refuse_before_latest_change(person, on)
     if person.left_on is not None:
         raise ApplicationError(
             _("This person's leaving date is already set (%(date)s).") % {"date": person.left_on},

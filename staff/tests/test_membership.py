@@ -12,13 +12,15 @@ from rest_framework.test import APIClient
 
 from salesorg.exceptions import ApplicationError, NotAllowed
 from staff.attribution import unit_on, units_on
-from staff.models import EmploymentEvent, EventKind, Membership, PersonStatus, Position
+from staff.models import EmploymentEvent, EventKind, Membership, Person, PersonStatus, Position
 from staff.services import (
     people_leave_due,
     person_change_manager,
     person_dismiss,
+    person_pass_probation,
     person_promote,
     person_transfer,
+    person_warn,
 )
 
 
@@ -166,3 +168,31 @@ def test_the_daily_task_marks_those_due_as_left(org):
     assert task.delay().get() == 1
     org.rep2a1.refresh_from_db()
     assert org.rep2a1.status == PersonStatus.LEFT
+
+
+def test_a_leaving_date_before_the_latest_change_is_refused(org):
+    """A dismissal dated before the latest transfer would end a membership before it began."""
+    person_transfer(person=org.rep1a2, team=org.t1b, on=date(2026, 7, 1), reason="x", recorded_by=org.director.user)
+    with pytest.raises(ApplicationError) as exc:
+        person_dismiss(person=org.rep1a2, on=date(2026, 6, 30), reason="x", recorded_by=org.director.user)
+    assert "on" in exc.value.fields
+    org.rep1a2.refresh_from_db()
+    assert org.rep1a2.left_on is None and org.rep1a2.status == PersonStatus.ACTIVE
+
+
+@pytest.mark.parametrize("service", [person_pass_probation, person_warn])
+def test_probation_and_warnings_are_dated_from_the_hire_to_today(org, service):
+    Person.objects.filter(pk=org.rep1a2.pk).update(status=PersonStatus.PROBATION)
+    org.rep1a2.refresh_from_db()
+    for on in (date(2023, 12, 31), timezone.localdate() + timedelta(days=1)):  # hired 2024-01-01
+        with pytest.raises(ApplicationError) as exc:
+            service(person=org.rep1a2, on=on, reason="x", recorded_by=org.director.user)
+        assert "on" in exc.value.fields
+    assert not EmploymentEvent.objects.exists()
+
+
+def test_someone_who_left_is_warned_no_more(org):
+    person_dismiss(person=org.rep2a1, on=timezone.localdate(), reason="x", recorded_by=org.director.user)
+    with pytest.raises(ApplicationError) as exc:
+        person_warn(person=org.rep2a1, on=timezone.localdate(), reason="x", recorded_by=org.director.user)
+    assert "status" in exc.value.fields
