@@ -135,6 +135,26 @@ class ReasonInput(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class HandoverInput(serializers.Serializer):
+    """Hand the person's customers (all, or those listed), open opportunities and open action items
+    to the successor from `on`."""
+
+    successor = _person_field()
+    on = serializers.DateField()
+    customer_ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, allow_null=True, default=None,
+        help_text="Only these of the person's customers (default: all of them).",
+    )  # fmt: skip
+
+
+class HandoverResult(serializers.Serializer):
+    """How many of each kind moved to the successor."""
+
+    customers = serializers.IntegerField(read_only=True)
+    opportunities = serializers.IntegerField(read_only=True)
+    action_items = serializers.IntegerField(read_only=True)
+
+
 # --- The timeline --------------------------------------------------------------------------------
 
 
@@ -275,6 +295,14 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def dismiss(self, request: Request, pk: str | None = None) -> Response:
         return self._change(request, ReasonInput, services.person_dismiss)
+
+    @extend_schema(request=HandoverInput, responses=HandoverResult)
+    @action(detail=True, methods=["post"])
+    def handover(self, request: Request, pk: str | None = None) -> Response:
+        person = self.get_object()
+        authority.require(request.user, "org.change", person)
+        moved = services.person_handover(person=person, recorded_by=request.user, **validated(HandoverInput, request))
+        return Response(moved)
 
     @extend_schema(responses=TimelineSerializer)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

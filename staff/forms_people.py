@@ -47,9 +47,10 @@ class PersonChangeForm(BootstrapMixin, forms.Form):
             )
         if "region" in self.fields:
             self.fields["region"].queryset = Region.objects.visible_to(user).filter(is_active=True)
-        if "manager" in self.fields:
-            people: PersonQuerySet = Person.objects.visible_to(user)
-            self.fields["manager"].queryset = people.current().exclude(pk=person.pk).select_related("team")
+        for name in ("manager", "successor"):
+            if name in self.fields:
+                people: PersonQuerySet = Person.objects.visible_to(user)
+                self.fields[name].queryset = people.current().exclude(pk=person.pk).select_related("team")
 
 
 class TransferForm(PersonChangeForm):
@@ -97,6 +98,13 @@ class WarnForm(PersonChangeForm):
 class DismissForm(PersonChangeForm):
     on = _on(_("Leaving date"))
     reason = _reason()
+
+
+class HandoverForm(PersonChangeForm):
+    """All of the person's customers, open opportunities and open action items to one successor."""
+
+    successor = forms.ModelChoiceField(label=_("Successor"), queryset=Person.objects.none())
+    on = _on(_("Handover date"))
 
 
 # A unit's labels are its model fields' ("name" is a unit's 名称, not a person's 姓名).

@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/<int:pk>/change-manager/", views_people.person_change_manager, name="person-change-manager"),
     path("people/<int:pk>/warn/", views_people.person_warn, name="person-warn"),
     path("people/<int:pk>/dismiss/", views_people.person_dismiss, name="person-dismiss"),
+    path("people/<int:pk>/handover/", views_people.person_handover, name="person-handover"),
     path("teams/", views.team_list, name="team-list"),
     path("teams/new/", views_people.team_create, name="team-create"),
     path("teams/<int:pk>/", views.team_detail, name="team-detail"),

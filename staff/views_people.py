@@ -91,6 +91,13 @@ WORKFLOWS = {
             gettext_lazy("The warning to %(name)s is recorded."),
         ),
         Workflow(
+            "handover",
+            gettext_lazy("Hand over customers and open work"),
+            forms.HandoverForm,
+            services.person_handover,
+            gettext_lazy("%(name)s's customers, open opportunities and open action items are handed over."),
+        ),
+        Workflow(
             "dismiss",
             gettext_lazy("Dismiss from the company"),
             forms.DismissForm,
@@ -163,6 +170,12 @@ def person_change_manager(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_warn(request: HttpRequest, pk: int) -> HttpResponse:
     return _person_change(request, pk, "warn")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_handover(request: HttpRequest, pk: int) -> HttpResponse:
+    return _person_change(request, pk, "handover")
 
 
 @login_required

@@ -298,6 +298,13 @@ PERSON_CHANGES: list[tuple[str, Callable[[Any], dict]]] = [
     ),
     ("warn", lambda o: {"on": today(), "reason": "matrix"}),
     ("dismiss", lambda o: {"on": today(), "reason": "matrix"}),
+    (
+        "handover",
+        lambda o: {
+            "successor": first("staff.Person", team=o.team_id, position="team_manager").pk,
+            "on": today(),
+        },
+    ),
 ]
 PERSON_WATCH = ("staff.EmploymentEvent", "staff.Membership")
 

@@ -190,6 +190,8 @@ SWEEPS: list[Sweep] = [
       lambda i: {"position": "team_manager", "manager": i, "on": str(WORLD_TODAY), "reason": "sweep"}, _rep01),
     S(("ChangeManagerInput.manager",), "POST /api/v1/people/{id}/change-manager/", "staff.Person",
       lambda i: {"manager": i, "on": str(WORLD_TODAY), "reason": "sweep"}, _rep01),
+    S(("HandoverInput.successor",), "POST /api/v1/people/{id}/handover/", "staff.Person",
+      lambda i: {"successor": i, "on": str(WORLD_TODAY)}, _rep01),
     S(("OpportunitySerializer.customer",), "POST /api/v1/opportunities/", "customers.Customer",
       lambda i: _opp(customer=i)),
     S(("OpportunitySerializer.owner",), "POST /api/v1/opportunities/", "staff.Person", lambda i: _opp(owner=i)),
