@@ -112,7 +112,8 @@ def workflow_forms(user: Any, person: Person) -> list[tuple[Workflow, forms.Pers
     """The changes that apply to the person, each with an empty form and the URL it posts to
     (querysets are lazy: a page that does not show the forms reads nothing for them)."""
     return [
-        (workflow, workflow.form_class(person=person, user=user), workflow.url(person))
+        # Several forms on one page: each its own element ids (`transfer-on`, `warn-on`, ...).
+        (workflow, workflow.form_class(person=person, user=user, auto_id=f"{workflow.key}-%s"), workflow.url(person))
         for workflow in WORKFLOWS.values()
         if workflow.applies_to(person)
     ]

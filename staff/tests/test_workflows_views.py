@@ -132,6 +132,7 @@ def test_the_forms_are_shown_only_to_who_may(org):
         assert 'data-testid="person-changes"' in html, who
         for action in ACTIONS:
             assert url(action, org.rep1a2) in html, (who, action)
+            assert f'id="{action}-on"' in html  # each form its own element ids
     for who in ("tm1a",):
         html = page(getattr(org, who)).get(person_page).content.decode()
         assert 'data-testid="person-changes"' not in html
