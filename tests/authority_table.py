@@ -249,7 +249,7 @@ def _promotion_own():
 
     outcome = first("appraisal.Outcome", person__user__username="rep01")
     Outcome.objects.filter(pk=outcome.pk).update(
-        kind="promotion", decided_by=person("tm01"), confirmed_by=None, confirmed_at=None
+        kind="promotion", to_position="team_manager", decided_by=person("tm01"), confirmed_by=None, confirmed_at=None
     )
     return Outcome.objects.get(pk=outcome.pk)
 

@@ -49,6 +49,7 @@ PAGE_MODELS: dict[str, tuple[str | None, dict, str]] = {
     "staff:person-change-manager": ("staff.Person", {}, ""),
     "staff:person-warn": ("staff.Person", {}, ""),
     "staff:person-dismiss": ("staff.Person", {}, ""),
+    "staff:person-handover": ("staff.Person", {}, ""),
     "staff:team-edit": ("staff.Team", {}, ""),
     "staff:region-edit": ("staff.Region", {}, ""),
     "customers:customer-detail": ("customers.Customer", {}, ""),

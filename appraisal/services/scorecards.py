@@ -243,11 +243,12 @@ def outcome_confirm(*, outcome: Outcome, by: Who) -> Outcome:
 
 def _record_employment_event(outcome: Outcome, by: Who) -> None:
     """A confirmed promotion, dismissal warning or dismissal becomes the person's employment event
-    through the staff service, which asks the org-change rule of the one who confirms it."""
+    through the staff service, which asks the org-change rule of the one who confirms it. (A
+    promotion decided before outcomes named the position has no position to record: none.)"""
     reason = _("Appraisal outcome: %(reason)s") % {"reason": outcome.reason}
     user = by if isinstance(by, get_user_model()) else getattr(by, "user", None)
     common = {"person": outcome.person, "on": outcome.date, "reason": reason, "recorded_by": user}
-    if outcome.kind == OutcomeKind.PROMOTION:
+    if outcome.kind == OutcomeKind.PROMOTION and outcome.to_position:
         staff_services.person_promote(position=outcome.to_position, **common)
     elif outcome.kind == OutcomeKind.DISMISSAL_WARNING:
         staff_services.person_warn(**common)
