@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 
 from dashboard import selectors
 from dashboard.selectors import COMPANY, LEVELS, MONTH_KINDS, Node
-from salesorg.exports import csv_response, xlsx_response
+from salesorg.exports import Column, Kind, Table, export_response
 from salesorg.periods import MONTH, Period
 from staff import authority
 from staff.models import Person
 from staff.scope import viewer_for
-from targets.models import Metric
+from targets.models import COUNT_METRICS, Metric
 
 EXPORT_TABLES = ("children", "leaders", "flags")
 CHARTS_CACHE_SECONDS = 300
@@ -169,30 +169,34 @@ def export(request: HttpRequest) -> HttpResponse:
     link = {"kind": p["kind"], "period": str(p["period"]), "metric": p["metric"]}
     data = selectors.dashboard(user=request.user, node=node, period=p["period"], metric=p["metric"], params=link)
     metric_label = str(Metric(p["metric"]).label)
+    money = Kind.COUNT if Metric(p["metric"]) in COUNT_METRICS else Kind.MONEY
     if table == "flags":
-        header = [_("Customer"), _("Rep"), _("Days without contact"), _("Last contact")]
-        rows = [
-            [
-                f.customer.name,
-                f.person.name,
-                f.days_without_contact,
-                f.last_contact.isoformat() if f.last_contact else "",
-            ]
-            for f in data["flagged"]
+        columns = [
+            Column(_("Customer")),
+            Column(_("Rep")),
+            Column(_("Days without contact"), Kind.COUNT),
+            Column(_("Last contact"), Kind.DATE),
         ]
+        rows = [[f.customer.name, f.person.name, f.days_without_contact, f.last_contact] for f in data["flagged"]]
     elif table == "leaders":
-        header = [_("Rank"), _("Rep"), _("Actual"), _("Target"), _("Achievement rate")]
+        columns = [
+            Column(_("Rank"), Kind.COUNT),
+            Column(_("Rep")),
+            Column(_("Actual"), money),
+            Column(_("Target"), money),
+            Column(_("Achievement rate"), Kind.RATIO),
+        ]
         rows = [[rank, label, a.actual, a.target, a.rate] for rank, _pk, label, a in data["leaders"]]
     else:
-        header = [
-            _("Owner"),
-            _("Actual"),
-            _("Target"),
-            _("Achievement rate"),
-            _("Time progress"),
-            _("Behind"),
-            _("Forecast"),
-            _("Gap"),
+        columns = [
+            Column(_("Owner")),
+            Column(_("Actual"), money),
+            Column(_("Target"), money),
+            Column(_("Achievement rate"), Kind.RATIO),
+            Column(_("Time progress"), Kind.RATIO),
+            Column(_("Behind")),
+            Column(_("Forecast"), money),
+            Column(_("Gap"), money),
         ]
         rows = [
             [
@@ -208,6 +212,5 @@ def export(request: HttpRequest) -> HttpResponse:
             for r in data["table"]
         ]
     filename = f"{table}-{node.level}-{node.pk}-{p['metric']}-{p['period']}"
-    if fmt == "xlsx":
-        return xlsx_response(filename=filename, title=f"{metric_label} {p['period']}", header=header, rows=rows)
-    return csv_response(filename=filename, header=header, rows=rows)
+    sheet = Table(columns=columns, rows=rows, title=f"{metric_label} {p['period']}")
+    return export_response(sheet, filename=filename, fmt=fmt)

@@ -157,7 +157,7 @@ def test_export_csv_and_excel_as_filtered_with_formulas_defused(client, book):
     client.force_login(o.rm1.user)
     response = client.get(f"/dashboard/export/?{MARCH}&table=children&format=csv")
     assert response.status_code == 200
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     lines = text.strip().splitlines()
     assert lines[0].startswith("Owner,Actual,Target")
     assert len(lines) == 3  # header + R1's two teams, nothing of R2
@@ -166,12 +166,12 @@ def test_export_csv_and_excel_as_filtered_with_formulas_defused(client, book):
     assert "'=HYPERLINK(1),900.00,1000.00,0.9000" in text
     assert text.rstrip().endswith("-100.00") or ",-100.00" in text
     response = client.get(f"/dashboard/export/?{MARCH}&table=children&format=xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Owner"
     names = {r[0] for r in rows[1:]}
     assert names == {"Shanghai 1", "'=HYPERLINK(1)"}
-    leaders = client.get(f"/dashboard/export/?{MARCH}&table=leaders&format=csv").content.decode("utf-8-sig")
+    leaders = client.get(f"/dashboard/export/?{MARCH}&table=leaders&format=csv").getvalue().decode("utf-8-sig")
     # R1's reps by rate: rep1b1 0.9000, rep1a1 0.6000, rep1a2 0.2000.
     assert [line.split(",")[1] for line in leaders.strip().splitlines()[1:]] == ["rep1b1", "rep1a1", "rep1a2"]
 
