@@ -16,6 +16,7 @@ from customers.domain import haversine_m
 from customers.models import Classification, Competitor, Customer, Stakeholder
 from customers.services.pool import pool_run
 from fieldwork.models import ExpenseClaim, ExpenseKind, ExpenseStatus, IntelNote, Visit, VisitKind
+from staff.attribution import unit_finder
 
 PURPOSES = ["新品介绍", "需求调研", "商务洽谈", "技术交流", "回款跟进", "售后回访", "合同签订", "关系维护", "投诉处理"]
 OUTCOMES = [
@@ -52,7 +53,9 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
     pool_run(today=today)
 
 
-def _visit(customer: Customer, owner: Any, manager: Any, *, kind: str, workday: date, rng: random.Random) -> Visit:
+def _visit(
+    customer: Customer, owner: Any, unit: Any, manager: Any, *, kind: str, workday: date, rng: random.Random
+) -> Visit:
     checked_in = kind != VisitKind.CALL and rng.random() < 0.85
     far = rng.random() < 0.08
     lat = lon = distance = None
@@ -64,8 +67,8 @@ def _visit(customer: Customer, owner: Any, manager: Any, *, kind: str, workday: 
     return Visit(
         customer=customer,
         author_id=owner.pk,
-        team_id=owner.team_id,
-        region_id=owner.region_id,
+        team_id=unit.team_id,
+        region_id=unit.region_id,
         date=workday,
         kind=kind,
         accompanying_manager=manager,
@@ -92,7 +95,9 @@ def _visits(
     start: date,
     today: date,
 ) -> list[Visit]:
-    """Key customers about every two weeks, general monthly, potential every other month."""
+    """Key customers about every two weeks, general monthly, potential every other month; each
+    filed to the unit its author had on its date (a rep transferred in the year: DESIGN.md)."""
+    unit_of = unit_finder(c.owner_id for c in customers if c.owner_id)
     interval = {Classification.KEY: 14, Classification.GENERAL: 30, Classification.POTENTIAL: 60}
     visits: list[Visit] = []
     for customer in customers:
@@ -103,9 +108,10 @@ def _visits(
         while day < today:
             workday = _workday(rng, day, min(day + timedelta(days=3), today - timedelta(days=1)))
             kind = rng.choices(VisitKind.values, weights=[70, 22, 8])[0]
-            manager = managers.get(owner.team_id) if kind == VisitKind.JOINT else None
+            unit = unit_of(owner.pk, workday) or owner
+            manager = managers.get(unit.team_id) if kind == VisitKind.JOINT else None
             kind = kind if kind != VisitKind.JOINT or manager else VisitKind.VISIT
-            visits.append(_visit(customer, owner, manager, kind=kind, workday=workday, rng=rng))
+            visits.append(_visit(customer, owner, unit, manager, kind=kind, workday=workday, rng=rng))
             day += timedelta(days=max(3, int(interval[customer.classification] * rng.uniform(0.6, 1.4))))
     visits = Visit.objects.bulk_create(visits, batch_size=2000)
     through = Visit.stakeholders.through

@@ -8,7 +8,7 @@ import); a date after the last closed one takes the last one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -38,22 +38,28 @@ def _pick(memberships: list[Membership], day: date) -> Membership | None:
     return chosen
 
 
+def unit_finder(person_ids: Iterable[int]) -> Callable[[int, date], Unit | None]:
+    """`find(person_id, day)`: the unit of any of `person_ids` on any date, from one query; for a
+    caller that learns its dates one by one (the demo's seeders)."""
+    by_person: dict[int, list[Membership]] = {}
+    for m in Membership.objects.filter(person_id__in=set(person_ids)).order_by("person_id", "start"):
+        by_person.setdefault(m.person_id, []).append(m)
+
+    def find(person_id: int, day: date) -> Unit | None:
+        m = _pick(by_person.get(person_id, []), day)
+        return None if m is None else Unit(person_id, m.position, m.team_id, m.region_id, m.manager_id)
+
+    return find
+
+
 def units_on(pairs: Iterable[tuple[int, date]]) -> dict[tuple[int, date], Unit]:
     """The unit of each (person id, date) pair; pairs of a person without membership are absent."""
     wanted = {(person_id, day) for person_id, day in pairs if person_id is not None and day is not None}
     if not wanted:
         return {}
-    people = {person_id for person_id, _day in wanted}
-    rows = Membership.objects.filter(person_id__in=people)
-    by_person: dict[int, list[Membership]] = {}
-    for m in rows.order_by("person_id", "start"):
-        by_person.setdefault(m.person_id, []).append(m)
-    out: dict[tuple[int, date], Unit] = {}
-    for person_id, day in wanted:
-        m = _pick(by_person.get(person_id, []), day)
-        if m is not None:
-            out[(person_id, day)] = Unit(person_id, m.position, m.team_id, m.region_id, m.manager_id)
-    return out
+    find = unit_finder(person_id for person_id, _day in wanted)
+    found = {pair: find(*pair) for pair in wanted}
+    return {pair: unit for pair, unit in found.items() if unit is not None}
 
 
 def unit_on(person_id: int, day: date) -> Unit | None:

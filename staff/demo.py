@@ -1,5 +1,6 @@
 """Demo organization for `seed_demo`: a director, regions, teams and reps with Chinese names; and
-(`seed`, run after the other apps) recruitment: openings, candidates and their selection steps."""
+(`seed`, run after the other apps) recruitment: openings, candidates and their selection steps.
+The year's people changes are in `staff.demo_history`."""
 
 from __future__ import annotations
 
@@ -15,11 +16,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from staff.demo_history import org_history
 from staff.models import (
     Candidate,
     CandidateStatus,
-    EmploymentEvent,
-    EventKind,
     Opening,
     OpeningStatus,
     Person,
@@ -99,23 +99,13 @@ def seed_org(*, rng: random.Random, reps: int, today: date) -> DemoOrg:
     _regions(org, rng=rng, login=login, numbers=numbers, counts=(region_count, team_count), hired=start_of_history)
     _team_managers(org, rng=rng, login=login, numbers=numbers, hired=start_of_history)
     _reps(org, rng=rng, login=login, numbers=numbers, reps=reps, today=today)
-    everyone = [director, *org.managers, *org.reps]
-    EmploymentEvent.objects.bulk_create(
-        [
-            EmploymentEvent(
-                person=p,
-                kind=EventKind.HIRED,
-                date=p.hire_date,
-                reason="入职",
-                to_position=p.position,
-                to_team=p.team,
-                to_manager=p.manager,
-            )
-            for p in everyone
-        ],
-        batch_size=1000,
-    )
+    org_history(org, today=today, login_reps=_login_reps(org))
     return org
+
+
+def _login_reps(org: DemoOrg) -> int:
+    """The first reps have a login (one per team, ten at most)."""
+    return min(len(org.teams), 10)  # the same count as staff.demo_history.leavers
 
 
 def _login_maker() -> Callable[..., Any]:
@@ -220,7 +210,7 @@ def _reps(
         )
     org.reps = Person.objects.bulk_create(new_people, batch_size=1000)
     rep_users = []
-    for i, rep in enumerate(org.reps[: min(len(org.teams), 10)]):
+    for i, rep in enumerate(org.reps[: _login_reps(org)]):
         username = f"rep{i + 1:02d}"
         rep.user = login(username)
         rep_users.append(rep)

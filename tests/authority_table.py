@@ -206,6 +206,22 @@ def _enrollment_own():
     )
 
 
+def _follow_up_own():
+    """A pool warning of rep01 (whether the world's pool run warned rep01 depends on the draw):
+    made for the case."""
+    from customers.models import FollowUp
+
+    found = FollowUp.objects.filter(person=person("rep01")).order_by("pk").first()
+    return found or FollowUp.objects.create(
+        person=person("rep01"),
+        customer=own_customer(),
+        kind="pool_warning",
+        message="Matrix warning",
+        due_date=WORLD_TODAY,
+        created_on=WORLD_TODAY,
+    )
+
+
 def _complaint_own():
     from customers.models import Complaint
 
@@ -592,7 +608,7 @@ API_CASES: list[Case] = [
         "own",
         "403 403 403 403 ok 403",
         "a follow-up is the rep's own reminder: only that rep marks it done (no DESIGN row)",
-        lambda: first("customers.FollowUp", person__user__username="rep01"),
+        _follow_up_own,
     ),
     C(
         "POST /api/v1/competitors/",
@@ -1505,7 +1521,7 @@ PAGE_CASES: list[Case] = [
         "own",
         "403 403 403 403 ok 403",
         "a follow-up is the rep's own reminder: only that rep marks it done (no DESIGN row)",
-        lambda: first("customers.FollowUp", person__user__username="rep01"),
+        _follow_up_own,
     ),
     C(
         P + "fieldwork:visit-create",

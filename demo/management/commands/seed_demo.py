@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from staff import demo as staff_demo
+from staff import demo_history
 from staff.demo import DEMO_PASSWORD, seed_org
 from staff.models import Person, Position, Region
 
@@ -23,7 +24,8 @@ from staff.models import Person, Position, Region
 def demo_seeders() -> Iterator[Callable[..., None]]:
     """Each installed app's `demo.seed(org=..., rng=..., today=...)`, in INSTALLED_APPS order (the
     dependency order), found by its module rather than by a list of app names; staff's own
-    seeder (recruitment) comes last so that it leaves the other apps' random draws unchanged."""
+    seeder (recruitment) comes last so that it leaves the other apps' random draws unchanged, then
+    the year's leavers (a warning, a dismissal with handover) through the staff services."""
     for config in apps.get_app_configs():
         if config.name == "staff" or importlib.util.find_spec(f"{config.name}.demo") is None:
             continue
@@ -31,6 +33,7 @@ def demo_seeders() -> Iterator[Callable[..., None]]:
         if callable(seed):
             yield seed
     yield staff_demo.seed
+    yield demo_history.leavers
 
 
 # The demo's logins by role (prefix of the login, the role, what it sees) and what to click first.
