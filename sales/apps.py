@@ -7,7 +7,7 @@ class SalesConfig(AppConfig):
     verbose_name = pgettext_lazy("app", "Sales")
 
     def ready(self) -> None:
-        from sales import hooks
+        from sales import checks, hooks  # noqa: F401 - checks registers itself
         from sales.receivers import hand_over_opportunities, refile_shares
         from staff.signals import membership_changed, person_handed_over
 

@@ -72,7 +72,7 @@ def test_everything_open_goes_to_the_successor_with_its_history(org, leaver):
         "1 open opportunities of rep1a2 are now yours",
     }
     event = EmploymentEvent.objects.get(person=org.rep1a2, kind=EventKind.HANDED_OVER)
-    assert event.reason == "Handed over to rep1a1 (action_items: 1, customers: 3, opportunities: 1)."
+    assert event.reason == "Handed over to rep1a1 (open action items: 1, customers: 3, open opportunities: 1)."
 
 
 def test_a_handover_of_some_customers_only(org, leaver):

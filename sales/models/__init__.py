@@ -14,6 +14,7 @@ from sales.models.orders import (  # noqa: F401
     InstalmentStatus,
     Order,
     OrderLine,
+    OrderSequence,
     OrderStatus,
     Payment,
     Product,

@@ -88,6 +88,21 @@ class OrderQuerySet(ScopedQuerySet):
         )
 
 
+class OrderSequence(models.Model):
+    """The last order number given in a month. A new number comes from this counter, locked for
+    update, never from the numbers on record: orders saved at once get distinct numbers."""
+
+    period = models.CharField(_("month"), max_length=7, unique=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("order number sequence")
+        verbose_name_plural = _("order number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.last}"
+
+
 class Order(models.Model):
     number = models.CharField(_("order number"), max_length=40, unique=True)
     # The ERP's order number: imports are idempotent on it.

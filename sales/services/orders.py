@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -38,7 +39,7 @@ from sales.domain import (
     share_splits,
     to_decimal,
 )
-from sales.models import Channel, CreditShare, Order, OrderLine, OrderStatus, Product
+from sales.models import Channel, CreditShare, Order, OrderLine, OrderSequence, OrderStatus, Product
 from sales.services.access import (
     check_credit,
     check_distributor,
@@ -56,10 +57,27 @@ from staff.models import Person
 
 
 def _next_number(on: date) -> str:
-    prefix = f"SO{on:%Y%m}-"
-    last = Order.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
-    sequence = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
-    return f"{prefix}{sequence:05d}"
+    """The next number of the order's month, by `settings.ORDER_NUMBER_FORMAT` (`year`, `month`,
+    `seq`). The month's counter row is locked for update, so concurrent orders wait for each other
+    and never share a number. A month's counter starts after the highest number of that format
+    already on record (orders made before the counter existed); other numbers (ERP imports, the
+    demo's) are never read."""
+    period = f"{on:%Y-%m}"
+    counter = OrderSequence.objects.select_for_update().filter(period=period).first()
+    if counter is None:
+        start = OrderSequence(period=period, last=_highest_on_record(on))
+        OrderSequence.objects.bulk_create([start], ignore_conflicts=True)
+        counter = OrderSequence.objects.select_for_update().get(period=period)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return settings.ORDER_NUMBER_FORMAT.format(year=on.year, month=on.month, seq=counter.last)
+
+
+def _highest_on_record(on: date) -> int:
+    fmt = settings.ORDER_NUMBER_FORMAT
+    prefix = fmt[: fmt.index("{seq")].format(year=on.year, month=on.month)
+    tails = (n[len(prefix) :] for n in Order.objects.filter(number__startswith=prefix).values_list("number", flat=True))
+    return max((int(tail) for tail in tails if tail.isdigit()), default=0)
 
 
 def new_order_line(

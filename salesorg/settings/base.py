@@ -282,6 +282,8 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)  # photo
 CUSTOMER_KEY_AMOUNT = env("CUSTOMER_KEY_AMOUNT", default="1000000")  # 12-month sales that make a key customer
 CUSTOMER_KEY_POTENTIAL = env("CUSTOMER_KEY_POTENTIAL", default="3000000")
 CUSTOMER_GENERAL_POTENTIAL = env("CUSTOMER_GENERAL_POTENTIAL", default="300000")
+# Order numbers: `year`, `month` and the month's sequence `seq` (which comes last).
+ORDER_NUMBER_FORMAT = env("ORDER_NUMBER_FORMAT", default="SO{year}{month:02d}-{seq:05d}")
 ORDER_APPROVAL_AMOUNT = env("ORDER_APPROVAL_AMOUNT", default="100000")  # orders above need the manager
 ORDER_APPROVAL_DISCOUNT_PERCENT = env("ORDER_APPROVAL_DISCOUNT_PERCENT", default="15")
 INSTALMENT_REMINDER_DAYS = env.int("INSTALMENT_REMINDER_DAYS", default=7)

@@ -15,11 +15,19 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from salesorg.exceptions import ApplicationError
 from staff import authority
 from staff.models import EmploymentEvent, EventKind, Person, PersonStatus
 from staff.signals import person_handed_over
+
+# How the event's reason names what each app reported (the keys stay in the API's answer).
+KINDS = {
+    "customers": gettext_lazy("customers"),
+    "opportunities": gettext_lazy("open opportunities"),
+    "action_items": gettext_lazy("open action items"),
+}
 
 
 @transaction.atomic
@@ -48,7 +56,7 @@ def person_handover(
         sender=Person, person=person, successor=successor, on=on, customer_ids=ids, recorded_by=recorded_by
     ):
         counts.update(moved or {})
-    summary = ", ".join(f"{kind}: {count}" for kind, count in sorted(counts.items())) or "-"
+    summary = ", ".join(f"{KINDS.get(kind, kind)}: {count}" for kind, count in sorted(counts.items())) or "-"
     EmploymentEvent.objects.create(
         person=person,
         kind=EventKind.HANDED_OVER,
