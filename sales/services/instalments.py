@@ -43,6 +43,12 @@ def write_plan(order: Order, plan: Sequence[InstalmentInput], *, today: date | N
             raise ApplicationError(_("An instalment must be positive."), fields={"instalments": [_("Must be > 0.")]})
         if not isinstance(instalment.due_date, date):
             raise ApplicationError(_("Bad due date."), fields={"instalments": [_("Enter a valid date.")]})
+        if instalment.due_date < order.date:
+            message = _("An instalment is due on %(due)s, before the order date %(date)s.") % {
+                "due": instalment.due_date,
+                "date": order.date,
+            }
+            raise ApplicationError(message, fields={"instalments": [message]})
     paid = order_paid(order)
     if paid > order.total_amount:
         raise ApplicationError(

@@ -51,6 +51,10 @@ def payment_create(
         raise ApplicationError(
             _("Payments are posted against confirmed orders only."), fields={"order": [_("Not confirmed.")]}
         )
+    reference = (reference or "").strip()
+    if reference and Payment.objects.filter(order__customer=order.customer_id, reference=reference).exists():
+        message = _("A payment of this customer already has the reference %(reference)s.") % {"reference": reference}
+        raise ApplicationError(message, fields={"reference": [message]})
     balance = order_balance(order)
     if amount > balance:
         raise ApplicationError(

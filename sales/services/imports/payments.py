@@ -26,6 +26,8 @@ class _Known:
     orders: dict[str, Order]
     paid: dict[int, Decimal]
     references: set[tuple[int, str]]
+    # A payment reference is unique per customer: (customer id, reference) -> the order that has it.
+    customer_references: dict[tuple[int, str], int]
 
 
 def import_payments(
@@ -73,12 +75,17 @@ def import_payments(
 def _known(erp_nos: set[str], user: Any) -> _Known:
     orders_qs = Order.objects.visible_to(user) if user is not None else Order.objects.all()
     orders = {o.erp_no: o for o in orders_qs.filter(erp_no__in=erp_nos).with_paid()}
-    references = set(
-        Payment.objects.filter(order__in=list(orders.values()))
+    rows = list(
+        Payment.objects.filter(order__customer__in={o.customer_id for o in orders.values()})
         .exclude(reference="")
-        .values_list("order_id", "reference")
+        .values_list("order_id", "order__customer_id", "reference")
     )
-    return _Known(orders=orders, paid={o.pk: o.paid_amount for o in orders.values()}, references=references)
+    return _Known(
+        orders=orders,
+        paid={o.pk: o.paid_amount for o in orders.values()},
+        references={(order_id, reference) for order_id, _customer, reference in rows},
+        customer_references={(customer, reference): order_id for order_id, customer, reference in rows},
+    )
 
 
 def _payment_row(
@@ -110,6 +117,10 @@ def _payment_row(
     seen[key] = line
     if key in known.references:
         result.unchanged += 1
+        return None
+    other = known.customer_references.setdefault((order.customer_id, reference), order.pk)
+    if other != order.pk:
+        result.error(line, "reference", _("the reference is already on another payment of this customer"))
         return None
     balance = order.total_amount - known.paid.get(order.pk, Decimal(0))
     if amount > balance:
