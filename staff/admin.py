@@ -1,12 +1,16 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from staff.models import CalendarDay, EmploymentEvent, EventKind, Person, Region, Team
-from staff.services import membership
+from salesorg.holidays import NONE as NO_OFFICIAL_CALENDAR
+from salesorg.holidays import working_calendar
+from staff.models import CalendarDay, CalendarDaySource, EmploymentEvent, EventKind, Person, Region, Team
+from staff.services import calendar_day_save, membership
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
@@ -138,11 +142,31 @@ class EmploymentEventAdmin(ScopedAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ("date", "kind", "name")
-    list_filter = ("kind",)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    """The official days come from WORKING_CALENDAR; a day saved here becomes the admin's and every
+    refresh keeps it. An official day cannot be deleted while there is an official calendar (the
+    next refresh would bring it back): change its kind instead."""
+
+    list_display = ("date", "weekday", "kind", "name", "source")
+    list_filter = ("source", "kind")
     search_fields = ("name",)
     date_hierarchy = "date"
+    fields = ("date", "kind", "name", "source")
+    readonly_fields = ("source",)
+
+    @admin.display(description=_("weekday"), ordering="date")
+    def weekday(self, day: CalendarDay) -> str:
+        return date_format(day.date, "l")
+
+    def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
+        calendar_day_save(day=obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: CalendarDay | None = None) -> bool:
+        # With no official calendar (WORKING_CALENDAR=none) nothing would bring the day back.
+        official = obj is not None and obj.source == CalendarDaySource.OFFICIAL
+        if official and working_calendar(settings.WORKING_CALENDAR) != NO_OFFICIAL_CALENDAR:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 # --- Recruitment and selection -------------------------------------------------------------------

@@ -272,12 +272,33 @@ class CalendarDayKind(models.TextChoices):
     MAKEUP_WORKDAY = "makeup", _("Make-up workday")
 
 
+class CalendarDaySource(models.TextChoices):
+    OFFICIAL = "official", _("Official calendar")
+    ADMIN = "admin", _("Set by an admin")
+
+
 class CalendarDay(models.Model):
-    """An exception to the Monday-Friday week: a public holiday or a make-up workday (调休)."""
+    """An exception to the Monday-Friday week: a public holiday or a make-up workday (调休).
+
+    The official days come from `WORKING_CALENDAR` (`staff.services.calendar_refresh`); a day an
+    admin created or edited is theirs, and no refresh changes or removes it.
+    """
 
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=CalendarDayKind.choices)
     name = models.CharField(_("name"), max_length=100, blank=True)
+    source = models.CharField(
+        _("source"),
+        max_length=10,
+        choices=CalendarDaySource.choices,
+        default=CalendarDaySource.ADMIN,
+        help_text=_(
+            "Official days come from the official calendar and are corrected by each refresh; a day you save "
+            "here becomes yours and every refresh keeps it. To work on an official holiday, change its kind "
+            "rather than delete it; delete a day of yours to return to the official calendar at the next refresh."
+        ),
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date"]

@@ -12,3 +12,13 @@ def people_leave_due() -> int:
     from staff.services import people_leave_due as leave_due
 
     return leave_due()
+
+
+@shared_task(**RELIABLE_TASK)
+def refresh_calendar() -> dict[str, int]:
+    """Yearly: the working-day calendar brought in line with the official holidays (admins' days
+    kept). Idempotent: a rerun finds everything unchanged."""
+    from staff.services import calendar_refresh
+
+    done = calendar_refresh()
+    return {"added": done.added, "updated": done.updated, "removed": done.removed, "admin_kept": done.admin_kept}

@@ -1,8 +1,9 @@
 """Every KPI of a hand-built team for February 2026, worked out by hand; then the approval freeze.
 
-February 2026 starts on a Sunday and has 28 days: 20 weekdays. Holidays on Mon 16 and Tue 17
-(Spring Festival), a make-up workday on Sat 14: 20 - 2 + 1 = 19 working days. (A holiday in
-January is outside the period.)
+February 2026 starts on a Sunday and has 28 days: 20 weekdays. By the official calendar the
+migration wrote (WORKING_CALENDAR=CN), Spring Festival is off on Mon 16 to Fri 20 and Mon 23, with
+make-up workdays on Sat 14 and Sat 28: 20 - 6 + 2 = 16 working days. (New Year's Day, in January,
+is outside the period.)
 
 rep1a1 (team T1a):
 - O1 Feb 10, C1 (manufacturing): Focus 1000.00 (cost 600) + Std 500.00 (cost 300) = 1500.00,
@@ -29,8 +30,8 @@ Collection:
 - OD Dec 2025, 300.00 due Dec 31, paid in full on Dec 20: owed max(0, 300 - 300) = 0.
 rep1a1: (900 + 500 + 150) / (1400 + 600) = 1550 / 2000 = 0.7750. rep1a2: 100 / 400 = 0.2500.
 Visits: rep1a1 (C1, Feb 3) twice, (C2, Feb 3), (C1, Sat Feb 14), a phone call to C2 on Feb 5
-(not a visit), a visit on Jan 30 (outside): 3 distinct customer-days / 19 = 0.157894 -> 0.1579.
-rep1a2: (C2, Feb 4), (C2, Feb 5) = 2 / 19 = 0.105263 -> 0.1053.
+(not a visit), a visit on Jan 30 (outside): 3 distinct customer-days / 16 = 0.1875.
+rep1a2: (C2, Feb 4), (C2, Feb 5) = 2 / 16 = 0.1250.
 Satisfaction (customers owned by rep1a1): C1 4 (Feb 10), C2 5 (Feb 12); C4's January evaluation is
 outside: (4 + 5) / 2 = 4.5000. rep1a2 owns none: empty.
 """
@@ -53,7 +54,7 @@ from appraisal.services import (
 from appraisal.tests import factories as f
 from sales.models import CreditShare, OrderLine
 from salesorg.exceptions import ApplicationError, NotAllowed
-from staff.models import CalendarDay, CalendarDayKind
+from staff.models import CalendarDay
 from targets.services import achievements_recompute
 
 TODAY = date(2026, 3, 2)
@@ -62,13 +63,8 @@ TODAY = date(2026, 3, 2)
 @pytest.fixture
 def team(org):
     o = org
-    for day, kind in (
-        (date(2026, 1, 1), CalendarDayKind.HOLIDAY),
-        (date(2026, 2, 16), CalendarDayKind.HOLIDAY),
-        (date(2026, 2, 17), CalendarDayKind.HOLIDAY),
-        (date(2026, 2, 14), CalendarDayKind.MAKEUP_WORKDAY),
-    ):
-        CalendarDay.objects.create(date=day, kind=kind)
+    # The official Spring Festival of the calendar the migration wrote (see the module docstring).
+    assert CalendarDay.objects.filter(date__range=(date(2026, 2, 1), date(2026, 2, 28))).count() == 8
     focus, std = f.product("Focus"), f.product("Std")
     c1 = f.customer(o.rep1a1, industry="manufacturing")
     c2 = f.customer(o.rep1a1, industry="healthcare")
@@ -151,7 +147,7 @@ def test_every_kpi_matches_the_hand_worked_values(org, team):
         "target_achievement_rate": Decimal("1.3000"),
         "gross_margin_rate": Decimal("1.0800"),
         "collection_rate": Decimal("0.7750"),
-        "average_daily_visits": Decimal("0.1579"),
+        "average_daily_visits": Decimal("0.1875"),
         "customer_count": Decimal("2"),
         "customer_breadth": Decimal("2"),
         "product_mix": Decimal("0.5769"),
@@ -162,7 +158,7 @@ def test_every_kpi_matches_the_hand_worked_values(org, team):
         "target_achievement_rate": Decimal("0.1000"),
         "gross_margin_rate": None,
         "collection_rate": Decimal("0.2500"),
-        "average_daily_visits": Decimal("0.1053"),
+        "average_daily_visits": Decimal("0.1250"),
         "customer_count": Decimal("1"),
         "customer_breadth": Decimal("1"),
         "product_mix": Decimal("0.0000"),
@@ -171,14 +167,14 @@ def test_every_kpi_matches_the_hand_worked_values(org, team):
     }
     # Scores of rep1a1: sales 130 % capped at 120 %: 30 x 1.2 = 36.00; margin 15 x 1.08 = 16.20;
     # collection 0.775 / 0.9 = 86.1 % -> band 80-100 % scores 80 %: 15 x 0.8 = 12.00; visits
-    # 0.1579 / 0.5 = 31.58 %: 10 x 0.3158 = 3.16; customers 2 >= 2 and breadth 2 >= 2 pass: 5 + 5;
+    # 0.1875 / 0.5 = 37.5 %: 10 x 0.375 = 3.75; customers 2 >= 2 and breadth 2 >= 2 pass: 5 + 5;
     # mix 0.5769 / 0.5 = 115.38 %: 10 x 1.1538 = 11.54; satisfaction 4.5 / 4 = 112.5 %: 5.625 -> 5.63;
-    # new customers 2 / 2: 5.00. Total 36 + 16.20 + 12 + 3.16 + 10 + 11.54 + 5.63 + 5 = 99.53: grade A.
+    # new customers 2 / 2: 5.00. Total 36 + 16.20 + 12 + 3.75 + 10 + 11.54 + 5.63 + 5 = 100.12: grade A.
     assert scores(cards[org.rep1a1.pk]) == {
         "target_achievement_rate": Decimal("36.00"),
         "gross_margin_rate": Decimal("16.20"),
         "collection_rate": Decimal("12.00"),
-        "average_daily_visits": Decimal("3.16"),
+        "average_daily_visits": Decimal("3.75"),
         "customer_count": Decimal("5.00"),
         "customer_breadth": Decimal("5.00"),
         "product_mix": Decimal("11.54"),
@@ -186,10 +182,10 @@ def test_every_kpi_matches_the_hand_worked_values(org, team):
         "new_customers": Decimal("5.00"),
     }
     rep1a1 = cards[org.rep1a1.pk]
-    assert (rep1a1.total_score, rep1a1.grade) == (Decimal("99.53"), "A")
-    # rep1a2: sales 10 %: 30 x 0.1 = 3.00; visits 0.1053 / 0.5 = 21.06 %: 2.11; the rest 0: 5.11, grade E.
+    assert (rep1a1.total_score, rep1a1.grade) == (Decimal("100.12"), "A")
+    # rep1a2: sales 10 %: 30 x 0.1 = 3.00; visits 0.125 / 0.5 = 25 %: 2.50; the rest 0: 5.50, grade E.
     rep1a2 = cards[org.rep1a2.pk]
-    assert (rep1a2.total_score, rep1a2.grade) == (Decimal("5.11"), "E")
+    assert (rep1a2.total_score, rep1a2.grade) == (Decimal("5.50"), "E")
     # junior1a has nothing: 0.00; ranks in the team 1, 2, 3.
     assert [cards[p].rank_team for p in (org.rep1a1.pk, org.rep1a2.pk, org.junior1a.pk)] == [1, 2, 3]
 
@@ -227,7 +223,7 @@ def test_an_approved_scorecard_keeps_its_numbers_after_orders_change_and_the_eng
     card.refresh_from_db()
     assert card.status == ScorecardStatus.APPROVED
     assert values(card) == before
-    assert card.total_score == Decimal("99.53")
+    assert card.total_score == Decimal("100.12")
     draft = Scorecard.objects.get(appraisal_period=appraisal, person=org.rep1a2)
     assert values(draft)["target_achievement_rate"] == Decimal("0.3500")
     # The change history of the approved card records the approval.
@@ -242,7 +238,7 @@ def test_approval_suggests_training_for_kpis_below_target(org, team):
     scorecard_review_update(scorecard=card, by=org.tm1a, data={"manager_comment": "ok", "root_cause": "late"})
     scorecard_submit(scorecard=card, by=org.tm1a)
     scorecard_approve(scorecard=card, by=org.rm1)
-    # rep1a1 is below target on collection (0.7750 < 0.9) and visits (0.1579 < 0.5) only.
+    # rep1a1 is below target on collection (0.7750 < 0.9) and visits (0.1875 < 0.5) only.
     codes = set(
         TrainingSuggestion.objects.filter(person=org.rep1a1, period="2026-02").values_list("kpi_code", flat=True)
     )

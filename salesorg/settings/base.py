@@ -135,6 +135,9 @@ SENDFILE_URL = env("SENDFILE_URL", default="/protected-media/")
 
 # The month the fiscal year starts in (1 = calendar year).
 FISCAL_YEAR_START_MONTH = env.int("FISCAL_YEAR_START_MONTH", default=1)
+# The official holidays and make-up workdays that fill the working-day calendar (staff.CalendarDay):
+# "CN" China's (调休 included), "none" a plain Monday-Friday week (only the days admins enter).
+WORKING_CALENDAR = env("WORKING_CALENDAR", default="CN")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -223,6 +226,13 @@ NIGHTLY_RECOMPUTE_MINUTE = env.int("NIGHTLY_RECOMPUTE_MINUTE", default=30)
 NIGHTLY_RECOMPUTE_CATCH_UP_GRACE_MINUTES = env.int("NIGHTLY_RECOMPUTE_CATCH_UP_GRACE_MINUTES", default=15)
 CELERY_BEAT_SCHEDULE = {
     "staff-people-leave-due": {"task": "staff.tasks.people_leave_due", "schedule": crontab(hour=0, minute=5)},
+    # Yearly, on 1 December: the official holidays of every year the installed chinesecalendar knows.
+    # The State Council publishes next year's schedule in the autumn and the package follows, so a
+    # release installed by then fills next year before it starts (`refresh_calendar` does it at once).
+    "staff-refresh-calendar": {
+        "task": "staff.tasks.refresh_calendar",
+        "schedule": crontab(hour=3, minute=0, day_of_month=1, month_of_year=12),
+    },
     "customers-return-idle-to-pool": {
         "task": "customers.tasks.return_idle_customers_to_pool",
         "schedule": crontab(hour=0, minute=30),

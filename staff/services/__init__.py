@@ -1,6 +1,8 @@
 """Writes for the organization: people's employment (hire, probation, promotion, transfer, change
-of manager, warning, dismissal) with its dated membership, and the units (regions, teams)."""
+of manager, warning, dismissal) with its dated membership, the units (regions, teams) and the
+working-day calendar."""
 
+from staff.services.calendar import CalendarRefresh, calendar_day_save, calendar_refresh  # noqa: F401
 from staff.services.handover import person_handover  # noqa: F401
 from staff.services.people import (  # noqa: F401
     people_leave_due,
