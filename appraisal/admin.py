@@ -66,7 +66,7 @@ class SchemeKpiInline(admin.TabularInline):
     model = SchemeKpi
     formset = SchemeKpiFormSet
     extra = 0
-    fields = ("kpi", "weight", "target", "rule", "cap_percent", "sort_order")
+    fields = ("kpi", "weight", "target", "rule", "cap_percent", "required", "sort_order")
 
 
 @admin.register(AppraisalScheme)
@@ -85,8 +85,8 @@ class ScoreBandInline(admin.TabularInline):
 
 @admin.register(SchemeKpi)
 class SchemeKpiAdmin(admin.ModelAdmin):
-    list_display = ("scheme", "kpi", "weight", "target", "rule", "cap_percent")
-    list_filter = ("rule", "scheme__position")
+    list_display = ("scheme", "kpi", "weight", "target", "rule", "cap_percent", "required")
+    list_filter = ("rule", "required", "scheme__position")
     search_fields = ("scheme__name",)
     list_select_related = ("scheme", "kpi")
     inlines = [ScoreBandInline]
@@ -112,7 +112,7 @@ class ScorecardLineInline(admin.TabularInline):
     model = ScorecardLine
     extra = 0
     can_delete = False
-    fields = ("kpi", "weight", "target", "value", "score")
+    fields = ("kpi", "weight", "effective_weight", "left_out", "target", "value", "score")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -139,6 +139,9 @@ class ScorecardAdmin(ScopedAdmin):
         "submitted_at",
         "approved_by",
         "approved_at",
+        "acknowledged_by",
+        "acknowledged_at",
+        "acknowledgement_comment",
     )
     raw_id_fields = ("person", "scheme", "appraisal_period")
     inlines = [ScorecardLineInline]

@@ -57,7 +57,7 @@ class SchemeLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SchemeKpi
-        fields = ["kpi", "weight", "target", "rule", "cap", "bands"]
+        fields = ["kpi", "weight", "target", "rule", "cap", "required", "bands"]
 
 
 class SchemeSerializer(serializers.ModelSerializer):
@@ -159,10 +159,11 @@ class PeriodViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class LineSerializer(serializers.ModelSerializer):
     kpi = serializers.CharField(source="kpi.code")
     kpi_name = serializers.CharField(source="kpi.name")
+    required = serializers.BooleanField(source="scheme_kpi.required", read_only=True)
 
     class Meta:
         model = ScorecardLine
-        fields = ["kpi", "kpi_name", "weight", "target", "value", "score"]
+        fields = ["kpi", "kpi_name", "weight", "effective_weight", "left_out", "required", "target", "value", "score"]
 
 
 class ScorecardSerializer(serializers.ModelSerializer):
@@ -197,6 +198,9 @@ class ScorecardSerializer(serializers.ModelSerializer):
             "submitted_at",
             "approved_by",
             "approved_at",
+            "acknowledged_by",
+            "acknowledged_at",
+            "acknowledgement_comment",
             "lines",
         ]
         read_only_fields = fields
@@ -221,6 +225,10 @@ class ReviewSerializer(serializers.Serializer):
     q_missed_impact = serializers.CharField(required=False, allow_blank=True)
     q_progress = serializers.CharField(required=False, allow_blank=True)
     q_make_up = serializers.CharField(required=False, allow_blank=True)
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
@@ -253,6 +261,16 @@ class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._done(services.scorecard_approve(scorecard=self.get_object(), by=request.user))
+
+    @extend_schema(request=AcknowledgeSerializer, responses=ScorecardSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """The person appraised acknowledges their approved scorecard, once, with an optional comment."""
+        card = self.get_object()  # 404 outside scope before anything else
+        data = AcknowledgeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        card = services.scorecard_acknowledge(scorecard=card, by=request.user, comment=data.validated_data["comment"])
+        return self._done(card)
 
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request, pk=None):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -16,7 +17,7 @@ from appraisal.models import (
     ScorecardLine,
 )
 from staff import authority
-from staff.models import Person
+from staff.models import Person, Position
 from staff.scope import viewer_for
 
 
@@ -34,7 +35,9 @@ def scorecard_list(*, user: Any, appraisal: AppraisalPeriod | None = None) -> Qu
 def scorecard_detail_queryset(*, user: Any) -> QuerySet[Scorecard]:
     return (
         Scorecard.objects.visible_to(user)
-        .select_related("person", "team", "region", "appraisal_period", "scheme", "submitted_by", "approved_by")
+        .select_related(
+            "person", "team", "region", "appraisal_period", "scheme", "submitted_by", "approved_by", "acknowledged_by"
+        )
         .prefetch_related(
             Prefetch("lines", queryset=ScorecardLine.objects.select_related("kpi", "scheme_kpi")),
             "actions__owner",
@@ -52,8 +55,9 @@ def can_see_rankings(*, user: Any, appraisal: AppraisalPeriod) -> bool:
 
 
 def ranking(*, user: Any, appraisal: AppraisalPeriod, level: str) -> QuerySet[Scorecard]:
-    """Scorecards ranked within team, region or company. A rep (own scope) sees the whole published
-    table of their own team/region/company; a manager the cards in their scope."""
+    """Scorecards ranked within team, region or company (each position apart: group them with
+    `ranking_groups`). A rep (own scope) sees the whole published table of their own
+    team/region/company; a manager the cards in their scope."""
     order = {"team": ("team__name", "rank_team"), "region": ("region__name", "rank_region")}.get(
         level, ("position", "rank_company")
     )
@@ -69,6 +73,26 @@ def ranking(*, user: Any, appraisal: AppraisalPeriod, level: str) -> QuerySet[Sc
     else:
         cards = cards.visible_to(user)
     return cards.select_related("person", "team", "region").order_by(*order, "person__name")
+
+
+# The ranking tables' order: reps first, then each manager level up.
+POSITION_ORDER = (Position.REP, Position.TEAM_MANAGER, Position.REGIONAL_MANAGER, Position.DIRECTOR)
+
+
+def ranking_groups(cards: Iterable[Scorecard], *, level: str = "company") -> list[tuple[str, list[Scorecard]]]:
+    """Ranked cards by position, one group per position (reps first): each position is ranked
+    apart (`periods.rank`), so the pages show each group as its own table. A card with no rank at
+    the level (a regional manager has no team) is not listed at it. No query."""
+    attr = {"team": "rank_team", "region": "rank_region"}.get(level, "rank_company")
+    by_position: dict[str, list[Scorecard]] = {}
+    for card in cards:
+        if getattr(card, attr) is not None:
+            by_position.setdefault(card.position, []).append(card)
+    order = {position: i for i, position in enumerate(POSITION_ORDER)}
+    return [
+        (str(Position(position).label) if position in Position.values else position, members)
+        for position, members in sorted(by_position.items(), key=lambda item: order.get(item[0], len(order)))
+    ]
 
 
 def person_history(*, user: Any, person: Person) -> dict[str, Any]:

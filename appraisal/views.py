@@ -116,13 +116,14 @@ def period_ranking(request: HttpRequest, pk: int) -> HttpResponse:
     level = request.GET.get("level", "team")
     if level not in ("team", "region", "company"):
         level = "team"
-    cards = selectors.ranking(user=request.user, appraisal=appraisal, level=level)
+    cards = list(selectors.ranking(user=request.user, appraisal=appraisal, level=level))
     return render(
         request,
         "appraisal/ranking.html",
         {
             "appraisal": appraisal,
             "cards": cards,
+            "groups": selectors.ranking_groups(cards, level=level),
             "level": level,
             "published": selectors.can_see_rankings(user=request.user, appraisal=appraisal),
         },
@@ -144,11 +145,14 @@ def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Review saved."))
             return redirect("appraisal:scorecard-detail", card.pk)
+    lines = list(card.lines.all())
     return render(
         request,
         "appraisal/scorecard_detail.html",
         {
             "card": card,
+            "left_out": any(line.left_out for line in lines),
+            "missing_required": [str(line.kpi.name) for line in lines if line.missing_required],
             "review": review,
             "action_form": ActionForm(user=request.user, initial={"owner": card.person_id}),
             "outcome_form": OutcomeForm(initial={"date": timezone.localdate()}),
@@ -168,6 +172,9 @@ def scorecard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         "approve": lambda: services.scorecard_approve(scorecard=card, by=by),
         "return": lambda: services.scorecard_return(scorecard=card, by=by, reason=request.POST.get("reason", "")),
         "close": lambda: services.scorecard_close(scorecard=card, by=by),
+        "acknowledge": lambda: services.scorecard_acknowledge(
+            scorecard=card, by=by, comment=request.POST.get("comment", "")
+        ),
     }
     if step not in steps:
         raise Http404

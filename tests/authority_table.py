@@ -169,6 +169,12 @@ def _scorecard_submitted_by_tm01() -> Any:
 
 
 SCORECARD_SUBMITTED_OWN = _scorecard_submitted_by_tm01
+SCORECARD_APPROVED_OWN = with_status("appraisal.Scorecard", "approved", person__user__username="rep01")
+SCORECARD_APPROVED_FAR = with_status("appraisal.Scorecard", "approved", person__user__username="rep06")
+ACKNOWLEDGE = (
+    "the person appraised acknowledges their own approved scorecard, nobody else (not their manager "
+    "line, not an admin: it records that the person read it); admin has no person"
+)
 ACTION_OPEN_OWN = with_status("training.ActionItem", "open", owner__user__username="rep01")
 SUGGESTION_OWN = with_status("training.TrainingSuggestion", "open", person__user__username="rep01")
 
@@ -1169,6 +1175,22 @@ API_CASES: list[Case] = [
         SCORECARD_SUBMITTED_OWN,
         {"reason": "matrix"},
     ),
+    C(
+        "POST /api/v1/scorecards/{id}/acknowledge/",
+        "own",
+        "403 403 403 403 ok 403",
+        f"{ACKNOWLEDGE}; {WIDE}",
+        SCORECARD_APPROVED_OWN,
+        {"comment": "matrix"},
+    ),
+    C(
+        "POST /api/v1/scorecards/{id}/acknowledge/",
+        "far",
+        "403 403 404 404 404 403",
+        f"{ACKNOWLEDGE}; {SCOPE}",
+        SCORECARD_APPROVED_FAR,
+        {"comment": "matrix"},
+    ),
     # --- incentives ----------------------------------------------------------------------------
     C(
         "POST /api/v1/contests/{id}/finish/",
@@ -1991,8 +2013,24 @@ PAGE_CASES: list[Case] = [
                 with_status("appraisal.Scorecard", "approved", person__user__username="rep01"),
                 {},
             ),
+            (
+                "acknowledge",
+                "403 403 403 403 ok 403",
+                f"{ACKNOWLEDGE}; {WIDE}",
+                SCORECARD_APPROVED_OWN,
+                {"comment": "matrix"},
+            ),
         )
     ],
+    C(
+        P + "appraisal:scorecard-step acknowledge",
+        "far",
+        "403 403 404 404 404 403",
+        f"{ACKNOWLEDGE}; {SCOPE}",
+        SCORECARD_APPROVED_FAR,
+        {"comment": "matrix"},
+        kwargs={"step": "acknowledge"},
+    ),
     C(
         P + "appraisal:outcome-confirm",
         "own",

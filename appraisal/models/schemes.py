@@ -109,6 +109,16 @@ class SchemeKpi(models.Model):
     )
     # Linear: the score is weight x value / target, at most weight x cap %.
     cap_percent = models.DecimalField(_("cap (%)"), max_digits=6, decimal_places=2, default=Decimal(120))
+    # A KPI with no value for a person and period is left out and its weight shared out among the
+    # others (DESIGN.md glossary); a required one scores 0 instead and blocks the card's approval.
+    required = models.BooleanField(
+        _("required"),
+        default=False,
+        help_text=_(
+            "Without a value for the period, a required KPI scores 0 and the scorecard cannot be approved; "
+            "any other KPI is left out and its weight shared out among the others."
+        ),
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

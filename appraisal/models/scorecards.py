@@ -166,6 +166,17 @@ class Scorecard(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The person appraised acknowledges the approved card (once), with an optional comment.
+    acknowledged_by = models.ForeignKey(
+        "staff.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledgement_comment = models.TextField(_("comment on acknowledging"), blank=True)
     history = HistoricalRecords()
 
     objects = ScorecardQuerySet.as_manager()
@@ -201,6 +212,10 @@ class ScorecardLine(models.Model):
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=4)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    # The weight the line was scored with: the scheme's weight scaled up to share out the weights of
+    # the KPIs left out (no value and not required); 0 for a line left out itself.
+    effective_weight = models.DecimalField(_("effective weight"), max_digits=5, decimal_places=2, default=Decimal(0))
+    left_out = models.BooleanField(_("not measured, weight shared out"), default=False)
     score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, default=Decimal(0))
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -215,4 +230,12 @@ class ScorecardLine(models.Model):
 
     @property
     def below_target(self) -> bool:
+        """Short of the target; a line left out (not measured) is not a shortfall."""
+        if self.left_out:
+            return False
         return self.value is None or self.value < self.target
+
+    @property
+    def missing_required(self) -> bool:
+        """A required KPI with no value: it scores 0 and the card cannot be approved."""
+        return self.value is None and self.scheme_kpi.required

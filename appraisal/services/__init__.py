@@ -37,6 +37,7 @@ from appraisal.services.scorecards import (  # noqa: F401
     action_add,
     outcome_confirm,
     outcome_create,
+    scorecard_acknowledge,
     scorecard_approve,
     scorecard_close,
     scorecard_return,

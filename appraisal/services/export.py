@@ -7,11 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from appraisal.models import Kpi, KpiCode, KpiUnit, Scorecard
+from appraisal.domain import COUNT_KPIS
+from appraisal.models import Kpi, KpiUnit, Scorecard
 from salesorg.exports import Column, Kind, Table
-
-# The catalogue's NUMBER KPIs that count whole things; the others (average daily visits) have decimals.
-COUNT_KPIS = {KpiCode.CUSTOMER_COUNT, KpiCode.CUSTOMER_BREADTH, KpiCode.NEW_CUSTOMERS}
 
 
 def _kpi_kind(kpi: Kpi) -> Kind:
@@ -23,9 +21,11 @@ def _kpi_kind(kpi: Kpi) -> Kind:
 
 
 def scorecards_table(*, scorecards: QuerySet[Scorecard]) -> Table:
-    """One row per scorecard: period, person, unit, status, total, grade, ranks, then each KPI's
-    value, target and score (empty where the card has no such line). Names and codes are
-    user-typed text: the writer defuses spreadsheet formulas in them."""
+    """One row per scorecard: period, person, position, unit, status, total, grade, ranks, when the
+    person acknowledged it, then each KPI's value, target, effective weight (0 for a KPI left out:
+    not measured, its weight shared out) and score, empty where the card has no such line. Rate
+    KPIs are percentage cells (`Kind.RATIO`). Names and codes are user-typed text: the writer
+    defuses spreadsheet formulas in them."""
     cards = list(
         scorecards.select_related("person", "team", "region", "appraisal_period").prefetch_related("lines__kpi")
     )
@@ -37,6 +37,7 @@ def scorecards_table(*, scorecards: QuerySet[Scorecard]) -> Table:
         Column(_("Period")),
         Column(_("Employee number")),
         Column(_("Name")),
+        Column(_("Position")),
         Column(_("Region")),
         Column(_("Team")),
         Column(_("Status")),
@@ -45,12 +46,14 @@ def scorecards_table(*, scorecards: QuerySet[Scorecard]) -> Table:
         Column(_("Rank in team"), Kind.COUNT),
         Column(_("Rank in region"), Kind.COUNT),
         Column(_("Rank in company"), Kind.COUNT),
+        Column(_("Acknowledged at"), Kind.DATETIME),
     ]
     for kpi in kpis.values():
         kind = _kpi_kind(kpi)
         columns += [
             Column(f"{kpi.name} · {_('value')}", kind),
             Column(f"{kpi.name} · {_('target')}", kind),
+            Column(f"{kpi.name} · {_('effective weight')}", Kind.DECIMAL),
             Column(f"{kpi.name} · {_('score')}", Kind.DECIMAL),
         ]
     return Table(columns=columns, rows=[_row(card, kpis) for card in cards], title="scorecards")
@@ -61,6 +64,7 @@ def _row(card: Scorecard, kpis: dict[str, Kpi]) -> list[Any]:
         card.appraisal_period.period,
         card.person.employee_no,
         card.person.name,
+        card.get_position_display(),
         card.region.name if card.region else None,
         card.team.name if card.team else None,
         card.get_status_display(),
@@ -69,9 +73,10 @@ def _row(card: Scorecard, kpis: dict[str, Kpi]) -> list[Any]:
         card.rank_team,
         card.rank_region,
         card.rank_company,
+        card.acknowledged_at,
     ]
     by_code = {line.kpi.code: line for line in card.lines.all()}
     for code in kpis:
         line = by_code.get(code)
-        row += [line.value, line.target, line.score] if line else [None, None, None]
+        row += [line.value, line.target, line.effective_weight, line.score] if line else [None] * 4
     return row

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from appraisal.domain import CENT, share_out_weights
 from appraisal.models import (
     AppraisalPeriod,
     AppraisalScheme,
@@ -49,24 +50,40 @@ def _load_schemes(on: date) -> list[AppraisalScheme]:
 
 
 def _score_card(card: Scorecard, lines: Sequence[ScorecardLine], scheme_lines: dict[int, SchemeKpi]) -> None:
+    """Score a card's lines and total (no query: scheme lines come with their bands).
+
+    A line with no value is left out and its weight shared out among the others
+    (`appraisal.domain.share_out_weights`), unless the scheme marks its KPI required: then it stays
+    in, scores 0, and blocks the approval (`scorecard_approve`).
+
+    Rounding (the glossary fixes it for money and breakdowns, not for scores): each line's points
+    are worked out from its effective weight and rounded half-up to 2 decimals (`score_line`);
+    the total is the sum of the lines' points, rounded half-up to 2 decimals, so the lines shown
+    on the card add up to its total.
+    """
+    counted = [line.value is not None or scheme_lines[line.scheme_kpi_id].required for line in lines]
+    weights = share_out_weights([line.weight for line in lines], counted)
     total = Decimal(0)
-    for line in lines:
+    for line, is_counted, weight in zip(lines, counted, weights, strict=True):
         sk = scheme_lines[line.scheme_kpi_id]
+        line.left_out = not is_counted
+        line.effective_weight = weight
         line.score = score_line(
             value=line.value,
-            weight=line.weight,
+            weight=weight,
             target=line.target,
             rule=sk.rule,
             cap_percent=sk.cap_percent,
             bands=[(b.lower_percent, b.upper_percent, b.score_percent) for b in sk.bands.all()],
         )
         total += line.score
-    card.total_score = total
+    card.total_score = total.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def rank(cards: Iterable[Scorecard]) -> None:
     """Competition ranking (1, 2, 2, 4) by total within team, region and company, among people of
-    the same position (a rep is ranked with reps)."""
+    the same position: reps with reps, a team manager with team managers, never a manager among
+    the reps they lead. Cards without a team (or region) get no rank in it."""
     cards = list(cards)
     for attr, key in (
         ("rank_team", lambda c: (c.position, c.team_id)),
@@ -289,7 +306,7 @@ def _refresh(appraisal: AppraisalPeriod, *, history_user: Any) -> int:
     for card in cards:
         if card.pk in frozen_ranks:
             card.rank_team, card.rank_region, card.rank_company = frozen_ranks[card.pk]
-    ScorecardLine.objects.bulk_update(changed_lines, ["value", "score"])
+    ScorecardLine.objects.bulk_update(changed_lines, ["value", "effective_weight", "left_out", "score"])
     bulk_update_with_history(
         drafts,
         Scorecard,

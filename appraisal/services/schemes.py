@@ -37,6 +37,8 @@ class LineInput:
     rule: str = ScoringRule.LINEAR_CAP
     cap: Decimal = Decimal(120)
     bands: list[BandInput] = field(default_factory=list)
+    # Without a value the KPI scores 0 and blocks the approval (otherwise it is left out).
+    required: bool = False
 
 
 def _dec(value: Any, *, field_name: str) -> Decimal:
@@ -46,8 +48,23 @@ def _dec(value: Any, *, field_name: str) -> Decimal:
         raise ApplicationError(_("Not a number."), fields={field_name: [_("Not a number.")]}) from exc
 
 
+def _flag(value: Any, *, field_name: str) -> bool:
+    """A yes/no from JSON or a form: true/false, 1/0, "true"/"false", "on"; absent or empty is no."""
+    if value in (None, ""):
+        return False
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "on", "yes"):
+        return True
+    if text in ("false", "0", "off", "no"):
+        return False
+    raise ApplicationError(_("Must be true or false."), fields={field_name: [_("Must be true or false.")]})
+
+
 def line_inputs(raw: Sequence[dict[str, Any]]) -> list[LineInput]:
-    """Lines from plain dicts (API, forms): {kpi, weight, target, rule, cap, bands: [{lower, upper, score}]}."""
+    """Lines from plain dicts (API, forms): {kpi, weight, target, rule, cap, required,
+    bands: [{lower, upper, score}]}."""
     lines = []
     for i, row in enumerate(raw):
         bands = [
@@ -68,6 +85,7 @@ def line_inputs(raw: Sequence[dict[str, Any]]) -> list[LineInput]:
                     row.get("cap", 120) if row.get("cap") not in (None, "") else 120, field_name=f"lines[{i}].cap"
                 ),
                 bands=bands,
+                required=_flag(row.get("required"), field_name=f"lines[{i}].required"),
             )
         )
     return lines
@@ -190,6 +208,7 @@ def scheme_create(
             target=line.target,
             rule=line.rule,
             cap_percent=line.cap,
+            required=line.required,
             sort_order=i,
         )
         for i, line in enumerate(lines)
@@ -221,7 +240,8 @@ def score_line(
     cap_percent: Decimal = Decimal(120),
     bands: Sequence[tuple[Decimal, Decimal | None, Decimal]] = (),
 ) -> Decimal:
-    """The points a KPI value earns (0 when there is no value)."""
+    """The points a KPI value earns, rounded half-up to 2 decimals (0 when there is no value: a
+    card leaves such a line out unless its KPI is required, see `periods._score_card`)."""
     if value is None or not target:
         return Decimal(0).quantize(CENT)
     achieved = Decimal(value) / Decimal(target) * HUNDRED  # % of target

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal import signals
+from appraisal.domain import KPI_SOURCES
 from appraisal.models import (
     CONFIRMED_OUTCOMES,
+    FROZEN_STATUSES,
     MONEY_OUTCOMES,
     ImprovementAction,
     Outcome,
@@ -30,6 +32,8 @@ from staff.models import Person, Position
 
 logger = logging.getLogger(__name__)
 
+# An acknowledgement's comment is a remark, not a second review.
+COMMENT_MAX_LENGTH = 2000
 REVIEW_FIELDS = ("root_cause", "improvement_plan", "manager_comment", *Scorecard.QUESTION_FIELDS)
 
 
@@ -113,12 +117,69 @@ def scorecard_approve(*, scorecard: Scorecard, by: Who) -> Scorecard:
     targets become training suggestions."""
     actor = authority.require(by, "people.approve_appraisal", scorecard)
     _require_status(scorecard, ScorecardStatus.SUBMITTED)
+    _require_required_values(scorecard)
     scorecard.status = ScorecardStatus.APPROVED
     scorecard.approved_by = actor.person
     scorecard.approved_at = timezone.now()
     scorecard._history_user = actor.history_user()
     scorecard.save(update_fields=["status", "approved_by", "approved_at"])
     suggest_training(scorecards=[scorecard])
+    return scorecard
+
+
+def _require_required_values(card: Scorecard) -> None:
+    """Refuse the approval of a card missing a KPI its scheme requires, naming each such KPI (the
+    400 names it by its code) and what its value is computed from: values are computed from the
+    records, never typed in, so the way out is to record what is missing and re-read the card."""
+    missing = [line for line in card.lines.select_related("kpi", "scheme_kpi") if line.missing_required]
+    if not missing:
+        return
+    fields = {
+        line.kpi.code: [
+            _("%(kpi)s has no value for %(period)s and the scheme requires it; it is computed from %(source)s.")
+            % {
+                "kpi": line.kpi.name,
+                "period": card.appraisal_period.period,
+                "source": KPI_SOURCES.get(line.kpi.code, line.kpi.name),
+            }
+        ]
+        for line in missing
+    }
+    message = _(
+        "This scorecard cannot be approved: %(missing)s Record what is missing, then send the scorecard back "
+        "and refresh the draft scorecards."
+    ) % {"missing": " ".join(messages[0] for messages in fields.values())}
+    raise ApplicationError(message, fields=fields)
+
+
+@transaction.atomic
+def scorecard_acknowledge(*, scorecard: Scorecard, by: Who, comment: str = "") -> Scorecard:
+    """The person appraised acknowledges their approved (or closed) scorecard, once, with an
+    optional comment; nobody else may (rule people.acknowledge_appraisal). The card's history
+    records who acknowledged it and when."""
+    actor = authority.require(by, "people.acknowledge_appraisal", scorecard)
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        message = _("Keep the comment to %(n)s characters.") % {"n": COMMENT_MAX_LENGTH}
+        raise ApplicationError(message, fields={"comment": [message]})
+    # Read the row again under a lock: two clicks acknowledge once.
+    current = Scorecard.objects.select_for_update().only("status", "acknowledged_at").get(pk=scorecard.pk)
+    if current.status not in FROZEN_STATUSES:
+        message = _("This scorecard is %(status)s: you acknowledge it once it is approved.") % {
+            "status": current.get_status_display()
+        }
+        raise ApplicationError(message, fields={"status": [message]})
+    if current.acknowledged_at is not None:
+        message = _("You acknowledged this scorecard on %(date)s.") % {
+            "date": timezone.localtime(current.acknowledged_at).date().isoformat()
+        }
+        raise ApplicationError(message, fields={"acknowledged_at": [message]})
+    scorecard.acknowledged_by = actor.person
+    scorecard.acknowledged_at = timezone.now()
+    scorecard.acknowledgement_comment = comment
+    scorecard._history_user = actor.history_user()
+    scorecard._change_reason = "acknowledged"
+    scorecard.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement_comment"])
     return scorecard
 
 

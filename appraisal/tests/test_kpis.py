@@ -183,9 +183,18 @@ def test_every_kpi_matches_the_hand_worked_values(org, team):
     }
     rep1a1 = cards[org.rep1a1.pk]
     assert (rep1a1.total_score, rep1a1.grade) == (Decimal("100.12"), "A")
-    # rep1a2: sales 10 %: 30 x 0.1 = 3.00; visits 0.125 / 0.5 = 25 %: 2.50; the rest 0: 5.50, grade E.
+    # rep1a2 has no gross margin rate (no margin target) and no satisfaction (owns no evaluated
+    # customer): both are left out (weights 15 + 5 = 20) and the other 80 are scaled to 100:
+    # sales 30 x 100 / 80 = 37.50, collection 15 -> 18.75, visits 10 -> 12.50, count, breadth and
+    # new customers 5 -> 6.25 each, mix 10 -> 12.50 (sum 100.00, exact).
+    # Sales 10 %: 37.50 x 0.1 = 3.75; visits 0.125 / 0.5 = 25 %: 12.50 x 0.25 = 3.125 -> 3.13;
+    # collection 0.25 / 0.9 = 27.8 % is in the 0-50 % band (0); one customer in one industry fails
+    # both pass/fail lines; no focus sales; no new customer: 3.75 + 3.13 = 6.88, grade E.
+    # (Before, the two missing KPIs scored 0 on their unscaled weights: 3.00 + 2.50 = 5.50.)
     rep1a2 = cards[org.rep1a2.pk]
-    assert (rep1a2.total_score, rep1a2.grade) == (Decimal("5.50"), "E")
+    assert (rep1a2.total_score, rep1a2.grade) == (Decimal("6.88"), "E")
+    left_out = {line.kpi.code: line.effective_weight for line in rep1a2.lines.select_related("kpi") if line.left_out}
+    assert left_out == {"gross_margin_rate": Decimal("0.00"), "customer_satisfaction": Decimal("0.00")}
     # junior1a has nothing: 0.00; ranks in the team 1, 2, 3.
     assert [cards[p].rank_team for p in (org.rep1a1.pk, org.rep1a2.pk, org.junior1a.pk)] == [1, 2, 3]
 

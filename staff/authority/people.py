@@ -63,6 +63,15 @@ def _approve_appraisal(actor: Actor, scorecard: Any, **_kwargs: Any) -> str | No
     return None
 
 
+@rule("people.acknowledge_appraisal")
+def _acknowledge_appraisal(actor: Actor, scorecard: Any, **_kwargs: Any) -> str | None:
+    """Acknowledge an approved scorecard: the person appraised, nobody else (not their manager
+    line, not an admin: it records that the person has read it)."""
+    if actor.is_person(scorecard.person_id):
+        return None
+    return _("Only %(person)s acknowledges their own scorecard.") % {"person": scorecard.person.name}
+
+
 @rule("commission.approve")
 def _approve_commission(actor: Actor, statement: Any, **_kwargs: Any) -> str | None:
     """Approve a commission statement: a manager of the statement's unit, a second person (not the
