@@ -17,7 +17,9 @@ X` is the one way to import them:
 from appraisal.models.commission import (
     CommissionPlan,
     CommissionStatement,
+    CommissionStatementLine,
     CommissionTier,
+    LineKind,
     StatementQuerySet,
     StatementStatus,
 )
@@ -63,11 +65,13 @@ __all__ = [
     "AppraisalScheme",
     "CommissionPlan",
     "CommissionStatement",
+    "CommissionStatementLine",
     "CommissionTier",
     "Contest",
     "ContestQuerySet",
     "ContestResult",
     "ContestStatus",
+    "LineKind",
     "GradeBand",
     "ImprovementAction",
     "Kpi",

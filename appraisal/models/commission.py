@@ -115,3 +115,45 @@ class CommissionStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.plan} · {self.period}"
+
+
+class LineKind(models.TextChoices):
+    COMMISSION = "commission", _("Commission")
+    CLAWBACK = "clawback", _("Clawback")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+
+
+class CommissionStatementLine(models.Model):
+    """One line of a statement: what one order or payment (a credit share of it) earned, a clawback
+    of a line already paid (negative, with the reason), or an adjustment (a dispute's resolution).
+    The lines of a statement sum to its amount."""
+
+    statement = models.ForeignKey(
+        CommissionStatement, on_delete=models.CASCADE, related_name="lines", verbose_name=_("statement")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=LineKind.choices, default=LineKind.COMMISSION)
+    order = models.ForeignKey(
+        "sales.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("order")
+    )
+    payment = models.ForeignKey(
+        "sales.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("payment")
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    # The amount the line is on (the credited booked, collected or margin amount); the commission.
+    basis_amount = models.DecimalField(_("basis"), max_digits=16, decimal_places=2, default=0)
+    amount = models.DecimalField(_("commission"), max_digits=14, decimal_places=2)
+    # A clawback names the paid line it takes back.
+    clawback_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="clawbacks", verbose_name=_("clawback of")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["statement", "date", "pk"]
+        verbose_name = _("statement line")
+        verbose_name_plural = _("statement lines")
+
+    def __str__(self) -> str:
+        return f"{self.statement} · {self.get_kind_display()} · {self.amount}"
