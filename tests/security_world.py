@@ -47,7 +47,12 @@ def world(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield build_world()
+            built = build_world()
+            # Fire the world's deferred foreign-key checks once, here. Left pending, PostgreSQL would
+            # fire them again at every test's teardown (Django checks constraints before rolling the
+            # test's savepoint back, and the rollback marks the outer transaction's checks unfired).
+            connection.check_constraints()
+            yield built
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
