@@ -127,3 +127,12 @@ class Org:
 @pytest.fixture
 def org(db) -> Org:
     return Org()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Groups for `pytest -n 2 --dist loadgroup` (the Makefile's `make test`): a test file stays on
+    one worker (module fixtures such as the security world are built once), and every test that
+    talks to the configured Redis runs on the same worker, one after another."""
+    for item in items:
+        shared_redis = "redis" in item.keywords or "worker" in item.keywords
+        item.add_marker(pytest.mark.xdist_group("redis" if shared_redis else item.nodeid.split("::")[0]))

@@ -91,6 +91,15 @@ class TransferForm(BootstrapMixin, forms.Form):
         self.fields["to_owner"].queryset = Person.objects.visible_to(user).current()
 
 
+class AssignForm(BootstrapMixin, forms.Form):
+    to_owner = forms.ModelChoiceField(label=_("New owner"), queryset=Person.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_owner"].queryset = Person.objects.visible_to(user).current()
+
+
 class ClassifyForm(BootstrapMixin, forms.Form):
     classification = forms.ChoiceField(label=_("Classification"), choices=Classification.choices)
     reason = forms.CharField(label=_("Reason (required to override the rule)"), required=False, max_length=500)

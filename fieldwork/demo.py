@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from customers.demo_accounts import _jitter, _workday
 from customers.domain import haversine_m
-from customers.models import Classification, Competitor, Customer, Stakeholder
+from customers.models import Classification, Competitor, Customer, LocationProposal, Stakeholder
 from customers.services.pool import pool_run
+from fieldwork import domain
 from fieldwork.models import ExpenseClaim, ExpenseKind, ExpenseStatus, IntelNote, Visit, VisitKind
 from staff.attribution import unit_finder
 
@@ -49,8 +50,16 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
     visits = _visits(customers, people_by_customer, managers, rng=rng, start=start, today=today)
     _expenses(visits, managers, rng=rng, today=today)
     _intel(visits, list(Competitor.objects.order_by("id")), org=org, rng=rng)
+    _location_proposals(customers)
     # The first nightly pool run: owners of idle customers see their warnings and days left.
     pool_run(today=today)
+
+
+DEMO_RULES = {
+    VisitKind.VISIT: domain.EvidenceRule(requires_check_in=True, radius_m=1000, requires_confirmation=False),
+    VisitKind.JOINT: domain.EvidenceRule(requires_check_in=False, radius_m=1000, requires_confirmation=True),
+    VisitKind.CALL: domain.EvidenceRule(requires_check_in=False, radius_m=1000, requires_confirmation=False),
+}
 
 
 def _visit(
@@ -64,6 +73,23 @@ def _visit(
         lat = _jitter(rng, float(customer.latitude), spread)
         lon = _jitter(rng, float(customer.longitude), spread)
         distance = haversine_m(customer.latitude, customer.longitude, lat, lon)
+    checked_in_at = (
+        timezone.make_aware(timezone.datetime.combine(workday, timezone.datetime.min.time()))
+        + timedelta(hours=rng.randint(9, 17), minutes=rng.randint(0, 59))
+        if checked_in
+        else None
+    )
+    # Evidence, check-out and confirmation follow from what was drawn (no further draws, so the
+    # rest of the demo stays the same): the seeded rules, a visit of 20 to 89 minutes, joint
+    # visits confirmed by the manager who came along.
+    rule = DEMO_RULES[kind]
+    minutes = 20 + (customer.pk * 7 + workday.toordinal()) % 70
+    confirmed_at = checked_in_at or timezone.make_aware(
+        timezone.datetime.combine(workday + timedelta(days=1), timezone.datetime.min.time())
+    )
+    evidence = domain.evidence_verdict(
+        rule, checked_in=checked_in, customer_located=True, distance_m=distance, confirmed=manager is not None
+    )
     return Visit(
         customer=customer,
         author_id=owner.pk,
@@ -79,10 +105,13 @@ def _visit(
         latitude=lat,
         longitude=lon,
         distance_m=distance,
-        checked_in_at=timezone.make_aware(timezone.datetime.combine(workday, timezone.datetime.min.time()))
-        + timedelta(hours=rng.randint(9, 17), minutes=rng.randint(0, 59))
-        if checked_in
-        else None,
+        checked_in_at=checked_in_at,
+        checked_out_at=checked_in_at + timedelta(minutes=minutes) if checked_in_at else None,
+        duration_minutes=minutes if checked_in_at else None,
+        evidence=evidence,
+        radius_m=rule.radius_m if rule.requires_check_in else None,
+        confirmed_by=manager if kind == VisitKind.JOINT else None,
+        confirmed_at=confirmed_at if kind == VisitKind.JOINT else None,
     )
 
 
@@ -175,3 +204,24 @@ def _intel(visits: list[Visit], competitors: list[Competitor], *, org: Any, rng:
             )
         )
     IntelNote.objects.bulk_create(intel, batch_size=2000)
+
+
+def _location_proposals(customers: list[Customer]) -> None:
+    """Each team's first owned customer has a new position proposed by its rep (about 200 m north),
+    waiting for the team's manager."""
+    first_of_team: dict[int, Customer] = {}
+    for customer in customers:
+        if customer.owner_id and customer.team_id and customer.latitude is not None:
+            first_of_team.setdefault(customer.team_id, customer)
+    LocationProposal.objects.bulk_create(
+        [
+            LocationProposal(
+                customer=c,
+                latitude=c.latitude + Decimal("0.002000"),
+                longitude=c.longitude,
+                note="客户搬到新厂区",
+                proposed_by_id=c.owner_id,
+            )
+            for c in first_of_team.values()
+        ]
+    )

@@ -11,7 +11,7 @@ from customers.models import (
     Stakeholder,
 )
 from customers.selectors.accounts import customers_for_visit_form
-from fieldwork.models import ExpenseKind, ExpenseStatus, VisitKind
+from fieldwork.models import ExpenseKind, ExpenseStatus, VisitEvidence, VisitKind
 from fieldwork.selectors import accompanying_manager_choices
 from salesorg.forms import EMPTY, BootstrapMixin, DateInput, FilterForm
 from staff.models import Person, Region, Team
@@ -51,6 +51,14 @@ class VisitForm(BootstrapMixin, forms.Form):
         self.fields["stakeholders"].widget.attrs["size"] = 3
 
 
+class EmptyForm(forms.Form):
+    """A POST action with no fields (check out, confirm): the form only carries the CSRF token."""
+
+
+class VisitCommentForm(BootstrapMixin, forms.Form):
+    text = forms.CharField(label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ExpenseForm(BootstrapMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=ExpenseKind.choices)
@@ -78,6 +86,8 @@ class VisitFilterForm(FilterForm):
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     far = forms.BooleanField(label=_("Far from the customer"), required=False)
+    flagged = forms.BooleanField(label=_("Flagged evidence"), required=False)
+    evidence = forms.ChoiceField(label=_("Evidence"), choices=EMPTY + VisitEvidence.choices, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
-from fieldwork.models import ExpenseClaim, IntelNote, Visit
+from customers.domain import clean_coordinates, haversine_m
+from customers.models import Customer
+from fieldwork import domain
+from fieldwork.models import (
+    FLAGGED_EVIDENCE,
+    ExpenseClaim,
+    IntelNote,
+    Visit,
+    VisitComment,
+    VisitEvidence,
+    VisitKind,
+    VisitKindRule,
+)
 from fieldwork.services import visits as visit_services
+from salesorg.exceptions import ApplicationError
 from staff import authority
 from staff.models import MANAGER_POSITIONS, Person, Position
 
@@ -17,7 +32,7 @@ def visit_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[
     filters = filters or {}
     qs = (
         Visit.objects.visible_to(user)
-        .select_related("customer", "author", "team", "region", "accompanying_manager")
+        .select_related("customer", "author", "team", "region", "accompanying_manager", "confirmed_by")
         .prefetch_related("stakeholders", "photos")
     )
     for key in ("author", "team", "region", "customer"):
@@ -35,6 +50,10 @@ def visit_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[
         qs = qs.filter(date__lte=filters["date_to"])
     if filters.get("far"):
         qs = qs.filter(distance_m__gt=visit_services.far_checkin_threshold_m())
+    if filters.get("flagged"):
+        qs = qs.filter(evidence__in=FLAGGED_EVIDENCE)
+    if filters.get("evidence"):
+        qs = qs.filter(evidence=filters["evidence"])
     if filters.get("q"):
         qs = qs.filter(Q(customer__name__icontains=filters["q"]) | Q(purpose__icontains=filters["q"]))
     return qs
@@ -83,3 +102,82 @@ def intel_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[
     if filters.get("competitor"):
         qs = qs.filter(competitor_id=filters["competitor"])
     return qs
+
+
+# Evidence rules of the visit kinds
+
+
+def _default_rules() -> dict[str, domain.EvidenceRule]:
+    """The rules the seed migration writes, used for a kind whose row an admin removed."""
+    radius = visit_services.far_checkin_threshold_m()
+    return {
+        VisitKind.VISIT: domain.EvidenceRule(requires_check_in=True, radius_m=radius, requires_confirmation=False),
+        VisitKind.JOINT: domain.EvidenceRule(requires_check_in=False, radius_m=radius, requires_confirmation=True),
+        VisitKind.CALL: domain.EvidenceRule(requires_check_in=False, radius_m=radius, requires_confirmation=False),
+    }
+
+
+def kind_rule(kind: str) -> domain.EvidenceRule:
+    """The evidence rule of a visit kind (its `VisitKindRule` row, else the seeded default)."""
+    row = VisitKindRule.objects.filter(kind=kind).first()
+    if row is None:
+        return _default_rules().get(kind, domain.EvidenceRule(False, visit_services.far_checkin_threshold_m(), False))
+    return domain.EvidenceRule(
+        requires_check_in=row.requires_check_in, radius_m=row.radius_m, requires_confirmation=row.requires_confirmation
+    )
+
+
+@dataclass(frozen=True)
+class EvidencePreview:
+    """What the form shows before filing: the distance, the radius and the verdict."""
+
+    kind: str
+    distance_m: int | None
+    radius_m: int | None
+    evidence: str
+    flagged: bool
+
+    @property
+    def label(self) -> str:
+        return str(VisitEvidence(self.evidence).label)
+
+
+def evidence_preview(*, user: Any, customer: Any, kind: Any, latitude: Any, longitude: Any) -> EvidencePreview:
+    """The verdict a visit of `kind` to `customer` checked in at (latitude, longitude) would get,
+    before it is filed. The customer is looked up in the user's scope (a hidden one answers like
+    a missing one); bad input raises ApplicationError naming the field. Writes nothing."""
+    errors: dict[str, list[str]] = {}
+    found = None
+    if isinstance(customer, Customer):
+        customer = customer.pk
+    if customer not in (None, "") and str(customer).isdigit() and len(str(customer)) <= 18:
+        found = Customer.objects.visible_to(user).filter(pk=int(customer)).first()
+    if found is None:
+        errors["customer"] = [_("Not one of your customers.")]
+    if kind not in VisitKind.values:
+        errors["kind"] = [_("Choose visit, call or joint.")]
+    try:
+        lat, lon = clean_coordinates(latitude, longitude)
+    except ApplicationError as exc:
+        errors.update(exc.fields)
+        lat = lon = None
+    if errors:
+        raise ApplicationError(_("The check-in cannot be assessed."), fields=errors)
+    rule = kind_rule(kind)
+    located = found.latitude is not None and found.longitude is not None
+    distance = haversine_m(found.latitude, found.longitude, lat, lon) if located and lat is not None else None
+    evidence = domain.evidence_verdict(
+        rule, checked_in=lat is not None, customer_located=located, distance_m=distance, confirmed=False
+    )
+    return EvidencePreview(
+        kind=kind,
+        distance_m=distance,
+        radius_m=rule.radius_m if rule.requires_check_in else None,
+        evidence=evidence,
+        flagged=evidence in FLAGGED_EVIDENCE,
+    )
+
+
+def visit_comments(*, user: Any, visit: Visit) -> QuerySet[VisitComment]:
+    """The comments on a visit the user may see (the visit's scope)."""
+    return VisitComment.objects.visible_to(user).filter(visit=visit).select_related("author")

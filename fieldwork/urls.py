@@ -3,7 +3,8 @@
 
 from fieldwork.views.files import urlpatterns as file_urlpatterns
 from fieldwork.views.intel import urlpatterns as intel_urlpatterns
+from fieldwork.views.plans import urlpatterns as plan_urlpatterns
 from fieldwork.views.visits import urlpatterns as visit_urlpatterns
 
 app_name = "fieldwork"
-urlpatterns = [*visit_urlpatterns, *file_urlpatterns, *intel_urlpatterns]
+urlpatterns = [*visit_urlpatterns, *file_urlpatterns, *intel_urlpatterns, *plan_urlpatterns]

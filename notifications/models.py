@@ -21,6 +21,7 @@ class NotificationKind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Customer not contacted")
     NEXT_CONTACT = "next_contact", _("Next contact due")
     HANDOVER = "handover", _("Handed over to you")
+    VISIT_COMMENT = "visit_comment", _("Comment on your visit")
 
 
 class NotificationQuerySet(ScopedQuerySet):

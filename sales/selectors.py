@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -447,3 +447,44 @@ def pipeline_forecast(*, user: Any) -> list[dict[str, Any]]:
     for row in rows:
         row["stage_name"] = str(PipelineStage(name=row["stage_name"]))
     return rows
+
+
+# --- deals lost and stale pipeline (the review meeting's agenda reads these) ---------------------
+
+
+def lost_deals_by_reason(*, user: Any, start: date, end: date, unit: Q | None = None) -> list[dict[str, Any]]:
+    """Opportunities lost (closed in a lost stage) between start and end, grouped by the reason
+    given and the competitor who won: count and expected amount per (reason, competitor), the most
+    frequent first. `unit` narrows to the records of a unit (a Q on the opportunity). One query."""
+    lost = Opportunity.objects.visible_to(user).filter(stage__is_lost=True, closed_on__range=(start, end))
+    if unit is not None:
+        lost = lost.filter(unit)
+    return list(
+        lost.values("lost_reason", competitor_id=F("lost_to_id"), competitor_name=F("lost_to__name"))
+        .annotate(count=Count("pk"), amount=Sum("expected_amount"))
+        .order_by("-count", "-amount", "lost_reason", "competitor_name")
+    )
+
+
+def stale_opportunities(*, user: Any, as_of: date, idle_days: int, unit: Q | None = None) -> QuerySet[Opportunity]:
+    """Open opportunities that need a look on `as_of`: no change recorded for `idle_days` days or
+    more (its last change is its latest history row: any edit, stage move or creation), or an
+    expected close date already passed. Each row carries `last_change` (a datetime), `is_idle`
+    and `is_past_close`. One query."""
+    history = Opportunity.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date")
+    # Idle for N days or more: the last change falls before the start of day as_of - (N - 1).
+    since = timezone.make_aware(datetime.combine(as_of - timedelta(days=idle_days - 1), time.min))
+    qs = (
+        Opportunity.objects.visible_to(user)
+        .open()
+        .select_related("customer", "owner", "stage")
+        .annotate(last_change=Subquery(history.values("history_date")[:1]))
+        .annotate(
+            is_idle=Case(When(last_change__lt=since, then=Value(True)), default=Value(False)),
+            is_past_close=Case(When(expected_close_date__lt=as_of, then=Value(True)), default=Value(False)),
+        )
+        .filter(Q(last_change__lt=since) | Q(expected_close_date__lt=as_of))
+    )
+    if unit is not None:
+        qs = qs.filter(unit)
+    return qs.order_by("expected_close_date", "pk")

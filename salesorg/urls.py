@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -31,8 +33,15 @@ api_urlpatterns = [
     path("", include(router.urls)),
 ]
 
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico on pages without a link to the icon (the admin)."""
+    return HttpResponseRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
+    path("favicon.ico", favicon),
     # The inbox keeps the address it had when it lived in the dashboard.
     path("dashboard/notifications/", include("notifications.urls")),
     path("dashboard/", include("dashboard.urls")),

@@ -39,6 +39,13 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         self._check_in_scope(request, object_id)
+        if not hasattr(self.model._meta, "simple_history_manager_attribute"):
+            # A model without its own history (events, derived rows, logs): Django's change log,
+            # not django-simple-history's page, which needs a history table (was a 500).
+            response = admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+            if hasattr(response, "template_name"):
+                response.template_name = ["admin/object_history.html"]
+            return response
         return super().history_view(request, object_id, extra_context)
 
 

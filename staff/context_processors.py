@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     sales = [
         (_("Customers"), reverse("customers:customer-list")),
         (_("Visits"), reverse("fieldwork:visit-list")),
+        (_("Visit plans"), reverse("fieldwork:plan-list")),
         (_("Pipeline"), reverse("sales:pipeline")),
         (_("Orders"), reverse("sales:order-list")),
     ]

@@ -166,7 +166,7 @@ def candidate_hire(
     employee_no = _required(employee_no, "employee_no")
     if candidate.status in CLOSED_CANDIDATE:
         raise ApplicationError(_("This candidate is already decided."), fields={"candidate": [_("Already decided.")]})
-    opening = Opening.objects.select_for_update().select_related("team").get(pk=candidate.opening_id)
+    opening = Opening.objects.select_for_update(of=("self",)).select_related("team").get(pk=candidate.opening_id)
     if opening.status != OpeningStatus.OPEN:
         raise ApplicationError(_("This opening is not open."), fields={"opening": [_("This opening is not open.")]})
     if not candidate.steps.exists():

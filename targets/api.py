@@ -28,6 +28,7 @@ from targets.models import (
 
 class TargetSerializer(serializers.ModelSerializer):
     owner_label = serializers.CharField(read_only=True)
+    needs_acknowledgement = serializers.BooleanField(read_only=True)
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
     # The owner: looked up in the user's scope, so a hidden id answers like a missing one.
     region = ScopedPrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
@@ -56,6 +57,10 @@ class TargetSerializer(serializers.ModelSerializer):
             "source",
             "approved_by",
             "approved_at",
+            "acknowledged_version",
+            "acknowledged_by",
+            "acknowledged_at",
+            "needs_acknowledgement",
             "note",
             "updated_at",
             "reason",
@@ -69,6 +74,9 @@ class TargetSerializer(serializers.ModelSerializer):
             "source",
             "approved_by",
             "approved_at",
+            "acknowledged_version",
+            "acknowledged_by",
+            "acknowledged_at",
             "updated_at",
         ]
         extra_kwargs = {"version": {"required": False}}
@@ -82,6 +90,7 @@ class TargetFilter(django_filters.FilterSet):
     period_kind = django_filters.ChoiceFilter(choices=PeriodKind.choices)
     status = django_filters.ChoiceFilter(choices=TargetStatus.choices)
     year = django_filters.CharFilter(field_name="period", lookup_expr="startswith")
+    acknowledged = django_filters.BooleanFilter(method="filter_acknowledged", label="acknowledged")
 
     class Meta:
         model = Target
@@ -97,6 +106,24 @@ class TargetFilter(django_filters.FilterSet):
             "status",
             "parent",
         ]
+
+    def filter_acknowledged(self, queryset, name, value):
+        """false: approved targets whose owner has not acknowledged the current version."""
+        unacknowledged = queryset.unacknowledged()
+        return unacknowledged if value is False else queryset.exclude(pk__in=unacknowledged.values("pk"))
+
+
+class BulkApprovalSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    metric = serializers.ChoiceField(choices=Metric.choices, required=False, allow_blank=True)
+    # The unit: looked up in the user's scope (a hidden id answers like a missing one); none: all.
+    region = ScopedPrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
+    team = ScopedPrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+
+
+class BulkApprovalResultSerializer(serializers.Serializer):
+    approved = serializers.IntegerField()
+    left = serializers.IntegerField()
 
 
 class BreakdownSerializer(serializers.Serializer):
@@ -198,7 +225,32 @@ class TargetViewSet(
 
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        """Approve a draft; a yearly target is approved with its draft quarters and months."""
         target = services.target_approve(user=request.user, target=self.get_object())
+        return Response(self.get_serializer(target).data)
+
+    @extend_schema(request=BulkApprovalSerializer, responses=BulkApprovalResultSerializer)
+    @action(detail=False, methods=["post"], url_path="approve-bulk")
+    def approve_bulk(self, request):
+        """Approve every draft of a year of a unit (and everyone in it) that you may approve."""
+        serializer = BulkApprovalSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = services.targets_approve_bulk(
+            user=request.user,
+            targets=selectors.target_list(user=request.user),
+            year=data["year"],
+            metric=data.get("metric") or None,
+            region=data.get("region"),
+            team=data.get("team"),
+        )
+        return Response(result)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """The owner acknowledges the approved target (a year with its quarters and months)."""
+        target = services.target_acknowledge(user=request.user, target=self.get_object())
         return Response(self.get_serializer(target).data)
 
     @extend_schema(responses=TargetChangeSerializer(many=True))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from salesorg.periods import MONTH, QUARTER, YEAR, Period
+from targets import domain
 from targets.models import (
     ActivityKind,
     DistributionTemplate,
@@ -18,7 +19,7 @@ from targets.models import (
     Target,
     TargetStatus,
 )
-from targets.services.breakdown import split_year
+from targets.services.breakdown import split_year, unit_of
 from targets.services.engine import achievements_recompute, fiscal_year_of
 
 # Yearly target per rep; units get the sum of their members (plus a little ambition).
@@ -30,7 +31,9 @@ REP_YEAR = {
     "visits": Decimal("160"),
     "expenses": Decimal("12000.00"),
 }
-SEASONAL = [Decimal(w) for w in ("0.6", "0.7", "1.0", "1.0", "1.0", "1.1", "0.9", "0.9", "1.1", "1.1", "1.2", "1.5")]
+# Percentages of the year (a template's 12 weights add up to 100).
+SEASONAL = [Decimal(w) for w in ("5", "6", "8", "8", "8", "9", "7.5", "7.5", "9", "9", "10", "13")]
+EVEN = [Decimal(w) for w in ("8.334", "8.333", "8.333") * 4]
 
 
 def _owners(org) -> list[dict]:
@@ -88,7 +91,7 @@ def seed(*, org, rng: random.Random, today: date) -> None:
     DistributionTemplate.objects.create(
         name="Seasonal (year-end peak)", **dict(zip(DistributionTemplate.WEIGHT_FIELDS, SEASONAL, strict=True))
     )
-    DistributionTemplate.objects.create(name="Even")
+    DistributionTemplate.objects.create(name="Even", **dict(zip(DistributionTemplate.WEIGHT_FIELDS, EVEN, strict=True)))
     this_year = fiscal_year_of(today)
     years = [this_year, Period(this_year.year - 1)]
     rows: list[Target] = []
@@ -115,12 +118,11 @@ def _year_targets(
     broken down by the seasonal weights into quarters and months; this year's are approved four
     times in five, the rest drafts."""
     ambition = Decimal(rng.randint(95, 110)) / 100
-    value = (per_rep * owner["size"] * ambition).quantize(
-        Decimal("1" if metric in ("new_customers", "visits") else "0.01")
-    )
-    stretch = (value * Decimal("1.2")).quantize(Decimal("0.01"))
-    q_values, m_values = split_year(value, SEASONAL)
-    q_stretch, m_stretch = split_year(stretch, SEASONAL)
+    unit = unit_of(metric)
+    value = (per_rep * owner["size"] * ambition).quantize(unit)
+    stretch = (value * Decimal("1.2")).quantize(unit, rounding=ROUND_DOWN)
+    q_values, m_values = split_year(value, SEASONAL, unit)
+    q_stretch, m_stretch = domain.split_year(stretch, SEASONAL, unit, at_least=(q_values, m_values))
     status = TargetStatus.APPROVED if year != this_year or rng.random() < 0.8 else TargetStatus.DRAFT
     keys = {k: owner[k] for k in ("owner_kind", "owner_key", "region", "team", "person")}
     levels = [(YEAR, [year], [value], [stretch])]

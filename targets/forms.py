@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -13,6 +14,26 @@ from targets.services.breakdown import EQUAL, LAST_YEAR, TEMPLATE, WEIGHTS
 class GridFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     metric = forms.ChoiceField(label=_("Metric"), choices=Metric.choices)
+
+
+class BulkApprovalForm(forms.Form):
+    """Approve a year's drafts of a unit (and everyone in it) at once; units from the user's scope."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    metric = forms.ChoiceField(label=_("Metric"), choices=[("", _("All metrics")), *Metric.choices], required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from staff.models import Region, Team
+
+        self.fields["region"].queryset = Region.objects.visible_to(user)
+        self.fields["team"].queryset = Team.objects.visible_to(user)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )
 
 
 class TargetCreateForm(forms.Form):
@@ -98,6 +119,13 @@ class DistributionTemplateForm(forms.ModelForm):
     class Meta:
         model = DistributionTemplate
         fields = ["name", *DistributionTemplate.WEIGHT_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # A new curve starts even: 12 percentages adding up to 100.
+            for index, name in enumerate(DistributionTemplate.WEIGHT_FIELDS):
+                self.fields[name].initial = Decimal("8.334") if index % 3 == 0 else Decimal("8.333")
 
 
 class ProposalForm(forms.Form):

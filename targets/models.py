@@ -112,7 +112,9 @@ class TargetSource(models.TextChoices):
 
 
 class TargetQuerySet(OwnedQuerySet):
-    pass
+    def unacknowledged(self) -> TargetQuerySet:
+        """Approved targets whose owner has not acknowledged the current version."""
+        return self.filter(status=TargetStatus.APPROVED).exclude(acknowledged_version=models.F("version"))
 
 
 class Target(OwnedModel):
@@ -150,6 +152,17 @@ class Target(OwnedModel):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # The owner acknowledges the approved values (and each revision): the version they read.
+    acknowledged_version = models.PositiveIntegerField(_("acknowledged version"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        "staff.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
@@ -174,6 +187,11 @@ class Target(OwnedModel):
     def save(self, *args, **kwargs) -> None:
         self.owner_key = self.compute_owner_key()
         super().save(*args, **kwargs)
+
+    @property
+    def needs_acknowledgement(self) -> bool:
+        """Approved, and its owner has not acknowledged these values (or this revision) yet."""
+        return self.status == TargetStatus.APPROVED and self.acknowledged_version != self.version
 
 
 class DistributionTemplateQuerySet(models.QuerySet):

@@ -7,17 +7,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from salesorg.periods import Period
 from targets.models import (
     Achievement,
     AchievementTrend,
     DistributionTemplate,
+    Metric,
     OwnerKind,
     RecomputeRun,
     SalesPlan,
     Target,
+    TargetStatus,
 )
 
 
@@ -106,9 +108,11 @@ def sales_plan_list(*, user: Any) -> QuerySet[SalesPlan]:
 def target_grid(*, user: Any, year: int, metric: str) -> dict:
     """Owners (rows) x fiscal months of a year with quarter and year totals, for the setting grid.
 
-    Returns {"months": [...], "quarters": [...], "rows": [{"owner": ..., "months": {period: Target},
-    "quarters": {period: Decimal}, "year_target": Target|None, "month_total": Decimal}]}.
-    Two queries whatever the number of owners.
+    Returns {"months": [...], "quarters": [...], "rows": [{"months": {period:
+    Target}, "quarters": {period: Decimal}, "year_target": Target|None, "month_total": Decimal,
+    "gap": year - months, "depth": int, "children_total": the children's yearly targets,
+    "children_gap": year - children_total, "is_draft": bool}]}: the rows as a tree (company,
+    regions, teams, reps). One query whatever the number of owners.
     """
     year_period = Period(year)
     months = [str(m) for m in year_period.month_periods()]
@@ -128,8 +132,10 @@ def target_grid(*, user: Any, year: int, metric: str) -> dict:
                 "quarters": {},
                 "quarter_targets": {},
                 "year_target": None,
+                "targets": [],
             },
         )
+        row["targets"].append(t)
         if t.period in months:
             row["months"][t.period] = t
         elif t.period in quarters:
@@ -137,7 +143,7 @@ def target_grid(*, user: Any, year: int, metric: str) -> dict:
         else:
             row["year_target"] = t
     result = []
-    for row in sorted(rows.values(), key=lambda r: (order[r["kind"]], r["label"])):
+    for row in _tree_order(rows, order):
         for q_index, quarter in enumerate(quarters):
             values = [row["months"][m].value for m in months[q_index * 3 : q_index * 3 + 3] if m in row["months"]]
             row["quarters"][quarter] = sum(values, Decimal("0.00"))
@@ -149,10 +155,96 @@ def target_grid(*, user: Any, year: int, metric: str) -> dict:
             columns.append({"type": "quarter", "period": quarter, "total": row["quarters"][quarter]})
         row["columns"] = columns
         row["gap"] = row["year_target"].value - row["month_total"] if row["year_target"] else None
+        row["is_draft"] = any(t.status == TargetStatus.DRAFT for t in row["targets"])
         result.append(row)
+    _reconcile_with_children(result)
     return {"months": months, "quarters": quarters, "rows": result}
+
+
+def _parent_key(row: dict) -> tuple[str, int] | None:
+    """The owner above a row's owner: a rep's team, a team's region, a region's company."""
+    sample = row["sample"]
+    return {
+        OwnerKind.REP: (OwnerKind.TEAM, sample.team_id or 0),
+        OwnerKind.TEAM: (OwnerKind.REGION, sample.region_id or 0),
+        OwnerKind.REGION: (OwnerKind.COMPANY, 0),
+    }.get(row["kind"])
+
+
+def _tree_order(rows: dict[tuple[str, int], dict], order: dict) -> list[dict]:
+    """Rows as a tree, depth first: the company, each region, its teams, each team's reps. A row
+    whose parent is not on the grid (not in the viewer's scope, or without a target) is a root."""
+    children: dict[tuple[str, int], list[dict]] = {}
+    roots = []
+    for row in rows.values():
+        parent = _parent_key(row)
+        if parent in rows:
+            children.setdefault(parent, []).append(row)
+        else:
+            roots.append(row)
+    ordered: list[dict] = []
+
+    def visit(row: dict, depth: int) -> None:
+        row["depth"] = depth
+        ordered.append(row)
+        for child in sorted(children.get(row["key"], []), key=lambda r: (order[r["kind"]], r["label"])):
+            visit(child, depth + 1)
+
+    for root in sorted(roots, key=lambda r: (order[r["kind"]], r["label"])):
+        visit(root, 0)
+    return ordered
+
+
+def _reconcile_with_children(rows: list[dict]) -> None:
+    """Each parent's yearly target against the sum of its children's yearly targets (all of them,
+    however they were made, as far as the viewer sees them) and the gap, on the row."""
+    below: dict[tuple[str, int], Decimal] = {}
+    for row in rows:
+        parent = _parent_key(row)
+        if parent is not None and row["year_target"] is not None:
+            below[parent] = below.get(parent, Decimal("0.00")) + row["year_target"].value
+    for row in rows:
+        row["children_total"] = below.get(row["key"]) if row["kind"] != OwnerKind.REP else None
+        row["children_gap"] = (
+            row["year_target"].value - row["children_total"]
+            if row["year_target"] is not None and row["children_total"] is not None
+            else None
+        )
 
 
 def targets_total(*, user: Any, metric: str, period: str) -> Decimal:
     total = target_list(user=user).filter(metric=metric, period=period).aggregate(total=Sum("value"))["total"]
     return total or Decimal("0.00")
+
+
+def year_periods_filter(year: int) -> Q:
+    """A year's own period and its quarters and months ("2026", "2026-Q1", "2026-03")."""
+    return Q(period=str(year)) | Q(period__startswith=f"{year}-")
+
+
+def unacknowledged_owners(*, user: Any, year: int, metric: str | None = None) -> list[dict[str, Any]]:
+    """Who has not acknowledged their approved targets of a year (or a revision of them): one row
+    per owner and metric, with how many targets wait and since when. One query."""
+    qs = target_list(user=user).unacknowledged().filter(year_periods_filter(year))
+    if metric:
+        qs = qs.filter(metric=metric)
+    rows = (
+        qs.order_by()
+        .values("owner_kind", "owner_key", "metric", "person__name", "team__name", "region__name")
+        .annotate(
+            pending=Count("id"), approved_at=Max("approved_at"), year_target=Max("pk", filter=Q(period=str(year)))
+        )
+        .order_by("owner_kind", "region__name", "team__name", "person__name", "metric")
+    )
+    order = {OwnerKind.COMPANY: 0, OwnerKind.REGION: 1, OwnerKind.TEAM: 2, OwnerKind.REP: 3}
+    result = []
+    for row in rows:
+        kind = row["owner_kind"]
+        label = {
+            OwnerKind.REP: row["person__name"],
+            OwnerKind.TEAM: row["team__name"],
+            OwnerKind.REGION: row["region__name"],
+        }.get(kind) or str(OwnerKind(kind).label)
+        result.append({**row, "label": label, "metric_label": Metric(row["metric"]).label, "rank": order[kind]})
+    result.sort(key=lambda r: (r["rank"], r["label"], r["metric"]))
+    return result

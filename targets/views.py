@@ -24,7 +24,7 @@ from targets.models import (
     PlanActivity,
     RecomputeRun,
 )
-from targets.services.breakdown import allocation_members
+from targets.services.breakdown import CHILD_KIND, allocation_members, children_total
 from targets.services.plans import plan_owner_probe
 
 
@@ -51,7 +51,13 @@ def grid(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "targets/grid.html",
-        {"form": form, "year": year, "metric": metric, "grid": data, "is_manager": _is_manager(request.user)},
+        {
+            "form": form,
+            "year": year,
+            "metric": metric,
+            "grid": data,
+            "is_manager": _is_manager(request.user),
+        },
     )
 
 
@@ -105,7 +111,13 @@ def grid_cell(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "targets/_grid_row.html",
-        {"row": row, "year": year, "metric": metric, "error": error, "error_period": period},
+        {
+            "row": row,
+            "year": year,
+            "metric": metric,
+            "error": error,
+            "error_period": period,
+        },
     )
 
 
@@ -144,12 +156,16 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.target_approve(user=request.user, target=target)
                 messages.success(request, _("Target approved."))
                 return redirect("targets:detail", pk=pk)
+            if action == "acknowledge":
+                services.target_acknowledge(user=request.user, target=target)
+                messages.success(request, _("Target acknowledged."))
+                return redirect("targets:detail", pk=pk)
         except ApplicationError as exc:
             if edit_form.is_bound:
                 add_error_to_form(edit_form, exc)
             else:
                 messages.error(request, exc.message)
-    members = allocation_members(target) if target.owner_kind in (OwnerKind.TEAM, OwnerKind.REGION) else []
+    members = allocation_members(target) if target.owner_kind in CHILD_KIND else []
     children = list(target.children.select_related("person", "team", "region").order_by("owner_kind", "period"))
     achievement = (
         Achievement.objects.visible_to(request.user)
@@ -167,6 +183,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "children": children,
             "gap": services.allocation_gap(target),
+            "children_total": children_total(target),
             "history": services.target_history(target),
             "achievement": achievement,
         },
@@ -210,6 +227,43 @@ def target_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Check the allocation form."))
     return redirect("targets:detail", pk=pk)
+
+
+@login_required
+def approve_bulk(request: HttpRequest) -> HttpResponse:
+    """Approve a year's drafts of a unit and everyone in it, those the user may approve."""
+    _manager_only(request.user)
+    form = forms.BulkApprovalForm(request.POST or None, user=request.user, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.targets_approve_bulk(
+                user=request.user,
+                targets=selectors.target_list(user=request.user),
+                year=form.cleaned_data["year"],
+                metric=form.cleaned_data["metric"] or None,
+                region=form.cleaned_data["region"],
+                team=form.cleaned_data["team"],
+            )
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(approved)s targets approved; %(left)s left for another approver.") % result,
+            )
+            return redirect(reverse("targets:grid") + f"?year={form.cleaned_data['year']}")
+    return render(request, "targets/approve_bulk.html", {"form": form})
+
+
+@login_required
+def acknowledgements(request: HttpRequest) -> HttpResponse:
+    """Who has not acknowledged their approved targets of a year (or a revision of them)."""
+    form = forms.GridFilterForm(request.GET or {"year": timezone.localdate().year, "metric": Metric.SALES_AMOUNT})
+    year, metric = timezone.localdate().year, None
+    if form.is_valid():
+        year, metric = form.cleaned_data["year"], form.cleaned_data["metric"]
+    rows = selectors.unacknowledged_owners(user=request.user, year=year, metric=metric)
+    return render(request, "targets/acknowledgements.html", {"form": form, "rows": rows, "year": year})
 
 
 # --- templates and proposals ------------------------------------------------------------------------

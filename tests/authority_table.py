@@ -64,7 +64,14 @@ OWN = "one's own record (a visit, a work report): its author only; admin has no 
 NO_PERSON = "admin is a login with no person: a record that needs an author answers 403 ('not linked to a person')"
 SCOPE = "data-scope rule: outside rm01's, tm01's and rep01's scope -> 404; wide sees it"
 HIDDEN_BODY = "the body names an id the role cannot see: answered like a missing id (400 on that field)"
+# A distribution template's 12 weights are percentages adding up to 100.
+TEMPLATE_WEIGHTS = {f"m{m:02d}": "8.334" if m % 3 == 1 else "8.333" for m in range(1, 13)}
 WIDE = "wide sees everything but is a rep of another team: may not change it (403)"
+PLAN = (
+    "a rep's weekly visit plan (issue 19): drafted and edited by the rep or the rep's manager line"
+    " (no DESIGN row; read with 'coach'); wide is a rep of another team (403)"
+)
+APPROVE_PLAN = "approve a visit plan: the rep's manager line, a second person (never the rep, nor whoever drafted it)"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,10 +97,51 @@ def far_customer():
     return first("customers.Customer", owner=person("rep06"))
 
 
+def next_monday() -> date:
+    """The Monday after today: a week that may still be planned."""
+    today = timezone.localdate()
+    return today + timedelta(days=7 - today.weekday())
+
+
+def _pool_customer(team_code: str) -> Callable[[], Any]:
+    def pick():
+        return first("customers.Customer", owner__isnull=True, team__code=team_code, in_company_pool=False)
+
+    return pick
+
+
+EAST_POOL = _pool_customer("EAST-T01")
+NORTH_POOL = _pool_customer("NORTH-T01")
+
+
+def plan_of(username: str, *, with_item: bool = False, status: str = "draft") -> Callable[[], Any]:
+    """A visit plan of next week for the rep, drafted by the rep (made for the case: the demo seeds none)."""
+
+    def make():
+        from fieldwork.models import VisitPlan, VisitPlanItem
+
+        rep = person(username)
+        plan = VisitPlan.objects.create(
+            person=rep, team=rep.team, region=rep.region, week_start=next_monday(), drafted_by=rep, status=status
+        )
+        if with_item:
+            customer = first("customers.Customer", owner=rep)
+            VisitPlanItem.objects.create(plan=plan, customer=customer, day=plan.week_start, position=1)
+        return plan
+
+    return make
+
+
 def colleague():
     """The rep without a login in rep01's team (上海一组)."""
     rep01 = person("rep01")
     return first("staff.Person", team=rep01.team, position="rep", exclude={"pk": rep01.pk})
+
+
+def filing_day() -> date:
+    """The date a new visit or expense claim carries: today, within the filing window (the world's
+    WORLD_TODAY lies months back, older than VISIT_FILING_DAYS / EXPENSE_FILING_DAYS allow)."""
+    return timezone.localdate()
 
 
 def yesterday() -> date:
@@ -199,6 +247,16 @@ TARGET_DRAFT_OWN = drafted("rep01", owner_kind="rep", person__user__username="re
 # 上海一组's and 北京一组's 2026 targets, drafted by their team managers; their reps' targets stay approved.
 TARGET_TEAM_OWN = drafted("tm01", owner_kind="team", team__code="EAST-T01", period="2026")
 TARGET_TEAM_FAR = drafted("tm06", owner_kind="team", team__code="NORTH-T01", period="2026")
+# rep01's approved 2026 commitment, not acknowledged yet; and the company's 2026 sales target (a
+# draft nobody in particular drafted: its regions' targets stay approved).
+TARGET_APPROVED_OWN = with_status(
+    "targets.Target", "approved", owner_kind="rep", person__user__username="rep01", period="2026", metric="sales_amount"
+)
+TARGET_COMPANY = with_status("targets.Target", "draft", owner_kind="company", period="2026", metric="sales_amount")
+ACK_T = (
+    "DESIGN 'The owner acknowledges an approved target (and any revision of it)': rep01's own approved "
+    "target, by rep01 only (not the managers, not an admin: it records that the owner read it)"
+)
 
 
 def _enrollment_own():
@@ -226,6 +284,78 @@ def _follow_up_own():
         due_date=WORLD_TODAY,
         created_on=WORLD_TODAY,
     )
+
+
+def _visit_checked_in(username: str) -> Callable[[], Any]:
+    """A visit of `username` checked in now and not checked out (made for the case from one of
+    theirs, so the check-out is on the day of the check-in)."""
+
+    def pick():
+        from fieldwork.models import Visit
+
+        visit = first("fieldwork.Visit", author__user__username=username)
+        Visit.objects.filter(pk=visit.pk).update(
+            checked_in_at=timezone.now(),
+            checked_out_at=None,
+            duration_minutes=None,
+            latitude=visit.customer.latitude,
+            longitude=visit.customer.longitude,
+        )
+        return Visit.objects.get(pk=visit.pk)
+
+    return pick
+
+
+def _joint_unconfirmed(username: str) -> Callable[[], Any]:
+    """A joint visit of `username` awaiting the manager's confirmation (the world's joint visits
+    are confirmed, so the case puts one back)."""
+
+    def pick():
+        from fieldwork.models import Visit
+
+        visit = first("fieldwork.Visit", author__user__username=username, kind="joint")
+        Visit.objects.filter(pk=visit.pk).update(confirmed_by=None, confirmed_at=None, evidence="unconfirmed")
+        return Visit.objects.get(pk=visit.pk)
+
+    return pick
+
+
+def _customer_without_proposal(username: str):
+    return first("customers.Customer", owner=person(username), exclude={"location_proposals__status": "pending"})
+
+
+def _pending_proposal(username: str) -> Callable[[], Any]:
+    """A location of a customer of `username`, proposed by `username` and waiting for a manager."""
+
+    def pick():
+        from customers.models import LocationProposal
+
+        found = (
+            LocationProposal.objects.filter(
+                customer__owner__user__username=username, proposed_by__user__username=username, status="pending"
+            )
+            .order_by("pk")
+            .first()
+        )
+        if found is not None:
+            return found
+        customer = _customer_without_proposal(username)
+        return LocationProposal.objects.create(
+            customer=customer, latitude="30.000000", longitude="120.000000", proposed_by=person(username)
+        )
+
+    return pick
+
+
+VISIT_OWN = "a check-out is the author's own (a visit one filed): its author only; admin has no person"
+CONFIRM_JOINT = f"{COACH}: confirming a joint visit is the author's manager line; never the author"
+COMMENT = "comment on a visit: a manager of the visit's unit ('units.manage'); admin has no person to sign it"
+PROPOSE = (
+    "propose a customer's location: its owner or a manager of its unit (DESIGN: 'a rep may propose a new location')"
+)
+CONFIRM_LOCATION = (
+    f"{CLASSIFY}: a manager of the customer's unit confirms a proposed location, never the proposer (rep01 proposed it)"
+)
 
 
 def _complaint_own():
@@ -263,6 +393,53 @@ def _period_ready_to_close():
     period = first("appraisal.AppraisalPeriod", team__code="EAST-T01")
     Scorecard.objects.filter(appraisal_period=period).update(status="approved")
     return period
+
+
+def _review_meeting(team_code: str) -> Callable[[], Any]:
+    """The team's quarterly review meeting (复盘) the demo seeded (or one made for the case)."""
+
+    def pick():
+        from staff.models import Team
+        from training.models import ReviewMeeting
+
+        team = Team.objects.get(code=team_code)
+        seeded = ReviewMeeting.objects.filter(team=team).order_by("pk").first()
+        return seeded or ReviewMeeting.objects.create(
+            period="2026-Q1",
+            start=date(2026, 1, 1),
+            end=date(2026, 3, 31),
+            team=team,
+            region=team.region,
+            date=WORLD_TODAY,
+            held_by=first("staff.Person", team=team, position="team_manager"),
+        )
+
+    return pick
+
+
+REVIEW_OWN = _review_meeting("EAST-T01")
+REVIEW_FAR = _review_meeting("NORTH-T01")
+REVIEW = (
+    "quarterly review meeting (复盘) of a unit: the unit's manager line holds it and records its decisions "
+    "(DESIGN 'open appraisal periods, score, decide outcomes' / 'coach ... close action items'); a rep of the "
+    "team reads it (own unit) but records nothing"
+)
+
+
+def _review_create_body(team_code: str) -> Callable[[Any], dict]:
+    return lambda o: {"period": "2026-Q2", "team": pk("staff.Team", code=team_code), "date": str(WORLD_TODAY)}
+
+
+def _review_outcome_body(o: Any) -> dict:
+    return {"person": person("rep01").pk, "kind": "improvement_plan", "reason": "matrix"}
+
+
+def _review_action_body(o: Any) -> dict:
+    return {"owner": person("rep01").pk, "title": "matrix", "due_on": "2030-12-31"}
+
+
+def _review_page_create_body(o: Any) -> dict:
+    return {**_review_create_body("EAST-T01")(o), "stale_days": 30}
 
 
 def _promotion_own():
@@ -496,16 +673,107 @@ API_CASES: list[Case] = [
     C(
         "POST /api/v1/customer-pool/{id}/claim/",
         "pool",
-        "403 ok ok ok ok ok",
-        f"{POOL}: a pool customer of 上海一组 is open to every rep (the pool rules); managers within their unit; admin has no person to own it (403)",
-        lambda: first("customers.Customer", owner__isnull=True, team__code="EAST-T01"),
+        "403 ok ok ok ok 403",
+        f"{POOL}: 华东's pool is open to the people of 华东 (issue 19); the director claims from any pool; wide (华南) sees it but may not claim it; admin has no person to own it (403)",
+        EAST_POOL,
     ),
     C(
         "POST /api/v1/customer-pool/{id}/claim/",
         "pool-far",
-        "403 ok 403 403 ok ok",
-        f"{POOL}: a pool customer of 北京一组: rm01 and tm01 manage other units (403), reps claim by the pool rules; admin has no person to own it (403)",
-        lambda: first("customers.Customer", owner__isnull=True, team__code="NORTH-T01"),
+        "403 ok 404 404 404 403",
+        f"{POOL}: 华北's pool is not seen by the people of 华东 (404, issue 19); wide sees it but is of 华南 (403); admin has no person to own it (403)",
+        NORTH_POOL,
+    ),
+    C(
+        "POST /api/v1/customer-pool/{id}/assign/",
+        "pool",
+        "ok ok ok ok 403 403",
+        f"{POOL}: managers assign from their unit's pool to a person of their unit; reps assign nothing",
+        EAST_POOL,
+        lambda o: {"to_owner": person("rep01").pk, "reason": "matrix"},
+    ),
+    C(
+        "POST /api/v1/customer-pool/{id}/assign/",
+        "pool-far",
+        "ok ok 404 404 404 403",
+        f"{POOL}; 华北's pool is not seen by the people of 华东 (404); wide is a rep (403)",
+        NORTH_POOL,
+        lambda o: {"to_owner": person("rep06").pk, "reason": "matrix"},
+    ),
+    C(
+        "POST /api/v1/customer-pool/{id}/open-to-company/",
+        "pool",
+        "ok ok 403 403 403 403",
+        f"{POOL}: a company pool a director may open (issue 19): the director or an admin",
+        EAST_POOL,
+    ),
+    C(
+        "POST /api/v1/visit-plans/",
+        "new",
+        "ok ok ok ok ok 403",
+        PLAN,
+        None,
+        lambda o: {"person": person("rep01").pk, "week_start": str(next_monday())},
+        ("fieldwork.VisitPlan",),
+    ),
+    C(
+        "POST /api/v1/visit-plans/",
+        "far",
+        "ok ok 400 400 400 403",
+        f"{PLAN}; {HIDDEN_BODY} (rep06)",
+        None,
+        lambda o: {"person": person("rep06").pk, "week_start": str(next_monday())},
+        ("fieldwork.VisitPlan",),
+    ),
+    C(
+        "POST /api/v1/visit-plans/{id}/items/",
+        "own",
+        "ok ok ok ok ok 403",
+        PLAN,
+        plan_of("rep01"),
+        lambda o: {"customer": own_customer().pk, "day": str(o.week_start)},
+        ("fieldwork.VisitPlanItem",),
+    ),
+    C(
+        "POST /api/v1/visit-plans/{id}/items/",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{PLAN}; {SCOPE}",
+        plan_of("rep06"),
+        lambda o: {"customer": far_customer().pk, "day": str(o.week_start)},
+        ("fieldwork.VisitPlanItem",),
+    ),
+    C(
+        "POST /api/v1/visit-plans/{id}/remove-item/",
+        "own",
+        "ok ok ok ok ok 403",
+        PLAN,
+        plan_of("rep01", with_item=True),
+        lambda o: {"item": o.items.first().pk},
+        ("fieldwork.VisitPlanItem",),
+    ),
+    C(
+        "POST /api/v1/visit-plans/{id}/submit/",
+        "own",
+        "ok ok ok ok ok 403",
+        PLAN,
+        plan_of("rep01", with_item=True),
+    ),
+    C(
+        "POST /api/v1/visit-plans/{id}/decide/",
+        "own",
+        "ok ok ok ok 403 403",
+        APPROVE_PLAN,
+        plan_of("rep01", with_item=True, status="submitted"),
+        {"decision": "approve"},
+    ),
+    C(
+        "POST /api/v1/visit-plans/{id}/decide/",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{APPROVE_PLAN}; {SCOPE}",
+        plan_of("rep06", with_item=True, status="submitted"),
+        {"decision": "approve"},
     ),
     C(
         "POST /api/v1/stakeholders/",
@@ -548,7 +816,7 @@ API_CASES: list[Case] = [
         "403 ok ok ok ok 403",
         f"{CREATE}; {NO_PERSON}; {WIDE}",
         None,
-        lambda o: {"customer": own_customer().pk, "date": str(WORLD_TODAY), "kind": "visit", "purpose": "matrix"},
+        lambda o: {"customer": own_customer().pk, "date": str(filing_day()), "kind": "visit", "purpose": "matrix"},
         ("fieldwork.Visit",),
     ),
     C(
@@ -557,7 +825,7 @@ API_CASES: list[Case] = [
         "403 ok 400 400 400 403",
         f"{CREATE}; the body's customer is hidden: 404; a hidden customer answers like a missing one (400)",
         None,
-        lambda o: {"customer": far_customer().pk, "date": str(WORLD_TODAY), "kind": "visit", "purpose": "matrix"},
+        lambda o: {"customer": far_customer().pk, "date": str(filing_day()), "kind": "visit", "purpose": "matrix"},
         ("fieldwork.Visit",),
     ),
     C(
@@ -582,7 +850,7 @@ API_CASES: list[Case] = [
         "403 ok ok ok ok 403",
         f"{CREATE}; {NO_PERSON}; {WIDE}",
         None,
-        lambda o: {"date": str(WORLD_TODAY), "kind": "travel", "amount": "10.00", "customer": own_customer().pk},
+        lambda o: {"date": str(filing_day()), "kind": "travel", "amount": "10.00", "customer": own_customer().pk},
         ("fieldwork.ExpenseClaim",),
     ),
     C(
@@ -607,6 +875,93 @@ API_CASES: list[Case] = [
         "ok ok ok ok 403 403",
         f"{APPROVE}: rep01 filed it",
         EXPENSE_OWN,
+        {"note": "matrix"},
+    ),
+    C(
+        "POST /api/v1/visits/{id}/check-out/",
+        "own",
+        "403 403 403 403 ok 403",
+        VISIT_OWN,
+        _visit_checked_in("rep01"),
+    ),
+    C(
+        "POST /api/v1/visits/{id}/check-out/",
+        "far",
+        "403 403 404 404 404 403",
+        f"{VISIT_OWN}; {SCOPE}",
+        _visit_checked_in("rep06"),
+    ),
+    C(
+        "POST /api/v1/visits/{id}/confirm/",
+        "own",
+        "ok ok ok ok 403 403",
+        CONFIRM_JOINT,
+        _joint_unconfirmed("rep01"),
+    ),
+    C(
+        "POST /api/v1/visits/{id}/confirm/",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{CONFIRM_JOINT}; {SCOPE}",
+        _joint_unconfirmed("rep06"),
+    ),
+    C(
+        "POST /api/v1/visits/{id}/comments/",
+        "own",
+        "403 ok ok ok 403 403",
+        COMMENT,
+        lambda: first("fieldwork.Visit", author__user__username="rep01"),
+        {"text": "matrix"},
+        ("fieldwork.VisitComment", "notifications.Notification"),
+    ),
+    C(
+        "POST /api/v1/visits/{id}/comments/",
+        "far",
+        "403 ok 404 404 404 403",
+        f"{COMMENT}; {SCOPE}",
+        lambda: first("fieldwork.Visit", author__user__username="rep06"),
+        {"text": "matrix"},
+        ("fieldwork.VisitComment", "notifications.Notification"),
+    ),
+    C(
+        "POST /api/v1/customer-location-proposals/",
+        "own",
+        "403 ok ok ok ok 403",
+        f"{PROPOSE}; {NO_PERSON}; {WIDE}",
+        None,
+        lambda o: {"customer": _customer_without_proposal("rep01").pk, "latitude": "30.0", "longitude": "120.0"},
+        ("customers.LocationProposal",),
+    ),
+    C(
+        "POST /api/v1/customer-location-proposals/",
+        "far",
+        "403 ok 400 400 400 403",
+        f"{PROPOSE}; {HIDDEN_BODY}",
+        None,
+        lambda o: {"customer": _customer_without_proposal("rep06").pk, "latitude": "30.0", "longitude": "120.0"},
+        ("customers.LocationProposal",),
+    ),
+    C(
+        "POST /api/v1/customer-location-proposals/{id}/confirm/",
+        "own",
+        "ok ok ok ok 403 403",
+        CONFIRM_LOCATION,
+        _pending_proposal("rep01"),
+        watch=("customers.Customer",),
+    ),
+    C(
+        "POST /api/v1/customer-location-proposals/{id}/confirm/",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{CONFIRM_LOCATION}; {SCOPE}",
+        _pending_proposal("rep06"),
+    ),
+    C(
+        "POST /api/v1/customer-location-proposals/{id}/reject/",
+        "own",
+        "ok ok ok ok 403 403",
+        CONFIRM_LOCATION,
+        _pending_proposal("rep01"),
         {"note": "matrix"},
     ),
     C(
@@ -949,6 +1304,31 @@ API_CASES: list[Case] = [
     ),
     C("POST /api/v1/targets/{id}/approve/", "far", "ok ok 404 404 404 403", f"{APPROVE_T}; {SCOPE}", TARGET_TEAM_FAR),
     C(
+        "POST /api/v1/targets/approve-bulk/",
+        "team",
+        "ok ok ok ok 403 403",
+        f"{APPROVE_T} (in bulk for a unit): 上海一组's 2026 drafts, rep01's drafted by rep01: its managers approve; rep01 may approve none of them (his own), wide (a rep) none",
+        TARGET_DRAFT_OWN,
+        lambda o: {"year": 2026, "team": o.team_id},
+        ("targets.Target",),
+    ),
+    C(
+        "POST /api/v1/targets/{id}/acknowledge/",
+        "own",
+        "403 403 403 403 ok 403",
+        ACK_T,
+        TARGET_APPROVED_OWN,
+    ),
+    C(
+        "POST /api/v1/targets/{id}/allocate/",
+        "company",
+        "ok ok 404 404 404 403",
+        f"{SET}: the company's target to the regions (a director or an admin); the regions' approved targets make it a revision: a director who did not draft it, or an admin; {SCOPE}",
+        TARGET_COMPANY,
+        {"method": "equal", "reason": "matrix"},
+        ("targets.Target",),
+    ),
+    C(
         "POST /api/v1/recompute-runs/",
         "yesterday",
         "ok ok ok ok 403 403",
@@ -972,7 +1352,7 @@ API_CASES: list[Case] = [
         "ok ok 403 403 403 403",
         COMPANY,
         None,
-        {"name": "Matrix", **{f"m{m:02d}": "1.00" for m in range(1, 13)}},
+        {"name": "Matrix", **TEMPLATE_WEIGHTS},
         ("targets.DistributionTemplate",),
     ),
     C(
@@ -981,7 +1361,7 @@ API_CASES: list[Case] = [
         "ok ok 403 403 403 403",
         COMPANY,
         lambda: first("targets.DistributionTemplate"),
-        {"name": "Matrix", **{f"m{m:02d}": "1.00" for m in range(1, 13)}},
+        {"name": "Matrix", **TEMPLATE_WEIGHTS},
     ),
     C(
         "PATCH /api/v1/distribution-templates/{id}/",
@@ -1312,6 +1692,59 @@ API_CASES: list[Case] = [
         {"employee_no": "E9001", "hire_date": str(WORLD_TODAY), "reason": "matrix"},
         ("staff.Person",),
     ),
+    # --- review meetings (复盘) ---------------------------------------------------------------------
+    C(
+        "POST /api/v1/review-meetings/",
+        "own",
+        "403 ok ok ok 403 403",
+        f"{REVIEW}; {NO_PERSON} (the one who holds it)",
+        None,
+        _review_create_body("EAST-T01"),
+        ("training.ReviewMeeting",),
+    ),
+    C(
+        "POST /api/v1/review-meetings/",
+        "far",
+        "403 ok 400 400 400 403",
+        f"{REVIEW}; {HIDDEN_BODY}; {NO_PERSON}",
+        None,
+        _review_create_body("NORTH-T01"),
+        ("training.ReviewMeeting",),
+    ),
+    C(
+        "POST /api/v1/review-meetings/{id}/minutes/",
+        "own",
+        "ok ok ok ok 403 403",
+        REVIEW,
+        REVIEW_OWN,
+        {"notes": "matrix"},
+    ),
+    C(
+        "POST /api/v1/review-meetings/{id}/minutes/",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{REVIEW}; {SCOPE}",
+        REVIEW_FAR,
+        {"notes": "matrix"},
+    ),
+    C(
+        "POST /api/v1/review-meetings/{id}/outcomes/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{REVIEW}; the outcome itself: {APPRAISE}",
+        REVIEW_OWN,
+        _review_outcome_body,
+        ("appraisal.Outcome",),
+    ),
+    C(
+        "POST /api/v1/review-meetings/{id}/action-items/",
+        "own",
+        "403 ok ok ok 403 403",
+        f"{REVIEW}; the action item: {COACH}; {NO_PERSON} (the coach)",
+        REVIEW_OWN,
+        _review_action_body,
+        ("training.ActionItem",),
+    ),
     *_person_change_cases(lambda action: f"POST /api/v1/people/{{id}}/{action}/"),
     *_unit_cases(
         region_create="POST /api/v1/regions/",
@@ -1534,9 +1967,60 @@ PAGE_CASES: list[Case] = [
     C(
         P + "customers:pool-claim",
         "pool",
-        "403 ok ok ok ok ok",
-        f"{POOL}; {NO_PERSON} (the new owner)",
-        lambda: first("customers.Customer", owner__isnull=True, team__code="EAST-T01"),
+        "403 ok ok ok ok 403",
+        f"{POOL}; 华东's pool is open to the people of 华东 (wide is of 华南); {NO_PERSON} (the new owner)",
+        EAST_POOL,
+    ),
+    C(
+        P + "customers:pool-assign",
+        "pool",
+        "ok ok ok ok 403 403",
+        f"{POOL}: managers assign from their unit's pool to a person of their unit; reps assign nothing",
+        EAST_POOL,
+        lambda o: {"to_owner": person("rep01").pk, "reason": "matrix"},
+    ),
+    C(
+        P + "customers:pool-open-to-company",
+        "pool",
+        "ok ok 403 403 403 403",
+        f"{POOL}: a company pool a director may open (issue 19): the director or an admin",
+        EAST_POOL,
+    ),
+    C(
+        P + "fieldwork:plan-propose",
+        "new",
+        "ok ok ok ok ok 403",
+        PLAN,
+        None,
+        lambda o: {"person": person("rep01").pk, "week_start": str(next_monday())},
+        ("fieldwork.VisitPlan",),
+    ),
+    C(
+        P + "fieldwork:plan-item-add",
+        "own",
+        "ok ok ok ok ok 403",
+        PLAN,
+        plan_of("rep01"),
+        lambda o: {"customer": own_customer().pk, "day": str(o.week_start)},
+        ("fieldwork.VisitPlanItem",),
+    ),
+    C(
+        P + "fieldwork:plan-item-remove",
+        "own",
+        "ok ok ok ok ok 403",
+        PLAN,
+        plan_of("rep01", with_item=True),
+        lambda o: {"item": o.items.first().pk},
+        ("fieldwork.VisitPlanItem",),
+    ),
+    C(P + "fieldwork:plan-submit", "own", "ok ok ok ok ok 403", PLAN, plan_of("rep01", with_item=True)),
+    C(
+        P + "fieldwork:plan-decide",
+        "own",
+        "ok ok ok ok 403 403",
+        APPROVE_PLAN,
+        plan_of("rep01", with_item=True, status="submitted"),
+        {"decision": "approve"},
     ),
     C(
         P + "customers:follow-up-done",
@@ -1551,7 +2035,7 @@ PAGE_CASES: list[Case] = [
         "403 ok ok ok ok 403",
         f"{CREATE}; {NO_PERSON}",
         None,
-        lambda o: {"customer": own_customer().pk, "date": str(WORLD_TODAY), "kind": "visit", "purpose": "matrix"},
+        lambda o: {"customer": own_customer().pk, "date": str(filing_day()), "kind": "visit", "purpose": "matrix"},
         ("fieldwork.Visit",),
     ),
     C(
@@ -1568,10 +2052,38 @@ PAGE_CASES: list[Case] = [
         "403 ok ok ok ok 403",
         f"{CREATE}; {NO_PERSON}",
         None,
-        lambda o: {"date": str(WORLD_TODAY), "kind": "travel", "amount": "10.00", "customer": own_customer().pk},
+        lambda o: {"date": str(filing_day()), "kind": "travel", "amount": "10.00", "customer": own_customer().pk},
         ("fieldwork.ExpenseClaim",),
     ),
     C(P + "fieldwork:expense-decide", "own", "ok ok ok ok 403 403", APPROVE, EXPENSE_OWN, {"decision": "approve"}),
+    C(P + "fieldwork:visit-check-out", "own", "403 403 403 403 ok 403", VISIT_OWN, _visit_checked_in("rep01")),
+    C(P + "fieldwork:visit-confirm", "own", "ok ok ok ok 403 403", CONFIRM_JOINT, _joint_unconfirmed("rep01")),
+    C(
+        P + "fieldwork:visit-comment",
+        "own",
+        "403 ok ok ok 403 403",
+        COMMENT,
+        lambda: first("fieldwork.Visit", author__user__username="rep01"),
+        {"text": "matrix"},
+        ("fieldwork.VisitComment", "notifications.Notification"),
+    ),
+    C(
+        P + "customers:location-propose",
+        "own",
+        "403 ok ok ok ok 403",
+        f"{PROPOSE}; {NO_PERSON}; {WIDE}",
+        lambda: _customer_without_proposal("rep01"),
+        {"latitude": "30.0", "longitude": "120.0"},
+        ("customers.LocationProposal",),
+    ),
+    C(
+        P + "customers:location-decide",
+        "own",
+        "ok ok ok ok 403 403",
+        CONFIRM_LOCATION,
+        _pending_proposal("rep01"),
+        {"decision": "confirm"},
+    ),
     C(
         P + "customers:complaint-update",
         "own",
@@ -1747,6 +2259,23 @@ PAGE_CASES: list[Case] = [
     ),
     C(P + "targets:detail approve", "own", "ok ok ok ok 403 403", APPROVE_T, TARGET_DRAFT_OWN, {"action": "approve"}),
     C(
+        P + "targets:detail acknowledge",
+        "own",
+        "403 403 403 403 ok 403",
+        ACK_T,
+        TARGET_APPROVED_OWN,
+        {"action": "acknowledge"},
+    ),
+    C(
+        P + "targets:approve-bulk",
+        "team",
+        "ok ok ok ok 403 403",
+        f"{APPROVE_T} (in bulk for a unit): a managers' page; 上海一组's 2026 drafts, rep01's drafted by rep01",
+        TARGET_DRAFT_OWN,
+        lambda o: {"year": 2026, "team": o.team_id},
+        ("targets.Target",),
+    ),
+    C(
         P + "targets:breakdown",
         "own",
         "ok ok ok ok 403 403",
@@ -1770,7 +2299,7 @@ PAGE_CASES: list[Case] = [
         "ok ok 403 403 403 403",
         COMPANY,
         None,
-        {"name": "Matrix", **{f"m{m:02d}": "1" for m in range(1, 13)}},
+        {"name": "Matrix", **TEMPLATE_WEIGHTS},
         ("targets.DistributionTemplate",),
     ),
     C(
@@ -1779,7 +2308,7 @@ PAGE_CASES: list[Case] = [
         "ok ok 403 403 403 403",
         COMPANY,
         lambda: first("targets.DistributionTemplate"),
-        {"name": "Matrix", **{f"m{m:02d}": "1" for m in range(1, 13)}},
+        {"name": "Matrix", **TEMPLATE_WEIGHTS},
     ),
     C(
         P + "targets:proposals",
@@ -1923,6 +2452,41 @@ PAGE_CASES: list[Case] = [
         COACH,
         SUGGESTION_OWN,
         {"decision": "accept", "note": "matrix"},
+    ),
+    C(
+        P + "training:review-create",
+        "own",
+        "403 ok ok ok 403 403",
+        f"{REVIEW}; {NO_PERSON} (the one who holds it)",
+        None,
+        _review_page_create_body,
+        ("training.ReviewMeeting",),
+    ),
+    C(
+        P + "training:review-detail minutes",
+        "own",
+        "ok ok ok ok 403 403",
+        REVIEW,
+        REVIEW_OWN,
+        {"action": "minutes", "date": str(WORLD_TODAY), "stale_days": 30, "notes": "matrix"},
+    ),
+    C(
+        P + "training:review-detail outcome",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{REVIEW}; the outcome itself: {APPRAISE}",
+        REVIEW_OWN,
+        lambda o: {"action": "outcome", **_review_outcome_body(o)},
+        ("appraisal.Outcome",),
+    ),
+    C(
+        P + "training:review-detail action-item",
+        "own",
+        "403 ok ok ok 403 403",
+        f"{REVIEW}; the action item: {COACH}; {NO_PERSON} (the coach)",
+        REVIEW_OWN,
+        lambda o: {"action": "action-item", **_review_action_body(o)},
+        ("training.ActionItem",),
     ),
     C(
         P + "appraisal:index",

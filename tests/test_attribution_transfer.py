@@ -41,6 +41,13 @@ AS_OF = date(2026, 7, 31)
 TODAY = date(2026, 8, 3)
 
 
+@pytest.fixture(autouse=True)
+def _wide_filing_window(settings):
+    """The visits here are typed weeks after their dates on purpose (a transfer recorded late):
+    the filing window (fieldwork/tests/test_evidence.py) is widened so attribution is what is tested."""
+    settings.VISIT_FILING_DAYS = 60
+
+
 def _record_everything(org) -> None:
     customer = CustomerFactory(code="C-MOVE", owner=org.rep1a2)
     p1000 = ProductFactory(code="P-1000", list_price=Decimal("1000.00"))

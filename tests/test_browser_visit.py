@@ -80,3 +80,29 @@ def test_rep_files_a_visit_with_check_in_on_a_phone(live_server, transactional_d
     assert visit.photos.count() == 1
     assert "1112 m" in page.locator("[data-testid=distance]").inner_text()
     context.close()
+
+
+@pytest.mark.browser
+def test_the_first_tab_offers_a_skip_link_to_the_content(live_server, transactional_db, browser):
+    from conftest import Org
+
+    org = Org()
+    org.rep1a1.user.set_password("pw-browser-1")
+    org.rep1a1.user.save()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(f"{live_server.url}/login/?next=/customers/visits/new/")
+    page.fill("input[name=username]", "rep1a1")
+    page.fill("input[name=password]", "pw-browser-1")
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url("**/customers/visits/new/")
+    # The first Tab lands on the skip link (hidden until focused), in the reader's language...
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.dataset.testid, document.activeElement.textContent]")
+    assert focused == ["skip-link", "跳到正文"]
+    assert page.locator("[data-testid=skip-link]").bounding_box()["height"] > 0
+    # ...and Enter moves the focus past the navigation to the page's content.
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+    context.close()

@@ -33,7 +33,8 @@ from rest_framework.viewsets import ViewSetMixin
 from staff.scope import ScopedQuerySet, forget_viewer
 from tests.security_world import ROLES
 
-SKIP_PREFIXES = ("admin/", "static/", "media/", "api/", "language/", "login/", "logout/", "__")
+# favicon.ico is a public asset, like static/.
+SKIP_PREFIXES = ("admin/", "static/", "media/", "api/", "language/", "login/", "logout/", "favicon.ico", "__")
 
 # Page URL name -> (model label or None, extra URL kwargs, why None). None = the object is not
 # scoped (a shared catalogue, an org-wide run): any logged-in user may open it.
@@ -62,13 +63,25 @@ PAGE_MODELS: dict[str, tuple[str | None, dict, str]] = {
     "customers:complaint-create": ("customers.Customer", {}, ""),
     "customers:reward-create": ("customers.Customer", {}, ""),
     "customers:stakeholder-change": ("customers.Stakeholder", {}, ""),
-    "customers:pool-claim": (None, {}, "the public pool is open to every rep by design"),
+    "customers:pool-claim": (None, {}, "a region's pool is open to its people by a rule of its own (pool_q)"),
+    "customers:pool-assign": (None, {}, "a region's pool is open to its people by a rule of its own (pool_q)"),
+    "customers:pool-open-to-company": (None, {}, "a region's pool is open to its people by a rule of its own (pool_q)"),
+    "fieldwork:plan-detail": ("fieldwork.VisitPlan", {}, ""),
+    "fieldwork:plan-item-add": ("fieldwork.VisitPlan", {}, ""),
+    "fieldwork:plan-item-remove": ("fieldwork.VisitPlan", {}, ""),
+    "fieldwork:plan-submit": ("fieldwork.VisitPlan", {}, ""),
+    "fieldwork:plan-decide": ("fieldwork.VisitPlan", {}, ""),
     "customers:follow-up-done": ("customers.FollowUp", {}, ""),
     "fieldwork:visit-detail": ("fieldwork.Visit", {}, ""),
     "fieldwork:visit-photo": ("fieldwork.VisitPhoto", {}, ""),
     "fieldwork:expense-receipt": ("fieldwork.ExpenseClaim", {}, ""),
     "fieldwork:visit-edit": ("fieldwork.Visit", {}, ""),
     "fieldwork:expense-decide": ("fieldwork.ExpenseClaim", {}, ""),
+    "fieldwork:visit-check-out": ("fieldwork.Visit", {}, ""),
+    "fieldwork:visit-confirm": ("fieldwork.Visit", {}, ""),
+    "fieldwork:visit-comment": ("fieldwork.Visit", {}, ""),
+    "customers:location-propose": ("customers.Customer", {}, ""),
+    "customers:location-decide": ("customers.LocationProposal", {}, ""),
     "customers:complaint-update": ("customers.Complaint", {}, ""),
     "sales:order-detail": ("sales.Order", {}, ""),
     "sales:order-action": ("sales.Order", {"action": "cancel"}, ""),
@@ -87,6 +100,7 @@ PAGE_MODELS: dict[str, tuple[str | None, dict, str]] = {
     "training:report-detail": ("training.WorkReport", {}, ""),
     "training:suggestion-decide": ("training.TrainingSuggestion", {}, ""),
     "training:person-history": ("staff.Person", {}, ""),
+    "training:review-detail": ("training.ReviewMeeting", {}, ""),
     "appraisal:period-detail": ("appraisal.AppraisalPeriod", {}, ""),
     "appraisal:period-export": ("appraisal.AppraisalPeriod", {}, ""),
     "appraisal:period-ranking": ("appraisal.AppraisalPeriod", {}, ""),
@@ -411,11 +425,27 @@ def _list_ids(client: Client, path: str) -> list[int]:
 # checks "no row outside scope" rather than equality. Keep the reason next to each.
 SUBSET_LISTS: dict[str, str] = {}
 
+
+def _pools_seen(model, u):
+    """Issue 19, written from the rule: the pool of one's region and the company pool; a scope of
+    all (or an admin) sees every pool."""
+    from django.db.models import Q
+
+    from staff.models import DEFAULT_SCOPE
+
+    rows = model._default_manager.filter(owner__isnull=True)
+    person = getattr(u, "person", None)
+    if u.is_superuser or (person is not None and (person.data_scope or DEFAULT_SCOPE[person.position]) == "all"):
+        return rows
+    return rows.filter(Q(region__isnull=True) | Q(in_company_pool=True) | Q(region=person.region_id))
+
+
 # Lists under a rule of their own rather than the data scope: path -> (reason, the expected rows).
 OWN_RULE_LISTS = {
     "/api/v1/customer-pool/": (
-        "the public pool: customers without an owner, open to every signed-in person to claim",
-        lambda model, u: model._default_manager.filter(owner__isnull=True),
+        "the pools: customers without an owner, in the viewer's region's pool or the company pool"
+        " (everything with a scope of all)",
+        _pools_seen,
     ),
 }
 

@@ -18,6 +18,8 @@ from training.models import (
     Onboarding,
     ReportComment,
     RequiredCourse,
+    ReviewMeeting,
+    ReviewQuestion,
     SuggestionRule,
     TrainingSuggestion,
     WorkReport,
@@ -188,3 +190,22 @@ class TrainingSuggestionAdmin(ScopedAdmin):
     search_fields = ("person__name", "person__employee_no", "kpi_code")
     list_select_related = ("person", "course", "decided_by")
     autocomplete_fields = ("person", "decided_by")
+
+
+@admin.register(ReviewQuestion)
+class ReviewQuestionAdmin(SimpleHistoryAdmin):
+    """The questions every review meeting goes through: reword, reorder, add or retire them."""
+
+    list_display = ("label", "code", "sort_order", "is_active")
+    list_editable = ("sort_order", "is_active")
+    list_display_links = ("label",)
+
+
+@admin.register(ReviewMeeting)
+class ReviewMeetingAdmin(ScopedAdmin):
+    list_display = ("period", "team", "region", "date", "held_by")
+    list_filter = ("period", "region", "team")
+    list_select_related = ("team", "region", "held_by")
+    autocomplete_fields = ("held_by",)
+    raw_id_fields = ("outcomes",)
+    date_hierarchy = "date"

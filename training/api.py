@@ -6,19 +6,24 @@ outside the caller's scope answer 404.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from appraisal.models import Outcome, OutcomeKind
 from fieldwork.models import Visit
 from salesorg.api import ScopedPrimaryKeyRelatedField
+from salesorg.money import to_money
 from staff import authority
-from staff.models import Person
-from training import services
+from staff.models import Person, Position, Region, Team
+from training import selectors, services
 from training.models import (
     ActionItem,
     ActionItemStatus,
@@ -28,6 +33,7 @@ from training.models import (
     Enrollment,
     ReportComment,
     ReportKind,
+    ReviewMeeting,
     SessionKind,
     TrainingSuggestion,
     WorkReport,
@@ -166,7 +172,19 @@ class ActionItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActionItem
-        fields = ["id", "session", "owner", "owner_name", "coach", "coach_name", "title", "due_on", "status", "done_on"]
+        fields = [
+            "id",
+            "session",
+            "review_meeting",
+            "owner",
+            "owner_name",
+            "coach",
+            "coach_name",
+            "title",
+            "due_on",
+            "status",
+            "done_on",
+        ]
 
 
 class CoachingSessionSerializer(serializers.ModelSerializer):
@@ -469,6 +487,227 @@ class TrainingSuggestionViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(TrainingSuggestionSerializer(suggestion).data)
 
 
+# --- Review meetings (复盘) ---------------------------------------------------------------------
+
+
+class ReviewOutcomeSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True, default=None, allow_null=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Outcome
+        fields = ["id", "person", "person_name", "kind", "kind_label", "amount", "reason", "date", "confirmed_at"]
+        read_only_fields = fields
+
+
+class ReviewMeetingSerializer(serializers.ModelSerializer):
+    held_by_name = serializers.CharField(source="held_by.name", read_only=True, default=None, allow_null=True)
+    unit = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ReviewMeeting
+        fields = [
+            "id",
+            "period",
+            "start",
+            "end",
+            "team",
+            "region",
+            "unit",
+            "date",
+            "held_by",
+            "held_by_name",
+            "stale_days",
+            "notes",
+            "answers",
+        ]
+        read_only_fields = fields
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _money(value: Decimal | None) -> str | None:
+    """Money as a decimal string with 2 places (a database sum may come back unscaled)."""
+    return None if value is None else str(to_money(value))
+
+
+class ReviewMeetingDetailSerializer(ReviewMeetingSerializer):
+    """The meeting with its agenda (read from the numbers) and its decisions."""
+
+    agenda = serializers.SerializerMethodField()
+    decisions = serializers.SerializerMethodField()
+
+    class Meta(ReviewMeetingSerializer.Meta):
+        fields = [*ReviewMeetingSerializer.Meta.fields, "agenda", "decisions"]
+        read_only_fields = fields
+
+    def get_agenda(self, meeting: ReviewMeeting) -> dict:
+        agenda = self.context["agenda"]
+        return {
+            "as_of": agenda.as_of.isoformat(),
+            "targets": [
+                {
+                    "owner": line.owner,
+                    "owner_kind": line.owner_kind,
+                    "metric": line.metric,
+                    "target": _money(line.target),
+                    "actual": _money(line.actual),
+                    "rate": _text(line.rate),
+                    "time_progress": _text(line.time_progress),
+                    "is_behind": line.is_behind,
+                }
+                for line in agenda.targets
+            ],
+            "lost_deals": [
+                {
+                    "lost_reason": row["lost_reason"],
+                    "competitor": row["competitor_id"],
+                    "competitor_name": row["competitor_name"],
+                    "count": row["count"],
+                    "amount": _money(row["amount"]),
+                }
+                for row in agenda.lost_deals
+            ],
+            "stale_pipeline": [
+                {
+                    "id": opp.pk,
+                    "name": opp.name,
+                    "owner": opp.owner_id,
+                    "expected_amount": _money(opp.expected_amount),
+                    "expected_close_date": opp.expected_close_date.isoformat(),
+                    "last_change": opp.last_change.isoformat() if opp.last_change else None,
+                    "is_idle": opp.is_idle,
+                    "is_past_close": opp.is_past_close,
+                }
+                for opp in agenda.stale_pipeline
+            ],
+            "scorecards": [
+                {"id": card.pk, "person": card.person_id, "total_score": _text(card.total_score), "grade": card.grade}
+                for card in agenda.scorecards
+            ],
+            "overdue_action_items": ActionItemSerializer(agenda.overdue_actions, many=True).data,
+            "questions": agenda.questions,
+            "previous_meeting": agenda.previous.pk if agenda.previous else None,
+            "previous_action_items": ActionItemSerializer(agenda.previous_actions, many=True).data,
+            "previous_outcomes": ReviewOutcomeSerializer(agenda.previous_outcomes, many=True).data,
+        }
+
+    def get_decisions(self, meeting: ReviewMeeting) -> dict:
+        actions, outcomes = self.context["decisions"]
+        return {
+            "action_items": ActionItemSerializer(actions, many=True).data,
+            "outcomes": ReviewOutcomeSerializer(outcomes, many=True).data,
+        }
+
+
+class ScopedTeamField(ScopedPrimaryKeyRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Team.objects.select_related("region"), **kwargs)
+
+
+class ScopedRegionField(ScopedPrimaryKeyRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Region.objects.all(), **kwargs)
+
+
+class ReviewMeetingCreateSerializer(serializers.Serializer):
+    period = serializers.CharField(max_length=7)
+    team = ScopedTeamField(required=False, allow_null=True, default=None)
+    region = ScopedRegionField(required=False, allow_null=True, default=None)
+    date = serializers.DateField()
+    stale_days = serializers.IntegerField(min_value=1, max_value=365, default=30)
+
+
+class ReviewMinutesSerializer(serializers.Serializer):
+    notes = serializers.CharField(required=False, allow_blank=True)
+    answers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    date = serializers.DateField(required=False)
+    stale_days = serializers.IntegerField(min_value=1, max_value=365, required=False)
+
+
+class ReviewOutcomeCreateSerializer(serializers.Serializer):
+    person = ScopedPersonField()
+    kind = serializers.ChoiceField(choices=OutcomeKind.choices)
+    reason = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
+    course = serializers.PrimaryKeyRelatedField(
+        queryset=Course.objects.filter(is_active=True), required=False, allow_null=True, default=None
+    )
+    to_position = serializers.ChoiceField(choices=Position.choices, required=False, allow_blank=True, default="")
+
+
+class ReviewActionCreateSerializer(serializers.Serializer):
+    owner = ScopedPersonField()
+    title = serializers.CharField(max_length=300)
+    due_on = serializers.DateField()
+
+
+class ReviewMeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """A unit's quarterly review meeting (复盘): the detail carries the agenda read from the numbers
+    and the decisions; the unit's manager line opens it, keeps the minutes and records decisions."""
+
+    serializer_class = ReviewMeetingSerializer
+    filterset_fields = ["period", "team", "region"]
+    ordering_fields = ["start", "date"]
+
+    def get_queryset(self):
+        return ReviewMeeting.objects.visible_to(self.request.user).select_related("team", "region", "held_by")
+
+    @extend_schema(responses=ReviewMeetingDetailSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        meeting = self.get_object()
+        return Response(self._detail(meeting))
+
+    def _detail(self, meeting: ReviewMeeting) -> dict:
+        user = self.request.user
+        context = {
+            "request": self.request,
+            "agenda": selectors.review_agenda(user=user, meeting=meeting, today=timezone.localdate()),
+            "decisions": selectors.decisions_of(user=user, meeting=meeting),
+        }
+        return ReviewMeetingDetailSerializer(meeting, context=context).data
+
+    @extend_schema(request=ReviewMeetingCreateSerializer, responses={201: ReviewMeetingSerializer})
+    def create(self, request, *args, **kwargs):
+        data = ReviewMeetingCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        meeting = services.review_meeting_create(by=request.user, on=values.pop("date"), **values)
+        return Response(ReviewMeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReviewMinutesSerializer, responses=ReviewMeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def minutes(self, request, pk=None):
+        meeting = self.get_object()
+        data = ReviewMinutesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        services.review_meeting_update(meeting=meeting, by=request.user, on=values.pop("date", None), **values)
+        return Response(ReviewMeetingSerializer(meeting).data)
+
+    @extend_schema(request=ReviewOutcomeCreateSerializer, responses={201: ReviewOutcomeSerializer})
+    @action(detail=True, methods=["post"])
+    def outcomes(self, request, pk=None):
+        meeting = self.get_object()
+        data = ReviewOutcomeCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        outcome = services.review_meeting_record_outcome(meeting=meeting, by=request.user, **data.validated_data)
+        return Response(ReviewOutcomeSerializer(outcome).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReviewActionCreateSerializer, responses={201: ActionItemSerializer})
+    @action(detail=True, methods=["post"], url_path="action-items")
+    def action_items(self, request, pk=None):
+        meeting = self.get_object()
+        data = ReviewActionCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        item = services.review_meeting_add_action(
+            meeting=meeting, by=request.user, today=timezone.localdate(), **data.validated_data
+        )
+        return Response(ActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
 def register(router: BaseRouter) -> None:
     router.register("courses", CourseViewSet, basename="course")
     router.register("enrollments", EnrollmentViewSet, basename="enrollment")
@@ -476,3 +715,4 @@ def register(router: BaseRouter) -> None:
     router.register("action-items", ActionItemViewSet, basename="action-item")
     router.register("work-reports", WorkReportViewSet, basename="work-report")
     router.register("training-suggestions", TrainingSuggestionViewSet, basename="training-suggestion")
+    router.register("review-meetings", ReviewMeetingViewSet, basename="review-meeting")

@@ -32,6 +32,7 @@ from training.models import (
     ReportComment,
     ReportKind,
     RequiredCourse,
+    ReviewMeeting,
     SessionKind,
     WorkReport,
     WorkReportRule,
@@ -106,6 +107,7 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
     _work_reports(org=org, rng=rng, today=today)
     _coaching(org=org, rng=rng, today=today)
     _suggestions(org=org, rng=rng, today=today)
+    _review_meetings(org=org, today=today)
 
 
 def _onboard_recent_hires(*, org: Any, rng: random.Random, today: date) -> None:
@@ -317,3 +319,49 @@ def _suggestions(*, org: Any, rng: random.Random, today: date) -> None:
         period=period,
         today=today,
     )
+
+
+def _review_meetings(*, org: Any, today: date) -> None:
+    """Last quarter's review meeting (复盘) of every team with a manager, a week after the quarter
+    ended, with one action item for each rep of the team (no random draws: the other seeded data
+    stays as it was)."""
+    this_quarter = Period.month_of(today).parent
+    last = Period.month_of(this_quarter.start - timedelta(days=1)).parent
+    on = min(last.end + timedelta(days=7), today)
+    managers = {m.team_id: m for m in org.managers if m.position == Position.TEAM_MANAGER}
+    meetings = [
+        ReviewMeeting(
+            period=str(last),
+            start=last.start,
+            end=last.end,
+            team_id=team_id,
+            region_id=manager.region_id or _team_region(org, team_id),
+            date=on,
+            held_by=manager,
+            notes="逐一复盘目标达成、丢单原因和停滞商机，明确下季度改进措施。",
+        )
+        for team_id, manager in managers.items()
+    ]
+    bulk_create_with_history(meetings, ReviewMeeting)
+    saved = {m.team_id: m for m in ReviewMeeting.objects.filter(period=str(last), team_id__in=managers)}
+    bulk_create_with_history(
+        [
+            ActionItem(
+                review_meeting=saved[rep.team_id],
+                owner=rep,
+                coach=managers[rep.team_id],
+                team_id=rep.team_id,
+                region_id=rep.region_id,
+                title="复盘丢单原因",
+                due_on=on + timedelta(days=30),
+            )
+            for rep in org.reps
+            if rep.team_id in saved
+        ],
+        ActionItem,
+        batch_size=1000,
+    )
+
+
+def _team_region(org: Any, team_id: int) -> int:
+    return next(team.region_id for team in org.teams if team.pk == team_id)

@@ -23,5 +23,8 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("suggestions/", views.suggestion_list, name="suggestion-list"),
     path("suggestions/<int:pk>/decide/", views.suggestion_decide, name="suggestion-decide"),
+    path("reviews/", views.review_list, name="review-list"),
+    path("reviews/new/", views.review_create, name="review-create"),
+    path("reviews/<int:pk>/", views.review_detail, name="review-detail"),
     path("people/<int:pk>/", views.person_history, name="person-history"),
 ]

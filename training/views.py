@@ -23,6 +23,10 @@ from training.forms import (
     DecisionForm,
     EnrollmentResultForm,
     FollowUpForm,
+    ReviewActionForm,
+    ReviewMeetingForm,
+    ReviewMinutesForm,
+    ReviewOutcomeForm,
     WorkReportForm,
 )
 from training.models import ActionItemStatus, Course, CourseKind, Enrollment, ReportKind, TrainingSuggestion, WorkReport
@@ -343,3 +347,113 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
     history = selectors.development_history(person=person)
     return render(request, "training/person_history.html", {"person": person, "today": timezone.localdate(), **history})
+
+
+# --- Review meetings (复盘) ---------------------------------------------------------------------
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    meetings = selectors.review_meeting_list(user=request.user, filters={"period": request.GET.get("period", "")})
+    return render(request, "training/review_list.html", {"meetings": meetings[:LIST_LIMIT]})
+
+
+@login_required
+def review_create(request: HttpRequest) -> HttpResponse:
+    authority.require(request.user, "manager")
+    form = ReviewMeetingForm(request.POST or None, user=request.user, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.review_meeting_create(
+                by=request.user,
+                period=data["period"],
+                on=data["date"],
+                team=data["team"],
+                region=data["region"],
+                stale_days=data["stale_days"],
+            )
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("The review meeting is open."))
+            return redirect("training:review-detail", pk=meeting.pk)
+    return render(request, "training/review_form.html", {"form": form})
+
+
+@login_required
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting's workspace: the agenda from the numbers, the minutes and the answers to the
+    review questions, the decisions (outcomes, action items) and what came of the last meeting's."""
+    meeting = selectors.review_meeting_detail(user=request.user, pk=pk)
+    today = timezone.localdate()
+    agenda = selectors.review_agenda(user=request.user, meeting=meeting, today=today)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    minutes = ReviewMinutesForm(
+        request.POST if action == "minutes" else None,
+        questions=agenda.questions,
+        initial={"date": meeting.date, "stale_days": meeting.stale_days, "notes": meeting.notes},
+    )
+    outcome_form = ReviewOutcomeForm(request.POST if action == "outcome" else None, meeting=meeting, user=request.user)
+    action_form = ReviewActionForm(
+        request.POST if action == "action-item" else None,
+        meeting=meeting,
+        user=request.user,
+        initial={"due_on": today + timedelta(days=30)},
+    )
+    if action == "minutes" and minutes.is_valid():
+        if _review_write(
+            minutes,
+            lambda: services.review_meeting_update(
+                meeting=meeting,
+                by=request.user,
+                notes=minutes.cleaned_data["notes"],
+                answers=minutes.answers(),
+                on=minutes.cleaned_data["date"],
+                stale_days=minutes.cleaned_data["stale_days"],
+            ),
+        ):
+            messages.success(request, _("The minutes are saved."))
+            return redirect("training:review-detail", pk=meeting.pk)
+    elif action == "outcome" and outcome_form.is_valid():
+        if _review_write(
+            outcome_form,
+            lambda: services.review_meeting_record_outcome(
+                meeting=meeting, by=request.user, **outcome_form.cleaned_data
+            ),
+        ):
+            messages.success(request, _("The outcome is recorded."))
+            return redirect("training:review-detail", pk=meeting.pk)
+    elif action == "action-item" and action_form.is_valid():
+        if _review_write(
+            action_form,
+            lambda: services.review_meeting_add_action(
+                meeting=meeting, by=request.user, today=today, **action_form.cleaned_data
+            ),
+        ):
+            messages.success(request, _("The action item is recorded."))
+            return redirect("training:review-detail", pk=meeting.pk)
+    elif request.method == "POST" and action not in ("minutes", "outcome", "action-item"):
+        messages.error(request, _("Unknown action."))
+    actions, outcomes = selectors.decisions_of(user=request.user, meeting=meeting)
+    context = {
+        "meeting": meeting,
+        "agenda": agenda,
+        "minutes_form": minutes,
+        "outcome_form": outcome_form,
+        "action_form": action_form,
+        "actions": actions,
+        "outcomes": outcomes,
+        "today": today,
+    }
+    return render(request, "training/review_detail.html", context)
+
+
+def _review_write(form, write) -> bool:
+    """Call one service; a refusal shows on the form (a 403 still answers 403)."""
+    try:
+        write()
+    except ApplicationError as exc:
+        add_error_to_form(form, exc)
+        return False
+    return True

@@ -120,6 +120,8 @@ def target(person, metric: str, period: str, value: str) -> Target:
         period=period,
         period_kind=kind,
         value=Decimal(value),
+        # Only an approved target sets a rate (DESIGN, glossary).
+        status="approved",
     )
 
 

@@ -283,6 +283,8 @@ def test_a_team_manager_is_measured_on_the_team_row_of_the_engine(org, team):
         period="2026-02",
         period_kind="month",
         value=Decimal("6000.00"),
+        # Only an approved target sets a rate.
+        status="approved",
     )
     achievements_recompute(as_of=date(2026, 3, 1))
     appraisal = appraisal_period_open(period="2026-02", opened_by=org.rm1, team=org.t1a, today=TODAY)

@@ -1,3 +1,3 @@
 """Admin of the customers app."""
 
-from customers.admin import accounts  # noqa: F401
+from customers.admin import accounts, locations  # noqa: F401

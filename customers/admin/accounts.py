@@ -15,6 +15,7 @@ from customers.models import (
     FollowUp,
     FollowUpFlag,
     IdleCustomerRule,
+    PoolLimit,
     Stakeholder,
     StakeholderChange,
 )
@@ -67,6 +68,7 @@ class IdleCustomerRuleAdmin(SimpleHistoryAdmin):
         "idle_days",
         "warning_days",
         "cooloff_days",
+        "protection_days",
         "pool_active",
         "follow_up_days",
         "escalate_after",
@@ -78,9 +80,19 @@ class IdleCustomerRuleAdmin(SimpleHistoryAdmin):
     list_select_related = ()
     fieldsets = (
         (None, {"fields": ("classification",)}),
-        (_("The pool"), {"fields": ("idle_days", "warning_days", "cooloff_days", "pool_active")}),
+        (_("The pool"), {"fields": ("idle_days", "warning_days", "cooloff_days", "protection_days", "pool_active")}),
         (_("Follow-up discipline"), {"fields": ("follow_up_days", "escalate_after", "flag_after", "follow_up_active")}),
     )
+
+
+@admin.register(PoolLimit)
+class PoolLimitAdmin(SimpleHistoryAdmin):
+    """Claims per day and holding caps per position and classification (empty: no limit)."""
+
+    list_display = ("position", "classification", "daily_claims", "holding_cap")
+    list_editable = ("daily_claims", "holding_cap")
+    list_filter = ("position", "classification")
+    list_select_related = ()
 
 
 @admin.register(FollowUpFlag)

@@ -17,6 +17,7 @@ from rest_framework.routers import BaseRouter
 
 from customers.api.accounts_filters import ComplaintFilter, CustomerFilter
 from customers.api.accounts_serializers import (
+    AssignInput,
     CompetitorInput,
     CompetitorSerializer,
     ComplaintSerializer,
@@ -136,11 +137,13 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
 
 
 class PoolViewSet(viewsets.ReadOnlyModelViewSet):
-    """Customers in the pool (公海); `claim` takes one."""
+    """Customers in the pools the user sees (公海: their region's and the company pool); `claim`
+    takes one, `assign` gives one to a person of a manager's unit, `open_to_company` (a director)
+    opens one to every region."""
 
     serializer_class = PoolCustomerSerializer
     search_fields = ["code", "name", "industry"]
-    filterset_fields = ["classification", "kind", "region"]
+    filterset_fields = ["classification", "kind", "region", "in_company_pool"]
 
     def get_queryset(self) -> QuerySet[Customer]:
         return account_selectors.pool_list(user=self.request.user)
@@ -148,6 +151,24 @@ class PoolViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def claim(self, request: Request, pk: str | None = None) -> Response:
         customer = pool_services.customer_claim(user=request.user, customer=self.get_object())
+        return Response(CustomerSerializer(customer).data)
+
+    @extend_schema(request=AssignInput, responses=CustomerSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str | None = None) -> Response:
+        customer = self.get_object()
+        # Who may assign is asked before the new owner is looked up: a rep hears 403, not 400.
+        authority.require(request.user, "customers.assign", customer)
+        data = validated(AssignInput, request)
+        customer = pool_services.customer_assign(
+            user=request.user, customer=customer, to_owner=data["to_owner"], reason=data.get("reason", "")
+        )
+        return Response(CustomerSerializer(customer).data)
+
+    @extend_schema(request=None, responses=CustomerSerializer)
+    @action(detail=True, methods=["post"], url_path="open-to-company")
+    def open_to_company(self, request: Request, pk: str | None = None) -> Response:
+        customer = pool_services.customer_open_to_company(user=request.user, customer=self.get_object())
         return Response(CustomerSerializer(customer).data)
 
 

@@ -63,6 +63,8 @@ class CustomerSerializer(serializers.ModelSerializer):
             "notes",
             "pool_due_date",
             "pool_warned_on",
+            "protected_until",
+            "in_company_pool",
         ]
         read_only_fields = fields
 
@@ -72,7 +74,18 @@ class PoolCustomerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = ["id", "code", "name", "kind", "industry", "classification", "region", "region_name", "address"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "industry",
+            "classification",
+            "region",
+            "region_name",
+            "in_company_pool",
+            "address",
+        ]
         read_only_fields = fields
 
 
@@ -179,6 +192,11 @@ class CustomerInput(serializers.Serializer):
 
 
 class TransferInput(serializers.Serializer):
+    to_owner = scoped_field(Person.objects.current())
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class AssignInput(serializers.Serializer):
     to_owner = scoped_field(Person.objects.current())
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
 

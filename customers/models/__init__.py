@@ -11,7 +11,8 @@ from customers.models.customers import (
     CustomerStatus,
 )
 from customers.models.follow_ups import FlagStage, FollowUp, FollowUpFlag, FollowUpKind
-from customers.models.pool import CustomerMove, MoveKind
+from customers.models.locations import LocationProposal, ProposalStatus
+from customers.models.pool import CustomerMove, MoveKind, PoolLimit
 from customers.models.records import (
     Complaint,
     ComplaintStatus,
@@ -51,7 +52,10 @@ __all__ = [
     "FollowUpKind",
     "Grade",
     "IdleCustomerRule",
+    "LocationProposal",
     "MoveKind",
+    "ProposalStatus",
+    "PoolLimit",
     "RewardKind",
     "Stakeholder",
     "StakeholderChange",

@@ -110,6 +110,13 @@ class Customer(models.Model):
     # Kept by the nightly pool run: the day the customer goes back to the pool, and when the rep was warned.
     pool_due_date = models.DateField(_("returns to the pool on"), null=True, blank=True)
     pool_warned_on = models.DateField(_("pool warning sent on"), null=True, blank=True)
+    # In the pool (no owner), a customer waits in its region's pool; a director may open it to the
+    # company pool, where every rep of every region may claim it (a customer without a region is
+    # always there).
+    in_company_pool = models.BooleanField(_("in the company pool"), default=False)
+    # After a claim or an assignment: until this day (included) the customer is not returned to
+    # the pool by the idle rule and is not taken from its new owner by anyone else.
+    protected_until = models.DateField(_("protected until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -142,6 +149,16 @@ class Customer(models.Model):
         if self.pool_due_date is None or self.owner_id is None:
             return None
         return (self.pool_due_date - today).days
+
+    @property
+    def pool_region_id(self) -> int | None:
+        """The region whose pool holds this customer (None: the company pool, or not in a pool)."""
+        if self.owner_id is not None or self.in_company_pool:
+            return None
+        return self.region_id
+
+    def is_protected(self, today) -> bool:
+        return self.protected_until is not None and today <= self.protected_until
 
 
 class CustomerScopedQuerySet(ScopedQuerySet):

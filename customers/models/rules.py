@@ -54,6 +54,14 @@ class IdleCustomerRule(models.Model):
         default=DEFAULT_COOLOFF_DAYS,
         help_text=_("Days before the previous owner may claim the customer again."),
     )
+    protection_days = models.PositiveIntegerField(
+        _("protection days after a claim"),
+        default=14,
+        help_text=_(
+            "After a claim or an assignment the customer stays with its new owner at least this many days:"
+            " the idle rule does not return it and nobody else takes it away."
+        ),
+    )
     pool_active = models.BooleanField(_("returns idle customers to the pool"), default=True)
     # Follow-up discipline: remind the owner, then copy the manager, then flag the customer.
     follow_up_days = models.PositiveIntegerField(

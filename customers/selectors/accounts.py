@@ -9,14 +9,18 @@ from django.db.models import Count, Q, QuerySet
 
 from customers import hooks
 from customers.models import (
+    Classification,
     Complaint,
     Customer,
     CustomerEvaluation,
     CustomerMove,
     FollowUp,
+    MoveKind,
+    PoolLimit,
     Stakeholder,
     StakeholderStatus,
 )
+from staff.scope import viewer_for
 
 
 def _date_range(qs: QuerySet, field: str, filters: dict[str, Any]) -> QuerySet:
@@ -100,10 +104,30 @@ def follow_up_list(*, user: Any, open_only: bool = True) -> QuerySet[FollowUp]:
     return qs.filter(done=False) if open_only else qs
 
 
+def pool_q(user: Any) -> Q:
+    """The pools a user sees: their region's and the company pool (everything with a scope of all).
+
+    A rule of its own beside the data scope: a pool customer has no owner, and a region's pool is
+    open to every person of the region whichever team last held the customer."""
+    viewer = viewer_for(user)
+    if viewer.sees_all:
+        return Q()
+    if viewer.person_id is None:
+        return Q(pk__in=[])
+    company = Q(in_company_pool=True) | Q(region__isnull=True)
+    if viewer.region_id is None:
+        return company
+    return company | Q(region_id=viewer.region_id)
+
+
 def pool_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Customer]:
-    """The pool: customers without an owner. Any signed-in person may browse and claim."""
+    """The pools the user sees (`pool_q`): customers without an owner."""
     filters = filters or {}
-    qs = Customer.objects.filter(owner__isnull=True).select_related("region", "team")
+    qs = Customer.objects.filter(Q(owner__isnull=True) & pool_q(user)).select_related("region", "team")
+    if filters.get("pool") == "company":
+        qs = qs.filter(Q(in_company_pool=True) | Q(region__isnull=True))
+    elif filters.get("pool") == "region":
+        qs = qs.filter(in_company_pool=False, region__isnull=False)
     for key in ("classification", "kind"):
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})
@@ -112,6 +136,31 @@ def pool_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[C
     if filters.get("q"):
         qs = qs.filter(Q(name__icontains=filters["q"]) | Q(code__icontains=filters["q"]))
     return qs
+
+
+def pool_limits_of(*, person: Any, today: date) -> list[dict[str, Any]]:
+    """Per classification: the person's limits, what they hold and what they claimed today (two
+    queries besides the limits)."""
+    if person is None:
+        return []
+    limits = {row.classification: row for row in PoolLimit.objects.filter(position=person.position)}
+    held = dict(Customer.objects.filter(owner=person).values_list("classification").annotate(n=Count("id")).order_by())
+    claimed = dict(
+        CustomerMove.objects.filter(to_owner=person, kind=MoveKind.CLAIMED, date=today)
+        .values_list("customer__classification")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        {
+            "classification": label,
+            "held": held.get(value, 0),
+            "holding_cap": limits[value].holding_cap if value in limits else None,
+            "claimed_today": claimed.get(value, 0),
+            "daily_claims": limits[value].daily_claims if value in limits else None,
+        }
+        for value, label in Classification.choices
+    ]
 
 
 def customers_for_visit_form(*, user: Any) -> QuerySet[Customer]:

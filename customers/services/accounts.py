@@ -205,9 +205,26 @@ def customer_transfer(
     *, user: Any, customer: Customer, to_owner: Person | int, reason: str, today: date | None = None
 ) -> Customer:
     """A manager of the customer's unit moves it to a rep of their unit (`customers.transfer`);
-    the move is recorded with its reason."""
+    the move is recorded with its reason. A customer in the pool is assigned by the pool's rules
+    (`customer_assign`); a protected customer stays with its owner until the protection ends."""
+    from customers.services import pool as pool_services
+
     today = today or timezone.localdate()
+    if customer.owner_id is None:
+        authority.require(user, "customers.assign", customer)
+        try:
+            new_owner = _owner_for(user, to_owner) if to_owner not in (None, "") else None
+        except (ApplicationError, ValueError):
+            raise ApplicationError(
+                _("The transfer has errors."), fields={"to_owner": [_("Choose a person in your scope.")]}
+            ) from None
+        return pool_services.customer_assign(
+            user=user, customer=customer, to_owner=new_owner, reason=reason, today=today
+        )
     authority.require(user, "customers.transfer", customer)
+    refusal = pool_services.protection_refusal(customer, today=today)
+    if refusal:
+        raise ApplicationError(refusal, fields={"customer": [refusal]})
     errors: dict[str, list[str]] = {}
     if not (reason or "").strip():
         errors["reason"] = [_("Say why the customer moves.")]

@@ -190,7 +190,7 @@ def test_expense_claim_with_receipt_and_decision(org):
     created = rep.post(
         "/api/v1/expenses/",
         {
-            "date": "2026-03-02",
+            "date": timezone.localdate().isoformat(),
             "kind": "entertainment",
             "amount": "356.80",
             "customer": customer.pk,

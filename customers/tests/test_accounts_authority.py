@@ -216,14 +216,20 @@ def test_release_is_for_the_owner_and_the_managers_of_its_unit(org, who):
 
 
 def test_a_manager_claims_pool_customers_only_within_their_unit(org):
+    # Each region has its own pool (issue 19): R2's team manager does not see R1's pool (404, like
+    # a missing id); with a scope of all he sees it but may not claim from it (403).
     pooled = CustomerFactory(owner=None, team=org.t1a, region=org.r1)
     before = snapshot(pooled)
 
+    hidden = client_for(org.tm2a).post(f"/api/v1/customer-pool/{pooled.pk}/claim/")
+    org.tm2a.data_scope = "all"
+    org.tm2a.save(update_fields=["data_scope"])
     refused = client_for(org.tm2a).post(f"/api/v1/customer-pool/{pooled.pk}/claim/")
     claimed = client_for(org.tm1a).post(f"/api/v1/customer-pool/{pooled.pk}/claim/")
 
+    assert hidden.status_code == 404
     assert refused.status_code == 403
-    assert refused.json()["detail"] == "Managers take pool customers only within their unit."
+    assert refused.json()["detail"] == "Only the people of the customer's region claim from its pool."
     assert claimed.status_code == 200
     assert snapshot(pooled) != before and Customer.objects.get(pk=pooled.pk).owner == org.tm1a
 

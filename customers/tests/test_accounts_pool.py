@@ -4,9 +4,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import override_settings
 
-from customers.models import Classification, Customer, CustomerMove, FollowUp, FollowUpKind, MoveKind
+from customers.models import Classification, Customer, CustomerMove, FollowUp, FollowUpKind, MoveKind, PoolLimit
 from customers.services.pool import customer_claim, pool_run
 from customers.tasks import return_idle_customers_to_pool
 from customers.tests.factories import CustomerFactory, IdleCustomerRuleFactory, VisitFactory
@@ -139,8 +138,11 @@ def test_customers_without_a_rule_stay(org, rule):
     assert key.pk not in result.warned + result.returned
 
 
-@override_settings(POOL_MAX_OWNED_CUSTOMERS=2)
 def test_claim_cap(org, rule):
+    # The holding cap is per position and classification (issue 19): a rep holds 2 general customers.
+    PoolLimit.objects.update_or_create(
+        position="rep", classification=Classification.GENERAL, defaults={"holding_cap": 2, "daily_claims": None}
+    )
     CustomerFactory.create_batch(2, owner=org.rep1a1)
     pooled = CustomerFactory(owner=None)
 

@@ -342,13 +342,56 @@ def reward_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def pool(request: HttpRequest) -> HttpResponse:
-    filters = {k: request.GET.get(k) for k in ("q", "classification") if request.GET.get(k)}
+    filters = {k: request.GET.get(k) for k in ("q", "classification", "pool") if request.GET.get(k)}
     customers = account_selectors.pool_list(user=request.user, filters=filters)
+    actor = authority.actor_of(request.user)
     return render(
         request,
         "customers/pool.html",
-        {"customers": customers[:PAGE_ROWS], "total": customers.count(), "filters": filters},
+        {
+            "customers": customers[:PAGE_ROWS],
+            "total": customers.count(),
+            "filters": filters,
+            "limits": account_selectors.pool_limits_of(person=actor.person, today=timezone.localdate()),
+        },
     )
+
+
+@login_required
+def pool_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_or_404(account_selectors.pool_list(user=request.user), pk=pk)
+    # Asked before the form: a rep hears 403, not "choose a person".
+    authority.require(request.user, "customers.assign", customer)
+    form = forms.AssignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pool_services.customer_assign(
+                user=request.user,
+                customer=customer,
+                to_owner=form.cleaned_data["to_owner"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("%(name)s is assigned.") % {"name": customer.name})
+            return redirect("customers:pool")
+    status = 400 if request.method == "POST" else 200
+    title = _("Assign %(name)s from the pool") % {"name": customer.name}
+    return _form_page(request, form, title=title, back=reverse("customers:pool"), status=status)
+
+
+@login_required
+@require_POST
+def pool_open_to_company(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_or_404(account_selectors.pool_list(user=request.user), pk=pk)
+    try:
+        pool_services.customer_open_to_company(user=request.user, customer=customer)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("customers:pool")
+    messages.success(request, _("%(name)s is open to the company pool.") % {"name": customer.name})
+    return redirect("customers:pool")
 
 
 @login_required
@@ -427,6 +470,8 @@ urlpatterns = [
     path("stakeholders/<int:pk>/change/", stakeholder_change, name="stakeholder-change"),
     path("pool/", pool, name="pool"),
     path("pool/<int:pk>/claim/", pool_claim, name="pool-claim"),
+    path("pool/<int:pk>/assign/", pool_assign, name="pool-assign"),
+    path("pool/<int:pk>/open-to-company/", pool_open_to_company, name="pool-open-to-company"),
     path("follow-ups/", follow_up_list, name="follow-up-list"),
     path("follow-ups/<int:pk>/done/", follow_up_done, name="follow-up-done"),
     path("complaints/", complaint_list, name="complaint-list"),

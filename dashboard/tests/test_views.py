@@ -132,7 +132,7 @@ def _grow(org, n: int) -> None:
     for i in range(n):
         rep = PersonFactory(position="rep", team=org.t1a, manager=org.tm1a, name=f"extra{i:03d}")
         sale(rep, date(2026, 3, 4), "100.00")
-        tf.target(rep, period="2026-03", value="500.00")
+        tf.target(rep, period="2026-03", value="500.00", status="approved")
     achievements_recompute(as_of=AS_OF)
 
 

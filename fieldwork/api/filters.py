@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from customers.models import Classification
-from fieldwork.models import ExpenseClaim, ExpenseKind, ExpenseStatus, Visit, VisitKind
+from fieldwork.models import FLAGGED_EVIDENCE, ExpenseClaim, ExpenseKind, ExpenseStatus, Visit, VisitEvidence, VisitKind
 from fieldwork.services import visits as visit_services
 
 
@@ -15,6 +15,8 @@ class VisitFilter(django_filters.FilterSet):
     classification = django_filters.ChoiceFilter(field_name="customer__classification", choices=Classification.choices)
     owner = django_filters.NumberFilter(field_name="customer__owner")
     far = django_filters.BooleanFilter(method="filter_far")
+    flagged = django_filters.BooleanFilter(method="filter_flagged")
+    evidence = django_filters.ChoiceFilter(choices=VisitEvidence.choices)
 
     class Meta:
         model = Visit
@@ -23,6 +25,11 @@ class VisitFilter(django_filters.FilterSet):
     def filter_far(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         threshold = visit_services.far_checkin_threshold_m()
         return queryset.filter(distance_m__gt=threshold) if value else queryset.exclude(distance_m__gt=threshold)
+
+    def filter_flagged(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        """Visits whose evidence falls short of their kind's rule (far, no check-in, unconfirmed)."""
+        flagged = {"evidence__in": FLAGGED_EVIDENCE}
+        return queryset.filter(**flagged) if value else queryset.exclude(**flagged)
 
 
 class ExpenseFilter(django_filters.FilterSet):

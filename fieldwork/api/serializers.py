@@ -12,7 +12,7 @@ from customers.models import (
     Stakeholder,
 )
 from fieldwork import selectors as visit_selectors
-from fieldwork.models import ExpenseClaim, ExpenseKind, IntelNote, Visit, VisitKind
+from fieldwork.models import ExpenseClaim, ExpenseKind, IntelNote, Visit, VisitComment, VisitKind
 from salesorg.api import ScopedPrimaryKeyRelatedField, scoped_field
 from staff.models import Person
 
@@ -21,6 +21,7 @@ class VisitSerializer(serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True, default=None, allow_null=True)
     author_name = serializers.CharField(source="author.name", read_only=True, default=None, allow_null=True)
     photos = serializers.SerializerMethodField()
+    flagged = serializers.BooleanField(source="is_flagged", read_only=True)
 
     class Meta:
         model = Visit
@@ -44,6 +45,13 @@ class VisitSerializer(serializers.ModelSerializer):
             "longitude",
             "checked_in_at",
             "distance_m",
+            "checked_out_at",
+            "duration_minutes",
+            "evidence",
+            "flagged",
+            "radius_m",
+            "confirmed_by",
+            "confirmed_at",
             "photos",
             "created_at",
         ]
@@ -144,3 +152,32 @@ class IntelNoteInput(serializers.Serializer):
     visit = scoped_field(Visit.objects.all(), required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True)
     date = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+class VisitCommentSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.name", read_only=True)
+
+    class Meta:
+        model = VisitComment
+        fields = ["id", "visit", "author", "author_name", "text", "created_at"]
+        read_only_fields = fields
+
+
+class VisitCommentInput(serializers.Serializer):
+    text = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class EvidencePreviewQuery(serializers.Serializer):
+    customer = serializers.CharField()
+    kind = serializers.ChoiceField(choices=VisitKind.choices, required=False, default=VisitKind.VISIT)
+    latitude = serializers.CharField(required=False, allow_blank=True, default="")
+    longitude = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EvidencePreviewSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    distance_m = serializers.IntegerField(allow_null=True)
+    radius_m = serializers.IntegerField(allow_null=True)
+    evidence = serializers.CharField()
+    label = serializers.CharField()
+    flagged = serializers.BooleanField()

@@ -16,10 +16,14 @@ from rest_framework.routers import BaseRouter
 from fieldwork import selectors as visit_selectors
 from fieldwork.api.filters import ExpenseFilter, VisitFilter
 from fieldwork.api.serializers import (
+    EvidencePreviewQuery,
+    EvidencePreviewSerializer,
     ExpenseInput,
     ExpenseSerializer,
     IntelNoteInput,
     IntelNoteSerializer,
+    VisitCommentInput,
+    VisitCommentSerializer,
     VisitInput,
     VisitSerializer,
 )
@@ -75,6 +79,54 @@ class VisitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(parameters=[EvidencePreviewQuery], responses=EvidencePreviewSerializer)
+    @action(detail=False, methods=["get"], url_path="check-in-preview")
+    def check_in_preview(self, request: Request) -> Response:
+        """The evidence a visit would get before it is filed: the distance from the customer, the
+        kind's radius and the verdict (far, no check-in, awaiting confirmation...). Writes nothing."""
+        query = EvidencePreviewQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        preview = visit_selectors.evidence_preview(user=request.user, **query.validated_data)
+        return Response(
+            EvidencePreviewSerializer(
+                {
+                    "kind": preview.kind,
+                    "distance_m": preview.distance_m,
+                    "radius_m": preview.radius_m,
+                    "evidence": preview.evidence,
+                    "label": preview.label,
+                    "flagged": preview.flagged,
+                }
+            ).data
+        )
+
+    @extend_schema(request=None, responses=VisitSerializer)
+    @action(detail=True, methods=["post"], url_path="check-out")
+    def check_out(self, request: Request, pk: str | None = None) -> Response:
+        """Check out of the visit (its author, once, on the day of the check-in): records the duration."""
+        visit = visit_services.visit_check_out(user=request.user, visit=self.get_object())
+        return Response(self.get_serializer(visit).data)
+
+    @extend_schema(request=None, responses=VisitSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        """Confirm a visit whose kind requires it (a joint visit): a manager of the author's line."""
+        visit = visit_services.visit_confirm(user=request.user, visit=self.get_object())
+        return Response(self.get_serializer(visit).data)
+
+    @extend_schema(methods=["GET"], responses=VisitCommentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=VisitCommentInput, responses={201: VisitCommentSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def comments(self, request: Request, pk: str | None = None) -> Response:
+        """The managers' comments on the visit; a manager of the visit's unit adds one (the rep is told)."""
+        visit = self.get_object()
+        if request.method == "POST":
+            data = validated(VisitCommentInput, request)
+            comment = visit_services.visit_comment_create(user=request.user, visit=visit, text=data["text"])
+            return Response(VisitCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        comments = visit_selectors.visit_comments(user=request.user, visit=visit)
+        return Response(VisitCommentSerializer(comments, many=True).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("photo", int, description="The photo's id (default: the first photo).")],

@@ -6,11 +6,16 @@ These models moved here from `customers`; their tables keep the names they had t
 """
 
 from fieldwork.models.intel import IntelNote  # noqa: F401
+from fieldwork.models.plans import PlanStatus, VisitFrequency, VisitPlan, VisitPlanItem  # noqa: F401
 from fieldwork.models.visits import (  # noqa: F401
+    FLAGGED_EVIDENCE,
     ExpenseClaim,
     ExpenseKind,
     ExpenseStatus,
     Visit,
+    VisitComment,
+    VisitEvidence,
     VisitKind,
+    VisitKindRule,
     VisitPhoto,
 )

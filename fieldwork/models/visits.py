@@ -16,6 +16,48 @@ class VisitKind(models.TextChoices):
     JOINT = "joint", _("Joint visit with a manager")
 
 
+class VisitEvidence(models.TextChoices):
+    """What a visit's evidence shows against its kind's rule (`VisitKindRule`); every value but
+    `verified` flags the visit for the manager."""
+
+    VERIFIED = "verified", _("Evidence complete")
+    NO_CHECK_IN = "no_check_in", _("No check-in")
+    FAR = "far", _("Checked in outside the radius")
+    NO_LOCATION = "no_location", _("The customer has no location")
+    UNCONFIRMED = "unconfirmed", _("Awaiting the manager's confirmation")
+
+
+FLAGGED_EVIDENCE = (
+    VisitEvidence.NO_CHECK_IN,
+    VisitEvidence.FAR,
+    VisitEvidence.NO_LOCATION,
+    VisitEvidence.UNCONFIRMED,
+)
+
+
+class VisitKindRule(models.Model):
+    """The evidence a kind of visit requires (edited by admins; seeded by a data migration): an
+    on-site visit a check-in within a radius of the customer, a joint visit the confirmation of a
+    manager of the rep's line, a phone call neither."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=VisitKind.choices, unique=True)
+    requires_check_in = models.BooleanField(_("requires a check-in"), default=False)
+    radius_m = models.PositiveIntegerField(
+        _("check-in radius (m)"), default=1000, help_text=_("How far from the customer a check-in still counts.")
+    )
+    requires_confirmation = models.BooleanField(_("requires the manager's confirmation"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("visit kind rule")
+        verbose_name_plural = _("visit kind rules")
+        constraints = [models.CheckConstraint(condition=models.Q(radius_m__gt=0), name="visit_kind_radius_positive")]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+
 class VisitQuerySet(ScopedQuerySet):
     # A visit belongs to its author and keeps the team and region the author had when filing it.
     scope_fields = {"person": "author", "team": "team", "region": "region"}
@@ -61,6 +103,21 @@ class Visit(models.Model):
     longitude = models.DecimalField(_("check-in longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     distance_m = models.PositiveIntegerField(_("distance from the customer (m)"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
+    # The verdict of the kind's evidence rule, recorded when filed and kept up to date (empty on
+    # visits filed before the rules existed); the radius is the one that applied.
+    evidence = models.CharField(_("evidence"), max_length=20, choices=VisitEvidence.choices, blank=True)
+    radius_m = models.PositiveIntegerField(_("check-in radius (m)"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        "staff.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[], table_name="customers_historicalvisit")
@@ -72,7 +129,11 @@ class Visit(models.Model):
         ordering = ["-date", "-id"]
         verbose_name = _("visit report")
         verbose_name_plural = _("visit reports")
-        indexes = [models.Index(fields=["date", "author"]), models.Index(fields=["customer", "date"])]
+        indexes = [
+            models.Index(fields=["date", "author"]),
+            models.Index(fields=["customer", "date"]),
+            models.Index(fields=["evidence", "date"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(latitude__gte=-90, latitude__lte=90) | models.Q(latitude__isnull=True),
@@ -86,6 +147,34 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} · {self.date}"
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.evidence in FLAGGED_EVIDENCE
+
+
+class VisitCommentQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "visit__author", "team": "visit__team", "region": "visit__region"}
+
+
+class VisitComment(models.Model):
+    """A manager's comment on a visit of their unit; its author (the rep) is notified."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="comments", verbose_name=_("visit"))
+    author = models.ForeignKey("staff.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = VisitCommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("visit comment")
+        verbose_name_plural = _("visit comments")
+
+    def __str__(self) -> str:
+        return f"{self.visit} · {self.author}"
 
 
 class VisitPhotoQuerySet(ScopedQuerySet):

@@ -10,7 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from customers.domain import (
@@ -22,8 +23,19 @@ from customers.domain import (
     haversine_m,
 )
 from customers.models import Customer, FollowUp, FollowUpKind, Stakeholder
+from fieldwork import domain
 from fieldwork import selectors as visit_selectors
-from fieldwork.models import ExpenseClaim, ExpenseKind, ExpenseStatus, Visit, VisitKind, VisitPhoto
+from fieldwork.models import (
+    ExpenseClaim,
+    ExpenseKind,
+    ExpenseStatus,
+    Visit,
+    VisitComment,
+    VisitKind,
+    VisitPhoto,
+)
+from notifications.models import NotificationKind
+from notifications.services import Draft, language_of, notify
 from salesorg.exceptions import ApplicationError
 from staff import authority
 from staff.attribution import unit_fields
@@ -39,6 +51,33 @@ def visit_lock_days() -> int:
 
 def far_checkin_threshold_m() -> int:
     return getattr(settings, "VISIT_FAR_CHECKIN_METRES", 1000)
+
+
+def visit_filing_days() -> int:
+    """A visit is filed at most this many days after its date (VISIT_FILING_DAYS)."""
+    return getattr(settings, "VISIT_FILING_DAYS", 7)
+
+
+def expense_filing_days() -> int:
+    """An expense claim is filed at most this many days after its date (EXPENSE_FILING_DAYS)."""
+    return getattr(settings, "EXPENSE_FILING_DAYS", 30)
+
+
+def _check_filing_window(day: date | None, *, today: date, days: int, field: str = "date") -> None:
+    """Refuse a date older than the filing window (a record of long ago must not count today)."""
+    if day is None:
+        return
+    earliest = domain.earliest_filing_date(today=today, window_days=days)
+    if day < earliest:
+        raise ApplicationError(
+            _("The date is outside the filing window."),
+            fields={
+                field: [
+                    _("File within %(days)s days of the date: the earliest date is %(earliest)s.")
+                    % {"days": days, "earliest": earliest.isoformat()}
+                ]
+            },
+        )
 
 
 def visit_is_locked(visit: Visit, *, today: date) -> bool:
@@ -75,6 +114,7 @@ def _clean_visit(
     stakeholder_ids: Iterable[int] | None,
     today: date,
     current_manager_id: int | None = None,
+    current_date: date | None = None,
 ) -> tuple[dict[str, Any], list[Stakeholder] | None]:
     """Validate the fields of a visit report; raise one error naming every bad field."""
     errors: dict[str, list[str]] = {}
@@ -89,6 +129,11 @@ def _clean_visit(
             cleaned[field] = None
     if "date" in data and cleaned.get("date") is None and "date" not in errors:
         errors["date"] = [_("This field is required.")]
+    if cleaned.get("date") and cleaned["date"] != current_date:
+        try:
+            _check_filing_window(cleaned["date"], today=today, days=visit_filing_days())
+        except ApplicationError as exc:
+            errors.update(exc.fields)
     kind = data.get("kind", VisitKind.VISIT)
     if kind not in VisitKind.values:
         errors["kind"] = [_("Choose visit, call or joint.")]
@@ -145,6 +190,19 @@ def _distance(customer: Customer, latitude: Decimal | None, longitude: Decimal |
     return haversine_m(customer.latitude, customer.longitude, latitude, longitude)
 
 
+def _assess(visit: Visit) -> None:
+    """Record the visit's evidence against its kind's rule (and the radius that applied)."""
+    rule = visit_selectors.kind_rule(visit.kind)
+    visit.radius_m = rule.radius_m if rule.requires_check_in else None
+    visit.evidence = domain.evidence_verdict(
+        rule,
+        checked_in=visit.latitude is not None,
+        customer_located=visit.customer.latitude is not None and visit.customer.longitude is not None,
+        distance_m=visit.distance_m,
+        confirmed=visit.confirmed_at is not None,
+    )
+
+
 @transaction.atomic
 def visit_create(
     *,
@@ -168,7 +226,7 @@ def visit_create(
     )
     lat, lon = clean_coordinates(latitude, longitude)
     _check_photos(photos)
-    visit = Visit.objects.create(
+    visit = Visit(
         customer=customer,
         author=author,
         # The author's unit on the visit's date (DESIGN.md "Attribution").
@@ -179,6 +237,9 @@ def visit_create(
         distance_m=_distance(customer, lat, lon),
         **cleaned,
     )
+    # The verdict the form showed before filing, recorded on the visit.
+    _assess(visit)
+    visit.save()
     if stakeholders:
         visit.stakeholders.set(stakeholders)
     VisitPhoto.objects.bulk_create([VisitPhoto(visit=visit, image=photo) for photo in photos])
@@ -209,6 +270,7 @@ def visit_update(
     today = today or timezone.localdate()
     author = authority.require_person(user)
     authority.require(user, "own", visit, person_id=visit.author_id)
+    before = (visit.customer_id, visit.date, visit.kind, visit.accompanying_manager_id)
     if visit_is_locked(visit, today=today):
         raise ApplicationError(
             _("This report is locked."),
@@ -240,6 +302,7 @@ def visit_update(
         stakeholder_ids=stakeholder_ids,
         today=today,
         current_manager_id=visit.accompanying_manager_id,
+        current_date=visit.date,
     )
     _check_photos(photos)
     for field, value in cleaned.items():
@@ -248,11 +311,106 @@ def visit_update(
         # A report moved to another date takes its author's unit on that date.
         for field, value in unit_fields(visit.author, visit.date).items():
             setattr(visit, field, value)
+    customer_changed = visit.customer_id != before[0]
+    if customer_changed:
+        # The check-in is measured from the customer the report is now about.
+        visit.distance_m = _distance(visit.customer, visit.latitude, visit.longitude)
+    if before != (visit.customer_id, visit.date, visit.kind, visit.accompanying_manager_id):
+        # A manager confirmed another visit than this one now is: it waits for a new confirmation.
+        visit.confirmed_by, visit.confirmed_at = None, None
+    _assess(visit)
     visit.save()
     if stakeholders is not None:
         visit.stakeholders.set(stakeholders)
     VisitPhoto.objects.bulk_create([VisitPhoto(visit=visit, image=photo) for photo in photos])
     return visit
+
+
+@transaction.atomic
+def visit_check_out(*, user: Any, visit: Visit, now: Any = None) -> Visit:
+    """The author checks out of a visit they checked in to, once, on the day of the check-in; the
+    duration is the whole minutes between check-in and check-out."""
+    now = now or timezone.now()
+    authority.require(user, "own", visit, person_id=visit.author_id)
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.checked_in_at is None:
+        raise ApplicationError(
+            _("Check in before checking out."), fields={"checked_out_at": [_("This visit has no check-in.")]}
+        )
+    if visit.checked_out_at is not None:
+        raise ApplicationError(
+            _("This visit is already checked out."), fields={"checked_out_at": [_("Already checked out.")]}
+        )
+    if now < visit.checked_in_at or timezone.localdate(now) != timezone.localdate(visit.checked_in_at):
+        raise ApplicationError(
+            _("Check out on the day of the check-in."),
+            fields={"checked_out_at": [_("Check out on the day of the check-in.")]},
+        )
+    visit.checked_out_at = now
+    visit.duration_minutes = int((now - visit.checked_in_at).total_seconds() // 60)
+    visit.save(update_fields=["checked_out_at", "duration_minutes", "updated_at"])
+    return visit
+
+
+@transaction.atomic
+def visit_confirm(*, user: Any, visit: Visit, now: Any = None) -> Visit:
+    """A manager of the author's line confirms a visit whose kind requires it (a joint visit):
+    the evidence the rule asks for. Never the author (`people.coach`: the manager line)."""
+    now = now or timezone.now()
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("author", "customer").get(pk=visit.pk)
+    actor = authority.require(user, "people.coach", visit.author)
+    if not visit_selectors.kind_rule(visit.kind).requires_confirmation:
+        raise ApplicationError(
+            _("This kind of visit needs no confirmation."), fields={"kind": [visit.get_kind_display()]}
+        )
+    if visit.confirmed_at is not None:
+        raise ApplicationError(
+            _("This visit is already confirmed."), fields={"confirmed_at": [_("Already confirmed.")]}
+        )
+    visit.confirmed_by = actor.person
+    visit.confirmed_at = now
+    _assess(visit)
+    visit.save(update_fields=["confirmed_by", "confirmed_at", "evidence", "radius_m", "updated_at"])
+    return visit
+
+
+COMMENT_MAX = 2000
+
+
+@transaction.atomic
+def visit_comment_create(*, user: Any, visit: Visit, text: str) -> VisitComment:
+    """A manager of the visit's unit comments on it (`units.manage`); the rep who filed it is told."""
+    authority.require(user, "units.manage", visit)
+    author = authority.require_person(user)
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError(_("Write a comment."), fields={"text": [_("This field is required.")]})
+    if len(text) > COMMENT_MAX:
+        limit = _("At most %(limit)s characters.") % {"limit": COMMENT_MAX}
+        raise ApplicationError(_("The comment is too long."), fields={"text": [limit]})
+    comment = VisitComment.objects.create(visit=visit, author=author, text=text)
+    rep = visit.author
+    if rep.pk != author.pk:
+        with translation.override(language_of(rep)):
+            title = _("%(manager)s commented on your visit to %(customer)s (%(date)s)") % {
+                "manager": author.name,
+                "customer": visit.customer.name,
+                "date": visit.date.isoformat(),
+            }
+        notify(
+            drafts=[
+                Draft(
+                    recipient_id=rep.pk,
+                    kind=NotificationKind.VISIT_COMMENT,
+                    title=str(title),
+                    body=text,
+                    dedupe_key=f"visit_comment:{comment.pk}",
+                    url=reverse("fieldwork:visit-detail", args=[visit.pk]),
+                    email=rep.email,
+                )
+            ]
+        )
+    return comment
 
 
 RECEIPT_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
@@ -287,6 +445,7 @@ def expense_create(
     day = amount_value = None
     try:
         day = clean_date(date_, field="date", today=today, allow_future=False)
+        _check_filing_window(day, today=today, days=expense_filing_days())
     except ApplicationError as exc:
         errors.update(exc.fields)
     try:
@@ -328,7 +487,7 @@ def expense_decide(
     """A manager of the claim's unit above the one who filed it approves or refuses a submitted
     claim (`sales.approve_record`: never the filer); a refusal says why."""
     today = today or timezone.localdate()
-    claim = ExpenseClaim.objects.select_for_update().select_related("person").get(pk=claim.pk)
+    claim = ExpenseClaim.objects.select_for_update(of=("self",)).select_related("person").get(pk=claim.pk)
     decider = authority.require(user, "sales.approve_record", claim, filer=claim.person).person
     if claim.status != ExpenseStatus.SUBMITTED:
         raise ApplicationError(_("This claim was already decided."), fields={"status": [claim.get_status_display()]})

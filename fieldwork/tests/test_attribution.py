@@ -21,6 +21,14 @@ from staff.services import person_transfer
 TODAY = date(2026, 7, 10)
 
 
+@pytest.fixture(autouse=True)
+def _wide_filing_window(settings):
+    """These records are typed weeks after their dates on purpose (a transfer recorded late): the
+    filing window (tested in test_evidence.py) is widened so attribution is what is tested here."""
+    settings.VISIT_FILING_DAYS = 60
+    settings.EXPENSE_FILING_DAYS = 60
+
+
 def _visit(org, customer, day):
     return visit_create(user=org.rep1a2.user, customer=customer, data={"date": day, "kind": "call"}, today=TODAY)
 

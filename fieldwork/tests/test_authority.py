@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from customers.tests.factories import CustomerFactory, ExpenseClaimFactory, StakeholderFactory, VisitFactory
 from fieldwork.models import ExpenseClaim, Visit
@@ -94,7 +95,12 @@ def test_the_visit_form_offers_the_managers_above_the_rep_only(client, org):
     page = client.get(reverse("fieldwork:visit-create"))
     refused = client.post(
         reverse("fieldwork:visit-create"),
-        {"customer": customer.pk, "date": "2026-03-02", "kind": "joint", "accompanying_manager": org.tm1b.pk},
+        {
+            "customer": customer.pk,
+            "date": str(timezone.localdate()),
+            "kind": "joint",
+            "accompanying_manager": org.tm1b.pk,
+        },
     )
 
     choices = set(page.context["form"].fields["accompanying_manager"].queryset)
@@ -116,7 +122,7 @@ def test_visits_and_claims_are_for_the_owner_or_a_manager_of_the_customers_unit(
     visit = client.post("/api/v1/visits/", {"customer": customer.pk, "purpose": "x"}, format="json")
     claim = client.post(
         "/api/v1/expenses/",
-        {"date": "2026-03-02", "kind": "travel", "amount": "10.00", "customer": customer.pk},
+        {"date": str(timezone.localdate()), "kind": "travel", "amount": "10.00", "customer": customer.pk},
         format="json",
     )
 
@@ -133,7 +139,7 @@ def test_the_owner_and_the_managers_of_the_unit_record_visits_and_claims(org, wh
     visit = client.post("/api/v1/visits/", {"customer": customer.pk, "purpose": "x"}, format="json")
     claim = client.post(
         "/api/v1/expenses/",
-        {"date": "2026-03-02", "kind": "travel", "amount": "10.00", "customer": customer.pk},
+        {"date": str(timezone.localdate()), "kind": "travel", "amount": "10.00", "customer": customer.pk},
         format="json",
     )
 
@@ -255,14 +261,14 @@ RELATIONS = [
         "rep1a1",
         "post",
         "/api/v1/expenses/",
-        {"date": "2026-03-02", "kind": "travel", "amount": "1", "customer": "ID"},
+        {"date": str(timezone.localdate()), "kind": "travel", "amount": "1", "customer": "ID"},
         "customer",
     ),
     (
         "rep1a1",
         "post",
         "/api/v1/expenses/",
-        {"date": "2026-03-02", "kind": "travel", "amount": "1", "visit": "ID"},
+        {"date": str(timezone.localdate()), "kind": "travel", "amount": "1", "visit": "ID"},
         "visit",
     ),
     ("rep1a1", "post", "/api/v1/intel-notes/", {"note": "x", "customer": "ID"}, "customer"),

@@ -49,17 +49,86 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         visit_selectors.visit_list(user=request.user).prefetch_related("intel_notes__competitor"), pk=pk
     )
     today = timezone.localdate()
+    is_author = authority.allowed(request.user, "own", visit, person_id=visit.author_id)
+    rule = visit_selectors.kind_rule(visit.kind)
     return render(
         request,
         "fieldwork/visit_detail.html",
         {
             "visit": visit,
-            "can_edit": authority.allowed(request.user, "own", visit, person_id=visit.author_id)
-            and not visit_services.visit_is_locked(visit, today=today),
+            "can_edit": is_author and not visit_services.visit_is_locked(visit, today=today),
+            "can_check_out": is_author and visit.checked_in_at is not None and visit.checked_out_at is None,
+            "can_confirm": rule.requires_confirmation
+            and visit.confirmed_at is None
+            and authority.allowed(request.user, "people.coach", visit.author),
+            "comments": visit_selectors.visit_comments(user=request.user, visit=visit),
+            "comment_form": forms.VisitCommentForm(),
             "far_threshold": visit_services.far_checkin_threshold_m(),
             # What the apps above offer on this visit (training: review a joint visit).
             "actions": visit_actions(request.user, visit),
         },
+    )
+
+
+@login_required
+def visit_check_in_preview(request: HttpRequest) -> HttpResponse:
+    """The htmx partial of the visit form: given the customer, the kind and the phone's position,
+    the distance and the verdict before filing. A read: writes nothing."""
+    if not request.GET.get("customer"):
+        return HttpResponse("")
+    try:
+        preview = visit_selectors.evidence_preview(
+            user=request.user,
+            customer=request.GET.get("customer"),
+            kind=request.GET.get("kind") or "visit",
+            latitude=request.GET.get("latitude"),
+            longitude=request.GET.get("longitude"),
+        )
+    except ApplicationError as exc:
+        return render(request, "fieldwork/_evidence_preview.html", {"error": exc}, status=400)
+    return render(request, "fieldwork/_evidence_preview.html", {"preview": preview})
+
+
+def _visit_in_scope(request: HttpRequest, pk: int) -> Visit:
+    return get_object_or_404(Visit.objects.visible_to(request.user).select_related("author", "customer"), pk=pk)
+
+
+@login_required
+@require_POST
+def visit_check_out(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_in_scope(request, pk)
+    return _post_action(
+        request,
+        forms.EmptyForm(request.POST),
+        lambda _d: visit_services.visit_check_out(user=request.user, visit=visit),
+        success=_("Checked out."),
+        back=reverse("fieldwork:visit-detail", args=[pk]),
+    )
+
+
+@login_required
+@require_POST
+def visit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_in_scope(request, pk)
+    return _post_action(
+        request,
+        forms.EmptyForm(request.POST),
+        lambda _d: visit_services.visit_confirm(user=request.user, visit=visit),
+        success=_("Visit confirmed."),
+        back=reverse("fieldwork:visit-detail", args=[pk]),
+    )
+
+
+@login_required
+@require_POST
+def visit_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_in_scope(request, pk)
+    return _post_action(
+        request,
+        forms.VisitCommentForm(request.POST),
+        lambda d: visit_services.visit_comment_create(user=request.user, visit=visit, text=d["text"]),
+        success=_("Comment added; the rep is notified."),
+        back=reverse("fieldwork:visit-detail", args=[pk]),
     )
 
 
@@ -202,6 +271,10 @@ urlpatterns = [
     path("visits/new/", visit_create, name="visit-create"),
     path("visits/<int:pk>/", visit_detail, name="visit-detail"),
     path("visits/<int:pk>/edit/", visit_edit, name="visit-edit"),
+    path("visits/check-in-preview/", visit_check_in_preview, name="visit-check-in-preview"),
+    path("visits/<int:pk>/check-out/", visit_check_out, name="visit-check-out"),
+    path("visits/<int:pk>/confirm/", visit_confirm, name="visit-confirm"),
+    path("visits/<int:pk>/comment/", visit_comment, name="visit-comment"),
     path("expenses/", expense_list, name="expense-list"),
     path("expenses/new/", expense_create, name="expense-create"),
     path("expenses/<int:pk>/decide/", expense_decide, name="expense-decide"),

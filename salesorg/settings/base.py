@@ -287,7 +287,10 @@ AXES_VERBOSE = False
 # Business rules an admin may tune per deployment (each read by the app that owns the rule).
 VISIT_EDIT_LOCK_DAYS = env.int("VISIT_EDIT_LOCK_DAYS", default=3)  # a visit report is locked after N days
 VISIT_FAR_CHECKIN_METRES = env.int("VISIT_FAR_CHECKIN_METRES", default=1000)  # check-ins farther are flagged
-POOL_MAX_OWNED_CUSTOMERS = env.int("POOL_MAX_OWNED_CUSTOMERS", default=150)  # claim cap per rep
+# A visit / an expense claim is filed at most N days after its date (older ones would count late).
+VISIT_FILING_DAYS = env.int("VISIT_FILING_DAYS", default=7)
+EXPENSE_FILING_DAYS = env.int("EXPENSE_FILING_DAYS", default=30)
+VISIT_PLAN_DAY_MAX = env.int("VISIT_PLAN_DAY_MAX", default=8)  # visits a drafted weekly plan puts on one day
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)  # photos and receipts
 CUSTOMER_KEY_AMOUNT = env("CUSTOMER_KEY_AMOUNT", default="1000000")  # 12-month sales that make a key customer
 CUSTOMER_KEY_POTENTIAL = env("CUSTOMER_KEY_POTENTIAL", default="3000000")

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from staff.authority.core import Actor, contains, manages_unit, person_rank, rule
+from staff.authority.core import Actor, contains, is_above, manages_unit, person_rank, rule
 from staff.models import Person
 
 
@@ -109,6 +109,18 @@ def _manage_customer(actor: Actor, customer: Any, **_kwargs: Any) -> str | None:
     return _("Only a manager of the customer's unit does this.")
 
 
+@rule("customers.confirm_location")
+def _confirm_location(actor: Actor, proposal: Any, **_kwargs: Any) -> str | None:
+    """Confirm or reject a rep's proposed location: a manager of the customer's unit, never the
+    one who proposed it (approval is by a second person)."""
+    if actor.is_person(proposal.proposed_by_id):
+        return _("Approval is by a second person: you proposed this location.")
+    customer = proposal.customer
+    if manages_unit(actor, team_id=customer.team_id, region_id=customer.region_id):
+        return None
+    return _("Only a manager of the customer's unit confirms its location.")
+
+
 @rule("customers.edit")
 def _edit_customer(actor: Actor, customer: Any, **_kwargs: Any) -> str | None:
     """Edit a customer's details, stakeholders, evaluations, complaints: its owner or a manager of its unit."""
@@ -139,18 +151,71 @@ def _release_customer(actor: Actor, customer: Any, **_kwargs: Any) -> str | None
     return _("Only the customer's owner or a manager of its unit releases it to the pool.")
 
 
+def _pool_region_id(customer: Any) -> int | None:
+    """The region whose pool holds the customer; None for the company pool."""
+    if getattr(customer, "in_company_pool", False):
+        return None
+    return customer.region_id
+
+
 @rule("customers.claim")
 def _claim_customer(actor: Actor, customer: Any, **_kwargs: Any) -> str | None:
-    """Claim from the pool: a rep (the pool rules apply in the service); managers within their unit."""
+    """Claim from the pool (the limits, cool-off and protection apply in the service): the people of
+    the pool's region (a region's pool) or anyone (the company pool); a director from any pool."""
     if actor.person is None:
         return _("Your login is not linked to a person in the organization.")
-    if (
-        actor.is_manager
-        and customer.region_id is not None
-        and not contains(actor, team_id=customer.team_id, region_id=customer.region_id)
-    ):
-        return _("Managers take pool customers only within their unit.")
+    region_id = _pool_region_id(customer)
+    if region_id is None or actor.is_director or actor.region_id == region_id:
+        return None
+    return _("Only the people of the customer's region claim from its pool.")
+
+
+@rule("customers.assign")
+def _assign_customer(actor: Actor, customer: Any, *, to_person: Person | None = None) -> str | None:
+    """Assign a pool customer to a rep: a manager from their unit's pool (a region's pool: that
+    region's managers; the company pool: any manager), to a person of their unit."""
+    if not (actor.is_admin or actor.is_manager):
+        return _("Only a manager assigns customers from the pool.")
+    region_id = _pool_region_id(customer)
+    if region_id is not None and not (actor.is_admin or actor.is_director or actor.region_id == region_id):
+        return _("Managers assign only from their own region's pool.")
+    if to_person is not None:
+        if not manages_unit(actor, team_id=to_person.team_id, region_id=to_person.region_id):
+            return _("The new owner must be in your unit.")
+        if region_id is not None and to_person.region_id != region_id:
+            return _("The new owner must be of the pool's region.")
     return None
+
+
+@rule("customers.open_to_company")
+def _open_to_company(actor: Actor, customer: Any = None, **_kwargs: Any) -> str | None:
+    """Open a pool customer to the company pool (every region may then claim it): a director or an admin."""
+    if actor.is_admin or actor.is_director:
+        return None
+    return _("Only a director opens customers to the company pool.")
+
+
+@rule("visits.plan")
+def _plan_visits(actor: Actor, person: Any, **_kwargs: Any) -> str | None:
+    """Draft and edit a rep's weekly visit plan, submit it: the rep, or their manager line."""
+    if person is not None and actor.is_person(person):
+        return None
+    if person is not None and is_above(actor, person):
+        return None
+    return _("Only the rep or the rep's manager line plans the rep's visits.")
+
+
+@rule("visits.approve_plan")
+def _approve_plan(actor: Actor, plan: Any, **_kwargs: Any) -> str | None:
+    """Approve (or send back) a submitted visit plan: the rep's manager line, a second person (not
+    the rep, not whoever drafted it)."""
+    if actor.is_person(plan.person_id):
+        return _("Approval is by a second person: this is your own plan.")
+    if plan.drafted_by_id is not None and actor.is_person(plan.drafted_by_id):
+        return _("Approval is by a second person: you drafted this plan.")
+    if is_above(actor, plan.person):
+        return None
+    return _("Only the rep's manager line approves the rep's visit plan.")
 
 
 @rule("customers.import")

@@ -31,10 +31,12 @@ from targets.services.runs import (  # noqa: F401
     standard_as_of,
 )
 from targets.services.targets import (  # noqa: F401
+    target_acknowledge,
     target_approve,
     target_create,
     target_history,
     target_update,
+    targets_approve_bulk,
 )
 from targets.services.transfer import (  # noqa: F401
     targets_export_csv,

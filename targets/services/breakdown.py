@@ -1,28 +1,37 @@
 """Breakdown (year -> quarters -> months) and allocation to members.
 
-Cents add up exactly: the year is split into quarters by the quarters' weights, then each quarter
-into its months by the months' weights, each split giving its rounding remainder to the last
-child (`salesorg.money.split_evenly`). So months sum to their quarter and quarters to the year.
+Units add up exactly: every split is by the largest remainder (`targets.domain`): each child's
+exact share rounded down to the unit (a cent; one for counts), the units left one each to the
+largest remainders. Months sum to their quarter and quarters to the year, and every child is
+within one unit of its exact share.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from salesorg.exceptions import ApplicationError
-from salesorg.money import split_evenly
 from salesorg.periods import MONTH, QUARTER, YEAR, Period
 from staff import authority
 from staff.authority import Actor
-from staff.models import Person, PersonStatus, Position, Team
-from targets.models import Achievement, DistributionTemplate, OwnerKind, Target, TargetSource, TargetStatus
+from staff.models import Person, PersonStatus, Position, Region, Team
+from targets import domain
+from targets.models import (
+    COUNT_METRICS,
+    Achievement,
+    DistributionTemplate,
+    OwnerKind,
+    Target,
+    TargetSource,
+    TargetStatus,
+)
 from targets.services.targets import _money, lock_target, owner_fields, require_reason, require_set
 
 EQUAL, TEMPLATE, LAST_YEAR, WEIGHTS = "equal", "template", "last_year", "weights"
@@ -30,19 +39,28 @@ BREAKDOWN_METHODS = (EQUAL, TEMPLATE, LAST_YEAR)
 ALLOCATION_METHODS = (EQUAL, WEIGHTS, LAST_YEAR)
 
 
-def split_year(amount: Decimal, month_weights: Sequence[Decimal]) -> tuple[list[Decimal], list[Decimal]]:
-    """(4 quarter values, 12 month values) of a yearly amount, exact to the cent."""
+def unit_of(metric: str) -> Decimal:
+    """The smallest step of a metric's targets: one for counts, a cent for money."""
+    return domain.ONE if metric in COUNT_METRICS else domain.CENT
+
+
+def require_whole_units(target: Target) -> None:
+    """A count's target (and its stretch) is a whole number before it is split."""
+    unit = unit_of(target.metric)
+    for field, value in (("value", target.value), ("stretch_value", target.stretch_value)):
+        if value is not None and value != value.quantize(unit, rounding=ROUND_DOWN):
+            message = _("A count is a whole number.")
+            raise ApplicationError(message, fields={field: [message]})
+
+
+def split_year(
+    amount: Decimal, month_weights: Sequence[Decimal], unit: Decimal = domain.CENT
+) -> tuple[list[Decimal], list[Decimal]]:
+    """(4 quarter values, 12 month values) of a yearly amount, exact to the unit."""
     weights = [Decimal(w) for w in month_weights]
     if len(weights) != 12 or any(w < 0 for w in weights):
         raise ApplicationError(_("Give 12 weights of 0 or more."), fields={"weights": [_("Give 12 weights.")]})
-    if sum(weights) == 0:
-        weights = [Decimal(1)] * 12
-    quarter_weights = [sum(weights[q * 3 : q * 3 + 3]) for q in range(4)]
-    quarters = split_evenly(amount, quarter_weights)
-    months: list[Decimal] = []
-    for q in range(4):
-        months.extend(split_evenly(quarters[q], weights[q * 3 : q * 3 + 3]))
-    return quarters, months
+    return domain.split_year(amount, weights, unit)
 
 
 def last_year_monthly_actuals(target: Target) -> list[Decimal]:
@@ -153,10 +171,14 @@ def target_breakdown(
     actor, reason = _require_rewrite(
         user, target, existing.values(), reason, lambda: authority.require(user, "targets.set", target)
     )
+    require_whole_units(target)
     weights = month_weights_for(target=target, method=method, template=template)
-    quarters, months = split_year(target.value, weights)
+    unit = unit_of(target.metric)
+    quarters, months = split_year(target.value, weights, unit)
     stretch_quarters, stretch_months = (
-        split_year(target.stretch_value, weights) if target.stretch_value is not None else ([None] * 4, [None] * 12)
+        domain.split_year(target.stretch_value, weights, unit, at_least=(quarters, months))
+        if target.stretch_value is not None
+        else ([None] * 4, [None] * 12)
     )
     owner = {
         "owner_kind": target.owner_kind,
@@ -193,8 +215,12 @@ def target_breakdown(
     )
 
 
+# Who a target is allocated to: the company's regions, a region's teams, a team's reps.
+CHILD_KIND = {OwnerKind.COMPANY: OwnerKind.REGION, OwnerKind.REGION: OwnerKind.TEAM, OwnerKind.TEAM: OwnerKind.REP}
+
+
 def allocation_members(target: Target) -> list:
-    """Who a team's or region's target is allocated to: the team's reps, the region's teams."""
+    """Who a target is allocated to: the company's regions, a region's teams, a team's reps."""
     if target.owner_kind == OwnerKind.TEAM:
         return list(
             Person.objects.filter(team_id=target.team_id, position=Position.REP)
@@ -204,19 +230,22 @@ def allocation_members(target: Target) -> list:
         )
     if target.owner_kind == OwnerKind.REGION:
         return list(Team.objects.filter(region_id=target.region_id, is_active=True).order_by("code"))
-    raise ApplicationError(
-        _("Only a team's or a region's target is allocated."), fields={"owner_kind": [_("Not a team or region.")]}
-    )
+    if target.owner_kind == OwnerKind.COMPANY:
+        return list(Region.objects.filter(is_active=True).order_by("code"))
+    message = _("A rep's target is not allocated further.")
+    raise ApplicationError(message, fields={"owner_kind": [message]})
 
 
 def _member_owner(target: Target, member) -> dict:
     if target.owner_kind == OwnerKind.TEAM:
         return owner_fields(owner_kind=OwnerKind.REP, person=member)
+    if target.owner_kind == OwnerKind.COMPANY:
+        return owner_fields(owner_kind=OwnerKind.REGION, region=member)
     return owner_fields(owner_kind=OwnerKind.TEAM, team=member)
 
 
 def _member_weights(target: Target, members: list, method: str, weights: Mapping[Any, Any] | None) -> list[Decimal]:
-    child_kind = OwnerKind.REP if target.owner_kind == OwnerKind.TEAM else OwnerKind.TEAM
+    child_kind = CHILD_KIND[target.owner_kind]
     if method == EQUAL:
         return [Decimal(1)] * len(members)
     if method == WEIGHTS:
@@ -255,14 +284,14 @@ def target_allocate(
     weights: Mapping[Any, Any] | None = None,
     reason: str = "",
 ) -> list[Target]:
-    """Allocate a team's (region's) target to its reps (teams). Members' existing targets for the
-    same metric and period take their share in place (with history); once the parent or one of
-    them is approved, only as a revision with a reason."""
+    """Allocate the company's (a region's, a team's) target to its regions (teams, reps). Members'
+    existing targets for the same metric and period take their share in place (with history);
+    once the parent or one of them is approved, only as a revision with a reason."""
     target = lock_target(target)
     members = allocation_members(target)
     if not members:
         raise ApplicationError(_("There is nobody to allocate to."), fields={"method": [_("No members.")]})
-    child_kind = OwnerKind.REP if target.owner_kind == OwnerKind.TEAM else OwnerKind.TEAM
+    child_kind = CHILD_KIND[target.owner_kind]
     existing = {
         t.owner_key: t
         for t in _locked_rows(
@@ -272,9 +301,9 @@ def target_allocate(
     actor, reason = _require_rewrite(
         user, target, existing.values(), reason, lambda: _require_set_members(user, target, members)
     )
+    require_whole_units(target)
     member_weights = _member_weights(target, members, method, weights)
-    values = split_evenly(target.value, member_weights)
-    stretches = split_evenly(target.stretch_value, member_weights) if target.stretch_value is not None else None
+    values, stretches = domain.split_pair(target.value, target.stretch_value, member_weights, unit_of(target.metric))
     rows = []
     for index, member in enumerate(members):
         row = Target(
@@ -299,10 +328,31 @@ def target_allocate(
     return list(Target.objects.filter(parent=target, owner_kind=child_kind).order_by("owner_key"))
 
 
-def allocation_gap(target: Target) -> Decimal:
-    """Parent value minus the sum of its members' targets (shown, never hidden)."""
-    child_kind = {OwnerKind.TEAM: OwnerKind.REP, OwnerKind.REGION: OwnerKind.TEAM}.get(target.owner_kind)
+def children_filter(target: Target) -> Q | None:
+    """The targets held below a parent, however they were made (allocation, entry, import,
+    proposal): the company's regions', a region's teams', a team's reps' (the unit recorded on
+    them) of the same metric and period."""
+    child_kind = CHILD_KIND.get(target.owner_kind)
     if child_kind is None:
+        return None
+    unit = {OwnerKind.COMPANY: Q(), OwnerKind.REGION: Q(region_id=target.region_id)}.get(
+        target.owner_kind, Q(team_id=target.team_id)
+    )
+    return unit & Q(owner_kind=child_kind, metric=target.metric, period=target.period)
+
+
+def children_total(target: Target) -> Decimal | None:
+    """The sum of the targets held below a parent (None for a rep's target, which has none)."""
+    q = children_filter(target)
+    if q is None:
+        return None
+    return Target.objects.filter(q).aggregate(total=Sum("value"))["total"] or Decimal("0.00")
+
+
+def allocation_gap(target: Target) -> Decimal:
+    """Parent value minus the sum of ALL the targets held below it (shown, never hidden): not only
+    the ones an allocation made."""
+    total = children_total(target)
+    if total is None:
         return Decimal("0.00")
-    total = Target.objects.filter(parent=target, owner_kind=child_kind).aggregate(total=Sum("value"))["total"]
-    return target.value - (total or Decimal("0.00"))
+    return target.value - total

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from salesorg.exceptions import ApplicationError
 from staff import authority
+from targets import domain
 from targets.models import DistributionTemplate
 
 EDITABLE_FIELDS = ("name", *DistributionTemplate.WEIGHT_FIELDS)
@@ -30,6 +31,12 @@ def distribution_template_save(
         if name != "name" and Decimal(value) < 0:
             raise ApplicationError(_("A weight is 0 or more."), fields={name: [_("A weight is 0 or more.")]})
         setattr(template, name, value)
+    if not domain.weights_sum_to_hundred(template.weights):
+        total = sum((Decimal(w) for w in template.weights), Decimal(0))
+        message = _("The 12 monthly weights are percentages of the year: they add up to 100 (now %(total)s).") % {
+            "total": total.normalize()
+        }
+        raise ApplicationError(message, fields={"weights": [message]})
     if not (template.name or "").strip():
         raise ApplicationError(_("Give the template a name."), fields={"name": [_("This field is required.")]})
     if DistributionTemplate.objects.filter(name=template.name).exclude(pk=template.pk).exists():

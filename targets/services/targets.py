@@ -6,15 +6,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import Period
 from staff import authority
 from staff.authority import Actor
 from staff.models import Person, Region, Team
-from targets.models import Metric, OwnerKind, Target, TargetSource, TargetStatus
+from targets.models import COUNT_METRICS, Metric, OwnerKind, PeriodKind, Target, TargetSource, TargetStatus
 
 
 def _money(value: Any, field: str) -> Decimal:
@@ -27,6 +29,18 @@ def _money(value: Any, field: str) -> Decimal:
     if amount != amount.quantize(Decimal("0.01")):
         raise ApplicationError(_("At most 2 decimal places."), fields={field: [_("At most 2 decimal places.")]})
     return amount
+
+
+def check_values(metric: str, value: Decimal, stretch: Decimal | None) -> None:
+    """A count's target is a whole number; the stretch value is at least the realistic value."""
+    if metric in COUNT_METRICS:
+        for field, amount in (("value", value), ("stretch_value", stretch)):
+            if amount is not None and amount != amount.to_integral_value():
+                message = _("A count is a whole number.")
+                raise ApplicationError(message, fields={field: [message]})
+    if stretch is not None and stretch < value:
+        message = _("The stretch target is at least the realistic target.")
+        raise ApplicationError(message, fields={"stretch_value": [message]})
 
 
 def parse_period(text: str, field: str = "period") -> Period:
@@ -115,6 +129,7 @@ def target_create(
     actor = require_set(user, owner)
     amount = _money(value, "value")
     stretch = _money(stretch_value, "stretch_value") if stretch_value not in (None, "") else None
+    check_values(metric, amount, stretch)
     target = Target(
         **owner,
         metric=metric,
@@ -165,6 +180,7 @@ def target_update(
         new_stretch = locked.stretch_value
     else:
         new_stretch = _money(stretch_value, "stretch_value") if stretch_value not in (None, "") else None
+    check_values(locked.metric, new_value, new_stretch)
     reason = (reason or "").strip()
     if locked.status == TargetStatus.APPROVED:
         reason = require_reason(reason, _("An approved target changes only with a revision reason."))
@@ -191,21 +207,135 @@ def lock_target(target: Target) -> Target:
     )
 
 
+def _breakdown_rows(target: Target) -> list[Target]:
+    """A yearly target's quarters and months (the same owner and metric), locked."""
+    if target.period_kind != PeriodKind.YEAR:
+        return []
+    year = Period.parse(target.period)
+    periods = [str(p) for p in year.children()] + [str(p) for p in year.month_periods()]
+    return list(
+        Target.objects.select_for_update(of=("self",))
+        .select_related("drafted_by__person")
+        .filter(owner_kind=target.owner_kind, owner_key=target.owner_key, metric=target.metric, period__in=periods)
+        .order_by("period")
+    )
+
+
+def _mark_approved(actor: Actor, rows: list[Target]) -> None:
+    now = timezone.now()
+    for row in rows:
+        row.status = TargetStatus.APPROVED
+        row.approved_by = actor.person
+        row.approved_at = now
+        row.updated_at = now
+        row.version += 1
+    bulk_update_with_history(
+        rows,
+        Target,
+        ["status", "approved_by", "approved_at", "version", "updated_at"],
+        default_user=actor.history_user(),
+        default_change_reason="approved",
+    )
+
+
 @transaction.atomic
 def target_approve(*, user: Any, target: Target) -> Target:
-    """Approve a draft: a manager above its drafter whose unit contains the owner (never the drafter)."""
+    """Approve a draft: a manager above its drafter whose unit contains the owner (never the drafter).
+
+    A yearly target is approved with its breakdown (its draft quarters and months) in one action:
+    all of them or none, each by the same rule (whoever drafted a quarter does not approve it)."""
     locked = lock_target(target)
     if locked.status == TargetStatus.APPROVED:
         raise ApplicationError(_("This target is already approved."), fields={"status": [_("Already approved.")]})
     actor = authority.require(user, "targets.approve", locked)
-    locked.status = TargetStatus.APPROVED
-    locked.approved_by = actor.person
-    locked.approved_at = timezone.now()
-    locked.version += 1
-    locked._change_reason = _("Approved")
-    locked._history_user = actor.history_user()
-    locked.save(update_fields=["status", "approved_by", "approved_at", "version", "updated_at"])
-    return locked
+    drafts = [row for row in _breakdown_rows(locked) if row.status == TargetStatus.DRAFT]
+    for row in drafts:
+        authority.require(actor, "targets.approve", row)
+    _mark_approved(actor, [locked, *drafts])
+    return lock_target(locked)
+
+
+def unit_owner_filter(*, region: Region | None = None, team: Team | None = None) -> Q:
+    """The targets of a unit and everyone in it: a team's own and its reps'; a region's own, its
+    teams' and their reps'; with no unit, the whole company's."""
+    if team is not None:
+        return Q(team=team, owner_kind__in=[OwnerKind.TEAM, OwnerKind.REP])
+    if region is not None:
+        return Q(region=region) & ~Q(owner_kind=OwnerKind.COMPANY)
+    return Q()
+
+
+@transaction.atomic
+def targets_approve_bulk(
+    *,
+    user: Any,
+    targets: Any,
+    year: int,
+    metric: str | None = None,
+    region: Region | None = None,
+    team: Team | None = None,
+) -> dict[str, int]:
+    """Approve, in one action, every draft of a year (its yearly targets, quarters and months) of a
+    unit and everyone in it that the user may approve. `targets` is the user's scoped queryset.
+    Drafts the user may not approve (their own, a drafter at or above them) stay drafts and are
+    counted as left. Refused (403) when there are drafts but none the user may approve."""
+    if metric and metric not in Metric.values:
+        raise ApplicationError(_("Unknown metric."), fields={"metric": [_("Unknown metric.")]})
+    actor = authority.actor_of(user)
+    drafts = targets.filter(unit_owner_filter(region=region, team=team), status=TargetStatus.DRAFT).filter(
+        Q(period=str(year)) | Q(period__startswith=f"{year}-")
+    )
+    if metric:
+        drafts = drafts.filter(metric=metric)
+    rows = list(
+        Target.objects.select_for_update(of=("self",))
+        .select_related("drafted_by__person")
+        .filter(pk__in=drafts.values("pk"))
+        .order_by("pk")
+    )
+    if not rows:
+        message = _("There is no draft to approve for this year and unit.")
+        raise ApplicationError(message, fields={"year": [message]})
+    allowed, refusals = [], []
+    for row in rows:
+        message = authority.check(actor, "targets.approve", row)
+        if message is None:
+            allowed.append(row)
+        else:
+            refusals.append(message)
+    if not allowed:
+        raise authority.NotAllowed(refusals[0])
+    _mark_approved(actor, allowed)
+    return {"approved": len(allowed), "left": len(refusals)}
+
+
+@transaction.atomic
+def target_acknowledge(*, user: Any, target: Target) -> Target:
+    """The owner acknowledges an approved target (and each revision of it): the version they read.
+    A yearly target is acknowledged with its approved quarters and months."""
+    locked = lock_target(target)
+    actor = authority.require(user, "targets.acknowledge", locked)
+    if locked.status != TargetStatus.APPROVED:
+        message = _("This target is a draft: it is acknowledged once it is approved.")
+        raise ApplicationError(message, fields={"status": [message]})
+    rows = [row for row in [locked, *_breakdown_rows(locked)] if row.needs_acknowledgement]
+    if locked not in rows:
+        message = _("You acknowledged this version of the target already.")
+        raise ApplicationError(message, fields={"acknowledged_version": [message]})
+    now = timezone.now()
+    for row in rows:
+        row.acknowledged_version = row.version
+        row.acknowledged_by = actor.person
+        row.acknowledged_at = now
+        row.updated_at = now
+    bulk_update_with_history(
+        rows,
+        Target,
+        ["acknowledged_version", "acknowledged_by", "acknowledged_at", "updated_at"],
+        default_user=actor.history_user(),
+        default_change_reason="acknowledged",
+    )
+    return lock_target(locked)
 
 
 def target_history(target: Target) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from salesorg.periods import Period
 from staff import authority
 from staff.models import Person, Region, Team
 from targets.models import COUNT_METRICS, Metric, OwnerKind, Target, TargetSource, TargetStatus
-from targets.services.targets import owner_fields
+from targets.services.targets import check_values, owner_fields
 
 COLUMNS = ["owner_kind", "owner_code", "metric", "period", "value", "stretch_value"]
 
@@ -132,6 +132,11 @@ def targets_import(*, user: Any, name: str, content: bytes) -> int:
             if key in seen:
                 problems.append(_("the same owner, metric and period appear twice"))
             seen.add(key)
+        if not problems and metric in Metric.values:
+            try:
+                check_values(metric, values["value"], values["stretch_value"])
+            except ApplicationError as exc:
+                problems.extend(str(m) for messages in exc.fields.values() for m in messages)
         if problems:
             errors[label] = problems
         else:

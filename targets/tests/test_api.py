@@ -52,9 +52,11 @@ def test_breakdown_action_and_locking(org):
     assert response.status_code == 201
     rows = response.json()
     assert len(rows) == 16
-    # Q4 = 250,000.01 (the rest); December 83,333.35 (the rest of Q4).
-    assert rows[3]["period"] == "2026-Q4" and rows[3]["value"] == "250000.01"
-    assert rows[-1]["period"] == "2026-12" and rows[-1]["value"] == "83333.35"
+    # Each quarter's share 250,000.0025: the cent left goes to Q1 (a tie: the earliest), Q4 250,000.00;
+    # December's share 83,333.3341..: 83,333.33 (Q4's one cent left goes to October, the earliest).
+    assert rows[0]["period"] == "2026-Q1" and rows[0]["value"] == "250000.01"
+    assert rows[3]["period"] == "2026-Q4" and rows[3]["value"] == "250000.00"
+    assert rows[-1]["period"] == "2026-12" and rows[-1]["value"] == "83333.33"
     response = api.post(f"/api/v1/targets/{target.pk}/breakdown/", {"method": "sideways"})
     assert response.status_code == 400 and "method" in response.json()
     # Optimistic locking: two PATCHes from version 1; the second answers 400 on `version`.
@@ -76,7 +78,7 @@ def test_targets_list_is_scoped_and_outside_is_404(org):
 
 
 def test_achievements_filters_and_scope(org):
-    f.target(org.rep1a1, period="2026", value="100.00")
+    f.target(org.rep1a1, period="2026", value="100.00", status="approved")
     achievements_recompute(as_of=date(2026, 3, 15))
     api = client_for(org.rep1a1.user)
     response = api.get("/api/v1/achievements/", {"metric": "sales_amount", "period": "2026", "as_of": "2026-03-15"})
@@ -102,8 +104,14 @@ def test_recompute_runs_post_starts_a_run(org, django_capture_on_commit_callback
 
 def test_distribution_templates_crud(org):
     api = client_for(org.director.user)
-    response = api.post("/api/v1/distribution-templates/", {"name": "Retail", "m12": "3.000"})
+    # Percentages of the year: 11 x 8 + 12 = 100.
+    retail = {f"m{m:02d}": "8" for m in range(1, 12)} | {"m12": "12"}
+    response = api.post("/api/v1/distribution-templates/", {"name": "Retail", **retail})
     assert response.status_code == 201
+    # 11 x 8 + 13 = 101: refused naming the weights, nothing written.
+    response = api.post("/api/v1/distribution-templates/", {"name": "Over", **retail, "m12": "13"})
+    assert response.status_code == 400 and "weights" in response.json()
+    assert not DistributionTemplate.objects.filter(name="Over").exists()
     response = api.post("/api/v1/distribution-templates/", {"name": "Bad", "m01": "-1"})
     assert response.status_code == 400 and "m01" in response.json()
 
@@ -200,14 +208,19 @@ def test_a_hidden_owner_id_answers_like_a_missing_one(org):
 
 
 def test_distribution_templates_are_edited_by_a_director_or_an_admin_only(org):
-    template = f.DistributionTemplateFactory(name="Retail", m12=Decimal(3))
+    # 11 x 8 + 12 = 100 (percentages of the year).
+    template = f.DistributionTemplateFactory(
+        name="Retail", **{f"m{i:02d}": Decimal(8) for i in range(1, 12)}, m12=Decimal(12)
+    )
     url = f"/api/v1/distribution-templates/{template.pk}/"
-    full = {"name": "Changed", **{f"m{i:02d}": "1.000" for i in range(1, 13)}}
+    # 4 x (10 + 5 + 10) = 100.
+    full = {"name": "Changed", **{f"m{i:02d}": "5" if i % 3 == 2 else "10" for i in range(1, 13)}}
+    shift = {"m11": "5.000", "m12": "15.000"}  # 10 x 8 + 5 + 15 = 100
     for refused in (org.rep1a1, org.tm1a, org.rm1):
         api = client_for(refused.user)
         assert api.get(url).status_code == 200  # everyone reads the catalogue
         for response in (
-            api.patch(url, {"m12": "9.000"}, format="json"),
+            api.patch(url, shift, format="json"),
             api.put(url, full, format="json"),
             api.delete(url),
             api.post("/api/v1/distribution-templates/", full, format="json"),
@@ -215,11 +228,64 @@ def test_distribution_templates_are_edited_by_a_director_or_an_admin_only(org):
             assert response.status_code == 403
             assert response.json()["detail"] == "Only a director or an admin edits the distribution templates."
     template.refresh_from_db()
-    assert (template.name, template.m12) == ("Retail", Decimal("3.000"))
+    assert (template.name, template.m12) == ("Retail", Decimal("12.000"))
     assert DistributionTemplate.objects.count() == 1
     director = client_for(org.director.user)
-    assert director.patch(url, {"m12": "9.000"}, format="json").status_code == 200
+    assert director.patch(url, shift, format="json").status_code == 200
     template.refresh_from_db()
-    assert template.m12 == Decimal("9.000")
+    assert template.m12 == Decimal("15.000")
     assert director.delete(url).status_code == 204
     assert not DistributionTemplate.objects.exists()
+
+
+def test_stretch_below_realistic_and_fractional_counts_answer_400_naming_the_field(org):
+    api = client_for(org.director.user)
+    rep = {"owner_kind": "rep", "person": org.rep1a1.pk, "period": "2026"}
+    response = api.post(
+        "/api/v1/targets/", {**rep, "metric": "sales_amount", "value": "1000.00", "stretch_value": "999.99"}
+    )
+    assert response.status_code == 400
+    assert response.json()["stretch_value"] == ["The stretch target is at least the realistic target."]
+    response = api.post("/api/v1/targets/", {**rep, "metric": "new_customers", "value": "1.09"})
+    assert response.status_code == 400 and "value" in response.json()
+    response = api.post("/api/v1/targets/", {**rep, "metric": "visits", "value": "12", "stretch_value": "14.5"})
+    assert response.status_code == 400 and "stretch_value" in response.json()
+    assert not Target.objects.exists()
+    # Equal stretch and realistic, whole counts: accepted.
+    response = api.post("/api/v1/targets/", {**rep, "metric": "visits", "value": "12", "stretch_value": "12"})
+    assert response.status_code == 201, response.content
+    # Lowering the realistic value's stretch below it later is refused the same way.
+    target = Target.objects.get()
+    response = api.patch(
+        f"/api/v1/targets/{target.pk}/", {"stretch_value": "11", "version": target.version}, format="json"
+    )
+    assert response.status_code == 400 and "stretch_value" in response.json()
+    target.refresh_from_db()
+    assert target.stretch_value == Decimal("12.00")
+
+
+def test_allocating_1250_to_three_reps_gives_the_cents_to_the_largest_remainders(org):
+    # T1a's reps by employee number: rep1a1, rep1a2, junior1a. 1250.00 / 3 = 416.666..: 416.66 each
+    # rounded down (1249.98), the 2 cents left to the first two (a tie of remainders, the earliest).
+    team = f.target(org.t1a, period="2026", value="1250.00", stretch="1250.01")
+    response = client_for(org.tm1a.user).post(f"/api/v1/targets/{team.pk}/allocate/", {"method": "equal"})
+    assert response.status_code == 201, response.content
+    children = sorted(response.json()["children"], key=lambda c: c["owner_label"])
+    by_label = {c["owner_label"]: (c["value"], c["stretch_value"]) for c in children}
+    # Stretch 1250.01 / 3 = 416.67 exactly each, never below the realistic share.
+    assert by_label == {
+        "rep1a1": ("416.67", "416.67"),
+        "rep1a2": ("416.67", "416.67"),
+        "junior1a": ("416.66", "416.67"),
+    }
+    assert response.json()["gap"] == "0.00"
+
+
+def test_a_count_target_breaks_down_into_whole_months(org):
+    # 100 visits equally: quarters 25 each; months 8.333..: 8 x 3 = 24 + 1 to the first of each quarter.
+    year = f.target(org.rep1a1, metric="visits", period="2026", value="100")
+    response = client_for(org.director.user).post(f"/api/v1/targets/{year.pk}/breakdown/", {"method": "equal"})
+    assert response.status_code == 201
+    values = {row["period"]: row["value"] for row in response.json()}
+    assert [values[f"2026-Q{q}"] for q in range(1, 5)] == ["25.00"] * 4
+    assert [values[f"2026-{m:02d}"] for m in (1, 2, 3, 12)] == ["9.00", "8.00", "8.00", "8.00"]

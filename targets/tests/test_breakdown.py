@@ -25,12 +25,13 @@ def _children(target: Target) -> tuple[list[Target], list[Target]]:
 
 
 def test_split_year_awkward_amount_to_the_cent():
-    # 1,000,000.01 equally: quarters 250,000.00 x 3 (rounded down) and 250,000.01 (the rest, last child);
-    # months of Q1 83,333.33 + 83,333.33 + 83,333.34 = 250,000.00; Q4 83,333.33 x 2 + 83,333.35 = 250,000.01.
+    # 1,000,000.01 equally: each quarter's share is 250,000.0025 -> 250,000.00 x 4 and the cent left
+    # to the largest remainder, a tie, so the earliest (Q1). Each month's share 83,333.334166..:
+    # Q1 250,000.01 = 83,333.33 x 3 + 2 cents (January, February); Q4 250,000.00 = x 3 + 1 cent (October).
     quarters, months = split_year(Decimal("1000000.01"), [Decimal(1)] * 12)
-    assert quarters == [Decimal("250000.00")] * 3 + [Decimal("250000.01")]
-    assert months[:3] == [Decimal("83333.33"), Decimal("83333.33"), Decimal("83333.34")]
-    assert months[9:] == [Decimal("83333.33"), Decimal("83333.33"), Decimal("83333.35")]
+    assert quarters == [Decimal("250000.01")] + [Decimal("250000.00")] * 3
+    assert months[:3] == [Decimal("83333.34"), Decimal("83333.34"), Decimal("83333.33")]
+    assert months[9:] == [Decimal("83333.34"), Decimal("83333.33"), Decimal("83333.33")]
     assert sum(months) == sum(quarters) == Decimal("1000000.01")
     for q in range(4):
         assert sum(months[q * 3 : q * 3 + 3]) == quarters[q]
@@ -71,9 +72,16 @@ def test_breakdown_adds_up_to_the_cent_by_each_method(org, method):
         assert [q.value for q in quarters] == [Decimal("250000.00"), 0, 0, Decimal("750000.01")]
         assert months[0].value == Decimal("250000.00") and months[11].value == Decimal("750000.01")
     if method == "template":
-        # Quarter weights: 3+1+1 = 5, 1+1+1 = 3, 0.5+1+1 = 2.5, 1+1+7 = 9; total 19.5.
-        # Q1 = 1,000,000.01 x 5 / 19.5 = 256,410.2589... -> rounded down 256,410.25.
-        assert quarters[0].value == Decimal("256410.25")
+        # Quarter weights: 3+1+1 = 5, 1+1+1 = 3, 0.5+1+1 = 2.5, 1+1+7 = 9; total 19.5. Shares of
+        # 1,000,000.01: Q1 256,410.2589.., Q2 153,846.1553.., Q3 128,205.1294.., Q4 461,538.4661..;
+        # rounded down they sum to 999,999.98: the 3 cents left go to the largest remainders,
+        # Q3 (.94 of a cent), Q1 (.89), Q4 (.61), not Q2 (.53).
+        assert [q.value for q in quarters] == [
+            Decimal("256410.26"),
+            Decimal("153846.15"),
+            Decimal("128205.13"),
+            Decimal("461538.47"),
+        ]
 
 
 @pytest.mark.django_db
@@ -102,7 +110,7 @@ def test_allocation_equal_weights_and_gap(org):
     team_target = f.target(org.t1a, period="2026", value="1000.00")
     # T1a's reps: rep1a1, rep1a2, junior1a (the manager is not allocated a share).
     children = target_allocate(user=org.tm1a.user, target=team_target, method="equal")
-    # 1000.00 / 3 = 333.33, 333.33, and the last takes 333.34.
+    # 1000.00 / 3 = 333.33 x 3 rounded down; the cent left goes to the first (a tie of remainders).
     assert sorted(c.value for c in children) == [Decimal("333.33"), Decimal("333.33"), Decimal("333.34")]
     assert allocation_gap(team_target) == Decimal("0.00")
     weights = {org.rep1a1.pk: 2, org.rep1a2.pk: 1, org.junior1a.pk: 1}

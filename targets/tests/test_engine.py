@@ -115,12 +115,15 @@ def book(org):
     f.expense(o.rep1a1, date(2026, 2, 1), "120.50")
     f.expense(o.rep1a1, date(2026, 2, 2), "80.00", status="submitted")
     f.expense(o.rep1b1, date(2026, 3, 1), "60.25")
-    # Targets: a normal one, a zero one, a missing one (rep1b1), a team quarter, a budget, a company month.
-    f.target(o.rep1a1, period="2026", value="10000.00", stretch="12000.00")
-    f.target(o.rep1a2, period="2026", value="0.00")
-    f.target(o.t1b, period="2026-Q1", value="4000.00")
-    f.target(o.rep1a1, metric="expenses", period="2026-02", value="100.00")
-    f.target(None, period="2026-03", value="1000.00")
+    # Approved targets: a normal one, a zero one, a missing one (rep1b1), a team quarter, a budget,
+    # a company month; and a draft (rep2a1), which sets no rate.
+    approved = {"status": "approved"}
+    f.target(o.rep1a1, period="2026", value="10000.00", stretch="12000.00", **approved)
+    f.target(o.rep1a2, period="2026", value="0.00", **approved)
+    f.target(o.t1b, period="2026-Q1", value="4000.00", **approved)
+    f.target(o.rep1a1, metric="expenses", period="2026-02", value="100.00", **approved)
+    f.target(None, period="2026-03", value="1000.00", **approved)
+    f.target(o.rep2a1, period="2026", value="500.00")
     return o
 
 
@@ -201,6 +204,9 @@ def test_rates_time_progress_and_behind(book):
     # A missing target: the actual is there, target and rates empty.
     row = ach("rep", o.rep1b1.pk, "sales_amount", "2026")
     assert (row.target, row.rate, row.is_behind) == (None, None, False)
+    # A draft sets no rate: only approved targets do (its actual is there all the same).
+    row = ach("rep", o.rep2a1.pk, "sales_amount", "2026")
+    assert (row.target, row.rate, row.stretch_rate, row.is_behind) == (None, None, None, False)
     # T1b Q1: 2000.00 / 4000.00 = 0.5000 against 74/90 = 0.8222: behind.
     row = ach("team", o.t1b.pk, "sales_amount", "2026-Q1")
     assert (row.rate, row.time_progress, row.is_behind) == (Decimal("0.5000"), Decimal("0.8222"), True)
@@ -326,7 +332,7 @@ def _grow(n_reps: int) -> None:
         f.payment(o1, date(2026, 2, 1), "10.00")
         f.visit(rep, date(2026, 2, 2))
         f.expense(rep, date(2026, 2, 3), "1.00")
-        f.target(rep, value="100.00")
+        f.target(rep, value="100.00", status="approved")
 
 
 @pytest.mark.django_db

@@ -49,7 +49,7 @@ def _records(o, as_of: date) -> None:
         shares=[(o.rep1a1, o.t1a, o.r1, "100", "250.00", "150.00", True)],
     )
     f.payment(order, as_of, "100.00")
-    f.target(o.rep1a1, period=str(fiscal_year_of(as_of)), value="1000.00")
+    f.target(o.rep1a1, period=str(fiscal_year_of(as_of)), value="1000.00", status="approved")
 
 
 def _assert_clean_run_results(o, as_of: date) -> None:

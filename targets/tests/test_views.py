@@ -67,6 +67,41 @@ def test_grid_edits_a_month_in_place_and_shows_totals(client, org):
     assert year.pk
 
 
+def test_grid_is_a_tree_with_each_parent_against_the_sum_of_its_children(client, org):
+    # The company 420,000,000.00; its regions 300,000,000.00 + 119,800,000.00 = 419,800,000.00:
+    # a gap of 200,000.00. R1's team T1A 20,826,446.28 (R1's other team has none); its rep 1,000.
+    f.target(None, period="2026", value="420000000.00")
+    f.target(org.r1, period="2026", value="300000000.00")
+    f.target(org.r2, period="2026", value="119800000.00")
+    f.target(org.t1a, period="2026", value="20826446.28")
+    f.target(org.rep1a1, period="2026", value="1000.00", status="approved")
+    client.force_login(org.director.user)
+    html = client.get(reverse("targets:grid"), {"year": 2026, "metric": "sales_amount"}).content.decode()
+    # Depth first: the company, East (R1), its team, the team's rep, then South (R2).
+    order = [
+        html.index(f'id="row-{kind}-{key}"')
+        for kind, key in (
+            ("company", 0),
+            ("region", org.r1.pk),
+            ("team", org.t1a.pk),
+            ("rep", org.rep1a1.pk),
+            ("region", org.r2.pk),
+        )
+    ]
+    assert order == sorted(order)
+    assert 'data-depth="3"' in html  # the rep, under team, region, company
+    company_row = html[html.index('id="row-company-0"') : html.index(f'id="row-region-{org.r1.pk}"')]
+    assert 'data-total="below">419,800,000.00<' in company_row
+    assert 'text-danger fw-semibold" data-total="children-gap">200,000.00<' in company_row
+    # East against its teams: 300,000,000.00 - 20,826,446.28 = 279,173,553.72; T1A against its rep: 20,825,446.28.
+    assert 'data-total="children-gap">279,173,553.72<' in html
+    assert 'data-total="children-gap">20,825,446.28<' in html
+    # The drafts are marked as drafts; the approved rep's row is not.
+    rep_row = html[html.index(f'id="row-rep-{org.rep1a1.pk}"') :]
+    rep_row = rep_row[: rep_row.index("</tr>")]
+    assert "Draft" in company_row and "Draft" not in rep_row
+
+
 def test_grid_page_query_count(client, org, django_assert_max_num_queries):
     client.force_login(org.director.user)
     for n in (3, 30):
@@ -212,7 +247,13 @@ def test_template_and_proposal_forms(client, org):
     from targets.models import Achievement, DistributionTemplate
 
     client.force_login(org.director.user)
+    # 12 x 1 = 12, not 100: the form says so and nothing is written.
     data = {"name": "Retail", **{f"m{i:02d}": "1" for i in range(1, 13)}}
+    response = client.post(reverse("targets:template-create"), data)
+    assert response.status_code == 200 and "add up to 100" in response.content.decode()
+    assert not DistributionTemplate.objects.filter(name="Retail").exists()
+    # 4 x (10 + 5 + 10) = 100.
+    data = {"name": "Retail", **{f"m{i:02d}": "5" if i % 3 == 2 else "10" for i in range(1, 13)}}
     assert client.post(reverse("targets:template-create"), data).status_code == 302
     assert DistributionTemplate.objects.filter(name="Retail").exists()
     Achievement.objects.create(
@@ -284,7 +325,8 @@ def test_the_template_pages_are_a_directors_or_an_admins(client, org):
     from targets.models import DistributionTemplate
 
     template = f.DistributionTemplateFactory(name="Retail")
-    data = {"name": "Changed", **{f"m{i:02d}": "2" for i in range(1, 13)}}
+    # 4 x (10 + 5 + 10) = 100.
+    data = {"name": "Changed", **{f"m{i:02d}": "5" if i % 3 == 2 else "10" for i in range(1, 13)}}
     for refused in (org.tm1a, org.rm1, org.rep1a1):
         client.force_login(refused.user)
         assert "New template" not in client.get(reverse("targets:templates")).content.decode()

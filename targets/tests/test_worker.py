@@ -34,7 +34,7 @@ def test_worker_killed_mid_task_runs_it_again(org, worker_env):
         shares=[(o.rep1a1, o.t1a, o.r1, "100", "250.00", "150.00", True)],
     )
     f.payment(order, date(2026, 3, 1), "100.00")
-    f.target(o.rep1a1, period="2026", value="1000.00")
+    f.target(o.rep1a1, period="2026", value="1000.00", status="approved")
     run = RecomputeRun.objects.create(as_of=AS_OF, trigger="test")
     worker_env["pause"].write_text("pause")
 

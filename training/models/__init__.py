@@ -20,6 +20,7 @@ from training.models.courses import (  # noqa: F401
     RequiredCourse,
 )
 from training.models.reports import ReportComment, ReportKind, WorkReport, WorkReportRule  # noqa: F401
+from training.models.reviews import STANDARD_QUESTION_CODES, ReviewMeeting, ReviewQuestion  # noqa: F401
 from training.models.suggestions import (  # noqa: F401
     SuggestionRule,
     SuggestionStatus,

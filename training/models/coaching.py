@@ -133,6 +133,15 @@ class ActionItem(models.Model):
     region = models.ForeignKey(
         "staff.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
     )
+    # Decided at a unit's review meeting (followed up like any coaching action).
+    review_meeting = models.ForeignKey(
+        "training.ReviewMeeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("review meeting"),
+    )
     title = models.CharField(_("action"), max_length=300)
     due_on = models.DateField(_("due on"))
     status = models.CharField(

@@ -21,6 +21,12 @@ from training.services.reports import (  # noqa: F401
     work_reports_remind_missing,
     work_reports_remind_overdue,
 )
+from training.services.reviews import (  # noqa: F401
+    review_meeting_add_action,
+    review_meeting_create,
+    review_meeting_record_outcome,
+    review_meeting_update,
+)
 from training.services.suggestions import (  # noqa: F401
     suggestion_accept,
     suggestion_dismiss,

@@ -13,7 +13,7 @@ from fieldwork.models import Visit, VisitKind
 from salesorg.exceptions import ApplicationError
 from staff import authority
 from staff.models import Person, PersonStatus, Team
-from training.models import ActionItem, ActionItemStatus, CoachingSession, FollowUp, SessionKind
+from training.models import ActionItem, ActionItemStatus, CoachingSession, FollowUp, ReviewMeeting, SessionKind
 from training.services.common import require_text
 
 
@@ -169,6 +169,7 @@ def action_item_create(
     due_on: date | None,
     today: date,
     session: CoachingSession | None = None,
+    review_meeting: ReviewMeeting | None = None,
 ) -> ActionItem:
     # A manager sets action items: for a person of their manager line, or for themselves.
     authority.require(coach, "coaching.record")
@@ -181,6 +182,7 @@ def action_item_create(
         raise ApplicationError(_("The due date has passed."), fields={"due_on": [_("The due date has passed.")]})
     return ActionItem.objects.create(
         session=session,
+        review_meeting=review_meeting,
         owner=owner,
         coach=coach,
         team_id=owner.team_id,

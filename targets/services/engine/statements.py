@@ -391,8 +391,9 @@ def results_compute(t: dict[str, str], vendor: str, *, as_of: Any, now: Any) -> 
         f" CROSS JOIN (SELECT DISTINCT period, period_kind, time_progress FROM {T_PERIOD}) p"
         f" LEFT JOIN {T_AGG} a ON a.owner_kind = o.owner_kind AND a.owner_key = o.owner_key"
         "  AND a.metric = m.metric AND a.period = p.period"
+        # Only an approved target sets a rate: a draft is shown as a draft and sets none.
         f" LEFT JOIN {t['target']} t ON t.owner_kind = o.owner_kind AND t.owner_key = o.owner_key"
-        "  AND t.metric = m.metric AND t.period = p.period"
+        "  AND t.metric = m.metric AND t.period = p.period AND t.status = 'approved'"
     )
     return Statement(sql, [as_of, now])
 

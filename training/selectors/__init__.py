@@ -211,3 +211,14 @@ def appraisal_outcomes(*, person: Person) -> list[Any]:
     if "scorecard" in names:
         return list(outcome_model.objects.filter(scorecard__person=person).select_related("scorecard"))
     return []
+
+
+from training.selectors.reviews import (  # noqa: E402, F401
+    Agenda,
+    MemberLine,
+    decisions_of,
+    previous_meeting,
+    review_agenda,
+    review_meeting_detail,
+    review_meeting_list,
+)
