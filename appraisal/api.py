@@ -5,6 +5,8 @@ rule, 403 when not allowed)."""
 from __future__ import annotations
 
 import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -16,8 +18,10 @@ from appraisal import selectors, services
 from appraisal.models import (
     AppraisalPeriod,
     AppraisalScheme,
+    CommissionDispute,
     CommissionPlan,
     CommissionStatement,
+    CommissionStatementLine,
     Contest,
     Kpi,
     SchemeKpi,
@@ -27,7 +31,10 @@ from appraisal.models import (
 )
 from salesorg import exports
 from salesorg.api import ScopedPrimaryKeyRelatedField
-from staff.models import Region, Team
+from salesorg.formatting import money
+from salesorg.periods import Period
+from staff import authority
+from staff.models import Person, Region, Team
 
 
 class KpiSerializer(serializers.ModelSerializer):
@@ -351,6 +358,44 @@ class ContestViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(contest).data)
 
 
+class StatementLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommissionStatementLine
+        fields = [
+            "id",
+            "kind",
+            "order",
+            "payment",
+            "date",
+            "description",
+            "basis_amount",
+            "amount",
+            "clawback_of",
+            "reason",
+        ]
+        read_only_fields = fields
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommissionDispute
+        fields = [
+            "id",
+            "statement",
+            "line",
+            "raised_by",
+            "reason",
+            "status",
+            "resolution",
+            "adjustment",
+            "adjustment_line",
+            "resolved_by",
+            "created_at",
+            "resolved_at",
+        ]
+        read_only_fields = fields
+
+
 class StatementSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
 
@@ -371,11 +416,67 @@ class StatementSerializer(serializers.ModelSerializer):
             "status",
             "computed_at",
             "computed_by",
+            "version",
+            "issued_by",
+            "issued_at",
+            "acknowledged_at",
+            "acknowledge_comment",
             "approved_by",
             "approved_at",
             "exported_at",
         ]
         read_only_fields = fields
+
+
+class StatementDetailSerializer(StatementSerializer):
+    lines = StatementLineSerializer(many=True, read_only=True)
+    disputes = DisputeSerializer(many=True, read_only=True)
+
+    class Meta(StatementSerializer.Meta):
+        fields = [*StatementSerializer.Meta.fields, "lines", "disputes"]
+        read_only_fields = fields
+
+
+class StatementBuildSerializer(serializers.Serializer):
+    plan = serializers.PrimaryKeyRelatedField(queryset=CommissionPlan.objects.filter(is_active=True))
+    person = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all())
+    period = serializers.CharField()
+
+
+class StatementDisputeSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class DisputeResolveSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    resolution = serializers.CharField(allow_blank=True)
+    adjustment = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+
+
+class EstimateQuerySerializer(serializers.Serializer):
+    amount = serializers.CharField()
+    plan = serializers.PrimaryKeyRelatedField(queryset=CommissionPlan.objects.filter(is_active=True), required=False)
+    period = serializers.CharField(required=False)
+
+
+class EstimateSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    plan = serializers.IntegerField()
+    target = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    basis_so_far = serializers.DecimalField(max_digits=16, decimal_places=2)
+    earned_so_far = serializers.DecimalField(max_digits=14, decimal_places=2)
+    adds = serializers.DecimalField(max_digits=14, decimal_places=2)
+    to_next_tier = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    next_tier_rate = serializers.DecimalField(max_digits=6, decimal_places=3, allow_null=True)
+    message = serializers.CharField()
+
+
+class HistoryEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    by = serializers.CharField(allow_null=True)
+    step = serializers.CharField()
+    status = serializers.CharField()
 
 
 class StatementComputeSerializer(serializers.Serializer):
@@ -402,7 +503,85 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["period", "status", "plan", "person", "team", "region"]
 
     def get_queryset(self):
-        return selectors.statement_list(user=self.request.user).order_by("-period", "person__name", "id")
+        if self.action == "list":
+            return selectors.statement_list(user=self.request.user).order_by("-period", "person__name", "id")
+        return selectors.statement_detail_queryset(user=self.request.user).order_by("-period", "person__name", "id")
+
+    def get_serializer_class(self):
+        return StatementSerializer if self.action == "list" else StatementDetailSerializer
+
+    def _done(self, statement: CommissionStatement) -> Response:
+        return Response(StatementDetailSerializer(self.get_queryset().get(pk=statement.pk)).data)
+
+    @extend_schema(request=StatementBuildSerializer, responses=StatementDetailSerializer)
+    @action(detail=False, methods=["post"])
+    def build(self, request):
+        """Build (or rebuild) a rep's draft statement from the plan version in force on the period."""
+        data = StatementBuildSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        statement = services.commission_statement_build(by=request.user, **data.validated_data)
+        return self._done(statement)
+
+    @extend_schema(request=None, responses=StatementDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        return self._done(services.commission_statement_issue(statement=self.get_object(), by=request.user))
+
+    @extend_schema(request=AcknowledgeSerializer, responses=StatementDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """The rep acknowledges their issued statement, once, with an optional comment."""
+        statement = self.get_object()
+        data = AcknowledgeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.commission_statement_acknowledge(
+            statement=statement, by=request.user, comment=data.validated_data["comment"]
+        )
+        return self._done(statement)
+
+    @extend_schema(request=StatementDisputeSerializer, responses=DisputeSerializer)
+    @action(detail=True, methods=["post"])
+    def dispute(self, request, pk=None):
+        """The rep disputes one line of their issued statement, with a reason (to their manager)."""
+        statement = self.get_object()
+        data = StatementDisputeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        line = statement.lines.filter(pk=data.validated_data["line"]).first()
+        if line is None:
+            raise serializers.ValidationError({"line": [_("Choose a line of this statement.")]})
+        dispute = services.commission_line_dispute(line=line, by=request.user, reason=data.validated_data["reason"])
+        return Response(DisputeSerializer(dispute).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=HistoryEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        events = selectors.statement_history(self.get_object())
+        for event in events:
+            event["by"] = event["by"].get_username() if event["by"] is not None else None
+        return Response(HistoryEventSerializer(events, many=True).data)
+
+    @extend_schema(parameters=[EstimateQuerySerializer], responses=EstimateSerializer)
+    @action(detail=False, methods=["get"])
+    def estimate(self, request):
+        """For the requesting rep: what an order of `amount` adds to the commission of the period
+        (default: this month) on their plan, and how much more reaches the next tier."""
+        data = EstimateQuerySerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        person = authority.require_person(request.user)
+        plan = data.validated_data.get("plan") or (
+            CommissionPlan.objects.filter(is_active=True, position=person.position, versions__isnull=False)
+            .distinct()
+            .order_by("name")
+            .first()
+        )
+        if plan is None:
+            raise serializers.ValidationError({"plan": [_("No commission plan with a version for your position.")]})
+        period = data.validated_data.get("period") or str(Period.month_of(timezone.localdate()))
+        estimate = services.commission_estimate(
+            plan=plan, person=person, period=period, amount=data.validated_data["amount"]
+        )
+        answer = dict(estimate.__dict__, plan=plan.pk, message=estimate_message(estimate))
+        return Response(EstimateSerializer(answer).data)
 
     @extend_schema(request=StatementComputeSerializer, responses=ComputeResultSerializer)
     @action(detail=False, methods=["post"])
@@ -441,6 +620,32 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
         return exports.xlsx_file_response(sheet, filename="commission-payroll")
 
 
+def estimate_message(estimate) -> str:
+    message = _("This order adds about %(adds)s.") % {"adds": money(estimate.adds)}
+    if estimate.to_next_tier is not None:
+        message += " " + _("%(gap)s more to the next tier.") % {"gap": money(estimate.to_next_tier)}
+    return message
+
+
+class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Disputes of the statements in the caller's scope (open first); the manager resolves one."""
+
+    serializer_class = DisputeSerializer
+    filterset_fields = ["status", "statement"]
+
+    def get_queryset(self):
+        return selectors.dispute_list(user=self.request.user)
+
+    @extend_schema(request=DisputeResolveSerializer, responses=DisputeSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        dispute = self.get_object()
+        data = DisputeResolveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        dispute = services.commission_dispute_resolve(dispute=dispute, by=request.user, **data.validated_data)
+        return Response(DisputeSerializer(dispute).data)
+
+
 def register(router: BaseRouter) -> None:
     router.register("kpis", KpiViewSet, basename="kpi")
     router.register("appraisal-schemes", SchemeViewSet, basename="appraisal-scheme")
@@ -448,3 +653,4 @@ def register(router: BaseRouter) -> None:
     router.register("scorecards", ScorecardViewSet, basename="scorecard")
     router.register("contests", ContestViewSet, basename="contest")
     router.register("commission-statements", StatementViewSet, basename="commission-statement")
+    router.register("commission-disputes", DisputeViewSet, basename="commission-dispute")

@@ -4,7 +4,7 @@ what each KPI is computed from (for the messages that say what a card is missing
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -59,3 +59,92 @@ KPI_SOURCES: dict[str, Promise] = {
     KpiCode.CUSTOMER_SATISFACTION: _("customer evaluations dated in the period"),
     KpiCode.NEW_CUSTOMERS: _("the achievement engine's results of the period"),
 }
+
+
+# --- commission ---------------------------------------------------------------------------------
+
+# A tier as the domain reads it: (from % of target, to % of target or None for no top, rate %).
+Tier = tuple[Decimal, Decimal | None, Decimal]
+EXCESS = "excess"
+WHOLE = "whole"
+
+
+def _tier_reached(attainment: Decimal, tiers: Sequence[Tier]) -> Tier | None:
+    """The tier whose [from, to) holds the attainment (% of target); the top one is open above."""
+    for tier in sorted(tiers, key=lambda t: t[0]):
+        lower, upper, _rate = tier
+        if attainment >= lower and (upper is None or attainment < upper):
+            return tier
+    return None
+
+
+def commission_earned(
+    basis_amount: Decimal,
+    target: Decimal | None,
+    tiers: Sequence[Tier],
+    mode: str = EXCESS,
+    cap: Decimal | None = None,
+    floor: Decimal | None = None,
+) -> Decimal:
+    """The commission a basis earns against a target, to the cent (half up). The one formula of
+    the statements and the estimator.
+
+    Excess only: each slice of the basis between a tier's bounds (as % of target) earns that
+    tier's rate; with 0-80 % at 1 %, 80-100 % at 2 % and 100 %+ at 4 %, 110 of a 100 target earns
+    80 x 1 % + 20 x 2 % + 10 x 4 % = 0.80 + 0.40 + 0.40 = 1.60.
+    Whole amount: the whole basis earns the rate of the tier reached: 110 of 100 earns 110 x 4 %.
+    Tiers above 100 % with higher rates are the accelerators. No target (or 0): nothing earned.
+    Then the cap (at most) and the floor (at least) apply.
+    """
+    basis = Decimal(basis_amount)
+    earned = Decimal(0)
+    if target is not None and target > 0 and basis > 0:
+        if mode == WHOLE:
+            reached = _tier_reached(basis * HUNDRED / target, tiers)
+            earned = basis * reached[2] / HUNDRED if reached is not None else Decimal(0)
+        else:
+            for lower, upper, rate in sorted(tiers, key=lambda t: t[0]):
+                low = target * lower / HUNDRED
+                high = basis if upper is None else min(basis, target * upper / HUNDRED)
+                if high > low:
+                    earned += (high - low) * rate / HUNDRED
+    if cap is not None:
+        earned = min(earned, cap)
+    if floor is not None:
+        earned = max(earned, floor)
+    return earned.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def commission_by_line(
+    amounts: Sequence[Decimal],
+    target: Decimal | None,
+    tiers: Sequence[Tier],
+    mode: str = EXCESS,
+    cap: Decimal | None = None,
+) -> list[Decimal]:
+    """What each basis amount (in date order) adds: the commission earned on the running total
+    after it less the commission earned before it (`commission_earned`, the floor left out: it is
+    a statement's minimum, not a line's). The lines add up exactly to the commission earned on
+    the total, and an amount that crosses into a higher tier earns the higher rate on its part
+    above the bound."""
+    running, before, parts = Decimal(0), Decimal(0).quantize(CENT), []
+    for amount in amounts:
+        running += amount
+        after = commission_earned(running, target, tiers, mode, cap)
+        parts.append(after - before)
+        before = after
+    return parts
+
+
+def next_tier_gap(
+    basis_amount: Decimal, target: Decimal | None, tiers: Sequence[Tier]
+) -> tuple[Decimal | None, Decimal | None]:
+    """How much more basis reaches the next tier, and that tier's rate (None, None at the top or
+    with no target)."""
+    if target is None or target <= 0:
+        return None, None
+    attainment = Decimal(basis_amount) * HUNDRED / target
+    for lower, _upper, rate in sorted(tiers, key=lambda t: t[0]):
+        if lower > attainment:
+            return (target * lower / HUNDRED - Decimal(basis_amount)).quantize(CENT, rounding=ROUND_HALF_UP), rate
+    return None, None

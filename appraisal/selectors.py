@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Prefetch, QuerySet, Value, When
 
 from appraisal.models import (
     AppraisalPeriod,
     AppraisalScheme,
+    CommissionDispute,
     CommissionStatement,
     Contest,
     Outcome,
@@ -124,3 +125,38 @@ def can_see_leaderboard(*, user: Any, contest: Contest) -> bool:
 
 def statement_list(*, user: Any) -> QuerySet[CommissionStatement]:
     return CommissionStatement.objects.visible_to(user).select_related("person", "team", "plan", "approved_by")
+
+
+def statement_detail_queryset(*, user: Any) -> QuerySet[CommissionStatement]:
+    """Statements in scope with their lines and disputes, for the statement page and the API."""
+    return (
+        statement_list(user=user)
+        .select_related("region", "version", "issued_by")
+        .prefetch_related("lines", "disputes__raised_by", "disputes__resolved_by", "disputes__line")
+    )
+
+
+def dispute_list(*, user: Any) -> QuerySet[CommissionDispute]:
+    """Disputes of the statements in scope (a rep: their own; a manager: their unit's), open first."""
+    return (
+        CommissionDispute.objects.visible_to(user)
+        .select_related("statement__person", "statement__plan", "line", "raised_by", "resolved_by")
+        .annotate(is_closed=Case(When(status="open", then=Value(0)), default=Value(1)))
+        .order_by("is_closed", "-created_at", "-id")
+    )
+
+
+def statement_history(statement: CommissionStatement) -> list[dict[str, Any]]:
+    """Each step of a statement, oldest first: built, issued, acknowledged, each dispute raised
+    and resolved (from the history of the statement and of its disputes). Two queries."""
+    events = [
+        {"at": h.history_date, "by": h.history_user, "step": h.history_change_reason or "", "status": h.status}
+        for h in statement.history.select_related("history_user").order_by("history_date", "history_id")
+    ]
+    events += [
+        {"at": h.history_date, "by": h.history_user, "step": h.history_change_reason or "", "status": h.status}
+        for h in CommissionDispute.history.filter(statement_id=statement.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ]
+    return sorted(events, key=lambda e: e["at"])

@@ -19,4 +19,6 @@ urlpatterns = [
     path("contests/", views.contest_list, name="contest-list"),
     path("contests/<int:pk>/", views.contest_detail, name="contest-detail"),
     path("commission/", views.statement_list, name="statement-list"),
+    path("commission/disputes/", views.dispute_list, name="dispute-list"),
+    path("commission/<int:pk>/", views.statement_detail, name="statement-detail"),
 ]

@@ -330,3 +330,63 @@ def statement_list(request: HttpRequest) -> HttpResponseBase:
             "draft": CommissionStatement._meta.get_field("status").default,
         },
     )
+
+
+def _statement_post(request: HttpRequest, statement: CommissionStatement) -> None:
+    """One step on a statement's page: issue (a manager), acknowledge or dispute a line (the rep)."""
+    step = request.POST.get("step")
+    if step == "issue":
+        services.commission_statement_issue(statement=statement, by=request.user)
+        messages.success(request, _("Statement issued to the rep."))
+    elif step == "acknowledge":
+        services.commission_statement_acknowledge(
+            statement=statement, by=request.user, comment=request.POST.get("comment", "")
+        )
+        messages.success(request, _("Statement acknowledged."))
+    elif step == "dispute":
+        line = statement.lines.filter(pk=request.POST.get("line") or 0).first()
+        if line is None:
+            raise ApplicationError(_("Choose a line of this statement."), fields={"line": []})
+        services.commission_line_dispute(line=line, by=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Dispute sent to your manager."))
+    else:
+        raise Http404
+
+
+@login_required
+def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A statement: its lines, disputes and history; issue, acknowledge and dispute are POSTs."""
+    statement = get_object_or_404(selectors.statement_detail_queryset(user=request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            _statement_post(request, statement)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        return redirect("appraisal:statement-detail", statement.pk)
+    return render(
+        request,
+        "appraisal/statement_detail.html",
+        {"statement": statement, "history": selectors.statement_history(statement)},
+    )
+
+
+@login_required
+def dispute_list(request: HttpRequest) -> HttpResponse:
+    """Disputes in scope, open first; a manager of the statement's unit resolves one (a POST)."""
+    disputes = selectors.dispute_list(user=request.user)
+    if request.method == "POST":
+        dispute = get_object_or_404(disputes, pk=request.POST.get("dispute") or 0)
+        try:
+            services.commission_dispute_resolve(
+                dispute=dispute,
+                by=request.user,
+                accept=request.POST.get("decision") == "accept",
+                resolution=request.POST.get("resolution", ""),
+                adjustment=request.POST.get("adjustment") or None,
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Dispute resolved."))
+        return redirect("appraisal:dispute-list")
+    return render(request, "appraisal/dispute_list.html", {"disputes": disputes[:500]})

@@ -22,6 +22,7 @@ class NotificationKind(models.TextChoices):
     NEXT_CONTACT = "next_contact", _("Next contact due")
     HANDOVER = "handover", _("Handed over to you")
     VISIT_COMMENT = "visit_comment", _("Comment on your visit")
+    COMMISSION = "commission", _("Commission")
 
 
 class NotificationQuerySet(ScopedQuerySet):

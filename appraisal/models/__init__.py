@@ -15,13 +15,19 @@ X` is the one way to import them:
 """
 
 from appraisal.models.commission import (
+    PAID_STATUSES,
+    CommissionDispute,
     CommissionPlan,
+    CommissionPlanVersion,
     CommissionStatement,
     CommissionStatementLine,
     CommissionTier,
+    DisputeQuerySet,
+    DisputeStatus,
     LineKind,
     StatementQuerySet,
     StatementStatus,
+    TierMode,
 )
 from appraisal.models.contests import Contest, ContestQuerySet, ContestResult, ContestStatus, ParticipantKind
 from appraisal.models.outcomes import (
@@ -66,6 +72,12 @@ __all__ = [
     "CommissionPlan",
     "CommissionStatement",
     "CommissionStatementLine",
+    "CommissionDispute",
+    "CommissionPlanVersion",
+    "DisputeQuerySet",
+    "DisputeStatus",
+    "PAID_STATUSES",
+    "TierMode",
     "CommissionTier",
     "Contest",
     "ContestQuerySet",

@@ -29,10 +29,56 @@ class CommissionPlan(models.Model):
         return self.name
 
 
+class TierMode(models.TextChoices):
+    # Each slice of the basis between a tier's bounds earns that tier's rate (a marginal rate).
+    EXCESS = "excess", _("Excess only (each slice at its tier's rate)")
+    # The whole basis earns the rate of the tier the attainment reached.
+    WHOLE = "whole", _("Whole amount (all at the tier reached)")
+
+
+class CommissionPlanVersion(models.Model):
+    """The terms of a plan from a date on: tiers, how they apply, cap and floor. The version in
+    force on a statement period's first day applies to it; a new version never rewrites the
+    statements already built. The basis is the plan's metric (booked sales, gross margin,
+    collected amount), credited by the credit-share splits."""
+
+    plan = models.ForeignKey(CommissionPlan, on_delete=models.CASCADE, related_name="versions", verbose_name=_("plan"))
+    effective_from = models.DateField(_("effective from"))
+    mode = models.CharField(_("tiers apply to"), max_length=10, choices=TierMode.choices, default=TierMode.EXCESS)
+    cap = models.DecimalField(_("cap"), max_digits=14, decimal_places=2, null=True, blank=True)
+    floor = models.DecimalField(_("floor"), max_digits=14, decimal_places=2, null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        "staff.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "-effective_from"]
+        verbose_name = _("commission plan version")
+        verbose_name_plural = _("commission plan versions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "effective_from"], name="one_plan_version_per_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.effective_from}"
+
+
 class CommissionTier(models.Model):
-    """The slice of actual between lower and upper (% of target) earns `rate_percent` of itself."""
+    """The slice of actual between lower and upper (% of target) earns `rate_percent` of itself
+    (excess-only), or the whole actual earns the rate of the tier reached (whole-amount). A tier
+    of a version belongs to it; the plan's own tiers serve the engine-based statements."""
 
     plan = models.ForeignKey(CommissionPlan, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("plan"))
+    version = models.ForeignKey(
+        CommissionPlanVersion,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tiers",
+        verbose_name=_("version"),
+    )
     lower_percent = models.DecimalField(_("from (percent of target)"), max_digits=7, decimal_places=2)
     upper_percent = models.DecimalField(
         _("to (percent of target)"), max_digits=7, decimal_places=2, null=True, blank=True
@@ -50,6 +96,8 @@ class CommissionTier(models.Model):
 
 class StatementStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued to the rep")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged by the rep")
     APPROVED = "approved", _("Approved")
     EXPORTED = "exported", _("Exported to payroll")
 
@@ -79,8 +127,23 @@ class CommissionStatement(models.Model):
     )
     amount = models.DecimalField(_("commission"), max_digits=14, decimal_places=2)
     status = models.CharField(
-        _("status"), max_length=10, choices=StatementStatus.choices, default=StatementStatus.DRAFT
+        _("status"), max_length=20, choices=StatementStatus.choices, default=StatementStatus.DRAFT
     )
+    # The plan version the statement was built from (empty: computed from the engine's results).
+    version = models.ForeignKey(
+        CommissionPlanVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name=_("plan version"),
+    )
+    issued_by = models.ForeignKey(
+        "staff.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("issued by")
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledge_comment = models.TextField(_("rep's comment"), blank=True)
     approved_by = models.ForeignKey(
         "staff.Person",
         on_delete=models.SET_NULL,
@@ -157,3 +220,75 @@ class CommissionStatementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.statement} · {self.get_kind_display()} · {self.amount}"
+
+
+# A statement's lines count as paid once it leaves the draft: a later cancellation claws them back.
+PAID_STATUSES = (
+    StatementStatus.ISSUED,
+    StatementStatus.ACKNOWLEDGED,
+    StatementStatus.APPROVED,
+    StatementStatus.EXPORTED,
+)
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class DisputeQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "statement__person", "team": "statement__team", "region": "statement__region"}
+
+
+class CommissionDispute(models.Model):
+    """A rep's dispute of one line of their issued statement, routed to their manager, who accepts
+    it with an adjustment (a line added to the statement) or rejects it, with a reason either way."""
+
+    statement = models.ForeignKey(
+        CommissionStatement, on_delete=models.CASCADE, related_name="disputes", verbose_name=_("statement")
+    )
+    line = models.ForeignKey(
+        CommissionStatementLine, on_delete=models.CASCADE, related_name="disputes", verbose_name=_("statement line")
+    )
+    raised_by = models.ForeignKey(
+        "staff.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN)
+    resolution = models.TextField(_("resolution"), blank=True)
+    adjustment = models.DecimalField(_("adjustment"), max_digits=14, decimal_places=2, null=True, blank=True)
+    adjustment_line = models.ForeignKey(
+        CommissionStatementLine,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("adjustment line"),
+    )
+    resolved_by = models.ForeignKey(
+        "staff.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = DisputeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("commission dispute")
+        verbose_name_plural = _("commission disputes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line"], condition=models.Q(status="open"), name="one_open_dispute_per_line"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line} · {self.get_status_display()}"

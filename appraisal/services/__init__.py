@@ -45,3 +45,15 @@ from appraisal.services.scorecards import (  # noqa: F401
     scorecard_submit,
     suggest_training,
 )
+from appraisal.services.statements import (  # noqa: F401
+    Estimate,
+    basis_items,
+    commission_dispute_resolve,
+    commission_estimate,
+    commission_line_dispute,
+    commission_plan_version_create,
+    commission_statement_acknowledge,
+    commission_statement_build,
+    commission_statement_issue,
+    version_in_force,
+)

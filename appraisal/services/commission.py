@@ -144,9 +144,12 @@ def commission_statements_compute(
 
 @transaction.atomic
 def commission_approve(*, statement: CommissionStatement, by: Who) -> CommissionStatement:
-    """Approve a draft statement: a manager of its unit, a second person (rule commission.approve)."""
+    """Approve a draft statement computed from the engine's results, or one built from a plan
+    version once its rep has acknowledged it: a manager of its unit, a second person (rule
+    commission.approve)."""
     actor = authority.require(by, "commission.approve", statement)
-    if statement.status != StatementStatus.DRAFT:
+    ready = StatementStatus.ACKNOWLEDGED if statement.version_id else StatementStatus.DRAFT
+    if statement.status != ready:
         message = _("Only a draft statement can be approved.")
         raise ApplicationError(message, fields={"status": [message]})
     statement.status = StatementStatus.APPROVED

@@ -85,6 +85,38 @@ def _approve_commission(actor: Actor, statement: Any, **_kwargs: Any) -> str | N
     return _("Only a manager of the statement's unit approves it.")
 
 
+@rule("commission.manage")
+def _manage_commission(actor: Actor, statement: Any, **_kwargs: Any) -> str | None:
+    """Build a rep's statement from the plan version in force and issue it to them: a manager of
+    the statement's unit (its rep's team and region), never for their own statement."""
+    if actor.is_person(statement.person_id):
+        return _("A manager of your unit builds and issues your statement, not you.")
+    if manages_unit(actor, team_id=statement.team_id, region_id=statement.region_id):
+        return None
+    return _("Only a manager of the statement's unit does this.")
+
+
+@rule("commission.acknowledge")
+def _acknowledge_commission(actor: Actor, statement: Any, **_kwargs: Any) -> str | None:
+    """Acknowledge an issued statement or dispute one of its lines: the statement's rep, nobody
+    else (it records that the rep has read it)."""
+    if actor.is_person(statement.person_id):
+        return None
+    return _("Only %(person)s acknowledges or disputes their own statement.") % {"person": statement.person.name}
+
+
+@rule("commission.resolve")
+def _resolve_commission(actor: Actor, dispute: Any, **_kwargs: Any) -> str | None:
+    """Resolve a rep's dispute of a statement line: a manager of the statement's unit, a second
+    person (never the rep who raised it)."""
+    statement = dispute.statement
+    if actor.is_person(statement.person_id) or actor.is_person(dispute.raised_by_id):
+        return _("A dispute is resolved by a second person: a manager of the statement's unit.")
+    if manages_unit(actor, team_id=statement.team_id, region_id=statement.region_id):
+        return None
+    return _("Only a manager of the statement's unit resolves its disputes.")
+
+
 @rule("units.manage")
 def _manage_unit(
     actor: Actor, obj: Any = None, *, team_id: int | None = None, region_id: int | None = None
