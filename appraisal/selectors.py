@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Case, Prefetch, QuerySet, Value, When
+from django.utils.translation import pgettext_lazy
 
 from appraisal.models import (
     AppraisalPeriod,
@@ -13,9 +14,11 @@ from appraisal.models import (
     CommissionDispute,
     CommissionStatement,
     Contest,
+    DisputeStatus,
     Outcome,
     Scorecard,
     ScorecardLine,
+    StatementStatus,
 )
 from staff import authority
 from staff.models import Person, Position
@@ -132,7 +135,7 @@ def statement_detail_queryset(*, user: Any) -> QuerySet[CommissionStatement]:
     return (
         statement_list(user=user)
         .select_related("region", "version", "issued_by")
-        .prefetch_related("lines", "disputes__raised_by", "disputes__resolved_by", "disputes__line")
+        .prefetch_related("lines__order", "disputes__raised_by", "disputes__resolved_by", "disputes__line__order")
     )
 
 
@@ -140,21 +143,46 @@ def dispute_list(*, user: Any) -> QuerySet[CommissionDispute]:
     """Disputes of the statements in scope (a rep: their own; a manager: their unit's), open first."""
     return (
         CommissionDispute.objects.visible_to(user)
-        .select_related("statement__person", "statement__plan", "line", "raised_by", "resolved_by")
+        .select_related("statement__person", "statement__plan", "line__order", "raised_by", "resolved_by")
         .annotate(is_closed=Case(When(status="open", then=Value(0)), default=Value(1)))
         .order_by("is_closed", "-created_at", "-id")
     )
 
 
+# The steps a statement's history records (history_change_reason), as the pages show them.
+HISTORY_STEPS = {
+    "built": pgettext_lazy("commission step", "built"),
+    "issued": pgettext_lazy("commission step", "issued"),
+    "disputed": pgettext_lazy("commission step", "disputed"),
+    "accepted": pgettext_lazy("commission step", "accepted"),
+    "rejected": pgettext_lazy("commission step", "rejected"),
+    "dispute accepted": pgettext_lazy("commission step", "dispute accepted"),
+    "acknowledged": pgettext_lazy("commission step", "acknowledged"),
+    "recomputed": pgettext_lazy("commission step", "recomputed"),
+    "computed": pgettext_lazy("commission step", "computed"),
+}
+
+
 def statement_history(statement: CommissionStatement) -> list[dict[str, Any]]:
     """Each step of a statement, oldest first: built, issued, acknowledged, each dispute raised
-    and resolved (from the history of the statement and of its disputes). Two queries."""
-    events = [
-        {"at": h.history_date, "by": h.history_user, "step": h.history_change_reason or "", "status": h.status}
-        for h in statement.history.select_related("history_user").order_by("history_date", "history_id")
-    ]
+    and resolved (from the history of the statement and of its disputes), with the step's and the
+    status's labels for the pages. Two queries."""
+    statuses = {**dict(StatementStatus.choices), **dict(DisputeStatus.choices)}
+
+    def event(h: Any) -> dict[str, Any]:
+        step = h.history_change_reason or ""
+        return {
+            "at": h.history_date,
+            "by": h.history_user,
+            "step": step,
+            "step_label": HISTORY_STEPS.get(step, step),
+            "status": h.status,
+            "status_label": statuses.get(h.status, h.status),
+        }
+
+    events = [event(h) for h in statement.history.select_related("history_user").order_by("history_date", "history_id")]
     events += [
-        {"at": h.history_date, "by": h.history_user, "step": h.history_change_reason or "", "status": h.status}
+        event(h)
         for h in CommissionDispute.history.filter(statement_id=statement.pk)
         .select_related("history_user")
         .order_by("history_date", "history_id")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from staff.models import Position
@@ -221,6 +221,25 @@ class CommissionStatementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.statement} · {self.get_kind_display()} · {self.amount}"
+
+    @property
+    def label(self) -> str:
+        """What the line is on, in the reader's language (the stored description is in the
+        builder's): the order or payment, a clawback or an adjustment of it, or the floor's top-up.
+        Reads `order` (select it with the lines)."""
+        if self.order_id is None:
+            return (
+                self.description
+                if self.kind != LineKind.ADJUSTMENT
+                else gettext("Minimum commission (the plan's floor)")
+            )
+        template = gettext("Payment on order %(number)s") if self.payment_id else gettext("Order %(number)s")
+        base = template % {"number": self.order.number}
+        if self.kind == LineKind.CLAWBACK:
+            return gettext("Clawback: %(line)s") % {"line": base}
+        if self.kind == LineKind.ADJUSTMENT:
+            return gettext("Adjustment: %(line)s") % {"line": base}
+        return base
 
 
 # A statement's lines count as paid once it leaves the draft: a later cancellation claws them back.

@@ -179,3 +179,18 @@ def test_an_acknowledged_statement_is_approved_by_a_second_person_then_exported(
         commission_approve(statement=issued, by=org.rep1a1)
     approved = commission_approve(statement=issued, by=org.rm1)
     assert approved.status == StatementStatus.APPROVED
+
+
+def test_the_statement_and_dispute_pages_in_chinese_show_no_english(client, org, issued):
+    from tests.test_i18n import english_words
+
+    commission_line_dispute(line=issued.lines.first(), by=org.rep1a1, reason="日期不对")
+    for person in (org.rep1a1, org.tm1a):
+        person.language = "zh-hans"
+        person.save(update_fields=["language"])
+        client.force_login(person.user)
+        for url in (f"/appraisal/commission/{issued.pk}/", "/appraisal/commission/disputes/"):
+            page = client.get(url)
+            assert page.status_code == 200, url
+            # The names of the test world (rep1a1, tm1a, the plan "Booked", order numbers ASO…).
+            assert english_words(page.content.decode(), {"rep", "tm", "Booked", "ASO"}) == set(), url
