@@ -194,3 +194,30 @@ def test_the_statement_and_dispute_pages_in_chinese_show_no_english(client, org,
             assert page.status_code == 200, url
             # The names of the test world (rep1a1, tm1a, the plan "Booked", order numbers ASO…).
             assert english_words(page.content.decode(), {"rep", "tm", "Booked", "ASO"}) == set(), url
+
+
+def test_the_dispute_lists_and_the_statement_page_run_the_same_queries_at_two_sizes(client, org, issued):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(org.tm1a.user)
+    manager_api = api(org.tm1a)
+    urls = ("/appraisal/commission/disputes/", f"/appraisal/commission/{issued.pk}/")
+
+    def counts() -> list[int]:
+        numbers = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            numbers.append(len(queries))
+        for url in ("/api/v1/commission-disputes/", f"/api/v1/commission-statements/{issued.pk}/"):
+            with CaptureQueriesContext(connection) as queries:
+                assert manager_api.get(url).status_code == 200
+            numbers.append(len(queries))
+        return numbers
+
+    first, second = issued.lines.order_by("date")
+    commission_line_dispute(line=first, by=org.rep1a1, reason="one")
+    one = counts()
+    commission_line_dispute(line=second, by=org.rep1a1, reason="two")
+    assert counts() == one
