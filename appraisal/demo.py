@@ -16,7 +16,11 @@ from appraisal.services import (
     BandInput,
     LineInput,
     appraisal_period_open,
+    commission_line_dispute,
     commission_plan_create,
+    commission_plan_version_create,
+    commission_statement_build,
+    commission_statement_issue,
     commission_statements_compute,
     contest_create,
     outcome_create,
@@ -133,6 +137,7 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
         _review_some(appraisal, rng, today)
     with contextlib.suppress(ApplicationError):
         commission_statements_compute(plan=plan, period=str(month), by=org.director)
+    _versioned_statements(org, plan, month)
     current = Period.month_of(today).parent
     for team in org.teams[:2]:
         reps = [r for r in org.reps if r.team_id == team.pk]
@@ -196,3 +201,30 @@ def _review_some(appraisal: Any, rng: random.Random, today: date) -> None:
                 decided_by=manager,
                 on=today,
             )
+
+
+def _versioned_statements(org: Any, plan: Any, month: Period) -> None:
+    """The month before last on the plan's dated version: each rep's statement built and issued
+    (the last month keeps the engine-based drafts), and one rep disputing a line."""
+    previous = Period.month_of(month.start - timedelta(days=1))
+    commission_plan_version_create(
+        plan=plan,
+        effective_from=previous.start,
+        mode="excess",
+        tiers=[(t.lower_percent, t.upper_percent, t.rate_percent) for t in plan.tiers.all()],
+        note="按回款前的订单金额，超额累进",
+        by=org.director,
+    )
+    disputed = False
+    for rep in org.reps:
+        if rep.team_id is None or rep.position != plan.position or rep.status == "left":
+            continue
+        try:
+            statement = commission_statement_build(plan=plan, person=rep, period=str(previous), by=org.director)
+            commission_statement_issue(statement=statement, by=org.director)
+        except ApplicationError:
+            continue
+        line = statement.lines.order_by("pk").first()
+        if line is not None and not disputed:
+            commission_line_dispute(line=line, by=rep, reason="这笔订单的分成比例不对")
+            disputed = True

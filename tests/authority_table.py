@@ -200,6 +200,42 @@ def order_body(customer) -> dict:
     }
 
 
+# --- commission statements built from a plan version (the demo's month before last, issued) -----
+COMMISSION_REP = (
+    "DESIGN 'compute, approve commission statements': a rep acknowledges or disputes only their own statement (README)"
+)
+
+
+def statement_issued_own():
+    """rep01's issued statement with lines, its disputes cleared (inside the test's savepoint)."""
+    statement = first(
+        "appraisal.CommissionStatement",
+        person__user__username="rep01",
+        version__isnull=False,
+        status="issued",
+        lines__isnull=False,
+    )
+    apps.get_model("appraisal.CommissionDispute")._default_manager.filter(statement=statement).delete()
+    return statement
+
+
+def dispute_open_own():
+    """An open dispute of rep01's issued statement (raised inside the test's savepoint if none)."""
+    dispute_model = apps.get_model("appraisal.CommissionDispute")
+    found = dispute_model._default_manager.filter(statement__person__user__username="rep01", status="open").first()
+    if found is not None:
+        return found
+    statement = statement_issued_own()
+    line = statement.lines.order_by("pk").first()
+    return dispute_model._default_manager.create(
+        statement=statement, line=line, raised_by=statement.person, reason="matrix"
+    )
+
+
+STATEMENT_DRAFT_VERSIONED_OWN = with_status(
+    "appraisal.CommissionStatement", "draft", person__user__username="rep01", version__isnull=False
+)
+
 ORDER_PENDING_OWN = with_status("sales.Order", "pending", shares__rep__user__username="rep01", payments__isnull=True)
 ORDER_PENDING_FAR = with_status("sales.Order", "pending", shares__rep__user__username="rep06", payments__isnull=True)
 ORDER_DRAFT_OWN = with_status("sales.Order", "draft", shares__rep__user__username="rep01", payments__isnull=True)
@@ -1628,6 +1664,52 @@ API_CASES: list[Case] = [
         with_status("appraisal.CommissionStatement", "draft", person__user__username="rep01"),
     ),
     C(
+        "POST /api/v1/commission-statements/build/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{INCENTIVE}: rep01's statement of June from the plan version in force; never one's own",
+        None,
+        lambda o: {
+            "plan": pk("appraisal.CommissionPlan"),
+            "person": pk("staff.Person", user__username="rep01"),
+            "period": "2026-06",
+        },
+        ("appraisal.CommissionStatement", "appraisal.CommissionStatementLine"),
+    ),
+    C(
+        "POST /api/v1/commission-statements/{id}/issue/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{INCENTIVE}: rep01's draft statement built from a plan version",
+        STATEMENT_DRAFT_VERSIONED_OWN,
+    ),
+    C(
+        "POST /api/v1/commission-statements/{id}/acknowledge/",
+        "own",
+        "403 403 403 403 ok 403",
+        COMMISSION_REP,
+        statement_issued_own,
+        {"comment": "matrix"},
+    ),
+    C(
+        "POST /api/v1/commission-statements/{id}/dispute/",
+        "own",
+        "403 403 403 403 ok 403",
+        COMMISSION_REP,
+        statement_issued_own,
+        lambda o: {"line": o.lines.order_by("pk").first().pk, "reason": "matrix"},
+        ("appraisal.CommissionDispute",),
+    ),
+    C(
+        "POST /api/v1/commission-disputes/{id}/resolve/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{INCENTIVE}: a manager of the statement's unit resolves rep01's dispute, never the rep",
+        dispute_open_own,
+        {"accept": False, "resolution": "matrix"},
+        ("appraisal.CommissionStatementLine",),
+    ),
+    C(
         "POST /api/v1/commission-statements/payroll-export/",
         "all",
         "ok ok 403 403 403 403",
@@ -2650,6 +2732,40 @@ PAGE_CASES: list[Case] = [
             "step": "approve",
             "statement": with_status("appraisal.CommissionStatement", "draft", person__user__username="rep01")().pk,
         },
+    ),
+    C(
+        P + "appraisal:statement-detail issue",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{INCENTIVE}: rep01's draft statement built from a plan version",
+        STATEMENT_DRAFT_VERSIONED_OWN,
+        {"step": "issue"},
+    ),
+    C(
+        P + "appraisal:statement-detail acknowledge",
+        "own",
+        "403 403 403 403 ok 403",
+        COMMISSION_REP,
+        statement_issued_own,
+        {"step": "acknowledge", "comment": "matrix"},
+    ),
+    C(
+        P + "appraisal:statement-detail dispute",
+        "own",
+        "403 403 403 403 ok 403",
+        COMMISSION_REP,
+        statement_issued_own,
+        lambda o: {"step": "dispute", "line": o.lines.order_by("pk").first().pk, "reason": "matrix"},
+        ("appraisal.CommissionDispute",),
+    ),
+    C(
+        P + "appraisal:dispute-list",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{INCENTIVE}: a manager of the statement's unit resolves rep01's dispute, never the rep",
+        dispute_open_own,
+        lambda o: {"dispute": o.pk, "decision": "reject", "resolution": "matrix"},
+        ("appraisal.CommissionStatementLine",),
     ),
     C(
         P + "appraisal:statement-list export",
