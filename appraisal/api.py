@@ -444,7 +444,7 @@ class StatementBuildSerializer(serializers.Serializer):
 
 
 class StatementDisputeSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
+    line = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     reason = serializers.CharField(allow_blank=True)
 
 
@@ -462,7 +462,7 @@ class EstimateQuerySerializer(serializers.Serializer):
 
 class EstimateSerializer(serializers.Serializer):
     period = serializers.CharField()
-    plan = serializers.IntegerField()
+    plan = serializers.IntegerField(read_only=True)
     target = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
     basis_so_far = serializers.DecimalField(max_digits=16, decimal_places=2)
     earned_so_far = serializers.DecimalField(max_digits=14, decimal_places=2)

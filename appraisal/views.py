@@ -332,6 +332,12 @@ def statement_list(request: HttpRequest) -> HttpResponseBase:
     )
 
 
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """A posted id, 0 (no row) when it is not a whole number: a bad id answers like a missing one."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else 0
+
+
 def _statement_post(request: HttpRequest, statement: CommissionStatement) -> None:
     """One step on a statement's page: issue (a manager), acknowledge or dispute a line (the rep)."""
     step = request.POST.get("step")
@@ -344,7 +350,7 @@ def _statement_post(request: HttpRequest, statement: CommissionStatement) -> Non
         )
         messages.success(request, _("Statement acknowledged."))
     elif step == "dispute":
-        line = statement.lines.filter(pk=request.POST.get("line") or 0).first()
+        line = statement.lines.filter(pk=_posted_id(request, "line")).first()
         if line is None:
             raise ApplicationError(_("Choose a line of this statement."), fields={"line": []})
         services.commission_line_dispute(line=line, by=request.user, reason=request.POST.get("reason", ""))
@@ -375,7 +381,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     """Disputes in scope, open first; a manager of the statement's unit resolves one (a POST)."""
     disputes = selectors.dispute_list(user=request.user)
     if request.method == "POST":
-        dispute = get_object_or_404(disputes, pk=request.POST.get("dispute") or 0)
+        dispute = get_object_or_404(disputes, pk=_posted_id(request, "dispute"))
         try:
             services.commission_dispute_resolve(
                 dispute=dispute,

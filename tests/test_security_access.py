@@ -106,6 +106,7 @@ PAGE_MODELS: dict[str, tuple[str | None, dict, str]] = {
     "appraisal:period-ranking": ("appraisal.AppraisalPeriod", {}, ""),
     "appraisal:period-action": ("appraisal.AppraisalPeriod", {"step": "close"}, ""),
     "appraisal:scorecard-detail": ("appraisal.Scorecard", {}, ""),
+    "appraisal:statement-detail": ("appraisal.CommissionStatement", {}, ""),
     "appraisal:action-add": ("appraisal.Scorecard", {}, ""),
     "appraisal:outcome-add": ("appraisal.Scorecard", {}, ""),
     "appraisal:scorecard-step": ("appraisal.Scorecard", {"step": "approve"}, ""),
