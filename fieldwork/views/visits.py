@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers.models import Customer
-from customers.views.common import PAGE_ROWS
 from customers.views.common import form_page as _form_page
 from customers.views.common import post_action as _post_action
 from fieldwork import forms
@@ -21,6 +20,7 @@ from fieldwork.models import ExpenseClaim, Visit
 from fieldwork.services import visits as visit_services
 from fieldwork.visit_actions import visit_actions
 from salesorg.exceptions import ApplicationError, add_error_to_form
+from salesorg.paging import page_of
 from staff import authority
 
 # Visits
@@ -36,8 +36,9 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         "fieldwork/visit_list.html",
         {
             "form": form,
-            "visits": visits[:PAGE_ROWS],
-            "total": visits.count(),
+            "visits": (page := page_of(request, visits)),
+            "page": page,
+            "total": page.paginator.count,
             "far_threshold": visit_services.far_checkin_threshold_m(),
         },
     )
@@ -210,8 +211,9 @@ def expense_list(request: HttpRequest) -> HttpResponse:
         "fieldwork/expense_list.html",
         {
             "form": form,
-            "claims": claims[:PAGE_ROWS],
-            "total": claims.count(),
+            "claims": (page := page_of(request, claims)),
+            "page": page,
+            "total": page.paginator.count,
             "decision_form": forms.ExpenseDecisionForm(),
         },
     )
