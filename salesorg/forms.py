@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
 
 EMPTY = [("", "---------")]
 
@@ -35,3 +37,23 @@ class FilterForm(BootstrapMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         return {key: getattr(value, "pk", value) for key, value in data.items() if value not in (None, "", False)}
+
+
+class NamedBoundField(BoundField):
+    """A field whose control carries its label as its accessible name (`aria-label`), so a field
+    rendered alone (a formset row, a filter bar) is still named for a screen reader. A group of
+    radios or checkboxes keeps its per-option labels."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        grouped = isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.HiddenInput)
+        if self.label and not grouped and "aria-label" not in attrs and "aria-label" not in widget.attrs:
+            attrs["aria-label"] = str(self.label)
+        return attrs
+
+
+class FormRenderer(DjangoTemplates):
+    """The project's form renderer (settings.FORM_RENDERER): every field is named."""
+
+    bound_field_class = NamedBoundField
