@@ -243,6 +243,7 @@ def _tree_order(rows: dict[tuple[str, int], dict], order: dict) -> list[dict]:
 
     def visit(row: dict, depth: int) -> None:
         row["depth"] = depth
+        row["has_children"] = bool(children.get(row["key"]))
         ordered.append(row)
         for child in sorted(children.get(row["key"], []), key=lambda r: (order[r["kind"]], r["label"])):
             visit(child, depth + 1)

@@ -108,3 +108,23 @@ def test_the_grid_renders_in_the_same_number_of_queries_for_20_and_200_reps(clie
     team_row = team_row[: team_row.index("</tr>")]
     assert 'data-total="below">1,000,000.00<' in team_row
     assert 'data-total="children-gap">0.00<' in team_row
+
+
+def test_the_grid_in_chinese_reads_wan_and_yi_with_the_exact_amount_in_the_title(client, org):
+    # The company 420,000,000.00 against its regions 300,000,000.00 + 119,800,000.00 = 419,800,000.00:
+    # 4.20亿 each side (419,800,000 / 10^8 = 4.198 -> 4.20), the gap 200,000.00 = 20.00万, marked.
+    f.target(None, value="420000000.00")
+    f.target(org.r1, value="300000000.00")
+    f.target(org.r2, value="119800000.00")
+    client.force_login(org.director.user)
+    html = client.get(
+        reverse("targets:grid"), {"year": 2026, "metric": "sales_amount"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    company_row = html[html.index('id="row-company-0"') :]
+    company_row = company_row[: company_row.index("</tr>")]
+    assert 'title="419,800,000.00" class="text-end text-nowrap" data-total="below">4.20亿<' in company_row
+    assert 'data-total="children-gap">20.00万<i class="bi bi-exclamation-triangle-fill' in company_row
+    assert "展开或收起下级" in company_row  # the company row folds its regions away
+    # A rep-less region has no toggle.
+    south_row = html[html.index(f'id="row-region-{org.r2.pk}"') :]
+    assert "grid-toggle" not in south_row[: south_row.index("</tr>")]
