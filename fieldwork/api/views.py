@@ -147,7 +147,9 @@ class VisitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
                 image=data.pop("image", None),
                 data=data,
             )
-            return Response(VisitActionSerializer(record, context={"request": request}).data, status=201)
+            return Response(
+                VisitActionSerializer(record, context={"request": request}).data, status=status.HTTP_201_CREATED
+            )
         records = visit_selectors.visit_action_list(user=request.user, visit=visit)
         return Response(VisitActionSerializer(records, many=True, context={"request": request}).data)
 
