@@ -425,7 +425,11 @@ def rep_home(*, user: Any, person: Person, today: date) -> dict[str, Any]:
         .order_by("due_on")[:8]
     )
     notifications = unread_for(user=user, person=person, limit=5)
+    from fieldwork.plan_selectors import todays_route
+
+    route = todays_route(user=user, person=person, today=today)
     return {
+        "route": route,
         "targets": targets,
         "next_visits": next_visits,
         "overdue_steps": overdue_steps,

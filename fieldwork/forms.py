@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customers.models import (
     Competitor,
@@ -11,8 +12,9 @@ from customers.models import (
     Stakeholder,
 )
 from customers.selectors.accounts import customers_for_visit_form
-from fieldwork.models import ExpenseKind, ExpenseStatus, VisitEvidence, VisitKind
+from fieldwork.models import ActionKind, ExpenseKind, ExpenseStatus, VisitEvidence, VisitKind
 from fieldwork.selectors import accompanying_manager_choices
+from sales.models import Order, Payment, Product
 from salesorg.forms import EMPTY, BootstrapMixin, DateInput, FilterForm
 from staff.models import Person, Region, Team
 
@@ -118,3 +120,31 @@ class IntelNoteForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["competitor"].queryset = Competitor.objects.visible_to(user)
         self.fields["customer"].queryset = customers_for_visit_form(user=user)
+
+
+class VisitActionForm(BootstrapMixin, forms.Form):
+    """One action on a visit (the phone form): the fields of the chosen action; the service says
+    which are required for it. Every choice is looked up in the user's scope."""
+
+    action = forms.ChoiceField(label=pgettext_lazy("visit action", "Action"), choices=())
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none(), required=False)
+    item = forms.CharField(label=_("Item"), max_length=200, required=False)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=0, required=False)
+    competitor = forms.ModelChoiceField(label=_("Competitor"), queryset=Competitor.objects.none(), required=False)
+    price = forms.DecimalField(label=_("Price"), max_digits=14, decimal_places=2, min_value=0, required=False)
+    order = forms.ModelChoiceField(label=_("Order"), queryset=Order.objects.none(), required=False)
+    payment = forms.ModelChoiceField(label=_("Payment"), queryset=Payment.objects.none(), required=False)
+    image = forms.ImageField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, user: Any, visit: Any, offered: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a, label) for a, label in ActionKind.choices if a in offered]
+        self.fields["product"].queryset = Product.objects.filter(is_active=True)
+        self.fields["competitor"].queryset = Competitor.objects.visible_to(user)
+        self.fields["order"].queryset = Order.objects.visible_to(user).filter(customer_id=visit.customer_id)
+        self.fields["payment"].queryset = Payment.objects.visible_to(user).filter(order__customer_id=visit.customer_id)
