@@ -474,6 +474,15 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# What started a recompute run (RecomputeRun.trigger keeps the code; pages show the label).
+RUN_TRIGGERS = {
+    "manual": _("By hand"),
+    "nightly": _("Nightly"),
+    "command": _("Command line"),
+    "demo": _("Demo data"),
+}
+
+
 class RecomputeRun(models.Model):
     """One run of the achievement engine: when, for which day, how far, how it ended."""
 
@@ -506,6 +515,10 @@ class RecomputeRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.as_of} · {self.get_status_display()}"
+
+    @property
+    def trigger_label(self) -> str:
+        return str(RUN_TRIGGERS.get(self.trigger, self.trigger))
 
     @property
     def duration(self):

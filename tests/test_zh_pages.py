@@ -88,6 +88,7 @@ def _data_words() -> set[str]:
     from customers.models import Competitor, Customer
     from sales.models import Product
     from staff.models import Person, Region, Team
+    from training.models import Course
 
     words: set[str] = set()
     for text in [
@@ -97,6 +98,7 @@ def _data_words() -> set[str]:
         *Customer.objects.values_list("name", "code"),
         *Product.objects.values_list("name", "code"),
         *Competitor.objects.values_list("name", "products"),
+        *Course.objects.values_list("code", "title"),
     ]:
         for part in text:
             words |= set(re.findall(r"[A-Za-z][A-Za-z_]{2,}", part or ""))
