@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from appraisal.models import CommissionPlan, Outcome, OutcomeKind, Scorecard
 from salesorg.forms import DateField, DateInput, iso_date_formfield
@@ -40,7 +41,7 @@ class ReviewForm(BootstrapMixin, forms.ModelForm):
 
 
 class ActionForm(BootstrapMixin, forms.Form):
-    description = forms.CharField(label=_("Action"), max_length=300)
+    description = forms.CharField(label=pgettext_lazy("action item", "Action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none())
     due_date = DateField(label=_("Due date"), widget=DateInput())
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customers.models import (
     Attitude,
@@ -123,7 +124,7 @@ class EvaluationForm(BootstrapMixin, forms.Form):
 
 class StakeholderForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    title = forms.CharField(label=pgettext_lazy("job title", "Title"), max_length=100, required=False)
     role = forms.ChoiceField(label=_("Role in the decision"), choices=StakeholderRole.choices)
     needs = forms.CharField(label=_("Needs"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     attitude = forms.ChoiceField(label=_("Attitude"), choices=Attitude.choices, initial=Attitude.NEUTRAL)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from salesorg.forms import DateField, DateInput
 from staff import authority
@@ -49,7 +50,7 @@ class OpeningForm(_Styled):
 
 
 class CandidateForm(_Styled):
-    name = forms.CharField(label=_("Name"))
+    name = forms.CharField(label=pgettext_lazy("person", "Name"))
     phone = forms.CharField(label=_("Phone"), required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     source = forms.CharField(label=_("Source"), required=False)

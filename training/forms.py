@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from appraisal.models import OutcomeKind
 from fieldwork.models import Visit, VisitKind
@@ -159,7 +160,7 @@ class ReviewActionForm(forms.Form):
     """An action item agreed at the meeting."""
 
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none())
-    title = forms.CharField(label=_("Action"), max_length=300)
+    title = forms.CharField(label=pgettext_lazy("action item", "Action"), max_length=300)
     due_on = DateField(label=_("Due on"), widget=DATE)
 
     def __init__(self, *args, meeting, user, **kwargs) -> None:
