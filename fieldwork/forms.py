@@ -15,7 +15,7 @@ from customers.selectors.accounts import customers_for_visit_form
 from fieldwork.models import ActionKind, ExpenseKind, ExpenseStatus, VisitEvidence, VisitKind
 from fieldwork.selectors import accompanying_manager_choices
 from sales.models import Order, Payment, Product
-from salesorg.forms import EMPTY, BootstrapMixin, DateInput, FilterForm
+from salesorg.forms import EMPTY, BootstrapMixin, DateField, FilterForm
 from staff.models import Person, Region, Team
 
 
@@ -23,7 +23,7 @@ class VisitForm(BootstrapMixin, forms.Form):
     """The phone form: few fields, the rep's own customers only, check-in filled by the browser."""
 
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices, initial=VisitKind.VISIT)
     accompanying_manager = forms.ModelChoiceField(
         label=_("Accompanying manager"), queryset=Person.objects.none(), required=False
@@ -34,7 +34,7 @@ class VisitForm(BootstrapMixin, forms.Form):
     purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
     outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
-    next_step_date = forms.DateField(label=_("Next step date"), required=False, widget=DateInput())
+    next_step_date = DateField(label=_("Next step date"), required=False)
     latitude = forms.CharField(required=False, widget=forms.HiddenInput())
     longitude = forms.CharField(required=False, widget=forms.HiddenInput())
 
@@ -62,7 +62,7 @@ class VisitCommentForm(BootstrapMixin, forms.Form):
 
 
 class ExpenseForm(BootstrapMixin, forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     kind = forms.ChoiceField(label=_("Kind"), choices=ExpenseKind.choices)
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
@@ -85,8 +85,8 @@ class VisitFilterForm(FilterForm):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + VisitKind.choices, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DateField(label=_("From"), required=False)
+    date_to = DateField(label=_("To"), required=False)
     far = forms.BooleanField(label=_("Far from the customer"), required=False)
     flagged = forms.BooleanField(label=_("Flagged evidence"), required=False)
     evidence = forms.ChoiceField(label=_("Evidence"), choices=EMPTY + VisitEvidence.choices, required=False)
@@ -102,8 +102,8 @@ class ExpenseFilterForm(FilterForm):
     person = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=EMPTY + ExpenseStatus.choices, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + ExpenseKind.choices, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DateField(label=_("From"), required=False)
+    date_to = DateField(label=_("To"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,7 +113,7 @@ class ExpenseFilterForm(FilterForm):
 class IntelNoteForm(BootstrapMixin, forms.Form):
     competitor = forms.ModelChoiceField(label=_("Competitor"), queryset=Competitor.objects.none(), required=False)
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), required=False)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from staff.scope import ScopedQuerySet
@@ -292,7 +293,7 @@ class SalesPlan(OwnedModel):
 
 class ActivityKind(models.TextChoices):
     CAMPAIGN = "campaign", _("Campaign")
-    PROMOTION = "promotion", _("Promotion")
+    PROMOTION = "promotion", pgettext_lazy("sales plan activity", "Promotion")
     CUSTOMER_DEVELOPMENT = "development", _("Customer development")
     OTHER = "other", _("Other")
 

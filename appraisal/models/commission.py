@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from staff.models import Position
 from staff.scope import ScopedQuerySet
 from targets.models import Metric
+
+# A commission plan is a 方案 (a visit or sales plan is a 计划): its own word.
+COMMISSION_PLAN = pgettext_lazy("commission", "plan")
 
 
 class CommissionPlan(models.Model):
@@ -32,7 +36,9 @@ class CommissionPlan(models.Model):
 class CommissionTier(models.Model):
     """The slice of actual between lower and upper (% of target) earns `rate_percent` of itself."""
 
-    plan = models.ForeignKey(CommissionPlan, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("plan"))
+    plan = models.ForeignKey(
+        CommissionPlan, on_delete=models.CASCADE, related_name="tiers", verbose_name=COMMISSION_PLAN
+    )
     lower_percent = models.DecimalField(_("from (percent of target)"), max_digits=7, decimal_places=2)
     upper_percent = models.DecimalField(
         _("to (percent of target)"), max_digits=7, decimal_places=2, null=True, blank=True
@@ -60,7 +66,7 @@ class StatementQuerySet(ScopedQuerySet):
 
 class CommissionStatement(models.Model):
     plan = models.ForeignKey(
-        CommissionPlan, on_delete=models.PROTECT, related_name="statements", verbose_name=_("plan")
+        CommissionPlan, on_delete=models.PROTECT, related_name="statements", verbose_name=COMMISSION_PLAN
     )
     person = models.ForeignKey(
         "staff.Person", on_delete=models.PROTECT, related_name="commission_statements", verbose_name=_("person")
