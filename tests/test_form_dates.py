@@ -59,12 +59,14 @@ def test_the_discovery_finds_the_forms_with_dates():
 @pytest.fixture
 def form_kwargs(org):
     """What the forms' constructors ask for, keyword by keyword."""
-    from customers.tests.factories import CustomerFactory
-    from fieldwork.models import VisitPlan
+    from customers.tests.factories import CustomerFactory, VisitFactory
+    from fieldwork.models import ActionKind, VisitPlan
     from training.models import ReviewMeeting
 
     customer = CustomerFactory(owner=org.rep1a1)
     return {
+        "visit": VisitFactory(customer=customer),
+        "offered": [kind for kind, _label in ActionKind.choices],
         "user": org.director.user,
         "person": org.rep1a1,
         "customer": customer,
