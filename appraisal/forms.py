@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from appraisal.models import CommissionPlan, Outcome, OutcomeKind, Scorecard
+from salesorg.forms import DateField, DateInput, iso_date_formfield
 from staff.models import Person, Region, Team
 
 
@@ -39,9 +41,9 @@ class ReviewForm(BootstrapMixin, forms.ModelForm):
 
 
 class ActionForm(BootstrapMixin, forms.Form):
-    description = forms.CharField(label=_("Action"), max_length=300)
+    description = forms.CharField(label=pgettext_lazy("action item", "Action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none())
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = DateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +54,8 @@ class OutcomeForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Outcome
         fields = ["kind", "amount", "course", "to_position", "reason", "date"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "reason": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
+        formfield_callback = iso_date_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,9 +67,7 @@ class OutcomeForm(BootstrapMixin, forms.ModelForm):
 
 
 class MeetingForm(BootstrapMixin, forms.Form):
-    meeting_date = forms.DateField(
-        label=_("Review meeting date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    meeting_date = DateField(label=_("Review meeting date"), required=False, widget=DateInput())
     participants = forms.ModelMultipleChoiceField(
         label=_("Participants"), queryset=Person.objects.none(), required=False
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customers.models import (
     Attitude,
@@ -25,7 +26,7 @@ from customers.models import (
     StakeholderChangeKind,
     StakeholderRole,
 )
-from salesorg.forms import EMPTY, BootstrapMixin, DateInput, FilterForm
+from salesorg.forms import EMPTY, BootstrapMixin, DateField, FilterForm
 from staff.models import Person, Region, Team
 
 
@@ -39,8 +40,8 @@ class CustomerFilterForm(FilterForm):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + CustomerKind.choices, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=EMPTY + CustomerStatus.choices, required=False)
-    created_from = forms.DateField(label=_("Created from"), required=False, widget=DateInput())
-    created_to = forms.DateField(label=_("Created to"), required=False, widget=DateInput())
+    created_from = DateField(label=_("Created from"), required=False)
+    created_to = DateField(label=_("Created to"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -123,7 +124,7 @@ class EvaluationForm(BootstrapMixin, forms.Form):
 
 class StakeholderForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    title = forms.CharField(label=pgettext_lazy("job title", "Title"), max_length=100, required=False)
     role = forms.ChoiceField(label=_("Role in the decision"), choices=StakeholderRole.choices)
     needs = forms.CharField(label=_("Needs"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     attitude = forms.ChoiceField(label=_("Attitude"), choices=Attitude.choices, initial=Attitude.NEUTRAL)
@@ -134,14 +135,14 @@ class StakeholderForm(BootstrapMixin, forms.Form):
 
 class StakeholderChangeForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What happened"), choices=StakeholderChangeKind.choices)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     replacement_name = forms.CharField(label=_("Successor's name"), max_length=100, required=False)
     replacement_title = forms.CharField(label=_("Successor's title"), max_length=100, required=False)
 
 
 class ComplaintForm(BootstrapMixin, forms.Form):
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    received_on = DateField(label=_("Received on"))
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -153,7 +154,7 @@ class ComplaintUpdateForm(BootstrapMixin, forms.Form):
 
 class RewardForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=RewardKind.choices)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
     referral = forms.ModelChoiceField(label=_("Referred customer"), queryset=Customer.objects.none(), required=False)

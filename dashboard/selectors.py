@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -392,10 +392,15 @@ def rep_home(*, user: Any, person: Person, today: date) -> dict[str, Any]:
         owner_kind=OwnerKind.REP, person=person, period__in=[str(p) for p in periods], target__isnull=False
     )
     by_period: dict[str, list[Achievement]] = {str(p): [] for p in periods}
-    for a in mine.order_by("metric"):
+    rows = list(mine.order_by("metric"))
+    for a in rows:
         by_period[a.period].append(a)
+    # One as-of date for the page: the actuals' (the last run's), so the time progress beside them
+    # is the one they were measured against (the dashboard's too). Before any run, the standard
+    # as-of date: yesterday, the last day the nightly run counts.
+    as_of = max((a.as_of for a in rows), default=today - timedelta(days=1))
     targets = [
-        {"period": p, "kind": p.kind, "time_progress": p.time_progress(today), "rows": by_period[str(p)]}
+        {"period": p, "kind": p.kind, "time_progress": p.time_progress(as_of), "rows": by_period[str(p)]}
         for p in periods
     ]
     next_visits = list(
@@ -425,7 +430,11 @@ def rep_home(*, user: Any, person: Person, today: date) -> dict[str, Any]:
         .order_by("due_on")[:8]
     )
     notifications = unread_for(user=user, person=person, limit=5)
+    from fieldwork.plan_selectors import todays_route
+
+    route = todays_route(user=user, person=person, today=today)
     return {
+        "route": route,
         "targets": targets,
         "next_visits": next_visits,
         "overdue_steps": overdue_steps,
@@ -435,6 +444,7 @@ def rep_home(*, user: Any, person: Person, today: date) -> dict[str, Any]:
         "notifications": notifications,
         "month": month,
         "today": today,
+        "as_of": as_of,
     }
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dashboard import selectors
 from dashboard.selectors import COMPANY, LEVELS, MONTH_KINDS, Node
@@ -189,7 +190,7 @@ def export(request: HttpRequest) -> HttpResponse:
         rows = [[rank, label, a.actual, a.target, a.rate] for rank, _pk, label, a in data["leaders"]]
     else:
         columns = [
-            Column(_("Owner")),
+            Column(pgettext("target", "Owner")),
             Column(_("Actual"), money),
             Column(_("Target"), money),
             Column(_("Achievement rate"), Kind.RATIO),

@@ -8,8 +8,10 @@ from fieldwork.models import (
     ExpenseClaim,
     IntelNote,
     Visit,
+    VisitActionRecord,
     VisitComment,
     VisitFrequency,
+    VisitKindAction,
     VisitKindRule,
     VisitPhoto,
     VisitPlan,
@@ -120,3 +122,22 @@ class VisitPlanAdmin(ScopedAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(VisitKindAction)
+class VisitKindActionAdmin(SimpleHistoryAdmin):
+    """Which actions each kind of visit offers, and which it requires before check-out."""
+
+    list_display = ("kind", "action", "required")
+    list_editable = ("required",)
+    list_filter = ("kind", "required")
+
+
+@admin.register(VisitActionRecord)
+class VisitActionRecordAdmin(ScopedAdmin):
+    # Photos open through the scoped file view; the admin shows the rows, not the files.
+    list_display = ("visit", "action", "author", "created_at")
+    list_filter = ("action",)
+    list_select_related = ("visit__customer", "author")
+    raw_id_fields = ("visit", "author", "product", "competitor", "intel_note", "order", "payment")
+    exclude = ("image",)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customers.models import (
     Competitor,
@@ -11,9 +12,10 @@ from customers.models import (
     Stakeholder,
 )
 from customers.selectors.accounts import customers_for_visit_form
-from fieldwork.models import ExpenseKind, ExpenseStatus, VisitEvidence, VisitKind
+from fieldwork.models import ActionKind, ExpenseKind, ExpenseStatus, VisitEvidence, VisitKind
 from fieldwork.selectors import accompanying_manager_choices
-from salesorg.forms import EMPTY, BootstrapMixin, DateInput, FilterForm
+from sales.models import Order, Payment, Product
+from salesorg.forms import EMPTY, BootstrapMixin, DateField, FilterForm
 from staff.models import Person, Region, Team
 
 
@@ -21,7 +23,7 @@ class VisitForm(BootstrapMixin, forms.Form):
     """The phone form: few fields, the rep's own customers only, check-in filled by the browser."""
 
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices, initial=VisitKind.VISIT)
     accompanying_manager = forms.ModelChoiceField(
         label=_("Accompanying manager"), queryset=Person.objects.none(), required=False
@@ -32,7 +34,7 @@ class VisitForm(BootstrapMixin, forms.Form):
     purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
     outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
-    next_step_date = forms.DateField(label=_("Next step date"), required=False, widget=DateInput())
+    next_step_date = DateField(label=_("Next step date"), required=False)
     latitude = forms.CharField(required=False, widget=forms.HiddenInput())
     longitude = forms.CharField(required=False, widget=forms.HiddenInput())
 
@@ -60,7 +62,7 @@ class VisitCommentForm(BootstrapMixin, forms.Form):
 
 
 class ExpenseForm(BootstrapMixin, forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     kind = forms.ChoiceField(label=_("Kind"), choices=ExpenseKind.choices)
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
@@ -83,8 +85,8 @@ class VisitFilterForm(FilterForm):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + VisitKind.choices, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DateField(label=_("From"), required=False)
+    date_to = DateField(label=_("To"), required=False)
     far = forms.BooleanField(label=_("Far from the customer"), required=False)
     flagged = forms.BooleanField(label=_("Flagged evidence"), required=False)
     evidence = forms.ChoiceField(label=_("Evidence"), choices=EMPTY + VisitEvidence.choices, required=False)
@@ -100,8 +102,8 @@ class ExpenseFilterForm(FilterForm):
     person = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=EMPTY + ExpenseStatus.choices, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + ExpenseKind.choices, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DateField(label=_("From"), required=False)
+    date_to = DateField(label=_("To"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,10 +113,38 @@ class ExpenseFilterForm(FilterForm):
 class IntelNoteForm(BootstrapMixin, forms.Form):
     competitor = forms.ModelChoiceField(label=_("Competitor"), queryset=Competitor.objects.none(), required=False)
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), required=False)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["competitor"].queryset = Competitor.objects.visible_to(user)
         self.fields["customer"].queryset = customers_for_visit_form(user=user)
+
+
+class VisitActionForm(BootstrapMixin, forms.Form):
+    """One action on a visit (the phone form): the fields of the chosen action; the service says
+    which are required for it. Every choice is looked up in the user's scope."""
+
+    action = forms.ChoiceField(label=pgettext_lazy("visit action", "Action"), choices=())
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none(), required=False)
+    item = forms.CharField(label=_("Item"), max_length=200, required=False)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=0, required=False)
+    competitor = forms.ModelChoiceField(label=_("Competitor"), queryset=Competitor.objects.none(), required=False)
+    price = forms.DecimalField(label=_("Price"), max_digits=14, decimal_places=2, min_value=0, required=False)
+    order = forms.ModelChoiceField(label=_("Order"), queryset=Order.objects.none(), required=False)
+    payment = forms.ModelChoiceField(label=_("Payment"), queryset=Payment.objects.none(), required=False)
+    image = forms.ImageField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, user: Any, visit: Any, offered: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a, label) for a, label in ActionKind.choices if a in offered]
+        self.fields["product"].queryset = Product.objects.filter(is_active=True)
+        self.fields["competitor"].queryset = Competitor.objects.visible_to(user)
+        self.fields["order"].queryset = Order.objects.visible_to(user).filter(customer_id=visit.customer_id)
+        self.fields["payment"].queryset = Payment.objects.visible_to(user).filter(order__customer_id=visit.customer_id)

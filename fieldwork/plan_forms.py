@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from fieldwork.models import PlanStatus, VisitPlan
-from salesorg.forms import BootstrapMixin, DateInput, FilterForm
+from salesorg.forms import BootstrapMixin, DateField, FilterForm
 from staff.models import Person
 
 
 class PlanProposeForm(BootstrapMixin, forms.Form):
     person = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.none())
-    week_start = forms.DateField(label=_("Week of (Monday)"), widget=DateInput())
+    week_start = DateField(label=_("Week of (Monday)"))
     start_latitude = forms.DecimalField(label=_("Start latitude"), max_digits=12, decimal_places=8, required=False)
     start_longitude = forms.DecimalField(label=_("Start longitude"), max_digits=12, decimal_places=8, required=False)
 
@@ -26,7 +26,7 @@ class PlanProposeForm(BootstrapMixin, forms.Form):
 
 class PlanItemForm(BootstrapMixin, forms.Form):
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
-    day = forms.DateField(label=_("Day"), widget=DateInput())
+    day = DateField(label=_("Day"))
 
     def __init__(self, *args: Any, plan: VisitPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,7 +42,7 @@ class PlanDecideForm(BootstrapMixin, forms.Form):
 class PlanFilterForm(FilterForm):
     person = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *PlanStatus.choices], required=False)
-    week_start = forms.DateField(label=_("Week of (Monday)"), required=False, widget=DateInput())
+    week_start = DateField(label=_("Week of (Monday)"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from fieldwork.models import Visit, VisitPlan, VisitPlanItem
+from fieldwork import routing
+from fieldwork.models import PlanStatus, Visit, VisitPlan, VisitPlanItem
 
 
 def plan_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[VisitPlan]:
@@ -80,3 +81,48 @@ def planned_customers(plans: Iterable[VisitPlan]) -> list[tuple[int, int, date, 
             "plan_id", "plan__person_id", "plan__week_start", "customer_id"
         )
     )
+
+
+def todays_route(*, user: Any, person: Any, today: date) -> dict[str, Any]:
+    """The rep's stops of `today` from the approved plan of this week, in route order: nearest
+    neighbour from the plan's start point (`fieldwork.routing`, no map service), each with the
+    distance from the stop before and whether the rep filed a visit of it today. Two queries,
+    whatever the number of stops."""
+    items = list(
+        VisitPlanItem.objects.visible_to(user)
+        .filter(
+            plan__person=person,
+            plan__status=PlanStatus.APPROVED,
+            plan__week_start=routing.week_of(today),
+            day=today,
+        )
+        .select_related("customer", "plan")
+        .order_by("position", "id")
+    )
+    if not items:
+        return {"stops": [], "distance_m": 0}
+    plan = items[0].plan
+    start = (
+        (plan.start_latitude, plan.start_longitude)
+        if plan.start_latitude is not None and plan.start_longitude is not None
+        else None
+    )
+    by_pk = {item.pk: item for item in items}
+    route = routing.nearest_neighbour_route(
+        start, [routing.Stop(item.pk, item.customer.latitude, item.customer.longitude) for item in items]
+    )
+    done = set(
+        Visit.objects.filter(
+            author=person, date=today, customer_id__in=[item.customer_id for item in items]
+        ).values_list("customer_id", flat=True)
+    )
+    stops = [
+        {
+            "item": by_pk[key],
+            "customer": by_pk[key].customer,
+            "distance_m": distance,
+            "done": by_pk[key].customer_id in done,
+        }
+        for key, distance in route
+    ]
+    return {"stops": stops, "distance_m": sum(stop["distance_m"] or 0 for stop in stops)}

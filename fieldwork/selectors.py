@@ -13,12 +13,15 @@ from customers.models import Customer
 from fieldwork import domain
 from fieldwork.models import (
     FLAGGED_EVIDENCE,
+    ActionKind,
     ExpenseClaim,
     IntelNote,
     Visit,
+    VisitActionRecord,
     VisitComment,
     VisitEvidence,
     VisitKind,
+    VisitKindAction,
     VisitKindRule,
 )
 from fieldwork.services import visits as visit_services
@@ -181,3 +184,45 @@ def evidence_preview(*, user: Any, customer: Any, kind: Any, latitude: Any, long
 def visit_comments(*, user: Any, visit: Visit) -> QuerySet[VisitComment]:
     """The comments on a visit the user may see (the visit's scope)."""
     return VisitComment.objects.visible_to(user).filter(visit=visit).select_related("author")
+
+
+# Actions on a visit (stock count, competitor sighting, shelf photo, order, collection)
+
+
+@dataclass(frozen=True)
+class KindActions:
+    """What a kind of visit offers and requires (its `VisitKindAction` rows; none: all offered)."""
+
+    offered: tuple[str, ...]
+    required: tuple[str, ...]
+
+
+def kind_actions(kind: str) -> KindActions:
+    """The actions a visit of `kind` offers and those it requires before check-out (one query)."""
+    rows = list(VisitKindAction.objects.filter(kind=kind).values_list("action", "required"))
+    if not rows:
+        return KindActions(offered=tuple(ActionKind.values), required=())
+    offered = {action for action, _required in rows}
+    required = {action for action, needed in rows if needed}
+    return KindActions(
+        offered=tuple(a for a in ActionKind.values if a in offered),
+        required=tuple(a for a in ActionKind.values if a in required),
+    )
+
+
+def visit_action_list(*, user: Any, visit: Visit) -> QuerySet[VisitActionRecord]:
+    """The actions recorded on a visit the user sees (the visit's scope), oldest first."""
+    return (
+        VisitActionRecord.objects.visible_to(user)
+        .filter(visit=visit)
+        .select_related("author", "product", "competitor", "order", "payment")
+    )
+
+
+def missing_actions(visit: Visit) -> list[str]:
+    """The actions the visit's kind requires that are not recorded on it yet (in choice order)."""
+    required = kind_actions(visit.kind).required
+    if not required:
+        return []
+    done = set(VisitActionRecord.objects.filter(visit=visit, action__in=required).values_list("action", flat=True))
+    return [action for action in required if action not in done]

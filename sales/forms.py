@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Competitor, Customer
 from sales.models import Channel, ImportKind, OrderStatus, PipelineStage, Product
 from sales.selectors import creditable_people
+from salesorg.forms import DateField, DateInput
 from staff.models import Person
 
 
@@ -18,13 +19,13 @@ class OrderFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", "---------"), *OrderStatus.choices], required=False)
     channel = forms.ChoiceField(label=_("Channel"), choices=[("", "---------"), *Channel.choices], required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateField(label=_("From"), required=False, widget=DateInput(attrs={"class": "form-control"}))
+    date_to = DateField(label=_("To"), required=False, widget=DateInput(attrs={"class": "form-control"}))
 
 
 class OrderForm(forms.Form):
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
-    date = forms.DateField(label=_("Order date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("Order date"), widget=DateInput(attrs={"class": "form-control"}))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     payment_terms_days = forms.IntegerField(label=_("Payment terms (days)"), min_value=0, initial=30)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -58,7 +59,7 @@ ShareFormSet = forms.formset_factory(ShareForm, extra=2)
 
 
 class PaymentForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("Date"), widget=DateInput(attrs={"class": "form-control"}))
     amount = forms.DecimalField(label=_("Amount"), min_value=Decimal("0.01"), decimal_places=2)
     reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
 
@@ -71,9 +72,7 @@ class OpportunityForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
     expected_amount = forms.DecimalField(label=_("Expected amount"), min_value=Decimal(0), decimal_places=2)
-    expected_close_date = forms.DateField(
-        label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expected_close_date = DateField(label=_("Expected close date"), widget=DateInput(attrs={"class": "form-control"}))
     stage = forms.ModelChoiceField(
         label=_("Stage"), queryset=PipelineStage.objects.filter(is_active=True, is_won=False, is_lost=False)
     )
@@ -95,9 +94,9 @@ class ReportForm(forms.Form):
         required=False,
         choices=[("customer", _("Customer")), ("rep", _("Rep")), ("team", _("Team")), ("region", _("Region"))],
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateField(label=_("From"), required=False, widget=DateInput(attrs={"class": "form-control"}))
+    date_to = DateField(label=_("To"), required=False, widget=DateInput(attrs={"class": "form-control"}))
+    as_of = DateField(label=_("As of"), required=False, widget=DateInput(attrs={"class": "form-control"}))
 
 
 class ImportUploadForm(forms.Form):

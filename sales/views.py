@@ -17,6 +17,7 @@ from sales.models import ImportJob, Order
 from sales.services import imports as import_services
 from sales.services import pipeline as pipeline_services
 from salesorg.exceptions import ApplicationError, NotAllowed, add_error_to_form
+from salesorg.paging import page_of
 from staff import authority
 
 PAGE = 200
@@ -27,11 +28,11 @@ def order_list(request: HttpRequest) -> HttpResponse:
     form = forms.OrderFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     orders = selectors.order_list(user=request.user, filters=filters)
-    page = list(orders.with_paid()[:PAGE])
+    page = page_of(request, orders.with_paid())
     return render(
         request,
         "sales/order_list.html",
-        {"form": form, "orders": page, "total": orders.count()},
+        {"form": form, "orders": page, "page": page, "total": page.paginator.count},
     )
 
 
@@ -125,7 +126,15 @@ def payment_list(request: HttpRequest) -> HttpResponse:
     form = forms.ReportForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     payments = selectors.payment_list(user=request.user, filters=filters)
-    return render(request, "sales/payment_list.html", {"payments": payments[:PAGE], "total": payments.count()})
+    return render(
+        request,
+        "sales/payment_list.html",
+        {
+            "payments": (page := page_of(request, payments)),
+            "page": page,
+            "total": page.paginator.count,
+        },
+    )
 
 
 @login_required

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import numberformat
+from django.utils import numberformat, translation
 from django.utils.formats import get_format, number_format
 
 # Metrics counted in whole things (DESIGN.md glossary): shown without decimals.
@@ -56,3 +56,21 @@ def amount(value: Decimal | None, metric: str = "") -> str:
     if value is None or value == "":
         return "–"
     return grouped(Decimal(value), 0 if metric in COUNT_METRICS else 2)
+
+
+# Chinese reads large numbers in 万 (10^4) and 亿 (10^8), not in thousands.
+WAN, YI = Decimal(10_000), Decimal(100_000_000)
+
+
+def compact(value: Decimal | None, metric: str = "") -> str:
+    """An amount to read at a glance. In Chinese: 20,826,446.28 -> "2,082.64万", 420,000,000.00 ->
+    "4.20亿" (below 10,000 the amount as `amount` writes it); in other languages the full amount
+    grouped in thousands, as `amount`. Empty -> "–"."""
+    if value is None or value == "":
+        return "–"
+    value = Decimal(value)
+    if (translation.get_language() or "").lower().startswith("zh"):
+        for size, unit in ((YI, "亿"), (WAN, "万")):
+            if abs(value) >= size:
+                return f"{grouped(value / size, 2)}{unit}"
+    return amount(value, metric)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
 
 EMPTY = [("", "---------")]
 
@@ -24,14 +27,64 @@ class BootstrapMixin:
                 widget.attrs.setdefault("class", "form-control")
 
 
+ISO_DATE = "%Y-%m-%d"
+
+
 class DateInput(forms.DateInput):
+    """A browser date picker. Its value is always ISO (`2026-12-02`): the date input accepts nothing
+    else, and the Chinese locale's first input format (`2026/12/02`) would leave it empty."""
+
     input_type = "date"
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        kwargs.pop("format", None)
+        super().__init__(format=ISO_DATE, **kwargs)
+
+
+class DateField(forms.DateField):
+    """A date read as ISO first (what the date input sends), then in the language's own formats
+    (typed by hand where the browser has no date picker)."""
+
+    widget = DateInput
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return super().strptime(value.strip(), ISO_DATE)
+            except (TypeError, ValueError):
+                pass
+        return super().to_python(value)
+
+
+def iso_date_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """A ModelForm's `formfield_callback`: a model's date fields become ISO date pickers."""
+    if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+        kwargs["widget"] = DateInput()
+        return db_field.formfield(form_class=DateField, **kwargs)
+    return db_field.formfield(**kwargs)
 
 
 class FilterForm(BootstrapMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         return {key: getattr(value, "pk", value) for key, value in data.items() if value not in (None, "", False)}
+
+
+class NamedBoundField(BoundField):
+    """A field whose control carries its label as its accessible name (`aria-label`), so a field
+    rendered alone (a formset row, a filter bar) is still named for a screen reader. A group of
+    radios or checkboxes keeps its per-option labels."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        grouped = isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.HiddenInput)
+        if self.label and not grouped and "aria-label" not in attrs and "aria-label" not in widget.attrs:
+            attrs["aria-label"] = str(self.label)
+        return attrs
+
+
+class FormRenderer(DjangoTemplates):
+    """The project's form renderer (settings.FORM_RENDERER): every field is named."""
+
+    bound_field_class = NamedBoundField

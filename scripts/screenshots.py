@@ -6,7 +6,8 @@
 
 Steps: migrate, `seed_demo`, `recompute_achievements` as of yesterday, the follow-up run; then a
 `runserver` on a free local port and Playwright: the director's dashboard and a drill-down
-(desktop), a rep's home and the visit form (phone width). PNGs go to docs/screenshots/.
+(desktop), the target grid's first screen at 1440x900, a rep's home and the visit form (phone
+width). PNGs go to docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -137,6 +138,14 @@ def shoot(base: str) -> None:
         page.wait_for_load_state("networkidle")
         charts_ready(page)
         page.screenshot(path=str(OUT / "drill-down.png"), full_page=True)
+        context.close()
+
+        # The target grid's first screen at a laptop's 1440x900 (not the full page: what a
+        # director reads without scrolling).
+        context, page = login("director", viewport={"width": 1440, "height": 900})
+        page.goto(f"{base}/targets/?year={datetime.now().astimezone().year}&metric=sales_amount")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(OUT / "target-grid.png"))
         context.close()
 
         phone = {

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.auth import logout
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
@@ -47,6 +47,11 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.user.is_active or has_left(token.user):
             raise exceptions.AuthenticationFailed(_("This login has ended."))
+        # The API answers in the language the person chose (else the request's Accept-Language,
+        # which LocaleMiddleware activated): the token is only known here, after the middleware.
+        person = getattr(token.user, "person", None)
+        if person is not None and person.language:
+            translation.activate(person.language)
         return (token.user, token)
 
 

@@ -12,15 +12,15 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from salesorg.forms import BootstrapMixin, DateInput
+from salesorg.forms import ISO_DATE, BootstrapMixin, DateField
 from staff import authority
 from staff.models import Person, PersonQuerySet, Position, Region, Team
 from staff.services.people import POSITION_ORDER
 
 
-def _on(label: Any = None) -> forms.DateField:
+def _on(label: Any = None) -> DateField:
     # ISO only (DESIGN: dates in forms are YYYY-MM-DD in every language): 01/07/2026 is ambiguous.
-    return forms.DateField(label=label or _("Effective date"), widget=DateInput(), input_formats=["%Y-%m-%d"])
+    return DateField(label=label or _("Effective date"), input_formats=[ISO_DATE])
 
 
 def _reason(*, required: bool = True) -> forms.CharField:

@@ -6,11 +6,13 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from salesorg.forms import DateField, DateInput
 from staff import authority
 from staff.models import Position, SelectionStepKind, Team
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class _Styled(forms.Form):
@@ -32,7 +34,7 @@ class OpeningForm(_Styled):
         choices=[(Position.REP, Position.REP.label), (Position.TEAM_MANAGER, Position.TEAM_MANAGER.label)],
     )
     headcount = forms.IntegerField(label=_("Headcount"), min_value=1, initial=1)
-    opened_on = forms.DateField(label=_("Opened on"), widget=DATE)
+    opened_on = DateField(label=_("Opened on"), widget=DATE)
     requirements = forms.CharField(label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -48,16 +50,16 @@ class OpeningForm(_Styled):
 
 
 class CandidateForm(_Styled):
-    name = forms.CharField(label=_("Name"))
+    name = forms.CharField(label=pgettext_lazy("person", "Name"))
     phone = forms.CharField(label=_("Phone"), required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     source = forms.CharField(label=_("Source"), required=False)
-    applied_on = forms.DateField(label=_("Applied on"), widget=DATE)
+    applied_on = DateField(label=_("Applied on"), widget=DATE)
 
 
 class StepForm(_Styled):
     kind = forms.ChoiceField(label=_("Selection step"), choices=SelectionStepKind.choices)
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = DateField(label=_("Date"), widget=DATE)
     score = forms.DecimalField(label=_("Score"), max_digits=5, decimal_places=2, required=False)
     passed = forms.NullBooleanField(label=_("Passed"), required=False)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -65,11 +67,11 @@ class StepForm(_Styled):
 
 class RejectForm(_Styled):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = DateField(label=_("Date"), widget=DATE)
 
 
 class HireForm(_Styled):
     employee_no = forms.CharField(label=_("Employee number"))
-    hire_date = forms.DateField(label=_("Hire date"), widget=DATE)
+    hire_date = DateField(label=_("Hire date"), widget=DATE)
     username = forms.CharField(label=_("Login name"), required=False)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -29,6 +29,10 @@ from targets.models import (
 class TargetSerializer(serializers.ModelSerializer):
     owner_label = serializers.CharField(read_only=True)
     needs_acknowledgement = serializers.BooleanField(read_only=True)
+    # The sum of every target held below (the regions', teams' or reps' of the same metric and
+    # period, however they were made) and the value minus it; null for a rep's target.
+    children_total = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True, allow_null=True)
+    gap = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True, allow_null=True)
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
     # The owner: looked up in the user's scope, so a hidden id answers like a missing one.
     region = ScopedPrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
@@ -61,6 +65,8 @@ class TargetSerializer(serializers.ModelSerializer):
             "acknowledged_by",
             "acknowledged_at",
             "needs_acknowledgement",
+            "children_total",
+            "gap",
             "note",
             "updated_at",
             "reason",
@@ -166,7 +172,16 @@ class TargetViewSet(
     ordering_fields = ["period", "metric", "value", "owner_kind"]
 
     def get_queryset(self):
-        return selectors.target_list(user=self.request.user)
+        return selectors.with_children_totals(selectors.target_list(user=self.request.user))
+
+    def _reread(self, targets: list[Target]) -> list[Target]:
+        """The written rows again, with their children's totals and gaps (one query)."""
+        rows = {t.pk: t for t in self.get_queryset().filter(pk__in=[t.pk for t in targets])}
+        return [rows[t.pk] for t in targets if t.pk in rows]
+
+    def _answer(self, target: Target, **kwargs) -> Response:
+        rows = self._reread([target])
+        return Response(self.get_serializer(rows[0] if rows else target).data, **kwargs)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -184,7 +199,7 @@ class TargetViewSet(
             person=data.get("person"),
             note=data.get("note", ""),
         )
-        return Response(self.get_serializer(target).data, status=status.HTTP_201_CREATED)
+        return self._answer(target, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         target = self.get_object()
@@ -202,7 +217,7 @@ class TargetViewSet(
             reason=data.get("reason", ""),
             **kwargs,
         )
-        return Response(self.get_serializer(target).data)
+        return self._answer(target)
 
     @action(detail=True, methods=["post"])
     def breakdown(self, request, pk=None):
@@ -210,7 +225,7 @@ class TargetViewSet(
         serializer = BreakdownSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         children = services.target_breakdown(user=request.user, target=target, **serializer.validated_data)
-        return Response(self.get_serializer(children, many=True).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(self._reread(children), many=True).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def allocate(self, request, pk=None):
@@ -219,7 +234,10 @@ class TargetViewSet(
         serializer.is_valid(raise_exception=True)
         children = services.target_allocate(user=request.user, target=target, **serializer.validated_data)
         return Response(
-            {"gap": str(services.allocation_gap(target)), "children": self.get_serializer(children, many=True).data},
+            {
+                "gap": str(services.allocation_gap(target)),
+                "children": self.get_serializer(self._reread(children), many=True).data,
+            },
             status=status.HTTP_201_CREATED,
         )
 
@@ -227,7 +245,7 @@ class TargetViewSet(
     def approve(self, request, pk=None):
         """Approve a draft; a yearly target is approved with its draft quarters and months."""
         target = services.target_approve(user=request.user, target=self.get_object())
-        return Response(self.get_serializer(target).data)
+        return self._answer(target)
 
     @extend_schema(request=BulkApprovalSerializer, responses=BulkApprovalResultSerializer)
     @action(detail=False, methods=["post"], url_path="approve-bulk")
@@ -251,7 +269,7 @@ class TargetViewSet(
     def acknowledge(self, request, pk=None):
         """The owner acknowledges the approved target (a year with its quarters and months)."""
         target = services.target_acknowledge(user=request.user, target=self.get_object())
-        return Response(self.get_serializer(target).data)
+        return self._answer(target)
 
     @extend_schema(responses=TargetChangeSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)

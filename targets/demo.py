@@ -89,9 +89,11 @@ def _owners(org) -> list[dict]:
 
 def seed(*, org, rng: random.Random, today: date) -> None:
     DistributionTemplate.objects.create(
-        name="Seasonal (year-end peak)", **dict(zip(DistributionTemplate.WEIGHT_FIELDS, SEASONAL, strict=True))
+        name="季节性（年末旺季）", **dict(zip(DistributionTemplate.WEIGHT_FIELDS, SEASONAL, strict=True))
     )
-    DistributionTemplate.objects.create(name="Even", **dict(zip(DistributionTemplate.WEIGHT_FIELDS, EVEN, strict=True)))
+    DistributionTemplate.objects.create(
+        name="平均分配", **dict(zip(DistributionTemplate.WEIGHT_FIELDS, EVEN, strict=True))
+    )
     this_year = fiscal_year_of(today)
     years = [this_year, Period(this_year.year - 1)]
     rows: list[Target] = []

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from salesorg.forms import DateField, DateInput, iso_date_formfield
 from targets.models import DistributionTemplate, Metric, OwnerKind, PlanActivity, SalesPlan
 from targets.services.breakdown import EQUAL, LAST_YEAR, TEMPLATE, WEIGHTS
 
@@ -142,7 +143,7 @@ class ProposalForm(forms.Form):
 
 
 class RecomputeForm(forms.Form):
-    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = DateField(label=_("As of"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,7 +167,4 @@ class PlanActivityForm(forms.ModelForm):
     class Meta:
         model = PlanActivity
         fields = ["kind", "name", "start_date", "end_date", "planned_count", "done_count", "progress"]
-        widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
-        }
+        formfield_callback = iso_date_formfield

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from staff.scope import ScopedQuerySet
@@ -292,7 +293,7 @@ class SalesPlan(OwnedModel):
 
 class ActivityKind(models.TextChoices):
     CAMPAIGN = "campaign", _("Campaign")
-    PROMOTION = "promotion", _("Promotion")
+    PROMOTION = "promotion", pgettext_lazy("sales plan activity", "Promotion")
     CUSTOMER_DEVELOPMENT = "development", _("Customer development")
     OTHER = "other", _("Other")
 
@@ -474,6 +475,15 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# What started a recompute run (RecomputeRun.trigger keeps the code; pages show the label).
+RUN_TRIGGERS = {
+    "manual": _("By hand"),
+    "nightly": _("Nightly"),
+    "command": _("Command line"),
+    "demo": _("Demo data"),
+}
+
+
 class RecomputeRun(models.Model):
     """One run of the achievement engine: when, for which day, how far, how it ended."""
 
@@ -506,6 +516,10 @@ class RecomputeRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.as_of} · {self.get_status_display()}"
+
+    @property
+    def trigger_label(self) -> str:
+        return str(RUN_TRIGGERS.get(self.trigger, self.trigger))
 
     @property
     def duration(self):

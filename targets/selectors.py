@@ -7,7 +7,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from salesorg.periods import Period
 from targets.models import (
@@ -83,6 +97,45 @@ def target_list(*, user: Any) -> QuerySet[Target]:
     return Target.objects.visible_to(user).select_related("person", "team", "region", "approved_by", "parent")
 
 
+def _children_sum(child_kind: str, **unit: Any) -> Subquery:
+    """The sum of the `child_kind` targets of the outer row's metric and period (and unit)."""
+    rows = (
+        Target.objects.filter(owner_kind=child_kind, metric=OuterRef("metric"), period=OuterRef("period"), **unit)
+        .order_by()
+        .values("metric")
+        .annotate(total=Sum("value"))
+        .values("total")
+    )
+    return Subquery(rows, output_field=DecimalField(max_digits=18, decimal_places=2))
+
+
+def with_children_totals(queryset: QuerySet[Target]) -> QuerySet[Target]:
+    """Each target with `children_total` (the sum of ALL the targets held below it for the same
+    metric and period, however they were made: the company's regions', a region's teams', a
+    team's reps') and `gap` (its value minus that sum); both None for a rep's target, which has
+    nothing below it. Set-based: correlated subqueries in the one query of the list, never a
+    query per row. The sum counts every target below, not only those in the viewer's scope (a
+    parent's gap is the parent's, whoever looks); it reveals a total, never a hidden row."""
+    money = DecimalField(max_digits=18, decimal_places=2)
+    zero = Decimal("0.00")
+    total = Case(
+        When(owner_kind=OwnerKind.COMPANY, then=Coalesce(_children_sum(OwnerKind.REGION), zero, output_field=money)),
+        When(
+            owner_kind=OwnerKind.REGION,
+            then=Coalesce(_children_sum(OwnerKind.TEAM, region_id=OuterRef("region_id")), zero, output_field=money),
+        ),
+        When(
+            owner_kind=OwnerKind.TEAM,
+            then=Coalesce(_children_sum(OwnerKind.REP, team_id=OuterRef("team_id")), zero, output_field=money),
+        ),
+        default=None,
+        output_field=money,
+    )
+    return queryset.annotate(children_total=total).annotate(
+        gap=ExpressionWrapper(F("value") - F("children_total"), output_field=money)
+    )
+
+
 def target_get(*, user: Any, pk: int) -> Target:
     from django.shortcuts import get_object_or_404
 
@@ -117,7 +170,11 @@ def target_grid(*, user: Any, year: int, metric: str) -> dict:
     year_period = Period(year)
     months = [str(m) for m in year_period.month_periods()]
     quarters = [str(q) for q in year_period.children()]
-    targets = list(target_list(user=user).filter(metric=metric, period__in=[str(year_period), *quarters, *months]))
+    targets = list(
+        with_children_totals(target_list(user=user)).filter(
+            metric=metric, period__in=[str(year_period), *quarters, *months]
+        )
+    )
     rows: dict[tuple[str, int], dict] = {}
     order = {OwnerKind.COMPANY: 0, OwnerKind.REGION: 1, OwnerKind.TEAM: 2, OwnerKind.REP: 3}
     for t in targets:
@@ -186,6 +243,7 @@ def _tree_order(rows: dict[tuple[str, int], dict], order: dict) -> list[dict]:
 
     def visit(row: dict, depth: int) -> None:
         row["depth"] = depth
+        row["has_children"] = bool(children.get(row["key"]))
         ordered.append(row)
         for child in sorted(children.get(row["key"], []), key=lambda r: (order[r["kind"]], r["label"])):
             visit(child, depth + 1)
@@ -197,14 +255,21 @@ def _tree_order(rows: dict[tuple[str, int], dict], order: dict) -> list[dict]:
 
 def _reconcile_with_children(rows: list[dict]) -> None:
     """Each parent's yearly target against the sum of its children's yearly targets (all of them,
-    however they were made, as far as the viewer sees them) and the gap, on the row."""
+    however they were made: `with_children_totals`) and the gap, on the row. A parent without a
+    yearly target shows the sum of the children on the grid."""
     below: dict[tuple[str, int], Decimal] = {}
     for row in rows:
         parent = _parent_key(row)
         if parent is not None and row["year_target"] is not None:
             below[parent] = below.get(parent, Decimal("0.00")) + row["year_target"].value
     for row in rows:
-        row["children_total"] = below.get(row["key"]) if row["kind"] != OwnerKind.REP else None
+        year_target = row["year_target"]
+        if row["kind"] == OwnerKind.REP:
+            row["children_total"] = None
+        elif year_target is not None and getattr(year_target, "children_total", None) is not None:
+            row["children_total"] = year_target.children_total
+        else:
+            row["children_total"] = below.get(row["key"])
         row["children_gap"] = (
             row["year_target"].value - row["children_total"]
             if row["year_target"] is not None and row["children_total"] is not None

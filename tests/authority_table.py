@@ -384,6 +384,10 @@ def _pending_proposal(username: str) -> Callable[[], Any]:
 
 
 VISIT_OWN = "a check-out is the author's own (a visit one filed): its author only; admin has no person"
+VISIT_ACTION = (
+    "an action on a visit (stock count, competitor sighting, shelf photo, order, collection, issue 19):"
+    " the visit's author only, while it is open (the visit-edit rule); admin has no person"
+)
 CONFIRM_JOINT = f"{COACH}: confirming a joint visit is the author's manager line; never the author"
 COMMENT = "comment on a visit: a manager of the visit's unit ('units.manage'); admin has no person to sign it"
 PROPOSE = (
@@ -926,6 +930,24 @@ API_CASES: list[Case] = [
         "403 403 404 404 404 403",
         f"{VISIT_OWN}; {SCOPE}",
         _visit_checked_in("rep06"),
+    ),
+    C(
+        "POST /api/v1/visits/{id}/actions/",
+        "own",
+        "403 403 403 403 ok 403",
+        VISIT_ACTION,
+        _visit_checked_in("rep01"),
+        {"action": "stock_count", "item": "matrix", "quantity": "1"},
+        ("fieldwork.VisitActionRecord",),
+    ),
+    C(
+        "POST /api/v1/visits/{id}/actions/",
+        "far",
+        "403 403 404 404 404 403",
+        f"{VISIT_ACTION}; {SCOPE}",
+        _visit_checked_in("rep06"),
+        {"action": "stock_count", "item": "matrix", "quantity": "1"},
+        ("fieldwork.VisitActionRecord",),
     ),
     C(
         "POST /api/v1/visits/{id}/confirm/",
@@ -2139,6 +2161,15 @@ PAGE_CASES: list[Case] = [
     ),
     C(P + "fieldwork:expense-decide", "own", "ok ok ok ok 403 403", APPROVE, EXPENSE_OWN, {"decision": "approve"}),
     C(P + "fieldwork:visit-check-out", "own", "403 403 403 403 ok 403", VISIT_OWN, _visit_checked_in("rep01")),
+    C(
+        P + "fieldwork:visit-action-create",
+        "own",
+        "403 403 403 403 ok 403",
+        VISIT_ACTION,
+        _visit_checked_in("rep01"),
+        {"action": "stock_count", "item": "matrix", "quantity": "1"},
+        ("fieldwork.VisitActionRecord",),
+    ),
     C(P + "fieldwork:visit-confirm", "own", "ok ok ok ok 403 403", CONFIRM_JOINT, _joint_unconfirmed("rep01")),
     C(
         P + "fieldwork:visit-comment",

@@ -141,3 +141,77 @@ def test_language_switch_is_saved_on_the_person(chinese_org, client):
     assert "People" in client.get(reverse("home")).content.decode()
     client.post(reverse("set-language"), {"language": "zh-hans", "next": reverse("home")})
     assert "人员" in client.get(reverse("home")).content.decode()
+
+
+def _translations(po_text: str):
+    """(msgctxt, msgid, msgstr) of each live entry of a .po file, multi-line strings joined."""
+    for block in re.split(r"\n\s*\n", po_text):
+        fields: dict[str, list[str]] = {}
+        key = None
+        for line in block.strip().splitlines():
+            if line.startswith("#"):
+                continue
+            match = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+"(.*)"$', line)
+            if match:
+                key = match.group(1)
+                fields.setdefault(key, []).append(match.group(2))
+            elif line.startswith('"') and key is not None:
+                fields[key][-1] += line[1:-1]
+        if "msgid" not in fields or not fields["msgid"][0]:
+            continue
+        msgstr = " | ".join(value[0] for name, value in sorted(fields.items()) if name.startswith("msgstr"))
+        yield (fields.get("msgctxt", [None])[0], fields["msgid"][0], msgstr)
+
+
+def test_one_msgid_reads_the_same_in_every_catalogue():
+    """Django merges the apps' catalogues and the first one holding a msgid wins, on every page: an
+    order's Reject read 不录用 (recruitment's) and a plan's Promotion 晋升. One wording per msgid (and
+    context); where the meanings differ, a context (pgettext, `{% translate ... context ... %}`)."""
+    seen: dict[tuple[str | None, str], dict[str, list[str]]] = {}
+    for po_path in CATALOGUES:
+        app = str(po_path.relative_to(ROOT)).split("/locale/")[0] or "locale"
+        for context, msgid, msgstr in _translations(po_path.read_text(encoding="utf-8")):
+            if msgstr.strip(" |"):
+                seen.setdefault((context, msgid), {}).setdefault(msgstr, []).append(app)
+    conflicts = {key: wordings for key, wordings in seen.items() if len(wordings) > 1}
+    assert conflicts == {}, "\n".join(f"{key}: {wordings}" for key, wordings in sorted(conflicts.items(), key=str))
+
+
+@pytest.mark.parametrize(
+    ("context", "msgid", "chinese"),
+    [
+        ("", "Reject", "驳回"),  # an order, a proposal
+        ("recruitment", "Reject", "不录用"),
+        ("", "Promotion", "晋升"),  # an appraisal outcome
+        ("sales plan activity", "Promotion", "促销"),
+        ("", "Active", "在职"),  # a person
+        ("customer status", "Active", "有效"),
+        ("", "Title", "标题"),
+        ("job title", "Title", "职务"),
+        ("", "Name", "名称"),  # a company, a contest, a team
+        ("person", "Name", "姓名"),
+    ],
+)
+def test_words_with_two_meanings_read_right_in_chinese(context, msgid, chinese):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        shown = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+    assert shown == chinese
+
+
+def test_the_project_wording_is_what_the_pages_show():
+    """Django's own catalogues (the admin's "Filter" is 过滤器) come before the apps' for some words:
+    the project's wording must be the one a page shows, overridden in the root `locale/` if need be."""
+    from django.utils import translation
+
+    wrong = {}
+    with translation.override("zh-hans"):
+        for po_path in CATALOGUES:
+            for context, msgid, msgstr in _translations(po_path.read_text(encoding="utf-8")):
+                if not msgstr or " | " in msgstr or "\\" in msgid + msgstr:
+                    continue  # plurals and escaped strings: compared by the test above
+                shown = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                if shown != msgstr:
+                    wrong[(context, msgid)] = (msgstr, shown, str(po_path.relative_to(ROOT)))
+    assert wrong == {}

@@ -36,7 +36,7 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from staff.scope import forget_viewer
-from tests.authority_table import WORLD_TODAY, first, own_customer, person, pk
+from tests.authority_table import WORLD_TODAY, _visit_checked_in, first, own_customer, person, pk
 from tests.test_security_access import invisible_object, is_scoped
 
 API_MODULES = (
@@ -281,6 +281,12 @@ SWEEPS: list[Sweep] = [
       lambda i: {"customer": i, "note": "sweep", "date": str(WORLD_TODAY)}),
     S(("RAW POST /api/v1/intel-notes/ visit",), "POST /api/v1/intel-notes/", "fieldwork.Visit",
       lambda i: {"visit": i, "note": "sweep", "date": str(WORLD_TODAY)}),
+    # Visit actions (issue 19): the order or payment is looked up among those the user sees, of the
+    # visit's customer. tm01 is refused on rep01's visit before the body is read (alike for both).
+    S(("RAW POST /api/v1/visits/{id}/actions/ order",), "POST /api/v1/visits/{id}/actions/", "sales.Order",
+      lambda i: {"action": "order", "order": i}, _visit_checked_in("rep01")),
+    S(("RAW POST /api/v1/visits/{id}/actions/ payment",), "POST /api/v1/visits/{id}/actions/", "sales.Payment",
+      lambda i: {"action": "collection", "payment": i}, _visit_checked_in("rep01")),
     S(("RAW POST /api/v1/customers/{id}/rewards/ referral",), "POST /api/v1/customers/{id}/rewards/",
       "customers.Customer",
       lambda i: {"kind": "referral", "amount": "1.00", "reason": "sweep", "date": str(WORLD_TODAY), "referral": i},
@@ -294,6 +300,8 @@ RAW_IDS = {
     "RAW POST /api/v1/intel-notes/ customer",
     "RAW POST /api/v1/intel-notes/ visit",
     "RAW POST /api/v1/customers/{id}/rewards/ referral",
+    "RAW POST /api/v1/visits/{id}/actions/ order",
+    "RAW POST /api/v1/visits/{id}/actions/ payment",
 }
 # Also a body id, but not a lookup of what one sees: the new owner of a transfer is checked by the
 # authority rule ("the new owner must be in your unit"); tests/test_authority_matrix.py covers it.

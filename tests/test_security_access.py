@@ -80,6 +80,8 @@ PAGE_MODELS: dict[str, tuple[str | None, dict, str]] = {
     "fieldwork:visit-check-out": ("fieldwork.Visit", {}, ""),
     "fieldwork:visit-confirm": ("fieldwork.Visit", {}, ""),
     "fieldwork:visit-comment": ("fieldwork.Visit", {}, ""),
+    "fieldwork:visit-action-create": ("fieldwork.Visit", {}, ""),
+    "fieldwork:visit-action-photo": ("fieldwork.VisitActionRecord", {}, ""),
     "customers:location-propose": ("customers.Customer", {}, ""),
     "customers:location-decide": ("customers.LocationProposal", {}, ""),
     "customers:complaint-update": ("customers.Complaint", {}, ""),

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from appraisal.models import OutcomeKind
 from fieldwork.models import Visit, VisitKind
+from salesorg.forms import DateField, DateInput
 from staff.models import Person, Position, Region, Team
 from training.models import Course, ReportKind, SessionKind
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+DATE = DateInput(attrs={"class": "form-control"})
 TEXT = forms.Textarea(attrs={"rows": 3, "class": "form-control"})
 
 
 class CoachingSessionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = DateField(label=_("Date"), widget=DATE)
     person = forms.ModelChoiceField(label=_("Person coached"), queryset=Person.objects.none(), required=False)
     visit = forms.ModelChoiceField(label=_("Joint visit"), queryset=Visit.objects.none(), required=False)
     topic = forms.CharField(label=_("Topic"), required=False)
@@ -27,7 +29,7 @@ class CoachingSessionForm(forms.Form):
     did_well = forms.CharField(label=_("What the rep did well"), widget=TEXT, required=False)
     to_improve = forms.CharField(label=_("What to improve"), widget=TEXT, required=False)
     action_title = forms.CharField(label=_("Action item"), required=False)
-    action_due_on = forms.DateField(label=_("Action item due on"), widget=DATE, required=False)
+    action_due_on = DateField(label=_("Action item due on"), widget=DATE, required=False)
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -44,7 +46,7 @@ class CoachingSessionForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = DateField(label=_("Date"), widget=DATE)
     note = forms.CharField(label=_("Note"), widget=TEXT)
     mark_done = forms.BooleanField(label=_("Done"), required=False)
 
@@ -53,7 +55,7 @@ class WorkReportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=ReportKind.choices, widget=forms.Select(attrs={"class": "form-select"})
     )
-    day = forms.DateField(label=_("A day of the period"), widget=DATE)
+    day = DateField(label=_("A day of the period"), widget=DATE)
     summary = forms.CharField(label=_("Summary of the period"), widget=TEXT)
     problems = forms.CharField(label=_("Problems and help needed"), widget=TEXT, required=False)
     next_plan = forms.CharField(label=_("Plan for the next period"), widget=TEXT, required=False)
@@ -64,7 +66,7 @@ class CommentForm(forms.Form):
 
 
 class EnrollmentResultForm(forms.Form):
-    completed_on = forms.DateField(label=_("Completed on"), widget=DATE)
+    completed_on = DateField(label=_("Completed on"), widget=DATE)
     passed = forms.BooleanField(label=_("Passed"), required=False, initial=True)
     score = forms.DecimalField(
         label=_("Score"), max_digits=5, decimal_places=2, required=False, min_value=0, max_value=100
@@ -91,7 +93,7 @@ class ReviewMeetingForm(forms.Form):
         required=False,
         help_text=_("Only for a region's own meeting: leave the team empty."),
     )
-    date = forms.DateField(label=_("Meeting date"), widget=DATE)
+    date = DateField(label=_("Meeting date"), widget=DATE)
     stale_days = forms.IntegerField(
         label=_("Stale after (days)"),
         initial=30,
@@ -112,7 +114,7 @@ class ReviewMeetingForm(forms.Form):
 class ReviewMinutesForm(forms.Form):
     """The minutes and the unit's answer to each review question (one field per question)."""
 
-    date = forms.DateField(label=_("Meeting date"), widget=DATE)
+    date = DateField(label=_("Meeting date"), widget=DATE)
     stale_days = forms.IntegerField(label=_("Stale after (days)"), min_value=1)
     notes = forms.CharField(label=_("Minutes"), widget=TEXT, required=False)
 
@@ -158,8 +160,8 @@ class ReviewActionForm(forms.Form):
     """An action item agreed at the meeting."""
 
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none())
-    title = forms.CharField(label=_("Action"), max_length=300)
-    due_on = forms.DateField(label=_("Due on"), widget=DATE)
+    title = forms.CharField(label=pgettext_lazy("action item", "Action"), max_length=300)
+    due_on = DateField(label=_("Due on"), widget=DATE)
 
     def __init__(self, *args, meeting, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,9 @@ from staff.models import Position
 from staff.scope import ScopedQuerySet
 from targets.models import Metric
 
+# A commission plan is a 方案 (a visit or sales plan is a 计划): its own word.
+COMMISSION_PLAN = pgettext_lazy("commission", "plan")
+
 
 class CommissionPlan(models.Model):
     """Commission on a metric's actual, by rate tiers of achievement (an accelerator above 100 %)."""
@@ -43,7 +46,9 @@ class CommissionPlanVersion(models.Model):
     statements already built. The basis is the plan's metric (booked sales, gross margin,
     collected amount), credited by the credit-share splits."""
 
-    plan = models.ForeignKey(CommissionPlan, on_delete=models.CASCADE, related_name="versions", verbose_name=_("plan"))
+    plan = models.ForeignKey(
+        CommissionPlan, on_delete=models.CASCADE, related_name="versions", verbose_name=COMMISSION_PLAN
+    )
     effective_from = models.DateField(_("effective from"))
     mode = models.CharField(_("tiers apply to"), max_length=10, choices=TierMode.choices, default=TierMode.EXCESS)
     cap = models.DecimalField(_("cap"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -71,7 +76,9 @@ class CommissionTier(models.Model):
     (excess-only), or the whole actual earns the rate of the tier reached (whole-amount). A tier
     of a version belongs to it; the plan's own tiers serve the engine-based statements."""
 
-    plan = models.ForeignKey(CommissionPlan, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("plan"))
+    plan = models.ForeignKey(
+        CommissionPlan, on_delete=models.CASCADE, related_name="tiers", verbose_name=COMMISSION_PLAN
+    )
     version = models.ForeignKey(
         CommissionPlanVersion,
         on_delete=models.CASCADE,
@@ -109,7 +116,7 @@ class StatementQuerySet(ScopedQuerySet):
 
 class CommissionStatement(models.Model):
     plan = models.ForeignKey(
-        CommissionPlan, on_delete=models.PROTECT, related_name="statements", verbose_name=_("plan")
+        CommissionPlan, on_delete=models.PROTECT, related_name="statements", verbose_name=COMMISSION_PLAN
     )
     person = models.ForeignKey(
         "staff.Person", on_delete=models.PROTECT, related_name="commission_statements", verbose_name=_("person")

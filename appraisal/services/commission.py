@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from appraisal.models import CommissionPlan, CommissionStatement, CommissionTier, StatementStatus
@@ -165,7 +166,7 @@ def payroll_table(statements: Sequence[CommissionStatement]) -> Table:
     plan on a count metric (visits, new customers)."""
     columns = [
         Column(_("Employee number")),
-        Column(_("Name")),
+        Column(pgettext("person", "Name")),
         Column(_("Team")),
         Column(_("Plan")),
         Column(_("Period")),

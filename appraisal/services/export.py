@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from appraisal.domain import COUNT_KPIS
 from appraisal.models import Kpi, KpiUnit, Scorecard
@@ -36,7 +37,7 @@ def scorecards_table(*, scorecards: QuerySet[Scorecard]) -> Table:
     columns = [
         Column(_("Period")),
         Column(_("Employee number")),
-        Column(_("Name")),
+        Column(pgettext("person", "Name")),
         Column(_("Position")),
         Column(_("Region")),
         Column(_("Team")),

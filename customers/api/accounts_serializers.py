@@ -163,9 +163,24 @@ class RewardSerializer(serializers.ModelSerializer):
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
+    # A generated text in the reader's language (stored as a code and parameters); `text_code` and
+    # `params` let a client word it itself.
+    message = serializers.CharField(source="text", read_only=True)
+
     class Meta:
         model = FollowUp
-        fields = ["id", "person", "customer", "kind", "message", "due_date", "done", "created_on"]
+        fields = [
+            "id",
+            "person",
+            "customer",
+            "kind",
+            "message",
+            "text_code",
+            "params",
+            "due_date",
+            "done",
+            "created_on",
+        ]
         read_only_fields = fields
 
 

@@ -10,7 +10,7 @@ from customers.models.customers import (
     CustomerSource,
     CustomerStatus,
 )
-from customers.models.follow_ups import FlagStage, FollowUp, FollowUpFlag, FollowUpKind
+from customers.models.follow_ups import FlagStage, FollowUp, FollowUpFlag, FollowUpKind, follow_up_text
 from customers.models.locations import LocationProposal, ProposalStatus
 from customers.models.pool import CustomerMove, MoveKind, PoolLimit
 from customers.models.records import (
@@ -50,6 +50,7 @@ __all__ = [
     "FollowUp",
     "FollowUpFlag",
     "FollowUpKind",
+    "follow_up_text",
     "Grade",
     "IdleCustomerRule",
     "LocationProposal",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from staff.scope import ScopedQuerySet
@@ -22,7 +23,7 @@ class Classification(models.TextChoices):
 
 
 class CustomerStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("customer status", "Active")
     DORMANT = "dormant", _("Dormant")
     LOST = "lost", _("Lost")
 

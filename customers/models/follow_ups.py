@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from customers.models.customers import Customer
@@ -20,6 +21,15 @@ class FollowUpQuerySet(ScopedQuerySet):
     scope_fields = {"person": "person", "team": "person__team", "region": "person__region"}
 
 
+# The texts the product writes for later: stored as a code with its parameters (FollowUp.text_code,
+# FollowUp.params) and put into words in the reader's language when shown.
+FOLLOW_UP_TEXTS = {
+    "pool_warning": gettext_noop("%(customer)s returns to the pool in %(days)s days unless you visit it."),
+    "stakeholder_replaced": gettext_noop("%(old)s was replaced by %(new)s at %(customer)s: build the relationship."),
+    "stakeholder_left": gettext_noop("%(old)s left %(customer)s: find who takes over."),
+}
+
+
 class FollowUp(models.Model):
     """Something a rep must follow up on (a pool warning, a stakeholder who changed...)."""
 
@@ -30,7 +40,11 @@ class FollowUp(models.Model):
         Customer, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("customer")
     )
     kind = models.CharField(_("kind"), max_length=30, choices=FollowUpKind.choices)
+    # A text the rep typed (a visit's next step), or the writer's words of a generated text kept
+    # for the admin; a generated text is shown from its code and parameters (see `text`).
     message = models.CharField(_("message"), max_length=300)
+    text_code = models.CharField(_("text code"), max_length=40, blank=True)
+    params = models.JSONField(_("text parameters"), default=dict, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
     created_on = models.DateField(_("created on"))
@@ -44,7 +58,24 @@ class FollowUp(models.Model):
         indexes = [models.Index(fields=["person", "done"])]
 
     def __str__(self) -> str:
-        return self.message
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The follow-up in the reader's (the active) language."""
+        template = FOLLOW_UP_TEXTS.get(self.text_code)
+        if not template:
+            return self.message
+        try:
+            return gettext(template) % self.params
+        except (KeyError, TypeError, ValueError):
+            return self.message
+
+
+def follow_up_text(code: str, **params: object) -> dict[str, object]:
+    """The fields of a generated follow-up text: its code, its parameters and, for the admin, the
+    words in the active language."""
+    return {"text_code": code, "params": params, "message": (gettext(FOLLOW_UP_TEXTS[code]) % params)[:300]}
 
 
 class FlagStage(models.IntegerChoices):

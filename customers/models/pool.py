@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from customers.models.customers import Classification, Customer, CustomerScopedQuerySet
@@ -13,7 +14,7 @@ from staff.models import Position
 
 class MoveKind(models.TextChoices):
     CREATED = "created", _("Created")
-    TRANSFERRED = "transferred", _("Transferred")
+    TRANSFERRED = "transferred", pgettext_lazy("customer pool", "Transferred")
     RETURNED = "returned", _("Returned to the pool")
     RELEASED = "released", _("Released to the pool")
     CLAIMED = "claimed", _("Claimed from the pool")

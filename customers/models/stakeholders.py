@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from customers.models.customers import Customer, CustomerScopedQuerySet
@@ -12,7 +13,7 @@ from customers.models.customers import Customer, CustomerScopedQuerySet
 class StakeholderRole(models.TextChoices):
     DECISION_MAKER = "decision_maker", _("Decision maker")
     INFLUENCER = "influencer", _("Influencer")
-    USER = "user", _("User")
+    USER = "user", pgettext_lazy("stakeholder role", "User")
     GATEKEEPER = "gatekeeper", _("Gatekeeper")
     TECHNICAL = "technical", _("Technical evaluator")
     FINANCIAL = "financial", _("Financial approver")
@@ -25,7 +26,7 @@ class Attitude(models.TextChoices):
 
 
 class StakeholderStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("customer status", "Active")
     LEFT = "left", _("Left")
     REPLACED = "replaced", _("Replaced")
 
@@ -37,7 +38,7 @@ class Stakeholder(models.Model):
         Customer, on_delete=models.CASCADE, related_name="stakeholders", verbose_name=_("customer")
     )
     name = models.CharField(_("name"), max_length=100)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("job title", "title"), max_length=100, blank=True)
     role = models.CharField(_("role in the decision"), max_length=20, choices=StakeholderRole.choices)
     needs = models.TextField(_("needs"), blank=True)
     attitude = models.CharField(_("attitude"), max_length=20, choices=Attitude.choices, default=Attitude.NEUTRAL)

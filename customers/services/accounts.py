@@ -29,6 +29,7 @@ from customers.models import (
     StakeholderChange,
     StakeholderChangeKind,
     StakeholderStatus,
+    follow_up_text,
 )
 
 # Evaluations, complaints, rewards, competitors and follow-ups live next door;
@@ -426,21 +427,16 @@ def stakeholder_change(
     customer = stakeholder.customer
     if customer.owner_id:
         if successor:
-            message = _("%(old)s was replaced by %(new)s at %(customer)s: build the relationship.") % {
-                "old": stakeholder.name,
-                "new": successor.name,
-                "customer": customer.name,
-            }
+            text = follow_up_text(
+                "stakeholder_replaced", old=stakeholder.name, new=successor.name, customer=customer.name
+            )
         else:
-            message = _("%(old)s left %(customer)s: find who takes over.") % {
-                "old": stakeholder.name,
-                "customer": customer.name,
-            }
+            text = follow_up_text("stakeholder_left", old=stakeholder.name, customer=customer.name)
         FollowUp.objects.create(
             person_id=customer.owner_id,
             customer=customer,
             kind=FollowUpKind.STAKEHOLDER_CHANGE,
-            message=message[:300],
+            **text,
             due_date=today + timedelta(days=7),
             created_on=today,
         )

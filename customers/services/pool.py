@@ -41,6 +41,7 @@ from customers.models import (
     IdleCustomerRule,
     MoveKind,
     PoolLimit,
+    follow_up_text,
 )
 from customers.models.rules import DEFAULT_COOLOFF_DAYS
 from notifications.models import NotificationKind
@@ -139,10 +140,7 @@ def pool_run(*, today: date | None = None) -> PoolRunResult:
                         person_id=customer.owner_id,
                         customer=customer,
                         kind=FollowUpKind.POOL_WARNING,
-                        message=(
-                            _("%(customer)s returns to the pool in %(days)s days unless you visit it.")
-                            % {"customer": customer.name, "days": days_left}
-                        )[:300],
+                        **follow_up_text("pool_warning", customer=customer.name, days=days_left),
                         due_date=customer.pool_due_date,
                         created_on=today,
                     )

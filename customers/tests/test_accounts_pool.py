@@ -208,3 +208,27 @@ def test_the_nightly_task_is_registered_under_its_beat_name():
     name = settings.CELERY_BEAT_SCHEDULE["customers-return-idle-to-pool"]["task"]
     assert name == "customers.tasks.return_idle_customers_to_pool"
     assert name in app.tasks
+
+
+def test_the_warning_is_stored_as_a_code_and_read_in_the_readers_language(org, rule, client):
+    """The night run writes in English (no request, no language); the rep reads the follow-up in
+    Chinese on the page and in the API, and an English reader in English, from the same row."""
+    from django.utils import translation
+
+    customer = CustomerFactory(owner=org.rep1a1, owner_since=START, name="华东机械")
+    VisitFactory(customer=customer, date=date(2026, 1, 10))
+    # Last activity 10 Jan + 30 = due 9 Feb; warned on 2 Feb with 9 Feb - 2 Feb = 7 days left.
+    with translation.override("en"):
+        assert pool_run(today=date(2026, 2, 2)).warned == [customer.pk]
+    warning = FollowUp.objects.get(customer=customer, kind=FollowUpKind.POOL_WARNING)
+    assert (warning.text_code, warning.params) == ("pool_warning", {"customer": "华东机械", "days": 7})
+    with translation.override("zh-hans"):
+        assert warning.text == "华东机械 将在 7 天后回收公海，请尽快拜访。"
+    with translation.override("en"):
+        assert warning.text == "华东机械 returns to the pool in 7 days unless you visit it."
+
+    client.force_login(org.rep1a1.user)
+    client.cookies["django_language"] = "zh-hans"
+    assert "华东机械 将在 7 天后回收公海" in client.get("/customers/follow-ups/").content.decode()
+    [row] = client.get("/api/v1/follow-ups/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["results"]
+    assert row["message"] == "华东机械 将在 7 天后回收公海，请尽快拜访。"

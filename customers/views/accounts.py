@@ -31,6 +31,7 @@ from customers.views.common import form_page as _form_page
 from customers.views.common import post_action as _post_action
 from salesorg import exports
 from salesorg.exceptions import ApplicationError, add_error_to_form
+from salesorg.paging import page_of
 from staff import authority
 
 
@@ -53,8 +54,9 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "customers/customer_list.html",
         {
             "form": form,
-            "customers": customers[:PAGE_ROWS],
-            "total": customers.count(),
+            "customers": (page := page_of(request, customers)),
+            "page": page,
+            "total": page.paginator.count,
             "query": query.urlencode(),
             "today": timezone.localdate(),
         },
@@ -349,8 +351,9 @@ def pool(request: HttpRequest) -> HttpResponse:
         request,
         "customers/pool.html",
         {
-            "customers": customers[:PAGE_ROWS],
-            "total": customers.count(),
+            "customers": (page := page_of(request, customers)),
+            "page": page,
+            "total": page.paginator.count,
             "filters": filters,
             "limits": account_selectors.pool_limits_of(person=actor.person, today=timezone.localdate()),
         },

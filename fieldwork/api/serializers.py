@@ -12,7 +12,16 @@ from customers.models import (
     Stakeholder,
 )
 from fieldwork import selectors as visit_selectors
-from fieldwork.models import ExpenseClaim, ExpenseKind, IntelNote, Visit, VisitComment, VisitKind
+from fieldwork.models import (
+    ActionKind,
+    ExpenseClaim,
+    ExpenseKind,
+    IntelNote,
+    Visit,
+    VisitActionRecord,
+    VisitComment,
+    VisitKind,
+)
 from salesorg.api import ScopedPrimaryKeyRelatedField, scoped_field
 from staff.models import Person
 
@@ -181,3 +190,53 @@ class EvidencePreviewSerializer(serializers.Serializer):
     evidence = serializers.CharField()
     label = serializers.CharField()
     flagged = serializers.BooleanField()
+
+
+class VisitActionSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.name", read_only=True)
+    image = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VisitActionRecord
+        fields = [
+            "id",
+            "visit",
+            "action",
+            "author",
+            "author_name",
+            "product",
+            "item",
+            "quantity",
+            "competitor",
+            "price",
+            "intel_note",
+            "image",
+            "order",
+            "payment",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_image(self, record: VisitActionRecord) -> str | None:
+        """Where the photo opens: the scoped file view, never a /media/ URL."""
+        if not record.image:
+            return None
+        url = reverse("fieldwork:visit-action-photo", args=[record.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class VisitActionInput(serializers.Serializer):
+    """Ids are looked up by the service among what the user sees (a hidden id answers as a missing one)."""
+
+    action = serializers.ChoiceField(choices=ActionKind.choices)
+    product = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    item = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    quantity = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    competitor = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    price = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    order = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    payment = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+    image = serializers.ImageField(required=False)

@@ -22,6 +22,8 @@ from fieldwork.api.serializers import (
     ExpenseSerializer,
     IntelNoteInput,
     IntelNoteSerializer,
+    VisitActionInput,
+    VisitActionSerializer,
     VisitCommentInput,
     VisitCommentSerializer,
     VisitInput,
@@ -29,6 +31,7 @@ from fieldwork.api.serializers import (
 )
 from fieldwork.models import ExpenseClaim, IntelNote, Visit
 from fieldwork.services import visits as visit_services
+from fieldwork.services.actions import visit_action_record
 from fieldwork.services.intel import intel_note_create
 from fieldwork.views.files import expense_receipt_file, file_response, visit_photo_file
 from salesorg.api import FILE_RENDERERS, request_data, validated
@@ -127,6 +130,28 @@ class VisitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
             return Response(VisitCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         comments = visit_selectors.visit_comments(user=request.user, visit=visit)
         return Response(VisitCommentSerializer(comments, many=True).data)
+
+    @extend_schema(methods=["GET"], responses=VisitActionSerializer(many=True))
+    @extend_schema(methods=["POST"], request=VisitActionInput, responses={201: VisitActionSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, url_path="actions")
+    def actions(self, request: Request, pk: str | None = None) -> Response:
+        """The actions recorded on the visit (stock count, competitor sighting, shelf photo, order,
+        collection); its author records one while the visit is open."""
+        visit = self.get_object()
+        if request.method == "POST":
+            data = validated(VisitActionInput, request)
+            record = visit_action_record(
+                user=request.user,
+                visit=visit,
+                action=data.pop("action"),
+                image=data.pop("image", None),
+                data=data,
+            )
+            return Response(
+                VisitActionSerializer(record, context={"request": request}).data, status=status.HTTP_201_CREATED
+            )
+        records = visit_selectors.visit_action_list(user=request.user, visit=visit)
+        return Response(VisitActionSerializer(records, many=True, context={"request": request}).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("photo", int, description="The photo's id (default: the first photo).")],

@@ -5,6 +5,7 @@ These models moved here from `customers`; their tables keep the names they had t
 (`Meta.db_table`), so no data moved (migrations 0001 here and customers' 0006 are state only).
 """
 
+from fieldwork.models.actions import ActionKind, VisitActionRecord, VisitKindAction  # noqa: F401
 from fieldwork.models.intel import IntelNote  # noqa: F401
 from fieldwork.models.plans import PlanStatus, VisitFrequency, VisitPlan, VisitPlanItem  # noqa: F401
 from fieldwork.models.visits import (  # noqa: F401

@@ -26,6 +26,7 @@ from customers.models import Customer, FollowUp, FollowUpKind, Stakeholder
 from fieldwork import domain
 from fieldwork import selectors as visit_selectors
 from fieldwork.models import (
+    ActionKind,
     ExpenseClaim,
     ExpenseKind,
     ExpenseStatus,
@@ -345,6 +346,14 @@ def visit_check_out(*, user: Any, visit: Visit, now: Any = None) -> Visit:
         raise ApplicationError(
             _("Check out on the day of the check-in."),
             fields={"checked_out_at": [_("Check out on the day of the check-in.")]},
+        )
+    missing = visit_selectors.missing_actions(visit)
+    if missing:
+        # The kind requires these actions before the visit ends (admin-edited `VisitKindAction`).
+        labels = ", ".join(str(ActionKind(action).label) for action in missing)
+        raise ApplicationError(
+            _("Record the required actions before checking out."),
+            fields={"actions": [_("Missing: %(actions)s.") % {"actions": labels}]},
         )
     visit.checked_out_at = now
     visit.duration_minutes = int((now - visit.checked_in_at).total_seconds() // 60)

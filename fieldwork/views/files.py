@@ -38,7 +38,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.http import content_disposition_header
 
-from fieldwork.models import ExpenseClaim, Visit, VisitPhoto
+from fieldwork.models import ExpenseClaim, Visit, VisitActionRecord, VisitPhoto
 
 DEFAULT_SENDFILE_URL = "/protected-media/"
 MAX_ID = 2**63 - 1
@@ -105,6 +105,19 @@ def visit_photo(request: HttpRequest, pk: int) -> HttpResponse:
     return file_response(visit_photo_file(user=request.user, photo_pk=pk))
 
 
+def visit_action_photo_file(*, user: Any, record_pk: int | str) -> FieldFile:
+    """The shelf or site photo of a visit action in the user's scope (its visit's); 404 otherwise."""
+    record = get_object_or_404(VisitActionRecord.objects.visible_to(user), pk=_as_id(record_pk))
+    if not record.image:
+        raise Http404
+    return record.image
+
+
+@login_required
+def visit_action_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    return file_response(visit_action_photo_file(user=request.user, record_pk=pk))
+
+
 @login_required
 def expense_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     return file_response(expense_receipt_file(user=request.user, claim_pk=pk))
@@ -113,4 +126,5 @@ def expense_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns = [
     path("visits/photos/<int:pk>/", visit_photo, name="visit-photo"),
     path("expenses/<int:pk>/receipt/", expense_receipt, name="expense-receipt"),
+    path("visits/actions/<int:pk>/photo/", visit_action_photo, name="visit-action-photo"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,15 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers.models import Customer
-from customers.views.common import PAGE_ROWS
 from customers.views.common import form_page as _form_page
 from customers.views.common import post_action as _post_action
 from fieldwork import forms
 from fieldwork import selectors as visit_selectors
-from fieldwork.models import ExpenseClaim, Visit
+from fieldwork.models import ActionKind, ExpenseClaim, Visit
 from fieldwork.services import visits as visit_services
+from fieldwork.services.actions import visit_action_record
 from fieldwork.visit_actions import visit_actions
 from salesorg.exceptions import ApplicationError, add_error_to_form
+from salesorg.paging import page_of
 from staff import authority
 
 # Visits
@@ -36,8 +39,9 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         "fieldwork/visit_list.html",
         {
             "form": form,
-            "visits": visits[:PAGE_ROWS],
-            "total": visits.count(),
+            "visits": (page := page_of(request, visits)),
+            "page": page,
+            "total": page.paginator.count,
             "far_threshold": visit_services.far_checkin_threshold_m(),
         },
     )
@@ -48,9 +52,17 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_object_or_404(
         visit_selectors.visit_list(user=request.user).prefetch_related("intel_notes__competitor"), pk=pk
     )
+    return _render_detail(request, visit)
+
+
+def _render_detail(request: HttpRequest, visit: Visit, *, action_form: Any = None, status: int = 200) -> HttpResponse:
     today = timezone.localdate()
     is_author = authority.allowed(request.user, "own", visit, person_id=visit.author_id)
     rule = visit_selectors.kind_rule(visit.kind)
+    kind_actions = visit_selectors.kind_actions(visit.kind)
+    is_open = not visit_services.visit_is_locked(visit, today=today) and visit.checked_out_at is None
+    if action_form is None:
+        action_form = forms.VisitActionForm(user=request.user, visit=visit, offered=kind_actions.offered)
     return render(
         request,
         "fieldwork/visit_detail.html",
@@ -66,8 +78,35 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "far_threshold": visit_services.far_checkin_threshold_m(),
             # What the apps above offer on this visit (training: review a joint visit).
             "actions": visit_actions(request.user, visit),
+            "action_records": visit_selectors.visit_action_list(user=request.user, visit=visit),
+            "missing_actions": [ActionKind(a).label for a in visit_selectors.missing_actions(visit)],
+            "can_record_action": is_author and is_open,
+            "action_form": action_form,
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def visit_action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record an action on the visit (its author, while it is open); bad input answers 400 on the page."""
+    visit = get_object_or_404(
+        visit_selectors.visit_list(user=request.user).prefetch_related("intel_notes__competitor"), pk=pk
+    )
+    offered = visit_selectors.kind_actions(visit.kind).offered
+    form = forms.VisitActionForm(request.POST, request.FILES, user=request.user, visit=visit, offered=offered)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        action, image = data.pop("action"), data.pop("image")
+        try:
+            visit_action_record(user=request.user, visit=visit, action=action, data=data, image=image)
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("Action recorded."))
+            return redirect("fieldwork:visit-detail", pk=pk)
+    return _render_detail(request, visit, action_form=form, status=400)
 
 
 @login_required
@@ -210,8 +249,9 @@ def expense_list(request: HttpRequest) -> HttpResponse:
         "fieldwork/expense_list.html",
         {
             "form": form,
-            "claims": claims[:PAGE_ROWS],
-            "total": claims.count(),
+            "claims": (page := page_of(request, claims)),
+            "page": page,
+            "total": page.paginator.count,
             "decision_form": forms.ExpenseDecisionForm(),
         },
     )
@@ -275,6 +315,7 @@ urlpatterns = [
     path("visits/<int:pk>/check-out/", visit_check_out, name="visit-check-out"),
     path("visits/<int:pk>/confirm/", visit_confirm, name="visit-confirm"),
     path("visits/<int:pk>/comment/", visit_comment, name="visit-comment"),
+    path("visits/<int:pk>/actions/", visit_action_create, name="visit-action-create"),
     path("expenses/", expense_list, name="expense-list"),
     path("expenses/new/", expense_create, name="expense-create"),
     path("expenses/<int:pk>/decide/", expense_decide, name="expense-decide"),

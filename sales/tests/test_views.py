@@ -224,3 +224,31 @@ def test_sales_pages_in_chinese_show_no_english(client, org, product):
     assert response.status_code == 200
     main = re.sub(r"<code>.*?</code>", "", response.content.decode().split("<main", 1)[1].split(">", 1)[1], flags=re.S)
     assert english_words(main, ALLOWED) == set()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_money_on_the_sales_pages_is_grouped_in_thousands(client, org, language):
+    """An order of 3 x 11,724.48 = 35,173.44 with 12,345.67 paid: every sales page shows the sums
+    with thousands separators and two places, never the database's raw decimal (35173.4400000000)."""
+    PipelineStage.objects.create(name="Won", order=50, probability=100, is_won=True)
+    customer = CustomerFactory(owner=org.rep1a1)
+    product = ProductFactory(list_price=Decimal("11724.48"), unit_cost=Decimal("10000.00"))
+    order = make_order(
+        customer=customer, lines=[(product, "3", "11724.48")], on=date(2026, 1, 5), today=date(2026, 1, 5)
+    )
+    services.payment_create(order=order, date=date(2026, 1, 20), amount=Decimal("12345.67"), today=date(2026, 1, 20))
+    # Open balance: 35,173.44 - 12,345.67 = 22,827.77; margin 35,173.44 - 3 x 10,000.00 = 5,173.44.
+    client.force_login(org.tm1a.user)
+    client.cookies["django_language"] = language
+    pages = {
+        reverse("sales:order-list"): ["35,173.44", "12,345.67"],
+        reverse("sales:order-detail", args=[order.pk]): ["35,173.44", "22,827.77", "11,724.48"],
+        reverse("sales:payment-list"): ["12,345.67"],
+        reverse("sales:channels"): ["35,173.44", "5,173.44"],
+        reverse("sales:receivables") + "?group_by=team&as_of=2026-06-30": ["22,827.77"],
+    }
+    for url, shown in pages.items():
+        html = client.get(url).content.decode()
+        for number in shown:
+            assert number in html, (url, number)
+        assert not re.search(r"\d{5}\.\d{2}", html), url

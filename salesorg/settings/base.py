@@ -73,6 +73,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "salesorg.urls"
 WSGI_APPLICATION = "salesorg.wsgi.application"
 
+# Every form field carries its label as its accessible name (salesorg/forms.py).
+FORM_RENDERER = "salesorg.forms.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from staff.authority.core import OWNER_RANK, Actor, manages_unit, person_rank, rule, second_person
-from staff.models import Person
+from staff.authority.core import OWNER_RANK, RANK, Actor, manages_unit, person_rank, rule, second_person
+from staff.models import Person, Position
 
 
 @rule("targets.set")
@@ -55,6 +55,10 @@ def _approve_target(actor: Actor, target: Any, **_kwargs: Any) -> str | None:
         return None
     if not manages_unit(actor, team_id=target.team_id, region_id=target.region_id):
         return _("Only a manager whose unit contains this target's owner approves it.")
+    if drafter is not None and person_rank(drafter) == RANK[Position.DIRECTOR] and actor.is_director:
+        # Nobody stands above a director: another director approves a director's draft (the
+        # regions' targets a director allocated), as for the company's own targets.
+        return None
     if drafter is not None and actor.rank <= person_rank(drafter):
         return _("Only a manager above the one who drafted this target approves it.")
     if target.owner_kind == "rep" and target.person_id and actor.is_person(target.person_id):

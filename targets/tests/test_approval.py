@@ -173,3 +173,32 @@ def test_the_owner_acknowledges_each_approved_version_and_the_manager_sees_who_h
     assert response.status_code == 302
     march.refresh_from_db()
     assert (march.acknowledged_version, march.acknowledged_by) == (march.version, org.rep1a1)
+
+
+def test_the_regions_a_director_allocated_are_approved_by_another_director_not_by_himself(org):
+    from staff.models import Position
+    from staff.tests.factories import PersonFactory
+    from targets.services import target_allocate
+
+    director2 = PersonFactory(user__username="director2", name="director2", position=Position.DIRECTOR)
+    company = target_create(
+        user=org.director.user, owner_kind="company", metric="sales_amount", period="2026", value="900.00"
+    )
+    # 900.00 / 2 regions = 450.00 each, drafted by the director.
+    target_allocate(user=org.director.user, target=company, method="equal")
+    east = Target.objects.get(owner_kind="region", region=org.r1)
+    assert east.value == Decimal("450.00")
+    # Not by the director who drafted it, nor by the region's manager below him, nor a team manager.
+    for approver in (org.director, org.rm1, org.tm1a, org.rep1a1):
+        with pytest.raises(NotAllowed):
+            target_approve(user=approver.user, target=east)
+    east.refresh_from_db()
+    assert east.status == TargetStatus.DRAFT
+    # Another director: yes.
+    assert target_approve(user=director2.user, target=east).approved_by == director2
+    # A region drafted by its regional manager is still approved only above him (not by a peer).
+    south = Target.objects.get(owner_kind="region", region=org.r2)
+    target_update(user=org.rm2.user, target=south, version=south.version, value="460.00")
+    with pytest.raises(NotAllowed):
+        target_approve(user=org.rm1.user, target=south)
+    assert target_approve(user=org.director.user, target=south).status == TargetStatus.APPROVED

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from staff.models import Position
@@ -203,7 +204,7 @@ class Onboarding(models.Model):
 class EnrollmentStatus(models.TextChoices):
     ENROLLED = "enrolled", _("Enrolled")
     COMPLETED = "completed", _("Completed")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("course result", "Failed")
     CANCELLED = "cancelled", _("Cancelled")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from staff.scope import ScopedQuerySet
@@ -33,7 +34,7 @@ class SuggestionRule(models.Model):
 class SuggestionStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ACCEPTED = "accepted", _("Accepted")
-    DISMISSED = "dismissed", _("Dismissed")
+    DISMISSED = "dismissed", pgettext_lazy("suggestion", "Dismissed")
 
 
 class SuggestionQuerySet(ScopedQuerySet):

@@ -1,0 +1,34 @@
+/* Enter in a one-line field does not file a form of several fields.
+ *
+ * On a phone the keyboard's Enter key sits where a thumb reaches for the next field, and a browser
+ * submits the form on Enter in any text input: a half-written visit report was filed that way.
+ * Here Enter in such a field moves to the next field instead. A textarea still takes Enter (a new
+ * line), a button still submits, a form of one field (a search box) still submits on Enter, and a
+ * form marked data-enter-submits (the login form) keeps the browser's behaviour.
+ */
+(function () {
+  "use strict";
+
+  var ONE_LINE = /^(text|email|number|tel|url|search|password|date|datetime-local|month|week|time)$/;
+
+  function fieldsOf(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      if (el.disabled || el.type === "hidden" || el.type === "fieldset") return false;
+      return !/^(submit|button|reset|image)$/.test(el.type) && el.tagName !== "BUTTON" && el.tagName !== "OUTPUT";
+    });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) return;
+    var field = event.target;
+    if (!field || field.tagName !== "INPUT" || !ONE_LINE.test(field.type)) return;
+    var form = field.form;
+    if (!form || (form.getAttribute("method") || "get").toLowerCase() !== "post") return;
+    if (form.hasAttribute("data-enter-submits")) return;
+    var fields = fieldsOf(form);
+    if (fields.length < 2) return;
+    event.preventDefault();
+    var next = fields[fields.indexOf(field) + 1];
+    if (next && typeof next.focus === "function") next.focus();
+  });
+})();
