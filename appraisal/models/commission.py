@@ -261,7 +261,7 @@ PAID_STATUSES = (
 class DisputeStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("dispute status", "Open")
     ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("dispute", "Rejected")
 
 
 class DisputeQuerySet(ScopedQuerySet):

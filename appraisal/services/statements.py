@@ -6,7 +6,7 @@ estimates alike."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -14,7 +14,8 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -307,7 +308,8 @@ def commission_statement_issue(*, statement: CommissionStatement, by: Who) -> Co
     _save(statement, actor, "issued", ["status", "issued_by", "issued_at"])
     _notify(
         recipient=statement.person,
-        title=_("Your commission statement for %(period)s is ready") % {"period": statement.period},
+        title=gettext_noop("Your commission statement for %(period)s is ready"),
+        params={"period": statement.period},
         key=f"commission:issued:{statement.pk}",
         statement=statement,
     )
@@ -331,12 +333,26 @@ def commission_statement_acknowledge(
     return statement
 
 
-def _notify(*, recipient: Person | None, title: str, key: str, statement: CommissionStatement, body: str = "") -> None:
+def _notify(
+    *,
+    recipient: Person | None,
+    title: str,
+    params: dict[str, Any],
+    key: str,
+    statement: CommissionStatement,
+    body: str | Callable[[], str] = "",
+) -> None:
+    """A notice worded in the recipient's language (their choice, else the site's), whoever acts:
+    `title` is the message id, its parameters may be lazy labels; a `body` that words itself is
+    called in that language too."""
     from notifications.models import NotificationKind
-    from notifications.services import Draft, notify
+    from notifications.services import Draft, language_of, notify
 
     if recipient is None:
         return
+    with translation.override(language_of(recipient)):
+        title = gettext(title) % {name: str(value) for name, value in params.items()}
+        body = body() if callable(body) else body
     url = reverse("appraisal:statement-detail", args=[statement.pk])
     notify(
         drafts=[
@@ -373,9 +389,9 @@ def commission_line_dispute(*, line: CommissionStatementLine, by: Who, reason: s
     manager = Person.objects.filter(pk=statement.person.manager_id).first()
     _notify(
         recipient=manager,
-        title=_("%(person)s disputes a line of their commission statement for %(period)s")
-        % {"person": statement.person.name, "period": statement.period},
-        body=f"{line.description}: {dispute.reason}",
+        title=gettext_noop("%(person)s disputes a line of their commission statement for %(period)s"),
+        params={"person": statement.person.name, "period": statement.period},
+        body=lambda: f"{line.label}: {dispute.reason}",
         key=f"commission:dispute:{dispute.pk}",
         statement=statement,
     )
@@ -430,8 +446,8 @@ def commission_dispute_resolve(
     dispute.save(update_fields=["status", "resolution", "resolved_by", "resolved_at", "adjustment", "adjustment_line"])
     _notify(
         recipient=statement.person,
-        title=_("Your dispute of a commission line was %(outcome)s")
-        % {"outcome": dispute.get_status_display().lower()},
+        title=gettext_noop("Your dispute of a commission line was %(outcome)s"),
+        params={"outcome": dispute.get_status_display()},
         body=dispute.resolution,
         key=f"commission:resolved:{dispute.pk}",
         statement=statement,
