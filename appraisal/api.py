@@ -553,7 +553,7 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(DisputeSerializer(dispute).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=HistoryEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         events = selectors.statement_history(self.get_object())
         for event in events:

@@ -269,6 +269,13 @@ def _make_hidden(model, role: str):
     for field in model._meta.fields:
         if field.unique and not field.primary_key and isinstance(field, (models.CharField, models.SlugField)):
             setattr(copy, field.name, (str(getattr(copy, field.name)) + "-x")[: field.max_length])
+    if model._meta.label == "appraisal.CommissionDispute":
+        # A dispute is on a line of its own statement, and a line holds one open dispute.
+        line = copy.statement.lines.exclude(disputes__status="open").first()
+        if line is not None:
+            copy.line = line
+        else:
+            copy.status = "rejected"  # a closed dispute on the same line (one open per line)
     copy.save()
     visible = model._default_manager.visible_to(user(role))
     return None if visible.filter(pk=copy.pk).exists() else copy

@@ -195,6 +195,8 @@ SPECTACULAR_SETTINGS = {
         "WorkReportKindEnum": "training.models.reports.ReportKind",
         "NotificationKindEnum": "notifications.models.NotificationKind",
         "ChannelKindEnum": "notifications.models.ChannelKind",
+        "CommissionStatementStatusEnum": "appraisal.models.commission.StatementStatus",
+        "CommissionDisputeStatusEnum": "appraisal.models.commission.DisputeStatus",
     },
 }
 
