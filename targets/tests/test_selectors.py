@@ -84,11 +84,11 @@ def _grid_queries(client) -> int:
     return len(queries)
 
 
-def test_the_grid_renders_in_the_same_number_of_queries_for_20_and_200_reps(client, org):
+def test_the_grid_renders_in_the_same_number_of_queries_for_20_and_2000_reps(client, org):
     client.force_login(org.director.user)
     f.target(None, value="1000000.00")
     f.target(org.r1, value="1000000.00")
-    f.target(org.t1a, value="1000000.00")
+    f.target(org.t1a, value="10000000.00")
 
     def add_reps(n: int) -> None:
         for _ in range(n):
@@ -99,14 +99,14 @@ def test_the_grid_renders_in_the_same_number_of_queries_for_20_and_200_reps(clie
 
     add_reps(20)
     small = _grid_queries(client)
-    add_reps(180)
+    add_reps(1980)
     large = _grid_queries(client)
     assert small == large
     html = client.get(reverse("targets:grid"), {"year": 2026, "metric": "sales_amount"}).content.decode()
-    # T1A against its 200 reps: 200 x 5,000.00 = 1,000,000.00, the gap 0.00.
+    # T1A against its 2,000 reps: 2,000 x 5,000.00 = 10,000,000.00, the gap 0.00.
     team_row = html[html.index(f'id="row-team-{org.t1a.pk}"') :]
     team_row = team_row[: team_row.index("</tr>")]
-    assert 'data-total="below">1,000,000.00<' in team_row
+    assert 'data-total="below">10,000,000.00<' in team_row
     assert 'data-total="children-gap">0.00<' in team_row
 
 
