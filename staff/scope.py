@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -181,12 +181,17 @@ class ScopedQuerySet(models.QuerySet):
 
     # Lookups from this model to the person, team and region recorded on a row.
     scope_fields: ClassVar[dict[str, str]] = {}
-    # Set when a lookup crosses a to-many relation (e.g. an order's credit shares).
+    # Set when a lookup crosses a to-many relation (e.g. an order's credit shares): the rule is
+    # then applied as a semi-join (`EXISTS`), so a row shows once without `SELECT DISTINCT` over
+    # the whole row, and the list keeps the plan of its own order and index.
     scope_distinct: ClassVar[bool] = False
 
     def visible_to(self, user: Any) -> ScopedQuerySet:
         viewer = viewer_for(user)
         if viewer.sees_all:
             return self
-        qs = self.filter(scope_q(viewer, **self.scope_fields))
-        return qs.distinct() if self.scope_distinct else qs
+        rule = scope_q(viewer, **self.scope_fields)
+        if not self.scope_distinct:
+            return self.filter(rule)
+        matching = self.model._base_manager.filter(rule, pk=OuterRef("pk"))
+        return self.filter(Exists(matching))

@@ -119,7 +119,11 @@ class Opportunity(models.Model):
         ordering = ["expected_close_date", "id"]
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
-        indexes = [models.Index(fields=["owner"]), models.Index(fields=["region", "team"])]
+        # The owner's lookups use the owner key's own index; the list's order has its index.
+        indexes = [
+            models.Index(fields=["region", "team"]),
+            models.Index(fields=["expected_close_date", "id"], name="opportunity_list_order"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(expected_amount__gte=0), name="opportunity_amount_not_negative")
         ]
