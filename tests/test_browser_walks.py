@@ -12,13 +12,14 @@ Every page a walk opens is also checked by axe-core (the browser fixture, tests/
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from tests.browser import PHONE, Screens, log_in, new_context
+from tests.browser import LAPTOP, PHONE, Screens, log_in, new_context
 
 pytestmark = pytest.mark.browser
 
@@ -29,9 +30,9 @@ SPOT = {"latitude": 31.23, "longitude": 121.47}
 
 
 def label(language: str, text) -> str:
-    """A text (a lazy translation or a choice's label) as the page writes it in `language`."""
+    """A text (a msgid, a lazy translation or a choice's label) as the page writes it in `language`."""
     with translation.override(language):
-        return str(text)
+        return translation.gettext(text) if isinstance(text, str) else str(text)
 
 
 def today_label(language: str) -> str:
@@ -121,3 +122,75 @@ def test_a_rep_on_a_phone_files_a_visit_and_an_expense_and_sees_them_listed(
     shot(page, "5-expenses")
     context.close()
     assert len(shot.taken) == 5 and all(path.stat().st_size > 0 for path in shot.taken)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_manager_records_a_review_meeting_with_two_action_items_and_an_outcome(
+    browser, live_server, org, language, tmp_path
+):
+    from appraisal.models import OutcomeKind
+    from training.models import ActionItem, ReviewMeeting
+
+    today = timezone.localdate()
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    shot = Screens("coaching", language, tmp_path)
+    context = new_context(browser, live_server, language, **LAPTOP)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    log_in(page, live_server, "tm1a", PASSWORD, "/training/reviews/new/")
+
+    # The team manager opens his team's meeting for this quarter (today's date already filled).
+    page.wait_for_url("**/training/reviews/new/")
+    assert page.input_value("#id_date") == today.isoformat()
+    page.fill("#id_period", quarter)
+    page.select_option("#id_team", str(org.t1a.pk))
+    shot(page, "1-new-meeting")
+    page.locator("main form button").click()
+    page.wait_for_url("**/training/reviews/*/")
+    meeting = ReviewMeeting.objects.get(team=org.t1a)
+    assert (meeting.period, meeting.date, meeting.held_by) == (quarter, today, org.tm1a)
+
+    # Two action items, each from the "Add an action item" form (due in 30 days by default).
+    add_action = page.locator("form:has(input[name=action][value=action-item])")
+    for owner, title in ((org.rep1a1, "每周拜访 5 家重点客户"), (org.rep1a2, "Follow up the lost tender")):
+        assert add_action.locator("#id_due_on").input_value() == (today + timedelta(days=30)).isoformat()
+        add_action.locator("#id_owner").select_option(str(owner.pk))
+        add_action.locator("#id_title").fill(title)
+        with page.expect_navigation():
+            add_action.locator("button").click()
+        add_action = page.locator("form:has(input[name=action][value=action-item])")
+    # The outcome: a reward of 2,000.00 for rep1a1, with its reason.
+    outcome_form = page.locator("form:has(input[name=action][value=outcome])")
+    outcome_form.locator("#id_person").select_option(str(org.rep1a1.pk))
+    outcome_form.locator("#id_kind").select_option(OutcomeKind.REWARD)
+    outcome_form.locator("#id_amount").fill("2000")
+    outcome_form.locator("#id_reason").fill("季度新客户第一 / first in new customers")
+    with page.expect_navigation():
+        outcome_form.locator("button").click()
+
+    # The saved meeting, read again: its decisions list both action items and the outcome.
+    page.goto(f"{live_server.url}/training/reviews/{meeting.pk}/")
+    decisions = page.get_by_test_id("decisions").locator("li")
+    texts = decisions.all_inner_texts()
+    assert len(texts) == 3, texts
+    reward = label(language, OutcomeKind.REWARD.label)
+    assert any("rep1a1" in t and reward in t and "2,000.00" in t and "first in new customers" in t for t in texts)
+    due = (today + timedelta(days=30)).isoformat()
+    assert any("每周拜访 5 家重点客户" in t and "rep1a1" in t for t in texts)
+    assert any("Follow up the lost tender" in t and "rep1a2" in t for t in texts)
+    decisions.first.scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -80)")
+    shot(page, "2-decisions")
+    context.close()
+    items = ActionItem.objects.filter(review_meeting=meeting).order_by("title")
+    assert [(i.title, i.owner, i.coach, i.due_on.isoformat()) for i in items] == [
+        ("Follow up the lost tender", org.rep1a2, org.tm1a, due),
+        ("每周拜访 5 家重点客户", org.rep1a1, org.tm1a, due),
+    ]
+    [outcome] = meeting.outcomes.all()
+    assert (outcome.person, outcome.kind, outcome.amount, outcome.decided_by) == (
+        org.rep1a1,
+        OutcomeKind.REWARD,
+        Decimal("2000.00"),
+        org.tm1a,
+    )
