@@ -12,6 +12,7 @@ Every page a walk opens is also checked by axe-core (the browser fixture, tests/
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -194,3 +195,97 @@ def test_a_manager_records_a_review_meeting_with_two_action_items_and_an_outcome
         Decimal("2000.00"),
         org.tm1a,
     )
+
+
+# The recompute's seam (RECOMPUTE_HOOKS): the run waits after its first step until the test has
+# seen it running on the page, then goes on. The run itself is real, in a real Celery worker.
+RUN_GATE = threading.Event()
+RUN_PAUSED = threading.Event()
+
+
+def pause_until_seen() -> dict:
+    def on_step(step: str) -> None:
+        RUN_PAUSED.set()
+        RUN_GATE.wait(60)
+
+    return {"on_step": on_step}
+
+
+@pytest.fixture
+def celery_worker(settings):
+    """A real Celery worker in a thread, on an in-memory broker: the page's "Recompute now" queues
+    the run and returns at once, as in production (the test settings otherwise run tasks eagerly,
+    inside the request)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from salesorg.celery import app
+
+    settings.RECOMPUTE_HOOKS = "tests.test_browser_walks.pause_until_seen"
+    RUN_GATE.clear()
+    RUN_PAUSED.clear()
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url="memory://", task_always_eager=False)
+    app._pool = None
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield app
+    finally:
+        RUN_GATE.set()
+        app.conf.update(saved)
+        app._pool = None
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_director_starts_a_recompute_and_watches_it_finish(
+    browser, live_server, org, celery_worker, language, tmp_path
+):
+    from customers.tests.factories import CustomerFactory
+    from targets.models import Achievement, RecomputeRun, RunStatus
+    from targets.tests import factories as f
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    customer = CustomerFactory(owner=org.rep1a1)
+    f.order(
+        customer,
+        yesterday,
+        lines=[("250.00", "100.00")],
+        shares=[(org.rep1a1, org.t1a, org.r1, "100", "250.00", "150.00", True)],
+    )
+    f.target(org.rep1a1, period=str(yesterday.year), value="1000.00", status="approved")
+    shot = Screens("recompute", language, tmp_path)
+    context = new_context(browser, live_server, language, **LAPTOP)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    log_in(page, live_server, "director", PASSWORD, "/targets/runs/")
+    page.wait_for_url("**/targets/runs/")
+    # Yesterday, the standard as-of, is filled in the date field's own format.
+    assert page.input_value("#id_as_of") == yesterday.isoformat()
+    page.get_by_role("button", name=label(language, "Recompute now")).click()
+    page.wait_for_url("**/targets/runs/?watch=*")
+    run = RecomputeRun.objects.get()
+
+    # The page shows the run going: the worker holds it after its first step until seen here.
+    progress = page.get_by_test_id("run-progress")
+    assert RUN_PAUSED.wait(30), "the worker did not start the run"
+    page.wait_for_selector("[data-testid=run-progress][data-status=running]:not([data-progress='0'])")
+    assert label(language, RunStatus.RUNNING.label) in progress.inner_text()
+    shot(page, "1-running")
+    # A mark on the page: it is the same page (no reload) when the run has finished.
+    page.evaluate("window.walkMark = 'same page'")
+    RUN_GATE.set()
+    page.wait_for_selector("[data-testid=run-progress][data-status=succeeded]", timeout=60_000)
+    assert page.evaluate("window.walkMark") == "same page"
+    text = progress.inner_text()
+    assert label(language, RunStatus.SUCCEEDED.label) in text and "100 %" in text
+    assert page.get_by_test_id("run-progress").get_attribute("hx-get") is None  # polling stopped
+    shot(page, "2-finished")
+    context.close()
+
+    run.refresh_from_db()
+    assert (run.status, run.progress, run.as_of, run.requested_by) == (
+        RunStatus.SUCCEEDED,
+        100,
+        yesterday,
+        org.director.user,
+    )
+    assert run.finished_at is not None and run.rows == Achievement.objects.count() > 0
