@@ -289,3 +289,20 @@ def test_a_director_starts_a_recompute_and_watches_it_finish(
         org.director.user,
     )
     assert run.finished_at is not None and run.rows == Achievement.objects.count() > 0
+
+
+def test_the_browser_fixture_fails_a_test_on_a_page_with_a_serious_violation(browser, live_server, transactional_db):
+    """The check behind every browser test can fail: a page without a language and with an image
+    without a text (axe-core: html-has-lang, serious; image-alt, critical) is found when the context
+    closes, named by its address and rule."""
+    context = browser.new_context()
+    page = context.new_page()
+    probe = f"{live_server.url}/axe-probe/"
+    body = "<!doctype html><html><head><title>probe</title></head><body><main><img src='/x.png'></main></body></html>"
+    context.route(probe, lambda route: route.fulfill(body=body, content_type="text/html"))
+    page.goto(probe)
+    context.close()
+    found = browser.axe_watch.found
+    assert any(line.startswith(f"{probe} serious html-has-lang") for line in found), found
+    assert any(line.startswith(f"{probe} critical image-alt") for line in found), found
+    found.clear()  # this test's own page is the probe: it passes once the probe was caught
