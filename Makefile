@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTHON := $(BIN)/python
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test install install-dev migrate lint format lock browser-deps messages vendor worker beat bench clean
+.PHONY: run test install install-dev migrate lint format lock browser-deps messages vendor worker beat bench screenshots clean
 
 # Installs come from the lock files (every package pinned, with its hashes); `make lock` refreshes
 # them from the top-level pins in requirements.txt and requirements-dev.txt.
@@ -50,6 +50,12 @@ test: install-dev
 ## Debian's Chromium and CJK fonts for the browser tests (apt-get; run as root or with sudo).
 browser-deps:
 	bash scripts/ensure-chromium.sh --install
+
+## The README's screens: the browser walks (tests/test_browser_walks.py) in Chinese and English,
+## their screenshots written to docs/screenshots/ (elsewhere the walks keep them in a temporary folder).
+screenshots: install-dev
+	@bash scripts/ensure-chromium.sh --check
+	SALESORG_SCREENSHOTS=docs/screenshots $(BIN)/pytest -n 0 -q -p no:cacheprovider tests/test_browser_walks.py
 
 ## Refresh requirements.lock and requirements-dev.lock (hashes included) from requirements*.txt.
 UV_COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 --no-header

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.test import Client
 
 pytestmark = pytest.mark.browser
+# Every page of this test is checked here, as it is opened; the browser fixture need not again.
+AXE_CHECKED_HERE = True
 
 AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
 # Pages that answer a file, a redirect or a POST-only action rather than a page to read.
