@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import ExpressionWrapper, F, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -37,7 +37,7 @@ class ForecastCategory(models.TextChoices):
 
     COMMIT = "commit", _("Commit")
     BEST_CASE = "best_case", _("Best case")
-    PIPELINE = "pipeline", _("Pipeline")
+    PIPELINE = "pipeline", pgettext_lazy("forecast category", "Pipeline")
     OMITTED = "omitted", _("Omitted")
 
 

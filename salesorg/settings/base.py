@@ -265,6 +265,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboard.tasks.send_weekly_digest",
         "schedule": crontab(hour=8, minute=0, day_of_week=1),
     },
+    # Targets: the weekly forecast snapshot (how the forecast moved) and the pace-gap prescriptions,
+    # Mondays after the night's recompute.
+    "targets-forecast-snapshot": {
+        "task": "targets.tasks.forecast_snapshot_weekly",
+        "schedule": crontab(hour=6, minute=30, day_of_week=1),
+    },
+    "targets-pace-gap-prescriptions": {
+        "task": "targets.tasks.pace_gap_prescriptions_weekly",
+        "schedule": crontab(hour=7, minute=30, day_of_week=1),
+    },
     # Training: remind reps whose daily, weekly or monthly work report is overdue.
     "training-remind-missing-reports": {
         "task": "training.tasks.remind_missing_work_reports",
