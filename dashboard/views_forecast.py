@@ -18,7 +18,8 @@ from dashboard.selectors import LEVELS, MONTH_KINDS
 from salesorg.exceptions import ApplicationError, add_error_to_form
 from salesorg.periods import MONTH, Period
 from staff import authority
-from staff.models import Region, Team
+from staff.models import Person, Position, Region, Team
+from staff.scope import viewer_for
 from targets.forecast import CATEGORIES, forecast_rows, overdue_opportunities, snapshot_history, totals
 from targets.services.forecast import forecast_adjust
 
@@ -43,25 +44,57 @@ def _int(value: Any) -> int | None:
     return number if number > 0 else None
 
 
+def _owners(
+    user: Any, level: str, regions: list[Region], teams: list[Team], *, region_id: int | None, team_id: int | None
+) -> list[tuple[int, str, dict[str, int | None]]]:
+    """(id, name, unit columns) of the owners of `level` in the viewer's scope (and filters)."""
+    if level == "company":
+        return [(0, str(_("Company")), {})] if viewer_for(user).sees_all else []
+    if level == "region":
+        return [(r.pk, str(r), {"region_id": r.pk}) for r in regions if region_id in (None, r.pk)]
+    if level == "team":
+        return [
+            (t.pk, str(t), {"region_id": t.region_id, "team_id": t.pk})
+            for t in teams
+            if region_id in (None, t.region_id) and team_id in (None, t.pk)
+        ]
+    people = Person.objects.visible_to(user).current().filter(position=Position.REP).order_by("name")
+    if team_id:
+        people = people.filter(team_id=team_id)
+    elif region_id:
+        people = people.filter(region_id=region_id)
+    return [(p.pk, p.name, {"region_id": p.region_id, "team_id": p.team_id, "person_id": p.pk}) for p in people]
+
+
 @login_required
 def forecast(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    # The filters come with the query string, and with the adjustment form when it is posted.
+    params = request.POST if request.method == "POST" else request.GET
     start_level, _start_pk = selectors.top_level(request.user)
     levels = LEVELS[LEVELS.index(start_level) :]
     default_level = levels[1] if len(levels) > 1 else levels[0]
-    level = request.GET.get("level") if request.GET.get("level") in levels else default_level
-    kind = request.GET.get("kind") if request.GET.get("kind") in dict(MONTH_KINDS) else MONTH
-    period = selectors.parse_period(request.GET.get("period"), kind, today)
+    level = params.get("level") if params.get("level") in levels else default_level
+    kind = params.get("kind") if params.get("kind") in dict(MONTH_KINDS) else MONTH
+    period = selectors.parse_period(params.get("period"), kind, today)
     # Filters: a region or a team in the viewer's scope (a hidden id shows nothing, like a missing one).
     regions = list(Region.objects.visible_to(request.user).order_by("name"))
     teams = list(Team.objects.visible_to(request.user).order_by("name"))
-    region_id = _int(request.GET.get("region"))
-    team_id = _int(request.GET.get("team"))
+    region_id = _int(params.get("region"))
+    team_id = _int(params.get("team"))
     region_id = region_id if region_id in {r.pk for r in regions} else None
     team_id = team_id if team_id in {t.pk for t in teams} else None
     scope = {"region_id": region_id, "team_id": team_id}
     rows = forecast_rows(user=request.user, level=level, period=period, today=today, **scope)
-    owners = [(r.owner_key, r.label) for r in rows]
+    # Whom the viewer may adjust: the owners of the level in their scope whose figure is theirs to
+    # adjust (the authority rule), whether or not the engine has a row for them yet.
+    candidates = _owners(request.user, level, regions, teams, region_id=region_id, team_id=team_id)
+    may_adjust = {
+        key
+        for key, _label, unit in candidates
+        if authority.allowed(request.user, "targets.adjust_forecast", owner_kind=level, **unit)
+    }
+    owners = [(key, label) for key, label, _unit in candidates if key in may_adjust or request.method == "POST"]
     form = AdjustmentForm(request.POST or None, owners=owners)
     status = 200
     if request.method == "POST":
@@ -82,18 +115,6 @@ def forecast(request: HttpRequest) -> HttpResponse:
         status = 400
     days, moved = snapshot_history(user=request.user, level=level, period=period, **scope)
     overdue = overdue_opportunities(user=request.user, today=today, **scope)
-    may_adjust = {
-        r.owner_key
-        for r in rows
-        if authority.allowed(
-            request.user,
-            "targets.adjust_forecast",
-            owner_kind=level,
-            region_id=r.region_id,
-            team_id=r.team_id,
-            person_id=r.person_id,
-        )
-    }
     year = period.year
     period_choices = {
         "month": [str(m) for m in Period(year).month_periods()],
@@ -123,6 +144,7 @@ def forecast(request: HttpRequest) -> HttpResponse:
             "overdue": overdue,
             "form": form if may_adjust else None,
             "may_adjust": may_adjust,
+            "level_kind": {"level": level, "kind": kind, "period": str(period)},
             "query": urlencode(base),
             "today": today,
         },

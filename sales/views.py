@@ -171,9 +171,10 @@ def pipeline(request: HttpRequest) -> HttpResponse:
 @login_required
 def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = get_object_or_404(selectors.opportunity_list(user=request.user), pk=pk)
-    # Two forms on the page: the move (default) and the forecast category (`action=category`).
-    posted_category = request.method == "POST" and request.POST.get("action") == "category"
-    posted_move = request.method == "POST" and not posted_category
+    # Two forms on the page: the move (`action=move`, the default) and the forecast category.
+    action = (request.POST.get("action") or "move") if request.method == "POST" else ""
+    posted_category = action == "category"
+    posted_move = action == "move"
     form = forms.MoveForm(request.POST if posted_move else None, initial={"stage": opportunity.stage_id})
     category_form = forms.ForecastCategoryForm(
         request.POST if posted_category else None, initial={"forecast_category": opportunity.forecast_category}

@@ -21,7 +21,7 @@ def pace_gap_notify(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     year, week, _day = today.isocalendar()
     drafts: list[Draft] = []
-    url = reverse("dashboard:home")
+    url = reverse("home")
     for gap in pace_gaps(user=None, today=today, limit=None):
         rep = gap.achievement.person
         if rep is None:

@@ -246,15 +246,20 @@ def test_the_forecast_page_in_both_languages(client, book, language):
 def test_the_page_saves_an_adjustment_and_refuses_a_rep(client, book):
     period = str(Period.month_of(timezone.localdate()))
     client.force_login(book.tm1a.user)
-    url = reverse("dashboard:forecast") + f"?level=team&kind=month&period={period}"
-    response = client.post(url, {"owner": book.t1a.pk, "amount": "100.00", "note": "why"})
+    url = reverse("dashboard:forecast")
+    body = {"level": "team", "kind": "month", "period": period}
+    response = client.post(url, {**body, "owner": book.t1a.pk, "amount": "100.00", "note": "why"})
     assert response.status_code == 302
+    assert ForecastAdjustment.objects.get().amount == Decimal("100.00")
+    # Another team's manager: T1a is not among the owners they see (a 400 on `owner`), nothing written.
+    client.force_login(book.tm1b.user)
+    response = client.post(url, {**body, "owner": book.t1a.pk, "amount": "1.00", "note": "x"})
+    assert response.status_code == 400
     assert ForecastAdjustment.objects.get().amount == Decimal("100.00")
     # A rep sees no adjustment form, and a post is refused (the owner is not theirs to adjust).
     client.force_login(book.rep1a1.user)
-    url = reverse("dashboard:forecast") + f"?level=rep&kind=month&period={period}"
-    assert 'data-testid="adjust-form"' not in client.get(url).content.decode()
-    response = client.post(url, {"owner": book.rep1a1.pk, "amount": "1.00", "note": "mine"})
+    assert 'data-testid="adjust-form"' not in client.get(url, {"level": "rep"}).content.decode()
+    response = client.post(url, {"level": "rep", "owner": book.rep1a1.pk, "amount": "1.00", "note": "mine"})
     assert response.status_code == 403
     assert ForecastAdjustment.objects.count() == 1
 
