@@ -180,6 +180,8 @@ class ForecastViewSet(viewsets.GenericViewSet):
     overdue pipeline apart; a manager's adjustment beside the computed figure."""
 
     serializer_class = ForecastSerializer
+    # Its own query parameters (below), no model filters: the rows are computed, not a queryset.
+    filter_backends: list = []
 
     @extend_schema(
         parameters=[

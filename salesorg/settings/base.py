@@ -187,6 +187,8 @@ SPECTACULAR_SETTINGS = {
         "VisitKindEnum": "fieldwork.models.visits.VisitKind",
         "ExpenseKindEnum": "fieldwork.models.visits.ExpenseKind",
         "ImportKindEnum": "sales.models.orders.ImportKind",
+        # An opportunity's forecast category, its effective one and a stage's default: one enum.
+        "ForecastCategoryEnum": "sales.models.pipeline.ForecastCategory",
         "PlanActivityKindEnum": "targets.models.ActivityKind",
         "OutcomeKindEnum": "appraisal.models.OutcomeKind",
         "CoachingSessionKindEnum": "training.models.coaching.SessionKind",
