@@ -301,3 +301,24 @@ def test_the_api_forecast_counts_this_months_pipeline(book):
     assert rep["commit"] == {"count": 1, "amount": "100.00", "weighted": "80.00"}
     # 100.00 x 80 % = 80.00 in the period; yesterday's 50.00 is overdue.
     assert rep["overdue_amount"] == "50.00"
+
+
+def test_the_forecast_page_costs_the_same_queries_at_any_size(client, book):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from staff.tests.factories import PersonFactory
+
+    client.force_login(book.director.user)
+    url = reverse("dashboard:forecast")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, {"level": "rep", "kind": "month", "period": "2026-03"}).status_code == 200
+        return len(ctx)
+
+    small = count()
+    for i in range(25):
+        rep = PersonFactory(position="rep", team=book.t1b, manager=book.tm1b, name=f"more{i:02d}")
+        opp(rep, f.customer(rep), book.stages["firm"], "10.00", date(2026, 3, 30))
+    assert count() == small
