@@ -21,6 +21,7 @@ from django.db.models import DecimalField, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,7 @@ from salesorg.periods import MONTH, QUARTER, YEAR, Period
 from staff.models import Person, Region, Team
 from staff.scope import viewer_for
 from targets.models import Achievement, AchievementTrend, Metric, OwnerKind
+from targets.prescriptions import pace_gaps
 from training.models import ActionItem, ActionItemStatus
 
 COMPANY, REGION, TEAM, REP = "company", "region", "team", "rep"
@@ -238,7 +240,9 @@ def pipeline_weighted(*, user: Any, node: Node, period: Period) -> dict[int | No
     }
 
 
-def dashboard(*, user: Any, node: Node, period: Period, metric: str, params: dict[str, Any]) -> dict[str, Any]:
+def dashboard(
+    *, user: Any, node: Node, period: Period, metric: str, params: dict[str, Any], today: date | None = None
+) -> dict[str, Any]:
     """Everything the manager dashboard page shows for a node. A fixed number of queries."""
     rows = _achievements(user)
     # 1. The node's own rows for every metric of the period (the metric cards).
@@ -292,7 +296,10 @@ def dashboard(*, user: Any, node: Node, period: Period, metric: str, params: dic
     )
     # 7. Customers flagged by the follow-up discipline (customers' rule; the dashboard only reads).
     flagged = list(follow_up_flag_list(user=user, flagged_only=True).filter(node.record_q(person="person"))[:10])
+    # 8. The reps under the node behind pace this month, with what it takes (targets' prescriptions).
+    gaps = pace_gaps(user=user, today=today or timezone.localdate(), reps=node.reps_q(), limit=10)
     return {
+        "pace_gaps": gaps,
         "own": own,
         "headline": head_row,
         "table": table,
@@ -430,10 +437,12 @@ def rep_home(*, user: Any, person: Person, today: date) -> dict[str, Any]:
         .order_by("due_on")[:8]
     )
     notifications = unread_for(user=user, person=person, limit=5)
+    gaps = pace_gaps(user=user, today=today, reps=Q(person=person), limit=1)
     from fieldwork.plan_selectors import todays_route
 
     route = todays_route(user=user, person=person, today=today)
     return {
+        "pace_gaps": gaps,
         "route": route,
         "targets": targets,
         "next_visits": next_visits,

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Competitor, Customer
-from sales.models import Channel, ImportKind, OrderStatus, PipelineStage, Product
+from sales.models import Channel, ForecastCategory, ImportKind, OrderStatus, PipelineStage, Product
 from sales.selectors import creditable_people
 from salesorg.forms import DateField, DateInput
 from staff.models import Person
@@ -76,10 +76,25 @@ class OpportunityForm(forms.Form):
     stage = forms.ModelChoiceField(
         label=_("Stage"), queryset=PipelineStage.objects.filter(is_active=True, is_won=False, is_lost=False)
     )
+    forecast_category = forms.ChoiceField(
+        label=_("Forecast category"),
+        required=False,
+        choices=[("", _("From the stage"))] + list(ForecastCategory.choices),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = Customer.objects.visible_to(user).order_by("name")
+
+
+class ForecastCategoryForm(forms.Form):
+    """The forecast category of one opportunity, on its page ("" = the stage's default)."""
+
+    forecast_category = forms.ChoiceField(
+        label=_("Forecast category"),
+        required=False,
+        choices=[("", _("From the stage"))] + list(ForecastCategory.choices),
+    )
 
 
 class MoveForm(forms.Form):

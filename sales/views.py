@@ -171,19 +171,33 @@ def pipeline(request: HttpRequest) -> HttpResponse:
 @login_required
 def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = get_object_or_404(selectors.opportunity_list(user=request.user), pk=pk)
-    form = forms.MoveForm(request.POST or None, initial={"stage": opportunity.stage_id})
-    if request.method == "POST" and form.is_valid():
+    # Two forms on the page: the move (`action=move`, the default) and the forecast category.
+    action = (request.POST.get("action") or "move") if request.method == "POST" else ""
+    posted_category = action == "category"
+    posted_move = action == "move"
+    form = forms.MoveForm(request.POST if posted_move else None, initial={"stage": opportunity.stage_id})
+    category_form = forms.ForecastCategoryForm(
+        request.POST if posted_category else None, initial={"forecast_category": opportunity.forecast_category}
+    )
+    bound = form if posted_move else category_form if posted_category else None
+    if bound is not None and bound.is_valid():
         try:
-            pipeline_services.opportunity_move(opportunity=opportunity, user=request.user, **form.cleaned_data)
+            if posted_move:
+                pipeline_services.opportunity_move(opportunity=opportunity, user=request.user, **form.cleaned_data)
+            else:
+                pipeline_services.opportunity_update(
+                    opportunity=opportunity, user=request.user, **category_form.cleaned_data
+                )
         except ApplicationError as exc:
-            add_error_to_form(form, exc)
+            add_error_to_form(bound, exc)
         else:
             return redirect("sales:opportunity-detail", pk=opportunity.pk)
     history = opportunity.stage_history.select_related("stage", "changed_by")
     return render(
         request,
         "sales/opportunity_detail.html",
-        {"opportunity": opportunity, "form": form, "history": history},
+        {"opportunity": opportunity, "form": form, "category_form": category_form, "history": history},
+        status=400 if bound is not None and bound.errors else 200,
     )
 
 

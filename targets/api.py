@@ -440,3 +440,6 @@ def register(router: BaseRouter) -> None:
     router.register("distribution-templates", DistributionTemplateViewSet, basename="distribution-template")
     router.register("achievements", AchievementViewSet, basename="achievement")
     router.register("recompute-runs", RecomputeRunViewSet, basename="recompute-run")
+    from targets import api_forecast
+
+    api_forecast.register(router)

@@ -14,8 +14,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+
+from django.utils.translation import gettext
+
+from salesorg.formatting import money
 
 CENT = Decimal("0.01")
 ONE = Decimal(1)
@@ -181,3 +186,110 @@ def split_pair(
 def weights_sum_to_hundred(weights: Sequence[Decimal]) -> bool:
     """A distribution template's 12 weights are percentages of the year: they add up to 100."""
     return sum((Decimal(w) for w in weights), Decimal(0)) == Decimal(100)
+
+
+# --- Pace-gap prescriptions -----------------------------------------------------------------------
+
+PRESCRIPTION_PLAN = "pace_gap.plan"
+PRESCRIPTION_NO_HISTORY = "pace_gap.no_history"
+
+
+@dataclass(frozen=True)
+class ActivityHistory:
+    """An owner's own trailing record (e.g. the last 6 months): what their orders took."""
+
+    visits: int
+    key_visits: int  # visits to key customers (a part of `visits`)
+    proposals: int  # opportunities that reached a proposal (a quoted stage)
+    orders: int
+    sales: Decimal  # the credited amount of those orders
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """What it takes to close the gap by the period end, stored as a code and its parameters and
+    rendered in the reader's language (`render_prescription`)."""
+
+    code: str
+    params: dict[str, str | int]
+
+
+def _ceil(value: Fraction) -> int:
+    return max(0, math.ceil(value))
+
+
+def pace_gap_prescription(
+    *,
+    actual: Decimal,
+    target: Decimal,
+    time_progress: Decimal,
+    days_left: int,
+    history: ActivityHistory,
+) -> Prescription | None:
+    """The prescription for an owner behind pace (actual < target x time progress), else None.
+
+    remaining = target - actual (what is left to close by the period end); behind = target x time
+    progress - actual (how far under pace today). From the owner's history: average order =
+    sales / orders; orders needed = ceil(remaining / average order); visits needed = ceil(orders
+    needed x visits / orders), of which to key customers ceil(visits needed x key visits / visits);
+    proposals needed = ceil(orders needed x proposals / orders). Per week: each need divided by the
+    weeks left, ceil(days left / 7) (at least 1), rounded up. Without an order in the history
+    there is nothing to learn from: the prescription says so and names the gap only.
+    """
+    if target <= 0 or actual >= target * time_progress:
+        return None
+    remaining = (target - actual).quantize(CENT)
+    behind = (target * time_progress - actual).quantize(CENT)
+    if history.orders <= 0 or history.sales <= 0:
+        return Prescription(PRESCRIPTION_NO_HISTORY, {"remaining": str(remaining), "behind": str(behind)})
+    weeks = max(1, math.ceil(max(days_left, 0) / 7))
+    average = Fraction(history.sales) / history.orders
+    orders = _ceil(Fraction(remaining) / average)
+    visits = _ceil(Fraction(orders * history.visits, history.orders))
+    key_visits = _ceil(Fraction(visits * history.key_visits, history.visits)) if history.visits else 0
+    proposals = _ceil(Fraction(orders * history.proposals, history.orders))
+    return Prescription(
+        PRESCRIPTION_PLAN,
+        {
+            "remaining": str(remaining),
+            "behind": str(behind),
+            "average_order": str(Decimal(history.sales / history.orders).quantize(CENT)),
+            "conversion": str((Decimal(history.orders) / history.visits * 100).quantize(Decimal("0.1")))
+            if history.visits
+            else "",
+            "orders": orders,
+            "weeks": weeks,
+            "visits": visits,
+            "key_visits": key_visits,
+            "proposals": proposals,
+            "visits_week": _ceil(Fraction(visits, weeks)),
+            "key_visits_week": _ceil(Fraction(key_visits, weeks)),
+            "proposals_week": _ceil(Fraction(proposals, weeks)),
+            "orders_week": _ceil(Fraction(orders, weeks)),
+        },
+    )
+
+
+def render_prescription(prescription: Prescription) -> str:
+    """The prescription's text in the active language (call it under the reader's language)."""
+    p = dict(prescription.params)
+    for name in ("remaining", "behind", "average_order"):
+        if name in p:
+            p[name] = money(Decimal(str(p[name])))
+    if prescription.code == PRESCRIPTION_PLAN:
+        return (
+            gettext(
+                "Behind pace by %(behind)s; %(remaining)s to go by the period end. From your own last six months "
+                "(average order %(average_order)s, %(conversion)s%% of visits ending in an order), that is about "
+                "%(orders)s more orders: this week about %(key_visits_week)s visits to key customers "
+                "(%(visits_week)s visits in all) and %(proposals_week)s proposals."
+            )
+            % p
+        )
+    return (
+        gettext(
+            "Behind pace by %(behind)s; %(remaining)s to go by the period end. No order in your last six months "
+            "to learn from: plan the visits with your manager."
+        )
+        % p
+    )

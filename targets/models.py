@@ -526,3 +526,80 @@ class RecomputeRun(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+
+# --- Forecast: managers' adjustments and the weekly snapshots ------------------------------------
+
+
+class ForecastAdjustmentQuerySet(OwnedQuerySet):
+    pass
+
+
+class ForecastAdjustment(OwnedModel):
+    """A manager's own figure for a unit's (or a rep's) sales forecast of a period, with a note.
+
+    Shown beside the computed forecast, never instead of it. One per (owner, period): a new figure
+    replaces the previous one, which the history keeps (who, when, what and why)."""
+
+    period = models.CharField(_("period"), max_length=7)
+    amount = models.DecimalField(_("adjusted forecast"), max_digits=16, decimal_places=2)
+    note = models.TextField(_("note"))
+    adjusted_by = models.ForeignKey(
+        "staff.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("adjusted by")
+    )
+    adjusted_at = models.DateTimeField(_("adjusted at"))
+    history = HistoricalRecords()
+
+    objects = ForecastAdjustmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["period", "owner_kind", "owner_key"]
+        verbose_name = _("forecast adjustment")
+        verbose_name_plural = _("forecast adjustments")
+        constraints = [
+            models.UniqueConstraint(fields=["owner_kind", "owner_key", "period"], name="one_forecast_adjustment"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="forecast_adjustment_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_label} · {self.period}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.owner_key = self.compute_owner_key()
+        super().save(*args, **kwargs)
+
+
+class ForecastSnapshotQuerySet(OwnedQuerySet):
+    pass
+
+
+class ForecastSnapshot(OwnedModel):
+    """The sales forecast of one owner and period as it stood on a day (taken weekly), so the page
+    shows how it moved. Written by `forecast_snapshot_take` only; a rerun on the same day replaces."""
+
+    period = models.CharField(_("period"), max_length=7)
+    taken_on = models.DateField(_("taken on"))
+    actual = models.DecimalField(_("actual"), max_digits=16, decimal_places=2)
+    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2, null=True, blank=True)
+    commit = models.DecimalField(_("commit"), max_digits=16, decimal_places=2)
+    best_case = models.DecimalField(_("best case"), max_digits=16, decimal_places=2)
+    pipeline = models.DecimalField(_("pipeline"), max_digits=16, decimal_places=2)
+    weighted = models.DecimalField(_("weighted pipeline"), max_digits=16, decimal_places=2)
+    forecast = models.DecimalField(_("forecast"), max_digits=16, decimal_places=2)
+    overdue = models.DecimalField(_("overdue"), max_digits=16, decimal_places=2)
+    adjusted = models.DecimalField(_("adjusted forecast"), max_digits=16, decimal_places=2, null=True, blank=True)
+
+    objects = ForecastSnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["period", "owner_kind", "owner_key", "taken_on"]
+        verbose_name = _("forecast snapshot")
+        verbose_name_plural = _("forecast snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_kind", "owner_key", "period", "taken_on"], name="one_forecast_snapshot_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_label} · {self.period} · {self.taken_on}"

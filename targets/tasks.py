@@ -95,3 +95,19 @@ def recompute_catch_up() -> bool:
     from targets.services import recompute_catch_up_start
 
     return recompute_catch_up_start() is not None
+
+
+@shared_task(**RELIABLE_TASK)
+def forecast_snapshot_weekly(today: str | None = None) -> int:
+    """Keep this week's forecast of every owner (beat: Mondays, after the night's recompute)."""
+    from targets.services.forecast import forecast_snapshot_take
+
+    return forecast_snapshot_take(today=date.fromisoformat(today) if today else None)
+
+
+@shared_task(**RELIABLE_TASK)
+def pace_gap_prescriptions_weekly(today: str | None = None) -> int:
+    """Send each rep behind pace (and their manager) what it takes to close the gap (beat: Mondays)."""
+    from targets.services.prescriptions import pace_gap_notify
+
+    return pace_gap_notify(today=date.fromisoformat(today) if today else None)

@@ -71,6 +71,10 @@ PLAN = (
     "a rep's weekly visit plan (issue 19): drafted and edited by the rep or the rep's manager line"
     " (no DESIGN row; read with 'coach'); wide is a rep of another team (403)"
 )
+FORECAST = (
+    "adjust a forecast (issue 21): the owner's unit manager or a manager above it, never the rep (no DESIGN row;"
+    " read with 'set targets'); admin has no person to sign the adjustment (403); outside the scope 404"
+)
 APPROVE_PLAN = "approve a visit plan: the rep's manager line, a second person (never the rep, nor whoever drafted it)"
 
 
@@ -1281,6 +1285,51 @@ API_CASES: list[Case] = [
     ),
     # --- targets -------------------------------------------------------------------------------
     C(
+        "POST /api/v1/forecast-adjustments/",
+        "team",
+        "403 ok ok ok 403 403",
+        f"{FORECAST}: 上海一组 is tm01's team and in rm01's region; rep01 sees their own team but may not adjust it",
+        None,
+        lambda o: {
+            "owner_kind": "team",
+            "owner_id": pk("staff.Team", code="EAST-T01"),
+            "period": "2026-06",
+            "amount": "1000.00",
+            "note": "matrix",
+        },
+        ("targets.ForecastAdjustment",),
+    ),
+    C(
+        "POST /api/v1/forecast-adjustments/",
+        "far",
+        "403 ok 404 404 404 403",
+        f"{FORECAST}; {SCOPE}: 北京一组 (华北) is outside rm01's, tm01's and rep01's scope",
+        None,
+        lambda o: {
+            "owner_kind": "team",
+            "owner_id": pk("staff.Team", code="NORTH-T01"),
+            "period": "2026-06",
+            "amount": "1000.00",
+            "note": "matrix",
+        },
+        ("targets.ForecastAdjustment",),
+    ),
+    C(
+        "POST /api/v1/forecast-adjustments/",
+        "own",
+        "403 ok ok ok 403 403",
+        f"{FORECAST}: rep01's own forecast is adjusted by their manager line, not by rep01",
+        None,
+        lambda o: {
+            "owner_kind": "rep",
+            "owner_id": person("rep01").pk,
+            "period": "2026-06",
+            "amount": "1.00",
+            "note": "m",
+        },
+        ("targets.ForecastAdjustment",),
+    ),
+    C(
         "POST /api/v1/targets/",
         "own",
         "ok ok ok ok ok 403",
@@ -2312,12 +2361,39 @@ PAGE_CASES: list[Case] = [
         ("sales.Opportunity",),
     ),
     C(
-        P + "sales:opportunity-detail",
+        P + "sales:opportunity-detail move",
         "own",
         "ok ok ok ok ok 403",
         f"{CREATE}: its owner or a manager",
         lambda: first("sales.Opportunity", owner__user__username="rep01", stage__is_won=False, stage__is_lost=False),
         lambda o: {"stage": pk("sales.PipelineStage", is_won=False, is_lost=False, exclude={"pk": o.stage_id})},
+    ),
+    C(
+        P + "sales:opportunity-detail category",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{CREATE}: its owner or a manager sets its forecast category",
+        lambda: first("sales.Opportunity", owner__user__username="rep01", stage__is_won=False, stage__is_lost=False),
+        lambda o: {
+            "action": "category",
+            "forecast_category": "omitted" if o.forecast_category != "omitted" else "commit",
+        },
+    ),
+    C(
+        P + "dashboard:forecast",
+        "team",
+        "403 ok ok ok 400 403",
+        f"{FORECAST}: the page offers rep01 only their own row at the rep level (a team's id is not a choice: 400)",
+        None,
+        lambda o: {
+            "level": "team",
+            "kind": "month",
+            "period": "2026-06",
+            "owner": pk("staff.Team", code="EAST-T01"),
+            "amount": "1000.00",
+            "note": "matrix",
+        },
+        ("targets.ForecastAdjustment",),
     ),
     C(
         P + "sales:import-upload",

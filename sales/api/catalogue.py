@@ -50,7 +50,7 @@ class PipelineStageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PipelineStage
-        fields = ["id", "name", "order", "probability", "is_won", "is_lost", "is_active"]
+        fields = ["id", "name", "order", "probability", "is_won", "is_lost", "is_active", "default_forecast_category"]
 
     def create(self, validated_data: dict[str, Any]) -> PipelineStage:
         return pipeline_services.pipeline_stage_save(user=self.context["request"].user, **validated_data)

@@ -14,6 +14,7 @@ from customers.models import Competitor, Customer
 from sales import selectors as selectors
 from sales.api.fields import CatalogueRelatedField, CreditablePersonField
 from sales.models import (
+    ForecastCategory,
     Opportunity,
     OpportunityStageChange,
     PipelineStage,
@@ -42,6 +43,11 @@ class OpportunitySerializer(serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True, default=None, allow_null=True)
     owner_name = serializers.CharField(source="owner.name", read_only=True, default=None, allow_null=True)
     stage_history = StageChangeSerializer(many=True, read_only=True)
+    effective_forecast_category = serializers.ChoiceField(
+        choices=ForecastCategory.choices,
+        read_only=True,
+        help_text="The opportunity's forecast category, else its stage's default.",
+    )
 
     class Meta:
         model = Opportunity
@@ -63,6 +69,8 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "lost_reason",
             "lost_to",
             "note",
+            "forecast_category",
+            "effective_forecast_category",
             "stage_history",
         ]
         read_only_fields = ["team", "region", "stage_entered_at", "closed_on"]
@@ -80,6 +88,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
             expected_close_date=validated_data["expected_close_date"],
             stage=validated_data.get("stage"),
             note=validated_data.get("note", ""),
+            forecast_category=validated_data.get("forecast_category", ""),
             user=user,
         )
 

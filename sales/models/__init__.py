@@ -19,4 +19,9 @@ from sales.models.orders import (  # noqa: F401
     Payment,
     Product,
 )
-from sales.models.pipeline import Opportunity, OpportunityStageChange, PipelineStage  # noqa: F401
+from sales.models.pipeline import (  # noqa: F401
+    ForecastCategory,
+    Opportunity,
+    OpportunityStageChange,
+    PipelineStage,
+)

@@ -13,7 +13,8 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import ExpressionWrapper, F, Value
-from django.utils.translation import gettext, gettext_noop
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -31,6 +32,26 @@ DEFAULT_STAGE_NAMES = (
 )
 
 
+class ForecastCategory(models.TextChoices):
+    """How sure the owner is that an opportunity closes in its period (the forecast's columns)."""
+
+    COMMIT = "commit", _("Commit")
+    BEST_CASE = "best_case", _("Best case")
+    PIPELINE = "pipeline", pgettext_lazy("forecast category", "Pipeline")
+    OMITTED = "omitted", _("Omitted")
+
+
+# The default stages' default categories (the migration sets them; an admin may change them).
+DEFAULT_STAGE_CATEGORIES = {
+    "Lead": ForecastCategory.PIPELINE,
+    "Qualified": ForecastCategory.PIPELINE,
+    "Proposal/quote": ForecastCategory.BEST_CASE,
+    "Negotiation": ForecastCategory.COMMIT,
+    "Won": ForecastCategory.COMMIT,
+    "Lost": ForecastCategory.OMITTED,
+}
+
+
 class PipelineStage(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -40,6 +61,13 @@ class PipelineStage(models.Model):
     is_won = models.BooleanField(_("won"), default=False)
     is_lost = models.BooleanField(_("lost"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # The forecast category of an opportunity in this stage unless its owner set one.
+    default_forecast_category = models.CharField(
+        _("default forecast category"),
+        max_length=10,
+        choices=ForecastCategory.choices,
+        default=ForecastCategory.PIPELINE,
+    )
 
     class Meta:
         db_table = "customers_pipelinestage"
@@ -64,6 +92,12 @@ class OpportunityQuerySet(ScopedQuerySet):
 
     def open(self) -> OpportunityQuerySet:
         return self.filter(stage__is_won=False, stage__is_lost=False)
+
+    def with_forecast_category(self) -> OpportunityQuerySet:
+        """Each opportunity with `category`: its own forecast category, else its stage's default."""
+        return self.annotate(
+            category=Coalesce(NullIf(F("forecast_category"), Value("")), F("stage__default_forecast_category"))
+        )
 
     def with_weighted_amount(self) -> OpportunityQuerySet:
         """Each opportunity with `weighted_amount`: its expected amount x its stage's probability
@@ -96,6 +130,10 @@ class Opportunity(models.Model):
     )
     expected_amount = models.DecimalField(_("expected amount"), max_digits=16, decimal_places=2, default=0)
     expected_close_date = models.DateField(_("expected close date"))
+    # Set by the owner or a manager; empty: the stage's default (`effective_forecast_category`).
+    forecast_category = models.CharField(
+        _("forecast category"), max_length=10, choices=ForecastCategory.choices, blank=True, default=""
+    )
     stage_entered_at = models.DateTimeField(_("in stage since"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     lost_reason = models.CharField(_("lost reason"), max_length=300, blank=True)
@@ -130,6 +168,13 @@ class Opportunity(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def effective_forecast_category(self) -> str:
+        return self.forecast_category or self.stage.default_forecast_category
+
+    def get_effective_forecast_category_display(self) -> str:
+        return str(ForecastCategory(self.effective_forecast_category).label)
 
     # What the authority rule needs about an opportunity (sales.edit_record).
     @property

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
-from sales.models import Opportunity, OpportunityStageChange, PipelineStage
+from sales.models import ForecastCategory, Opportunity, OpportunityStageChange, PipelineStage
 from sales.services.access import check_credit
 from salesorg.exceptions import ApplicationError
 from staff import authority
@@ -50,6 +50,14 @@ def _check_amount(amount: Any) -> Decimal:
     return value
 
 
+def _check_category(category: Any, *, field: str = "forecast_category", blank: bool = True) -> str:
+    """A forecast category's value ("" on an opportunity: the stage's default)."""
+    value = "" if category is None else str(category)
+    if (value == "" and blank) or value in ForecastCategory.values:
+        return value
+    raise ApplicationError(_("Not a forecast category."), fields={field: [_("Choose a forecast category.")]})
+
+
 def _check_lost(stage: PipelineStage, lost_reason: str) -> None:
     if stage.is_lost and not lost_reason.strip():
         raise ApplicationError(
@@ -67,6 +75,7 @@ def opportunity_create(
     expected_close_date: date,
     stage: PipelineStage | None = None,
     note: str = "",
+    forecast_category: str = "",
     user: Any = None,
     now: datetime | None = None,
 ) -> Opportunity:
@@ -78,6 +87,7 @@ def opportunity_create(
     if not isinstance(expected_close_date, date):
         raise ApplicationError(_("Bad date."), fields={"expected_close_date": [_("Enter a valid date.")]})
     amount = _check_amount(expected_amount)
+    forecast_category = _check_category(forecast_category)
     if not name.strip():
         raise ApplicationError(_("Name the opportunity."), fields={"name": [_("Required.")]})
     if user is not None:
@@ -99,6 +109,7 @@ def opportunity_create(
         expected_close_date=expected_close_date,
         stage_entered_at=now,
         note=note,
+        forecast_category=forecast_category,
     )
     OpportunityStageChange.objects.create(
         opportunity=opportunity, stage=stage, entered_at=now, changed_by=_acting_person(user)
@@ -109,7 +120,7 @@ def opportunity_create(
 @transaction.atomic
 def opportunity_update(*, opportunity: Opportunity, user: Any = None, **changes: Any) -> Opportunity:
     require_opportunity_edit(opportunity, user)
-    allowed = {"name", "expected_amount", "expected_close_date", "note", "customer"}
+    allowed = {"name", "expected_amount", "expected_close_date", "note", "customer", "forecast_category"}
     unknown = set(changes) - allowed
     if unknown:
         raise ApplicationError(
@@ -117,6 +128,8 @@ def opportunity_update(*, opportunity: Opportunity, user: Any = None, **changes:
         )
     if "expected_amount" in changes:
         changes["expected_amount"] = _check_amount(changes["expected_amount"])
+    if "forecast_category" in changes:
+        changes["forecast_category"] = _check_category(changes["forecast_category"])
     if "expected_close_date" in changes and not isinstance(changes["expected_close_date"], date):
         raise ApplicationError(_("Bad date."), fields={"expected_close_date": [_("Enter a valid date.")]})
     if "customer" in changes and user is not None and changes["customer"].pk != opportunity.customer_id:
@@ -173,6 +186,7 @@ def pipeline_stage_save(
     is_won: bool = False,
     is_lost: bool = False,
     is_active: bool = True,
+    default_forecast_category: str | None = None,
     stage: PipelineStage | None = None,
     user: Any = None,
 ) -> PipelineStage:
@@ -188,7 +202,22 @@ def pipeline_stage_save(
     if order is None:
         # A new stage without an explicit place goes after the last one.
         order = (PipelineStage.objects.aggregate(last=Max("order"))["last"] or 0) + 1
+    if default_forecast_category is None:
+        # Unnamed: kept on a stage that has one; a new stage's from its kind.
+        default_forecast_category = (
+            stage.default_forecast_category
+            if stage is not None
+            else ForecastCategory.COMMIT
+            if is_won
+            else ForecastCategory.OMITTED
+            if is_lost
+            else ForecastCategory.PIPELINE
+        )
+    default_forecast_category = _check_category(
+        default_forecast_category, field="default_forecast_category", blank=False
+    )
     stage = stage or PipelineStage()
+    stage.default_forecast_category = default_forecast_category
     stage.name, stage.order, stage.probability = name, order, probability
     stage.is_won, stage.is_lost, stage.is_active = is_won, is_lost, is_active
     stage.save()

@@ -192,6 +192,8 @@ SPECTACULAR_SETTINGS = {
         "VisitKindEnum": "fieldwork.models.visits.VisitKind",
         "ExpenseKindEnum": "fieldwork.models.visits.ExpenseKind",
         "ImportKindEnum": "sales.models.orders.ImportKind",
+        # An opportunity's forecast category, its effective one and a stage's default: one enum.
+        "ForecastCategoryEnum": "sales.models.pipeline.ForecastCategory",
         "PlanActivityKindEnum": "targets.models.ActivityKind",
         "OutcomeKindEnum": "appraisal.models.OutcomeKind",
         "CoachingSessionKindEnum": "training.models.coaching.SessionKind",
@@ -269,6 +271,16 @@ CELERY_BEAT_SCHEDULE = {
     "dashboard-weekly-digest": {
         "task": "dashboard.tasks.send_weekly_digest",
         "schedule": crontab(hour=8, minute=0, day_of_week=1),
+    },
+    # Targets: the weekly forecast snapshot (how the forecast moved) and the pace-gap prescriptions,
+    # Mondays after the night's recompute.
+    "targets-forecast-snapshot": {
+        "task": "targets.tasks.forecast_snapshot_weekly",
+        "schedule": crontab(hour=6, minute=30, day_of_week=1),
+    },
+    "targets-pace-gap-prescriptions": {
+        "task": "targets.tasks.pace_gap_prescriptions_weekly",
+        "schedule": crontab(hour=7, minute=30, day_of_week=1),
     },
     # Training: remind reps whose daily, weekly or monthly work report is overdue.
     "training-remind-missing-reports": {

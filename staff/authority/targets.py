@@ -109,3 +109,32 @@ def _target_catalogue(actor: Actor, obj: Any = None, **_kwargs: Any) -> str | No
     if actor.is_admin or actor.is_director:
         return None
     return _("Only a director or an admin edits the distribution templates.")
+
+
+@rule("targets.adjust_forecast")
+def _adjust_forecast(
+    actor: Actor,
+    obj: Any = None,
+    *,
+    owner_kind: str | None = None,
+    region_id: int | None = None,
+    team_id: int | None = None,
+    person_id: int | None = None,
+) -> str | None:
+    """Adjust a unit's (or a rep's) forecast: the unit's manager or a manager above it; never the
+    rep themselves (obj: a ForecastAdjustment, or keywords)."""
+    if obj is not None:
+        owner_kind, region_id, team_id, person_id = obj.owner_kind, obj.region_id, obj.team_id, obj.person_id
+    if owner_kind == "company":
+        if actor.is_admin or actor.is_director:
+            return None
+        return _("Only a director or an admin adjusts the company's forecast.")
+    if owner_kind == "rep" and person_id is not None and actor.is_person(person_id) and not actor.is_admin:
+        return _("A forecast is adjusted by a manager above its owner, not by the owner.")
+    if manages_unit(actor, team_id=team_id if owner_kind != "region" else None, region_id=region_id):
+        return None
+    if owner_kind == "region":
+        return _("Only the region's manager or a director adjusts this region's forecast.")
+    if owner_kind == "team":
+        return _("Only the team's manager or a manager above it adjusts this team's forecast.")
+    return _("Only the rep's team manager or a manager above it adjusts this rep's forecast.")
