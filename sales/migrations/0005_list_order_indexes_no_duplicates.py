@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("customers", "0012_follow_up_text_code_and_params"),
-        ("sales", "0003_order_number_sequence"),
+        ("sales", "0004_forecast_categories"),
         ("staff", "0004_calendar_source_history_official_holidays"),
     ]
 
