@@ -39,6 +39,7 @@ from sales.models import (
     Order,
     OrderStatus,
     Payment,
+    PipelineStage,
 )
 from salesorg.exports import Kind
 from staff.scope import viewer_for
@@ -308,6 +309,7 @@ class PipelineReport(Report):
         )
 
     def finish(self, row: dict[str, Any], f: Filters, ctx: dict[str, Any]) -> dict[str, Any]:
+        row["stage_name"] = str(PipelineStage(name=row["stage_name"]))  # a default stage, translated
         row["probability"] = Decimal(row["stage_probability"]) / 100
         row["weighted"] = Decimal(row["weighted"]).quantize(Decimal("0.01"))
         return row
