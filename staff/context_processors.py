@@ -44,6 +44,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         {"label": _("Home"), "url": reverse("home")},
         {"label": _("Sales"), "children": sales},
         {"label": _("Targets"), "url": reverse("targets:grid")},
+        {"label": _("Reports"), "url": reverse("dashboard:reports")},
         {"label": _("Development"), "children": development},
         {"label": _("Organization"), "children": organization},
     ]

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from dashboard.reports.catalogue import REPORTS
 from tests.test_security_access import page_routes
 
 DANGEROUS = ("=", "+", "-", "@")
@@ -28,6 +29,8 @@ EXPORTS: dict[str, list[str]] = {
     "targets:export": ["format=csv", "format=xlsx"],
     "dashboard:export": [f"table={t}&format={f}" for t in ("children", "leaders", "flags") for f in ("csv", "xlsx")],
     "appraisal:period-export": [""],
+    # Every report (dashboard/reports), filtered by nothing: all the rows the admin sees.
+    **{f"dashboard:report-{key}-export": ["format=csv", "format=xlsx"] for key in REPORTS},
     # The payroll export changes state (statements marked exported), so it is a POST.
     "appraisal:statement-list": ["POST step=export"],
 }
