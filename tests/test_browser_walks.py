@@ -212,7 +212,7 @@ def pause_until_seen() -> dict:
 
 
 @pytest.fixture
-def celery_worker(settings):
+def thread_worker(settings):
     """A real Celery worker in a thread, on an in-memory broker: the page's "Recompute now" queues
     the run and returns at once, as in production (the test settings otherwise run tasks eagerly,
     inside the request)."""
@@ -237,7 +237,7 @@ def celery_worker(settings):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_director_starts_a_recompute_and_watches_it_finish(
-    browser, live_server, org, celery_worker, language, tmp_path
+    browser, live_server, org, thread_worker, language, tmp_path
 ):
     from customers.tests.factories import CustomerFactory
     from targets.models import Achievement, RecomputeRun, RunStatus
