@@ -361,3 +361,25 @@ def test_bad_files_answer_400_with_a_message_and_write_nothing(client, org, name
     assert errors and words in " ".join(errors)
     assert not Customer.objects.exists()
     assert client.post(reverse(PREVIEW)).status_code == 400  # nothing waits to be applied
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+def test_the_command_dry_runs_then_imports_as_the_user(org, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    CustomerFactory(code="C-2", name="杭州华贸商行", owner=org.rep1a1, industry="贸易")
+    path = tmp_path / "customers.csv"
+    path.write_text("code,name,industry\nC-2,杭州华贸商行,物流\nC-5,新客户,\n", encoding="utf-8")
+    out = io.StringIO()
+
+    call_command("import_customers", str(path), user=org.tm1a.user.username, dry_run=True, stdout=out)
+
+    assert "line 2: C-2: industry: 贸易 -> 物流" in out.getvalue()
+    assert "2 rows checked (dry run, nothing written): 1 added, 1 changed, 0 unchanged, 0 refused" in out.getvalue()
+    assert Customer.objects.count() == 1
+    call_command("import_customers", str(path), user=org.tm1a.user.username, stdout=io.StringIO())
+    assert Customer.objects.get(code="C-2").industry == "物流" and Customer.objects.filter(code="C-5").exists()
+    with pytest.raises(CommandError, match="Only a manager or an admin imports customers."):
+        call_command("import_customers", str(path), user=org.rep1a1.user.username, stdout=io.StringIO())
