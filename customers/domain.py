@@ -4,6 +4,8 @@ upload checks. No database access; the services call them before they write."""
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -109,3 +111,50 @@ def check_image(upload: UploadedFile, *, field: str) -> None:
         ) from None
     finally:
         upload.seek(0)
+
+
+# --- duplicates: one company under two spellings --------------------------------------------------
+
+# Legal-form suffixes dropped from the end of a company name before comparing: Chinese ones as
+# written, Latin ones as whole words (so "Costco" keeps its "co"), each possibly followed by dots.
+CJK_COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "公司")
+_LATIN_SUFFIX = re.compile(
+    r"(?:^|[\s,.])(?:co\.?,?\s*ltd|company\s+limited|corporation|corp|limited|company|co|inc|llc|gmbh|ltd)\.?$"
+)
+_TRAILING = re.compile(r"[\s\W_]+$")
+
+
+def _fold(text: str) -> str:
+    """Letters and digits only (spaces, punctuation and symbols of every script dropped)."""
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def normalized_company_name(name: str) -> str:
+    """The key two spellings of one company share: full-width -> half-width (NFKC), lower case,
+    legal-form suffixes removed from the end (repeatedly: "Acme Trading Co., Ltd." -> "acme
+    trading"), then spaces and punctuation dropped. A name that is nothing but a suffix keeps it.
+
+    >>> normalized_company_name("苏州 精密（制造）有限公司") == normalized_company_name("苏州精密(制造)")
+    True
+    """
+    text = unicodedata.normalize("NFKC", name or "").casefold().strip()
+    while _fold(text) not in CJK_COMPANY_SUFFIXES:
+        before = text
+        text = _TRAILING.sub("", text)
+        for suffix in CJK_COMPANY_SUFFIXES:
+            if text.endswith(suffix) and _fold(text[: -len(suffix)]):
+                text = text[: -len(suffix)]
+                break
+        else:
+            match = _LATIN_SUFFIX.search(text)
+            if match and _fold(text[: match.start()]):
+                text = text[: match.start()]
+        if text == before:
+            break
+    return _fold(text)
+
+
+def normalized_tax_number(value: str) -> str:
+    """A tax number (统一社会信用代码) as compared and stored: half-width, upper case, letters and
+    digits only."""
+    return _fold(unicodedata.normalize("NFKC", value or "")).upper()

@@ -53,6 +53,7 @@ class CustomerFilterForm(FilterForm):
 class CustomerForm(BootstrapMixin, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=30)
     name = forms.CharField(label=_("Name"), max_length=200)
+    tax_number = forms.CharField(label=_("Tax number"), max_length=30, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=CustomerKind.choices)
     industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
     owner = forms.ModelChoiceField(label=_("Owning rep"), queryset=Person.objects.none(), required=False)
@@ -67,6 +68,10 @@ class CustomerForm(BootstrapMixin, forms.Form):
     referred_by = forms.ModelChoiceField(label=_("Referred by"), queryset=Customer.objects.none(), required=False)
     contacts = forms.CharField(label=_("Contacts"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # Shown (as a checkbox) only once the service flagged the new customer as a duplicate.
+    confirm_duplicate = forms.BooleanField(
+        label=_("Create anyway: it is not the same company"), required=False, widget=forms.HiddenInput
+    )
 
     def __init__(
         self, *args: Any, user: Any, editing: bool = False, locked: tuple[str, ...] = (), **kwargs: Any
@@ -77,10 +82,15 @@ class CustomerForm(BootstrapMixin, forms.Form):
         if editing:
             del self.fields["code"]
             del self.fields["owner"]
+            del self.fields["confirm_duplicate"]
         # Fields the user may not change (credit, status, location for a rep): shown, not posted.
         for name in locked:
             if name in self.fields:
                 self.fields[name].disabled = True
+
+    def offer_duplicate_confirm(self) -> None:
+        """After a duplicate warning: let the user confirm the creation."""
+        self.fields["confirm_duplicate"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
 
 
 class TransferForm(BootstrapMixin, forms.Form):

@@ -2014,6 +2014,15 @@ PAGE_CASES: list[Case] = [
         ("customers.Customer",),
     ),
     C(
+        P + "customers:customer-import-preview",
+        "new",
+        "400 400 400 400 403 403",
+        IMPORTS + "; applying with no file checked in this session is a documented refusal (400: upload it again)",
+        None,
+        lambda o: {},
+        ("customers.Customer",),
+    ),
+    C(
         P + "customers:customer-edit",
         "own",
         "ok ok ok ok ok 403",

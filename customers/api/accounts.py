@@ -56,12 +56,16 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = validated(CustomerInput, request)
         code, owner = data.pop("code", ""), data.pop("owner", None)
-        customer = account_services.customer_create(user=request.user, code=code, owner=owner, data=data)
+        allow_duplicate = bool(data.pop("confirm_duplicate", False))
+        customer = account_services.customer_create(
+            user=request.user, code=code, owner=owner, data=data, allow_duplicate=allow_duplicate
+        )
         return Response(self.get_serializer(customer).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         customer = self.get_object()
         data = validated(CustomerInput, request, partial=True)
+        data.pop("confirm_duplicate", None)
         for locked in ("code", "owner"):
             if locked in data:
                 raise ApplicationError(

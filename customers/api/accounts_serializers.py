@@ -38,6 +38,7 @@ class CustomerSerializer(serializers.ModelSerializer):
             "id",
             "code",
             "name",
+            "tax_number",
             "kind",
             "industry",
             "owner",
@@ -190,6 +191,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
 class CustomerInput(serializers.Serializer):
     code = serializers.CharField(max_length=30, required=False)
     name = serializers.CharField(max_length=200, required=False)
+    tax_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=CustomerKind.choices, required=False)
     industry = serializers.CharField(max_length=100, required=False, allow_blank=True)
     owner = scoped_field(Person.objects.current(), required=False, allow_null=True)
@@ -204,6 +206,9 @@ class CustomerInput(serializers.Serializer):
     referred_by = scoped_field(Customer.objects.all(), required=False, allow_null=True)
     contacts = serializers.CharField(required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
+    # A new customer with another's tax number or normalised name is refused (400 naming
+    # `tax_number` / `name`) unless this says the caller checked it is another company.
+    confirm_duplicate = serializers.BooleanField(required=False, default=False)
 
 
 class TransferInput(serializers.Serializer):

@@ -55,6 +55,10 @@ class CustomerQuerySet(ScopedQuerySet):
 class Customer(models.Model):
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    # 统一社会信用代码, stored normalised (customers.domain.normalized_tax_number); empty when unknown.
+    tax_number = models.CharField(_("tax number"), max_length=30, blank=True, db_index=True)
+    # The name as compared for duplicates (customers.domain.normalized_company_name), kept by save().
+    name_key = models.CharField(_("name key"), max_length=200, blank=True, db_index=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.END_CUSTOMER)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     region = models.ForeignKey(
@@ -144,6 +148,17 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        """Keep the tax number and the name key normalised, whoever saves (services, admin)."""
+        from customers.domain import normalized_company_name, normalized_tax_number
+
+        self.tax_number = normalized_tax_number(self.tax_number)
+        self.name_key = normalized_company_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     def pool_days_left(self, today) -> int | None:
         """Days before the customer returns to the pool (None when no return is scheduled)."""

@@ -8,11 +8,18 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers import hooks
-from customers.domain import clean_amount, clean_coordinates, clean_date
+from customers.domain import (
+    clean_amount,
+    clean_coordinates,
+    clean_date,
+    normalized_company_name,
+    normalized_tax_number,
+)
 from customers.models import (
     Classification,
     ClassificationChange,
@@ -49,7 +56,7 @@ from salesorg.exceptions import ApplicationError
 from staff import authority
 from staff.models import Person
 
-CUSTOMER_TEXT_FIELDS = {"name": 200, "industry": 100, "address": 300, "contacts": 5000, "notes": 5000}
+CUSTOMER_TEXT_FIELDS = {"name": 200, "tax_number": 30, "industry": 100, "address": 300, "contacts": 5000, "notes": 5000}
 CUSTOMER_CHOICE_FIELDS = {
     "kind": CustomerKind,
     "status": CustomerStatus,
@@ -129,11 +136,49 @@ def _owner_for(user: Any, owner: Person | int | None) -> Person | None:
     return found
 
 
+def customer_duplicates(
+    *, user: Any, name: str = "", tax_number: str = "", exclude_pk: int | None = None
+) -> dict[str, list[str]]:
+    """Per field (`tax_number`, `name`), why a customer with these would be a duplicate: another
+    customer (anywhere: one company is one customer) has the same tax number or the same name as
+    normalised (customers.domain.normalized_company_name). One seen by the user is named by its
+    code; one outside the user's view only said to exist."""
+    tax, key = normalized_tax_number(tax_number), normalized_company_name(name)
+    lookups = Q(name_key=key) if key else Q()
+    if tax:
+        lookups |= Q(tax_number=tax)
+    if not lookups:
+        return {}
+    found = list(
+        Customer.objects.filter(lookups).exclude(pk=exclude_pk).only("id", "code", "tax_number", "name_key")[:20]
+    )
+    visible = set(Customer.objects.visible_to(user).filter(pk__in=[c.pk for c in found]).values_list("pk", flat=True))
+    problems: dict[str, list[str]] = {}
+    for field, match in (
+        ("tax_number", lambda c: tax and c.tax_number == tax),
+        ("name", lambda c: key and c.name_key == key),
+    ):
+        same = [c for c in found if match(c)]
+        if same:
+            other = same[0].code if same[0].pk in visible else _("another customer (not in your view)")
+            problems[field] = [_("The same company as %(other)s: a duplicate.") % {"other": other}]
+    return problems
+
+
 @transaction.atomic
 def customer_create(
-    *, user: Any, code: str, data: dict[str, Any], owner: Any = None, today: date | None = None
+    *,
+    user: Any,
+    code: str,
+    data: dict[str, Any],
+    owner: Any = None,
+    today: date | None = None,
+    allow_duplicate: bool = False,
 ) -> Customer:
-    """Create a customer. A rep's new customer is theirs; a manager may leave it in the pool."""
+    """Create a customer. A rep's new customer is theirs; a manager may leave it in the pool.
+
+    A customer with the tax number or normalised name of another one is refused (400 naming
+    `tax_number` / `name`, code `duplicate`) unless `allow_duplicate` says the user confirmed it."""
     today = today or timezone.localdate()
     code = (code or "").strip()
     errors: dict[str, list[str]] = {}
@@ -146,6 +191,12 @@ def customer_create(
     except ApplicationError as exc:
         errors.update(exc.fields)
         cleaned = {}
+    if not allow_duplicate and cleaned:
+        duplicates = customer_duplicates(
+            user=user, name=cleaned.get("name", ""), tax_number=cleaned.get("tax_number", "")
+        )
+        for field, messages in duplicates.items():
+            errors.setdefault(field, []).extend(messages)
     try:
         if owner in (None, "") and not may_manage_customers(user):
             owner = authority.require_person(user)

@@ -42,6 +42,9 @@ def test_csv_import_creates_all_rows(client, org):
     )
 
     response = client.post(reverse("customers:customer-import"), {"file": upload})
+    assert response.status_code == 302
+    assert Customer.objects.count() == 0  # the dry run writes nothing
+    response = client.post(reverse("customers:customer-import-preview"))
 
     assert response.status_code == 302
     first = Customer.objects.get(code="C-100")
@@ -57,21 +60,28 @@ def test_excel_import_with_a_bad_row_imports_nothing_and_names_the_lines(client,
         [
             ["code", "name", "owner", "latitude", "longitude", "credit_limit"],
             ["C-200", "好客户", org.rep1a1.employee_no, 30.1, 120.2, 1000],
-            ["C-EXISTS", "重复编码", org.rep1a1.employee_no, None, None, None],
+            # An existing code updates its customer (here: a valid row, renamed).
+            ["C-EXISTS", "改名客户", org.rep1a1.employee_no, None, None, None],
             ["C-202", "坐标错误", org.rep1a1.employee_no, 95, 120, None],
             # Another region's rep is outside the team manager's scope.
             ["C-203", "越权", org.rep2a1.employee_no, None, None, -5],
         ]
     )
 
-    response = client.post(reverse("customers:customer-import"), {"file": upload})
+    client.post(reverse("customers:customer-import"), {"file": upload})
+    response = client.post(reverse("customers:customer-import-preview"))
 
     assert response.status_code == 400
-    page = response.content.decode()
-    assert "line 3" in page and "line 4" in page and "line 5" in page
-    assert "line 2" not in page
-    assert "latitude" in page and "credit_limit" in page and "owner" in page
+    plan = response.context["plan"]
+    assert [(row.line, row.status) for row in plan.rows] == [
+        (2, "added"),
+        (3, "changed"),
+        (4, "refused"),
+        (5, "refused"),
+    ]
+    assert {f for row in plan.refused for f, _m in row.problems} == {"latitude", "credit_limit", "owner"}
     assert set(Customer.objects.values_list("code", flat=True)) == {"C-EXISTS"}
+    assert Customer.objects.get(code="C-EXISTS").name != "改名客户"
 
 
 def test_import_rejects_a_file_that_is_neither_csv_nor_excel(client, org):

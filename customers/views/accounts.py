@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from customers import forms_accounts as forms
 from customers import hooks
+from customers.domain import check_size
 from customers.models import (
     Classification,
     Competitor,
@@ -24,7 +27,7 @@ from customers.models import (
 )
 from customers.selectors import accounts as account_selectors
 from customers.services import accounts as account_services
-from customers.services import customer_io
+from customers.services import customer_import, customer_io
 from customers.services import pool as pool_services
 from customers.views.common import PAGE_ROWS
 from customers.views.common import form_page as _form_page
@@ -72,32 +75,104 @@ def customer_export(request: HttpRequest) -> HttpResponseBase:
     return exports.export_response(table, filename="customers", fmt=request.GET.get("format", "csv"))
 
 
-@login_required
-def customer_import(request: HttpRequest) -> HttpResponse:
-    authority.require(request.user, "customers.import")
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    errors: list[str] = []
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = customer_io.customers_import(user=request.user, upload=form.cleaned_data["file"])
-        except ApplicationError as exc:
-            errors = [str(e) for e in exc.fields.get("rows", [])]
-            add_error_to_form(
-                form, ApplicationError(exc.message, fields={"file": exc.fields.get("file", [exc.message])})
-            )
-            status = 400
-        else:
-            messages.success(request, _("%(n)s customers imported.") % {"n": len(created)})
-            return redirect("customers:customer-list")
-    elif request.method == "POST":
-        status = 400
+IMPORT_SESSION_KEY = "customers.import"
+
+
+def _import_page(request: HttpRequest, form: forms.ImportForm, *, status: int, error: str = "") -> HttpResponse:
     return render(
         request,
         "customers/customer_import.html",
-        {"form": form, "errors": errors, "columns": customer_io.COLUMNS},
+        {
+            "form": form,
+            "error": error,
+            "headers_pairs": list(
+                zip(customer_import.headers_in("en"), customer_import.headers_in("zh-hans"), strict=True)
+            ),
+        },
         status=status,
     )
+
+
+@login_required
+def customer_import_upload(request: HttpRequest) -> HttpResponse:
+    """Step 1: upload a file; its dry run is kept in the session and shown on the next page."""
+    authority.require(request.user, "customers.import")
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        return _import_page(request, form, status=200)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            check_size(upload, field="file")
+            content = upload.read()
+            plan = customer_import.plan_import(user=request.user, name=upload.name, content=content)
+        except ApplicationError as exc:
+            add_error_to_form(
+                form, ApplicationError(exc.message, fields={"file": exc.fields.get("file", [exc.message])})
+            )
+        else:
+            request.session[IMPORT_SESSION_KEY] = {
+                "name": upload.name,
+                "content": base64.b64encode(content).decode(),
+                "fingerprint": plan.fingerprint(),
+            }
+            return redirect("customers:customer-import-preview")
+    return _import_page(request, form, status=400)
+
+
+@login_required
+def customer_import_preview(request: HttpRequest) -> HttpResponse:
+    """Step 2: the dry run (added, changed field by field, unchanged, refused); POST applies it."""
+    authority.require(request.user, "customers.import")
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if not pending:
+        if request.method != "POST":
+            return redirect("customers:customer-import")
+        error = _("Nothing to import: upload the file again.")
+        return _import_page(request, forms.ImportForm(), status=400, error=error)
+    name, content = pending["name"], base64.b64decode(pending["content"])
+    error = ""
+    if request.method == "POST":
+        try:
+            plan = customer_import.apply_import(
+                user=request.user, name=name, content=content, fingerprint=pending["fingerprint"]
+            )
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            del request.session[IMPORT_SESSION_KEY]
+            counts = plan.counts
+            messages.success(
+                request,
+                _("Imported: %(added)s added, %(changed)s changed, %(unchanged)s unchanged.")
+                % {k: counts[k] for k in ("added", "changed", "unchanged")},
+            )
+            return redirect("customers:customer-list")
+    try:
+        plan = customer_import.plan_import(user=request.user, name=name, content=content)
+    except ApplicationError as exc:
+        del request.session[IMPORT_SESSION_KEY]
+        return _import_page(request, forms.ImportForm(), status=400, error=exc.message)
+    if plan.fingerprint() != pending["fingerprint"]:
+        # The customers moved since the upload: this page now shows the current dry run.
+        request.session[IMPORT_SESSION_KEY] = {**pending, "fingerprint": plan.fingerprint()}
+    return render(
+        request,
+        "customers/customer_import_preview.html",
+        {"plan": plan, "counts": plan.counts, "file_name": name, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def customer_import_template(request: HttpRequest) -> HttpResponse:
+    """The import template (XLSX): the header row in the user's language (or `?lang=`), one example."""
+    authority.require(request.user, "customers.import")
+    language = request.GET.get("lang") if request.GET.get("lang") in ("en", "zh-hans") else None
+    content = customer_import.template_workbook(language)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="customers-template.xlsx"'
+    return response
 
 
 @login_required
@@ -106,10 +181,15 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         code, owner = data.pop("code"), data.pop("owner")
+        allow_duplicate = bool(data.pop("confirm_duplicate", False))
         try:
-            customer = account_services.customer_create(user=request.user, code=code, owner=owner, data=data)
+            customer = account_services.customer_create(
+                user=request.user, code=code, owner=owner, data=data, allow_duplicate=allow_duplicate
+            )
         except ApplicationError as exc:
             add_error_to_form(form, exc)
+            if {"name", "tax_number"} & set(exc.fields) and form.cleaned_data is not None:
+                form.offer_duplicate_confirm()
         else:
             return redirect("customers:customer-detail", pk=customer.pk)
     status = 400 if request.method == "POST" else 200
@@ -460,7 +540,9 @@ urlpatterns = [
     path("", customer_list, name="customer-list"),
     path("new/", customer_create, name="customer-create"),
     path("export/", customer_export, name="customer-export"),
-    path("import/", customer_import, name="customer-import"),
+    path("import/", customer_import_upload, name="customer-import"),
+    path("import/preview/", customer_import_preview, name="customer-import-preview"),
+    path("import/template/", customer_import_template, name="customer-import-template"),
     path("<int:pk>/", customer_detail, name="customer-detail"),
     path("<int:pk>/edit/", customer_edit, name="customer-edit"),
     path("<int:pk>/transfer/", customer_transfer, name="customer-transfer"),
