@@ -31,9 +31,9 @@ class AdjustmentForm(forms.Form):
     amount = forms.DecimalField(label=_("Adjusted forecast"), min_value=0, decimal_places=2, max_digits=16)
     note = forms.CharField(label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, owners: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = owners
+        self.fields["owner"].choices = owners or []
 
 
 def _int(value: Any) -> int | None:
