@@ -31,63 +31,214 @@ def seed_policy(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('fieldwork', '0006_visit_actions_and_kind_action_rules'),
+        ("fieldwork", "0006_visit_actions_and_kind_action_rules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='expenseclaim',
-            name='duplicate_of',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='fieldwork.expenseclaim', verbose_name='duplicate of'),
+            model_name="expenseclaim",
+            name="duplicate_of",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="fieldwork.expenseclaim",
+                verbose_name="duplicate of",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalexpenseclaim',
-            name='duplicate_of',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='fieldwork.expenseclaim', verbose_name='duplicate of'),
+            model_name="historicalexpenseclaim",
+            name="duplicate_of",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="fieldwork.expenseclaim",
+                verbose_name="duplicate of",
+            ),
         ),
         migrations.CreateModel(
-            name='ExpensePolicy',
+            name="ExpensePolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('travel', 'Travel'), ('entertainment', 'Entertainment'), ('gift', 'Gifts'), ('other', 'Other')], max_length=20, verbose_name='category')),
-                ('position', models.CharField(blank=True, choices=[('director', 'Sales director'), ('regional_manager', 'Regional manager'), ('team_manager', 'Team manager'), ('rep', 'Sales rep')], max_length=20, verbose_name='position')),
-                ('per_claim_limit', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='limit per claim')),
-                ('monthly_limit', models.DecimalField(blank=True, decimal_places=2, help_text="The rep's claims of this category in a calendar month, this one included (refused claims aside).", max_digits=14, null=True, verbose_name='limit per month')),
-                ('receipt_above', models.DecimalField(blank=True, decimal_places=2, help_text='A claim above this amount needs a receipt; empty: never required.', max_digits=14, null=True, verbose_name='receipt required above')),
-                ('days_back', models.PositiveIntegerField(blank=True, help_text='A claim is dated at most this many days ago; empty: the EXPENSE_FILING_DAYS setting.', null=True, verbose_name='days back')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("travel", "Travel"),
+                            ("entertainment", "Entertainment"),
+                            ("gift", "Gifts"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "position",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("director", "Sales director"),
+                            ("regional_manager", "Regional manager"),
+                            ("team_manager", "Team manager"),
+                            ("rep", "Sales rep"),
+                        ],
+                        max_length=20,
+                        verbose_name="position",
+                    ),
+                ),
+                (
+                    "per_claim_limit",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="limit per claim"
+                    ),
+                ),
+                (
+                    "monthly_limit",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="The rep's claims of this category in a calendar month, this one included (refused claims aside).",
+                        max_digits=14,
+                        null=True,
+                        verbose_name="limit per month",
+                    ),
+                ),
+                (
+                    "receipt_above",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="A claim above this amount needs a receipt; empty: never required.",
+                        max_digits=14,
+                        null=True,
+                        verbose_name="receipt required above",
+                    ),
+                ),
+                (
+                    "days_back",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="A claim is dated at most this many days ago; empty: the EXPENSE_FILING_DAYS setting.",
+                        null=True,
+                        verbose_name="days back",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'expense policy rule',
-                'verbose_name_plural': 'expense policy',
-                'ordering': ['kind', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'position'), name='one_expense_rule_per_kind_and_position'), models.CheckConstraint(condition=models.Q(models.Q(('per_claim_limit__isnull', True), ('per_claim_limit__gt', 0), _connector='OR'), models.Q(('monthly_limit__isnull', True), ('monthly_limit__gt', 0), _connector='OR'), models.Q(('receipt_above__isnull', True), ('receipt_above__gte', 0), _connector='OR')), name='expense_policy_limits_positive')],
+                "verbose_name": "expense policy rule",
+                "verbose_name_plural": "expense policy",
+                "ordering": ["kind", "position"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "position"), name="one_expense_rule_per_kind_and_position"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("per_claim_limit__isnull", True), ("per_claim_limit__gt", 0), _connector="OR"),
+                            models.Q(("monthly_limit__isnull", True), ("monthly_limit__gt", 0), _connector="OR"),
+                            models.Q(("receipt_above__isnull", True), ("receipt_above__gte", 0), _connector="OR"),
+                        ),
+                        name="expense_policy_limits_positive",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalExpensePolicy',
+            name="HistoricalExpensePolicy",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('travel', 'Travel'), ('entertainment', 'Entertainment'), ('gift', 'Gifts'), ('other', 'Other')], max_length=20, verbose_name='category')),
-                ('position', models.CharField(blank=True, choices=[('director', 'Sales director'), ('regional_manager', 'Regional manager'), ('team_manager', 'Team manager'), ('rep', 'Sales rep')], max_length=20, verbose_name='position')),
-                ('per_claim_limit', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='limit per claim')),
-                ('monthly_limit', models.DecimalField(blank=True, decimal_places=2, help_text="The rep's claims of this category in a calendar month, this one included (refused claims aside).", max_digits=14, null=True, verbose_name='limit per month')),
-                ('receipt_above', models.DecimalField(blank=True, decimal_places=2, help_text='A claim above this amount needs a receipt; empty: never required.', max_digits=14, null=True, verbose_name='receipt required above')),
-                ('days_back', models.PositiveIntegerField(blank=True, help_text='A claim is dated at most this many days ago; empty: the EXPENSE_FILING_DAYS setting.', null=True, verbose_name='days back')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("travel", "Travel"),
+                            ("entertainment", "Entertainment"),
+                            ("gift", "Gifts"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "position",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("director", "Sales director"),
+                            ("regional_manager", "Regional manager"),
+                            ("team_manager", "Team manager"),
+                            ("rep", "Sales rep"),
+                        ],
+                        max_length=20,
+                        verbose_name="position",
+                    ),
+                ),
+                (
+                    "per_claim_limit",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="limit per claim"
+                    ),
+                ),
+                (
+                    "monthly_limit",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="The rep's claims of this category in a calendar month, this one included (refused claims aside).",
+                        max_digits=14,
+                        null=True,
+                        verbose_name="limit per month",
+                    ),
+                ),
+                (
+                    "receipt_above",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="A claim above this amount needs a receipt; empty: never required.",
+                        max_digits=14,
+                        null=True,
+                        verbose_name="receipt required above",
+                    ),
+                ),
+                (
+                    "days_back",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="A claim is dated at most this many days ago; empty: the EXPENSE_FILING_DAYS setting.",
+                        null=True,
+                        verbose_name="days back",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical expense policy rule',
-                'verbose_name_plural': 'historical expense policy',
-                'db_table': 'fieldwork_historicalexpensepolicy',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical expense policy rule",
+                "verbose_name_plural": "historical expense policy",
+                "db_table": "fieldwork_historicalexpensepolicy",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
