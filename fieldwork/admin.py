@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from fieldwork.models import (
     ExpenseClaim,
+    ExpensePolicy,
     IntelNote,
     Visit,
     VisitActionRecord,
@@ -61,6 +62,15 @@ class VisitKindRuleAdmin(SimpleHistoryAdmin):
     list_filter = ("requires_check_in", "requires_confirmation")
     search_fields = ("kind",)
     list_select_related = ()
+
+
+@admin.register(ExpensePolicy)
+class ExpensePolicyAdmin(SimpleHistoryAdmin):
+    """The expense policy: per category (and position), limits per claim and per month, the amount
+    above which a receipt is required, how far back a claim may be dated. Every change is kept."""
+
+    list_display = ("kind", "position", "per_claim_limit", "monthly_limit", "receipt_above", "days_back")
+    list_filter = ("kind", "position")
 
 
 @admin.register(VisitComment)

@@ -212,7 +212,9 @@ def _collection(order: Order, rng: random.Random, today: date) -> tuple[list[Ins
     if paid_total <= 0:
         return instalments, None
     pay_day = min(today, order.date + timedelta(days=rng.randint(10, order.payment_terms_days + 20)))
-    return instalments, Payment(order=order, date=pay_day, amount=paid_total, reference=f"RC{order.pk:06d}")
+    return instalments, Payment(
+        order=order, customer_id=order.customer_id, date=pay_day, amount=paid_total, reference=f"RC{order.pk:06d}"
+    )
 
 
 def _opportunities(customers: list[Customer], rng: random.Random, today: date) -> None:

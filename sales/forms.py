@@ -8,10 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Competitor, Customer
+from customers.models import Competitor, Customer, CustomerKind
 from sales.models import Channel, ForecastCategory, ImportKind, OrderStatus, PipelineStage, Product
 from sales.selectors import creditable_people
 from salesorg.forms import DateField, DateInput
+from salesorg.money import to_money
 from staff.models import Person
 
 
@@ -27,19 +28,37 @@ class OrderForm(forms.Form):
     customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
     date = DateField(label=_("Order date"), widget=DateInput(attrs={"class": "form-control"}))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    # The distributor or agent the order went through (channel sales), among the customers in scope.
+    distributor = forms.ModelChoiceField(label=_("Distributor"), queryset=Customer.objects.none(), required=False)
     payment_terms_days = forms.IntegerField(label=_("Payment terms (days)"), min_value=0, initial=30)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     submit_now = forms.BooleanField(label=_("Submit now"), required=False, initial=True)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = Customer.objects.visible_to(user).order_by("name")
+        visible = Customer.objects.visible_to(user).order_by("name")
+        self.fields["customer"].queryset = visible
+        self.fields["distributor"].queryset = visible.filter(kind__in=[CustomerKind.DISTRIBUTOR, CustomerKind.AGENT])
 
 
 class LineForm(forms.Form):
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.filter(is_active=True))
     quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.01"), decimal_places=2)
-    unit_price = forms.DecimalField(label=_("Unit price"), min_value=Decimal(0), decimal_places=2)
+    # Either a unit price, or a discount off the list price (neither: the list price).
+    unit_price = forms.DecimalField(label=_("Unit price"), min_value=Decimal(0), decimal_places=2, required=False)
+    discount_percent = forms.DecimalField(
+        label=_("Discount (%)"), min_value=Decimal(0), max_value=Decimal(100), decimal_places=2, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        product, price, discount = data.get("product"), data.get("unit_price"), data.get("discount_percent")
+        if price is not None and discount is not None:
+            self.add_error("discount_percent", _("Give a unit price or a discount, not both."))
+        elif product is not None and price is None:
+            off = (discount or Decimal(0)) / Decimal(100)
+            data["unit_price"] = to_money(product.list_price * (Decimal(1) - off))
+        return data
 
 
 class ShareForm(forms.Form):
@@ -54,8 +73,28 @@ class ShareForm(forms.Form):
         self.fields["rep"].queryset = creditable_people(user=user)
 
 
+class ShareTotalFormSet(forms.BaseFormSet):
+    """Credit shares, any number of them: when any is given they add up to exactly 100 %."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        percents = [f.cleaned_data["percent"] for f in self.forms if f.cleaned_data.get("rep")]
+        if percents and sum(percents) != Decimal(100):
+            raise forms.ValidationError(
+                _("The shares add up to %(total)s %%, not 100 %%.") % {"total": sum(percents)}, code="shares_total"
+            )
+
+
+class InstalmentForm(forms.Form):
+    due_date = DateField(label=_("Due date"), widget=DateInput(attrs={"class": "form-control"}))
+    amount = forms.DecimalField(label=_("Amount"), min_value=Decimal("0.01"), decimal_places=2)
+
+
 LineFormSet = forms.formset_factory(LineForm, extra=3, min_num=1, validate_min=True)
-ShareFormSet = forms.formset_factory(ShareForm, extra=2)
+ShareFormSet = forms.formset_factory(ShareForm, formset=ShareTotalFormSet, extra=2)
+InstalmentFormSet = forms.formset_factory(InstalmentForm, extra=2, min_num=1, validate_min=True)
 
 
 class PaymentForm(forms.Form):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -32,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sales.domain import credit_by_shares
 from sales.models import (
@@ -266,8 +268,10 @@ def credited_payments(*, shares: QuerySet[CreditShare], start: date, end: date) 
     orders, each split between all the order's shares (`credit_by_shares`). Two queries."""
     counted = shares.filter(order__status=OrderStatus.CONFIRMED)
     orders = counted.values("order_id")
-    payments = Payment.objects.filter(order_id__in=orders, date__gte=start, date__lte=end).values_list(
-        "order_id", "amount"
+    payments = (
+        Payment.objects.counted()
+        .filter(order_id__in=orders, date__gte=start, date__lte=end)
+        .values_list("order_id", "amount")
     )
     amounts = ((order_id, None, amount) for order_id, amount in payments)
     return {
@@ -488,3 +492,79 @@ def stale_opportunities(*, user: Any, as_of: date, idle_days: int, unit: Q | Non
     if unit is not None:
         qs = qs.filter(unit)
     return qs.order_by("expected_close_date", "pk")
+
+
+# --- order history --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderChange:
+    """One recorded change of an order or of one of its parts, for the order's history page."""
+
+    when: datetime
+    who: str
+    part: str
+    action: str
+    summary: str
+
+
+def order_history(*, order: Order) -> list[OrderChange]:
+    """Every history row of the order, its lines, credit shares, instalments and payments, newest
+    first (five queries whatever the number of rows). The caller has checked the order is seen."""
+    actions = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+    changes: list[OrderChange] = []
+
+    def add(rows: Any, part: str, summary: Any) -> None:
+        for row in rows:
+            user = row.history_user
+            who = (getattr(user, "get_full_name", lambda: "")() or user.get_username()) if user else ""
+            changes.append(OrderChange(row.history_date, who, part, actions.get(row.history_type, ""), summary(row)))
+
+    add(
+        Order.history.filter(id=order.pk).select_related("history_user", "approved_by"),
+        _("Order"),
+        lambda r: " · ".join(
+            str(p)
+            for p in (
+                r.get_status_display(),
+                r.date.isoformat(),
+                r.total_amount,
+                r.approval_reason,
+                _("approved by %(who)s") % {"who": r.approved_by} if r.approved_by_id else "",
+                r.cancel_reason,
+            )
+            if p not in ("", None)
+        ),
+    )
+    add(
+        OrderLine.history.filter(order_id=order.pk).select_related("history_user", "product"),
+        _("Line"),
+        lambda r: f"{r.product} · {r.quantity} × {r.unit_price} = {r.amount}",
+    )
+    add(
+        CreditShare.history.filter(order_id=order.pk).select_related("history_user", "rep"),
+        _("Credit share"),
+        lambda r: f"{r.rep} · {r.percent} % · {r.amount}",
+    )
+    add(
+        Instalment.history.filter(order_id=order.pk).select_related("history_user"),
+        _("Instalment"),
+        lambda r: f"{r.due_date.isoformat()} · {r.amount} · {_('paid')} {r.paid_amount}",
+    )
+    add(
+        Payment.history.filter(order_id=order.pk).select_related("history_user", "confirmed_by"),
+        _("Payment"),
+        lambda r: " · ".join(
+            str(p)
+            for p in (
+                r.date.isoformat(),
+                r.amount,
+                r.reference,
+                _("awaiting confirmation") if r.awaiting_confirmation else "",
+                _("confirmed by %(who)s") % {"who": r.confirmed_by} if r.confirmed_by_id else "",
+            )
+            if p not in ("", None)
+        ),
+    )
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes

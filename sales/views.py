@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,9 +15,10 @@ from django.views.decorators.http import require_POST
 from sales import forms as forms
 from sales import selectors as selectors
 from sales import services
-from sales.models import ImportJob, Order
+from sales.models import ImportJob, Order, Payment
 from sales.services import imports as import_services
 from sales.services import pipeline as pipeline_services
+from sales.services.payments import confirmation_required
 from salesorg.exceptions import ApplicationError, NotAllowed, add_error_to_form
 from salesorg.paging import page_of
 from staff import authority
@@ -52,6 +55,7 @@ def order_create(request: HttpRequest) -> HttpResponse:
                 customer=data["customer"],
                 date=data["date"],
                 channel=data["channel"],
+                distributor=data.get("distributor"),
                 payment_terms_days=data["payment_terms_days"],
                 note=data["note"],
                 lines=[
@@ -64,6 +68,8 @@ def order_create(request: HttpRequest) -> HttpResponse:
                 submit=data["submit_now"],
             )
         except ApplicationError as exc:
+            if "shares" in exc.fields:
+                shares._non_form_errors = shares.error_class([str(m) for m in exc.fields["shares"]])
             add_error_to_form(form, exc)
         except NotAllowed as exc:
             # Refused by the authority rule: the form stays filled in, with who may.
@@ -76,10 +82,8 @@ def order_create(request: HttpRequest) -> HttpResponse:
     return render(request, "sales/order_form.html", {"form": form, "lines": lines, "shares": shares}, status=status)
 
 
-@login_required
-def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = get_object_or_404(selectors.order_queryset(user=request.user), pk=pk)
-    payments = order.payments.all()
+def _order_page(request: HttpRequest, order: Order, *, payment_form: Any = None, status: int = 200) -> HttpResponse:
+    payments = order.payments.select_related("entered_by", "confirmed_by")
     return render(
         request,
         "sales/order_detail.html",
@@ -87,9 +91,96 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "order": order,
             "payments": payments,
             "balance": selectors.order_balance(order),
-            "payment_form": forms.PaymentForm(),
+            "payment_form": payment_form or forms.PaymentForm(),
             "reason_form": forms.ReasonForm(),
+            "rep_may_enter_payments": confirmation_required(),
         },
+        status=status,
+    )
+
+
+@login_required
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_object_or_404(selectors.order_queryset(user=request.user), pk=pk)
+    return _order_page(request, order)
+
+
+def _payment_post(request: HttpRequest, order: Order) -> HttpResponse:
+    """Record a payment from the order page: a refusal shows the form again, 400, naming the field."""
+    form = forms.PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.payment_create(order=order, user=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("sales:order-detail", pk=order.pk)
+    order = get_object_or_404(selectors.order_queryset(user=request.user), pk=order.pk)
+    return _order_page(request, order, payment_form=form, status=400)
+
+
+@login_required
+@require_POST
+def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = get_object_or_404(Payment.objects.visible_to(request.user), pk=pk)
+    try:
+        services.payment_confirm(payment=payment, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Payment confirmed."))
+    return redirect("sales:order-detail", pk=payment.order_id)
+
+
+@login_required
+def order_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit an order's payment plan: a formset of instalments (the same service as the API)."""
+    order = get_object_or_404(selectors.order_queryset(user=request.user), pk=pk)
+    initial = [{"due_date": i.due_date, "amount": i.amount} for i in order.instalments.all()]
+    formset = forms.InstalmentFormSet(request.POST or None, initial=None if request.POST else initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if formset.is_valid():
+            plan = [
+                services.InstalmentInput(due_date=f["due_date"], amount=f["amount"])
+                for f in formset.cleaned_data
+                if f.get("due_date") and not f.get("DELETE")
+            ]
+            try:
+                services.order_set_payment_plan(order=order, user=request.user, instalments=plan)
+            except ApplicationError as exc:
+                _plan_errors(formset, exc)
+            except NotAllowed as exc:
+                formset._non_form_errors = formset.error_class([exc.message])
+                status = 403
+            else:
+                messages.success(request, _("Payment plan saved."))
+                return redirect("sales:order-detail", pk=order.pk)
+    return render(request, "sales/order_plan.html", {"order": order, "formset": formset}, status=status)
+
+
+def _plan_errors(formset: Any, error: ApplicationError) -> None:
+    """A service's refusal on the formset: a row's error on that row's field, the rest above it."""
+    general = []
+    rows = error.fields.get("instalments")
+    filled = [form for form in formset.forms if form.cleaned_data.get("due_date")]
+    if isinstance(rows, list) and rows and all(isinstance(row, dict) for row in rows):
+        for form, row in zip(filled, rows, strict=False):
+            for field, messages_ in row.items():
+                form.add_error(field, messages_)
+    else:
+        general.append(error.message)
+    formset._non_form_errors = formset.error_class(general)
+
+
+@login_required
+def order_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every change of an order, its lines, shares, instalments and payments, for those who see it."""
+    order = get_object_or_404(Order.objects.visible_to(request.user), pk=pk)
+    return render(
+        request, "sales/order_history.html", {"order": order, "changes": selectors.order_history(order=order)}
     )
 
 
@@ -107,10 +198,7 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             handler = services.order_reject if action == "reject" else services.order_cancel
             handler(order=order, user=request.user, reason=reason)
         elif action == "pay":
-            form = forms.PaymentForm(request.POST)
-            if not form.is_valid():
-                raise ApplicationError(_("Check the payment."), fields=dict(form.errors))
-            services.payment_create(order=order, user=request.user, **form.cleaned_data)
+            return _payment_post(request, order)
         else:
             raise Http404
     except ApplicationError as exc:
@@ -275,8 +363,11 @@ urlpatterns = [
     path("sales/orders/", order_list, name="order-list"),
     path("sales/orders/new/", order_create, name="order-create"),
     path("sales/orders/<int:pk>/", order_detail, name="order-detail"),
+    path("sales/orders/<int:pk>/plan/", order_plan, name="order-plan"),
+    path("sales/orders/<int:pk>/history/", order_history, name="order-history"),
     path("sales/orders/<int:pk>/<str:action>/", order_action, name="order-action"),
     path("sales/payments/", payment_list, name="payment-list"),
+    path("sales/payments/<int:pk>/confirm/", payment_confirm, name="payment-confirm"),
     path("sales/pipeline/", pipeline, name="pipeline"),
     path("sales/pipeline/<int:pk>/", opportunity_detail, name="opportunity-detail"),
     path("sales/funnel/", funnel, name="funnel"),

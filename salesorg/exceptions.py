@@ -21,6 +21,13 @@ def add_error_to_form(form: Any, error: ApplicationError) -> None:
     placed = False
     for field, messages in error.fields.items():
         for message in messages if isinstance(messages, list | tuple) else [messages]:
+            if isinstance(message, dict):
+                # One row of a list (a plan's instalment): its own messages, on the list's field.
+                for row_messages in message.values():
+                    for row_message in row_messages if isinstance(row_messages, list | tuple) else [row_messages]:
+                        form.add_error(field if field in form.fields else None, str(row_message))
+                        placed = True
+                continue
             form.add_error(field if field in form.fields else None, str(message))
             placed = True
     if not placed:

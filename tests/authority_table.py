@@ -241,6 +241,20 @@ STATEMENT_DRAFT_VERSIONED_OWN = with_status(
 )
 
 ORDER_PENDING_OWN = with_status("sales.Order", "pending", shares__rep__user__username="rep01", payments__isnull=True)
+
+
+def awaiting_payment():
+    """A payment rep01 entered on their confirmed order, waiting for confirmation (PAYMENT_CONFIRMATION)."""
+    order = first("sales.Order", shares__rep__user__username="rep01", status="confirmed", payments__isnull=True)
+    return apps.get_model("sales", "Payment").objects.create(
+        order=order,
+        date=WORLD_TODAY,
+        amount="1.00",
+        entered_by=first("staff.Person", user__username="rep01"),
+        awaiting_confirmation=True,
+    )
+
+
 ORDER_PENDING_FAR = with_status("sales.Order", "pending", shares__rep__user__username="rep06", payments__isnull=True)
 ORDER_DRAFT_OWN = with_status("sales.Order", "draft", shares__rep__user__username="rep01", payments__isnull=True)
 EXPENSE_OWN = with_status("fieldwork.ExpenseClaim", "submitted", person__user__username="rep01")
@@ -1282,6 +1296,14 @@ API_CASES: list[Case] = [
             "amount": "1.00",
         },
         ("sales.Payment",),
+    ),
+    C(
+        "POST /api/v1/payments/{id}/confirm/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{APPROVE} (confirm a payment): managers, never rep01 who entered it",
+        awaiting_payment,
+        {},
     ),
     # --- targets -------------------------------------------------------------------------------
     C(
@@ -2353,6 +2375,27 @@ PAGE_CASES: list[Case] = [
         {"date": str(WORLD_TODAY), "amount": "1.00"},
         ("sales.Payment",),
         kwargs={"action": "pay"},
+    ),
+    C(
+        P + "sales:payment-confirm",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{APPROVE} (confirm a payment): managers, never rep01 who entered it",
+        awaiting_payment,
+    ),
+    C(
+        P + "sales:order-plan",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{CREATE}: the order's filer or a manager plans its payments; {WIDE}",
+        ORDER_PENDING_OWN,
+        lambda o: {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "0",
+            "form-0-due_date": "2026-12-31",
+            "form-0-amount": str(o.total_amount),
+        },
+        ("sales.Instalment",),
     ),
     C(
         P + "sales:pipeline",

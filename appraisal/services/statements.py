@@ -154,7 +154,8 @@ def basis_items(*, person_id: int, metric: str, start: date, end: date) -> list[
         )
         return [BasisItem(day, oid, number, None, amount) for day, oid, number, amount in rows]
     payments = list(
-        Payment.objects.filter(
+        Payment.objects.counted()
+        .filter(
             order__shares__rep_id=person_id,
             order__status=OrderStatus.CONFIRMED,
             date__gte=start,

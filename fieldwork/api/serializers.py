@@ -99,6 +99,7 @@ class ExpenseSerializer(serializers.ModelSerializer):
             "decided_by",
             "decided_on",
             "decision_note",
+            "duplicate_of",
         ]
         read_only_fields = fields
 

@@ -8,6 +8,7 @@ These models moved here from `customers`; their tables keep the names they had t
 from fieldwork.models.actions import ActionKind, VisitActionRecord, VisitKindAction  # noqa: F401
 from fieldwork.models.intel import IntelNote  # noqa: F401
 from fieldwork.models.plans import PlanStatus, VisitFrequency, VisitPlan, VisitPlanItem  # noqa: F401
+from fieldwork.models.policy import ExpensePolicy  # noqa: F401
 from fieldwork.models.visits import (  # noqa: F401
     FLAGGED_EVIDENCE,
     ExpenseClaim,

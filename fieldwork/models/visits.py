@@ -249,6 +249,10 @@ class ExpenseClaim(models.Model):
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    # An earlier claim of the same rep, date, category and amount: flagged for the approver, not refused.
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("duplicate of")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, null=True)
     history = HistoricalRecords(table_name="customers_historicalexpenseclaim")
 

@@ -35,6 +35,7 @@ from fieldwork.models import (
     VisitKind,
     VisitPhoto,
 )
+from fieldwork.services.expense_policy import duplicate_of, policy_errors
 from notifications.models import NotificationKind
 from notifications.services import Draft, language_of, notify
 from salesorg.exceptions import ApplicationError
@@ -474,10 +475,16 @@ def expense_create(
                 check_image(receipt, field="receipt")
         except ApplicationError as exc:
             errors.update(exc.fields)
+    if kind in ExpenseKind.values:
+        for field, messages in policy_errors(
+            person=person, kind=kind, day=day, amount=amount_value, has_receipt=receipt is not None, today=today
+        ).items():
+            errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
     if errors:
         raise ApplicationError(_("The expense claim has errors."), fields=errors)
     return ExpenseClaim.objects.create(
         person=person,
+        duplicate_of=duplicate_of(person=person, kind=kind, day=day, amount=amount_value),
         **unit_fields(person, day),
         date=day,
         kind=kind,

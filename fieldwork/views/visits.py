@@ -18,7 +18,8 @@ from customers.views.common import form_page as _form_page
 from customers.views.common import post_action as _post_action
 from fieldwork import forms
 from fieldwork import selectors as visit_selectors
-from fieldwork.models import ActionKind, ExpenseClaim, Visit
+from fieldwork.budget import claim_budgets
+from fieldwork.models import ActionKind, ExpenseClaim, ExpenseStatus, Visit
 from fieldwork.services import visits as visit_services
 from fieldwork.services.actions import visit_action_record
 from fieldwork.visit_actions import visit_actions
@@ -244,12 +245,17 @@ def expense_list(request: HttpRequest) -> HttpResponse:
     form = forms.ExpenseFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     claims = visit_selectors.expense_list(user=request.user, filters=filters)
+    page = page_of(request, claims)
+    # The budget beside each claim waiting for a decision (two queries for the whole page).
+    budgets = claim_budgets(c for c in page if c.status == ExpenseStatus.SUBMITTED)
+    for claim in page:
+        claim.budget = budgets.get(claim.pk)
     return render(
         request,
         "fieldwork/expense_list.html",
         {
             "form": form,
-            "claims": (page := page_of(request, claims)),
+            "claims": page,
             "page": page,
             "total": page.paginator.count,
             "decision_form": forms.ExpenseDecisionForm(),

@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,8 +28,21 @@ class PaymentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Payment
-        fields = ["id", "order", "order_number", "customer_name", "date", "amount", "reference", "created_at"]
-        read_only_fields = ["created_at"]
+        fields = [
+            "id",
+            "order",
+            "order_number",
+            "customer_name",
+            "date",
+            "amount",
+            "reference",
+            "awaiting_confirmation",
+            "entered_by",
+            "confirmed_by",
+            "confirmed_at",
+            "created_at",
+        ]
+        read_only_fields = ["awaiting_confirmation", "entered_by", "confirmed_by", "confirmed_at", "created_at"]
 
     def create(self, validated_data: dict[str, Any]) -> Payment:
         return services.payment_create(user=self.context["request"].user, **validated_data)
@@ -59,3 +73,9 @@ class PaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         payment = serializer.save()
         return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        """Confirm a payment a rep entered (PAYMENT_CONFIRMATION): from now on it counts."""
+        payment = services.payment_confirm(payment=self.get_object(), user=request.user)
+        return Response(PaymentSerializer(payment, context=self.get_serializer_context()).data)

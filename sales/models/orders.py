@@ -81,9 +81,9 @@ class OrderQuerySet(ScopedQuerySet):
         return self.filter(seen)
 
     def with_paid(self, *, before: date | None = None) -> OrderQuerySet:
-        """Each order with `paid_amount`: the sum of its payments (those dated before `before`
-        when given), 0.00 when there are none. The one definition of what was paid on an order."""
-        payments = Payment.objects.filter(order=OuterRef("pk"))
+        """Each order with `paid_amount`: the sum of its counted payments (those dated before
+        `before` when given), 0.00 when there are none. The one definition of what was paid on an order."""
+        payments = Payment.objects.counted().filter(order=OuterRef("pk"))
         if before is not None:
             payments = payments.filter(date__lt=before)
         total = payments.order_by().values("order").annotate(total=Sum("amount")).values("total")
@@ -190,6 +190,7 @@ class OrderLine(models.Model):
     unit_cost = models.DecimalField(_("unit cost"), max_digits=14, decimal_places=2)
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     cost = models.DecimalField(_("cost"), max_digits=16, decimal_places=2)
+    history = HistoricalRecords(table_name="customers_historicalorderline")
 
     class Meta:
         db_table = "customers_orderline"
@@ -231,6 +232,7 @@ class CreditShare(models.Model):
     is_primary = models.BooleanField(_("primary"), default=False)
     amount = models.DecimalField(_("credited amount"), max_digits=16, decimal_places=2, default=0)
     margin = models.DecimalField(_("credited margin"), max_digits=16, decimal_places=2, default=0)
+    history = HistoricalRecords(table_name="customers_historicalcreditshare")
 
     objects = CreditShareQuerySet.as_manager()
 
@@ -281,6 +283,7 @@ class Instalment(models.Model):
     )
     # The day the reminder before the due date was sent (once per instalment).
     reminded_on = models.DateField(_("reminded on"), null=True, blank=True)
+    history = HistoricalRecords(table_name="customers_historicalinstalment")
 
     objects = InstalmentQuerySet.as_manager()
 
@@ -301,14 +304,40 @@ class Instalment(models.Model):
 
 
 class PaymentQuerySet(OrderPartQuerySet):
-    pass
+    def counted(self) -> PaymentQuerySet:
+        """The payments that count as collected: every payment but one entered by a rep and still
+        awaiting confirmation (PAYMENT_CONFIRMATION). Every sum of collections reads through this."""
+        return self.filter(awaiting_confirmation=False)
+
+    def awaiting(self) -> PaymentQuerySet:
+        return self.filter(awaiting_confirmation=True)
 
 
 class Payment(models.Model):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments", verbose_name=_("order"))
+    # The order's customer, kept on the payment so that a reference is unique per customer in the
+    # database too (an order with payments keeps its customer).
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
     date = models.DateField(_("date"))
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     reference = models.CharField(_("reference"), max_length=100, blank=True)
+    entered_by = models.ForeignKey(
+        "staff.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("entered by")
+    )
+    # With PAYMENT_CONFIRMATION on, a payment entered by a rep waits for finance or a manager and
+    # counts nowhere (collections, paid amounts, instalments) until then.
+    awaiting_confirmation = models.BooleanField(_("awaiting confirmation"), default=False)
+    confirmed_by = models.ForeignKey(
+        "staff.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(table_name="customers_historicalpayment")
 
@@ -319,10 +348,22 @@ class Payment(models.Model):
         ordering = ["-date", "-id"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(
+                fields=["customer", "reference"],
+                condition=~models.Q(reference=""),
+                name="payment_reference_unique_per_customer",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order} · {self.amount} · {self.date}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.customer_id is None and self.order_id is not None:
+            self.customer_id = Order.objects.filter(pk=self.order_id).values_list("customer_id", flat=True).first()
+        super().save(*args, **kwargs)
 
 
 class ImportKind(models.TextChoices):

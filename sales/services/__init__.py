@@ -17,7 +17,7 @@ from sales.services.orders import (
     order_submit,
     order_update,
 )
-from sales.services.payments import payment_create
+from sales.services.payments import payment_confirm, payment_create
 
 __all__ = [
     "InstalmentInput",
@@ -33,5 +33,6 @@ __all__ = [
     "order_set_payment_plan",
     "order_submit",
     "order_update",
+    "payment_confirm",
     "payment_create",
 ]

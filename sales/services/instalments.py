@@ -15,6 +15,7 @@ from django.core.mail import send_mass_mail
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from sales.domain import ZERO, InstalmentInput, allocate_paid, default_plan, instalment_status, to_decimal
 from sales.models import Instalment, InstalmentStatus, Order, OrderStatus
@@ -38,17 +39,23 @@ def write_plan(order: Order, plan: Sequence[InstalmentInput], *, today: date | N
             % {"total": total, "order": order.total_amount},
             fields={"instalments": [_("Instalments must add up to the order total.")]},
         )
-    for instalment in plan:
+    for row, instalment in enumerate(plan):
         if to_money(to_decimal(instalment.amount, "instalments")) <= 0:
-            raise ApplicationError(_("An instalment must be positive."), fields={"instalments": [_("Must be > 0.")]})
+            raise ApplicationError(
+                _("An instalment must be positive."),
+                fields={"instalments": _row_error(plan, row, "amount", _("Must be > 0."))},
+            )
         if not isinstance(instalment.due_date, date):
-            raise ApplicationError(_("Bad due date."), fields={"instalments": [_("Enter a valid date.")]})
+            message = _("Enter a valid date.")
+            raise ApplicationError(
+                _("Bad due date."), fields={"instalments": _row_error(plan, row, "due_date", message)}
+            )
         if instalment.due_date < order.date:
             message = _("An instalment is due on %(due)s, before the order date %(date)s.") % {
                 "due": instalment.due_date,
                 "date": order.date,
             }
-            raise ApplicationError(message, fields={"instalments": [message]})
+            raise ApplicationError(message, fields={"instalments": _row_error(plan, row, "due_date", message)})
     paid = order_paid(order)
     if paid > order.total_amount:
         raise ApplicationError(
@@ -61,7 +68,13 @@ def write_plan(order: Order, plan: Sequence[InstalmentInput], *, today: date | N
         for i in sorted(plan, key=lambda i: i.due_date)
     ]
     allocate_paid(rows, paid, today)
-    Instalment.objects.bulk_create(rows)
+    bulk_create_with_history(rows, Instalment)
+
+
+def _row_error(plan: Sequence[InstalmentInput], row: int, field: str, message: str) -> list[dict[str, list[str]]]:
+    """The error of one row of a plan as DRF words a list of objects: one entry per row, empty but
+    for the bad one, which names its field (`instalments[row].due_date`)."""
+    return [{field: [message]} if i == row else {} for i in range(len(plan))]
 
 
 def apply_to_instalments(order: Order, amount: Decimal, today: date) -> None:
@@ -79,7 +92,7 @@ def apply_to_instalments(order: Order, amount: Decimal, today: date) -> None:
         instalment.paid_amount += applied
         remaining -= applied
         instalment.status = instalment_status(instalment, today)
-    Instalment.objects.bulk_update(instalments, ["paid_amount", "status"])
+    bulk_update_with_history(instalments, Instalment, ["paid_amount", "status"])
 
 
 def instalments_mark_overdue(*, today: date | None = None) -> int:

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from customers.models import Customer
 from sales.domain import (
@@ -50,6 +51,7 @@ from sales.services.access import (
     require_visible_order,
 )
 from sales.services.instalments import write_plan
+from sales.services.validation import check_order_date
 from salesorg.exceptions import ApplicationError
 from staff import authority
 from staff.attribution import Unit, units_on
@@ -104,7 +106,7 @@ def write_lines(order: Order, lines: Sequence[LineInput]) -> None:
         quantity, unit_price, unit_cost = line_values(line, field="lines")
         rows.append(new_order_line(order, line.product, quantity, unit_price, unit_cost))
     order.lines.all().delete()
-    OrderLine.objects.bulk_create(rows)
+    bulk_create_with_history(rows, OrderLine)
 
 
 def write_shares(order: Order, shares: Sequence[ShareInput]) -> None:
@@ -117,11 +119,12 @@ def write_shares(order: Order, shares: Sequence[ShareInput]) -> None:
     # "Attribution"), whenever the order was typed in.
     units = units_on((s.rep.pk, order.date) for s in shares)
     order.shares.all().delete()
-    CreditShare.objects.bulk_create(
+    bulk_create_with_history(
         [
             CreditShare(order=order, rep=s.rep, percent=percent, **_unit_of(s.rep, order.date, units))
             for s, percent in zip(shares, percents, strict=True)
-        ]
+        ],
+        CreditShare,
     )
 
 
@@ -132,7 +135,7 @@ def _refile_shares(order: Order) -> None:
     for share in shares:
         for field, value in _unit_of(share.rep, order.date, units).items():
             setattr(share, field, value)
-    CreditShare.objects.bulk_update(shares, ["team", "region"])
+    bulk_update_with_history(shares, CreditShare, ["team", "region"])
 
 
 def _unit_of(rep: Person, day: date, units: dict[tuple[int, date], Unit]) -> dict[str, int | None]:
@@ -155,7 +158,7 @@ def order_recompute(*, order: Order) -> Order:
         )
         for i, share in enumerate(shares):
             share.amount, share.margin, share.is_primary = amounts[i], margins[i], i == primary
-        CreditShare.objects.bulk_update(shares, ["amount", "margin", "is_primary"])
+        bulk_update_with_history(shares, CreditShare, ["amount", "margin", "is_primary"])
     return order
 
 
@@ -228,6 +231,7 @@ def order_create(
     """
     _check_header(customer=customer, on=date, channel=channel, payment_terms_days=payment_terms_days)
     if created_by is not None:
+        check_order_date(date, today=today or timezone.localdate())
         require_visible_customer(customer, created_by, field="customer")
         authority.require(created_by, "sales.create_record", customer)
     check_distributor(customer, distributor, created_by)
@@ -290,6 +294,8 @@ def order_update(
     _check_header(
         customer=order.customer, on=order.date, channel=order.channel, payment_terms_days=order.payment_terms_days
     )
+    if "date" in header and user is not None:
+        check_order_date(order.date, today=today or timezone.localdate())
     if header:
         order.save(update_fields=list(header))
     if lines is not None:
@@ -318,6 +324,10 @@ def order_update(
 def _check_order_changes(order: Order, user: Any, header: dict[str, Any], shares: Sequence[ShareInput] | None) -> None:
     """A new customer, distributor or newly credited rep follows the rules of a new order."""
     customer = header.get("customer", order.customer)
+    if "customer" in header and customer.pk != order.customer_id and order.payments.exists():
+        # Payments keep the customer they were received from (a reference is unique per customer).
+        message = _("An order with payments keeps its customer.")
+        raise ApplicationError(message, fields={"customer": [message]})
     if "customer" in header and user is not None:
         require_visible_customer(customer, user, field="customer")
         authority.require(user, "sales.create_record", customer)

@@ -1,4 +1,11 @@
-"""Posting payments against confirmed orders."""
+"""Posting payments against confirmed orders, and confirming those a rep entered.
+
+With `PAYMENT_CONFIRMATION` off (the default), posting confirms money received: only one who may
+approve the order posts, and the payment counts at once. With it on, the order's people (its
+credited reps, its filer) may also enter a payment they collected; it then waits, counted nowhere,
+until one who may approve the order (rule sales.approve_record: a manager of the order's unit
+above the one who entered it, never that person) confirms it.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +13,41 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sales.domain import to_decimal
 from sales.models import Order, OrderStatus, Payment
 from sales.selectors import order_balance
-from sales.services.access import require_order_approver, require_visible_order
+from sales.services.access import require_order_approver, require_order_edit, require_visible_order
 from sales.services.instalments import apply_to_instalments
 from salesorg.exceptions import ApplicationError
 from salesorg.money import to_money
+from staff import authority
+
+
+def confirmation_required() -> bool:
+    return bool(getattr(settings, "PAYMENT_CONFIRMATION", False))
+
+
+def _approver_check(order: Order, user: Any, *, entered_by: Any = None) -> str | None:
+    return authority.check(
+        user,
+        "sales.approve_record",
+        order,
+        filer=entered_by if entered_by is not None else order.created_by,
+        credited=order.credited_ids,
+        units=order.credit_units,
+    )
+
+
+def _open_balance(order: Order) -> Decimal:
+    """What may still be entered: the balance less payments entered and awaiting confirmation."""
+    awaiting = Payment.objects.awaiting().filter(order=order).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return to_money(order_balance(order) - awaiting)
 
 
 @transaction.atomic
@@ -32,8 +63,8 @@ def payment_create(
     """Post a payment: it applies to the oldest open instalment first and never exceeds the balance.
 
     The order row is locked first, so a second payment posted at the same moment waits and then
-    sees the balance the first one left. Posting confirms money received: one who may approve the
-    order (sales.approve_record), never its filer or a credited rep.
+    sees the balance the first one left. One who may approve the order posts a payment that counts
+    at once; with PAYMENT_CONFIRMATION on, the order's people enter one that awaits confirmation.
     """
     today = today or timezone.localdate()
     if not isinstance(date, type(today)):
@@ -44,23 +75,70 @@ def payment_create(
             _("The amount must be positive, to the cent."), fields={"amount": [_("Must be above 0.")]}
         )
     order = Order.objects.select_for_update().get(pk=order.pk)
+    awaiting = False
     if user is not None:
         require_visible_order(order, user)
-        require_order_approver(order, user)
+        if confirmation_required() and _approver_check(order, user) is not None:
+            require_order_edit(order, user)
+            awaiting = True
+        else:
+            require_order_approver(order, user)
     if order.status != OrderStatus.CONFIRMED:
         raise ApplicationError(
             _("Payments are posted against confirmed orders only."), fields={"order": [_("Not confirmed.")]}
         )
     reference = (reference or "").strip()
-    if reference and Payment.objects.filter(order__customer=order.customer_id, reference=reference).exists():
+    if reference and Payment.objects.filter(customer=order.customer_id, reference=reference).exists():
         message = _("A payment of this customer already has the reference %(reference)s.") % {"reference": reference}
         raise ApplicationError(message, fields={"reference": [message]})
-    balance = order_balance(order)
+    balance = _open_balance(order)
     if amount > balance:
         raise ApplicationError(
             _("The payment %(amount)s exceeds the open balance %(balance)s.") % {"amount": amount, "balance": balance},
             fields={"amount": [_("At most the open balance (%(balance)s).") % {"balance": balance}]},
         )
-    payment = Payment.objects.create(order=order, date=date, amount=amount, reference=reference)
-    apply_to_instalments(order, amount, today)
+    person = authority.actor_of(user).person if user is not None else None
+    payment = Payment.objects.create(
+        order=order,
+        customer_id=order.customer_id,
+        date=date,
+        amount=amount,
+        reference=reference,
+        entered_by=person,
+        awaiting_confirmation=awaiting,
+        confirmed_by=None if awaiting else person,
+        confirmed_at=None if awaiting or person is None else timezone.now(),
+    )
+    if not awaiting:
+        apply_to_instalments(order, amount, today)
+    return payment
+
+
+@transaction.atomic
+def payment_confirm(*, payment: Payment, user: Any, today: date | None = None) -> Payment:
+    """Confirm a payment a rep entered: from now on it counts (collections, paid amounts, the
+    instalments it settles). One who may approve the order, never the person who entered it."""
+    today = today or timezone.localdate()
+    order = Order.objects.select_for_update().get(pk=payment.order_id)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    require_visible_order(order, user)
+    message = _approver_check(order, user, entered_by=payment.entered_by)
+    if message is not None:
+        raise authority.NotAllowed(message)
+    if not payment.awaiting_confirmation:
+        raise ApplicationError(
+            _("This payment is not awaiting confirmation."), fields={"status": [_("Already confirmed.")]}
+        )
+    balance = order_balance(order)
+    if payment.amount > balance:
+        raise ApplicationError(
+            _("The payment %(amount)s exceeds the open balance %(balance)s.")
+            % {"amount": payment.amount, "balance": balance},
+            fields={"amount": [_("At most the open balance (%(balance)s).") % {"balance": balance}]},
+        )
+    payment.awaiting_confirmation = False
+    payment.confirmed_by = authority.actor_of(user).person
+    payment.confirmed_at = timezone.now()
+    payment.save(update_fields=["awaiting_confirmation", "confirmed_by", "confirmed_at"])
+    apply_to_instalments(order, payment.amount, today)
     return payment

@@ -322,6 +322,11 @@ ORDER_NUMBER_FORMAT = env("ORDER_NUMBER_FORMAT", default="SO{year}{month:02d}-{s
 ORDER_APPROVAL_AMOUNT = env("ORDER_APPROVAL_AMOUNT", default="100000")  # orders above need the manager
 ORDER_APPROVAL_DISCOUNT_PERCENT = env("ORDER_APPROVAL_DISCOUNT_PERCENT", default="15")
 INSTALMENT_REMINDER_DAYS = env.int("INSTALMENT_REMINDER_DAYS", default=7)
+# An order typed in by a person is dated at most N days back / ahead of today (ERP imports exempt).
+ORDER_DATE_PAST_DAYS = env.int("ORDER_DATE_PAST_DAYS", default=400)
+ORDER_DATE_FUTURE_DAYS = env.int("ORDER_DATE_FUTURE_DAYS", default=31)
+# When on, a payment entered by a rep counts only once finance or a manager has confirmed it.
+PAYMENT_CONFIRMATION = env.bool("PAYMENT_CONFIRMATION", default=False)
 RECOMPUTE_FAN_OUT_BY_REGION = env.bool("RECOMPUTE_FAN_OUT_BY_REGION", default=False)  # one task per region
 # A recompute that hits a database error is retried: first after up to RECOMPUTE_RETRY_BACKOFF
 # seconds, doubling (random jitter) up to RECOMPUTE_RETRY_BACKOFF_MAX, at most RECOMPUTE_MAX_RETRIES times.

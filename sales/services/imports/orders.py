@@ -343,9 +343,9 @@ def _create_orders(plan: Plan, *, today: date, user: Any = None) -> None:
             instalment = Instalment(order=order, due_date=planned.due_date, amount=planned.amount)
             instalment.status = instalment_status(instalment, today)
             instalments.append(instalment)
-    OrderLine.objects.bulk_create(lines, batch_size=1000)
-    CreditShare.objects.bulk_create(shares, batch_size=1000)
-    Instalment.objects.bulk_create(instalments, batch_size=1000)
+    bulk_create_with_history(lines, OrderLine, batch_size=1000, default_user=user)
+    bulk_create_with_history(shares, CreditShare, batch_size=1000, default_user=user)
+    bulk_create_with_history(instalments, Instalment, batch_size=1000, default_user=user)
 
 
 def _update_orders(plan: Plan, *, today: date, user: Any = None) -> None:

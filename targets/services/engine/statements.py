@@ -240,7 +240,8 @@ def sales_insert(t: dict[str, str], vendor: str, where: str) -> str:
 
 
 def collection_insert(t: dict[str, str], vendor: str, where: str) -> str:
-    """Payments, each split by the order's credit shares: every share but the primary rounded
+    """Payments that count (not awaiting confirmation, as `Payment.objects.counted()`), each split
+    by the order's credit shares: every share but the primary rounded
     down to the cent, the primary takes the rest. Without a sort: every share gets its part (the
     primary the whole payment), and each non-primary part is taken back from the primary. Each
     part is credited to the team and region its rep had on the payment's date (the dated
@@ -261,14 +262,14 @@ def collection_insert(t: dict[str, str], vendor: str, where: str) -> str:
         f" CASE WHEN s.is_primary THEN p.amount ELSE {floor_part} END AS part"
         f" FROM {t['payment']} p JOIN {t['share']} s ON s.order_id = p.order_id"
         + on_payment_date("s", "m")
-        + " WHERE p.date BETWEEN %s AND %s"
+        + " WHERE p.date BETWEEN %s AND %s AND NOT p.awaiting_confirmation"
         " UNION ALL"
         f" SELECT sp.rep_id, COALESCE(mp.team_id, sp.team_id), COALESCE(mp.region_id, sp.region_id), {month},"
         f" -{floor_part}"
         f" FROM {t['payment']} p JOIN {t['share']} s ON s.order_id = p.order_id AND NOT s.is_primary"
         f" JOIN {t['share']} sp ON sp.order_id = p.order_id AND sp.is_primary"
         + on_payment_date("sp", "mp")
-        + " WHERE p.date BETWEEN %s AND %s"
+        + " WHERE p.date BETWEEN %s AND %s AND NOT p.awaiting_confirmation"
         # The region filter goes outside: the primary's part needs every share of a payment.
         f") split WHERE 1 = 1{where.format(p='rep_id', r='region_id')}"
         " GROUP BY rep_id, team_id, region_id, month_no"
