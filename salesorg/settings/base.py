@@ -255,6 +255,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sales.tasks.instalments_daily",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Sales: approval steps waiting longer than APPROVAL_ESCALATION_HOURS move one level up.
+    "sales-escalate-approvals": {"task": "sales.tasks.escalate_approvals", "schedule": crontab(minute=10)},
     # Dashboard: milestones after the night's recompute, Monday digest.
     "dashboard-milestones": {"task": "dashboard.tasks.notify_milestones", "schedule": crontab(hour=6, minute=0)},
     # Customers: follow-up discipline (the key predates its move from the dashboard; beat's
@@ -302,8 +304,12 @@ CUSTOMER_KEY_POTENTIAL = env("CUSTOMER_KEY_POTENTIAL", default="3000000")
 CUSTOMER_GENERAL_POTENTIAL = env("CUSTOMER_GENERAL_POTENTIAL", default="300000")
 # Order numbers: `year`, `month` and the month's sequence `seq` (which comes last).
 ORDER_NUMBER_FORMAT = env("ORDER_NUMBER_FORMAT", default="SO{year}{month:02d}-{seq:05d}")
-ORDER_APPROVAL_AMOUNT = env("ORDER_APPROVAL_AMOUNT", default="100000")  # orders above need the manager
+# The default approval matrix's seed (sales migration 0004): orders above this amount, or with a
+# line discounted more than this percent, need the team manager. Admins edit the matrix afterwards.
+ORDER_APPROVAL_AMOUNT = env("ORDER_APPROVAL_AMOUNT", default="100000")
 ORDER_APPROVAL_DISCOUNT_PERCENT = env("ORDER_APPROVAL_DISCOUNT_PERCENT", default="15")
+# An order's approval step waiting longer than this moves one level up (hourly escalation task).
+APPROVAL_ESCALATION_HOURS = env.int("APPROVAL_ESCALATION_HOURS", default=48)
 INSTALMENT_REMINDER_DAYS = env.int("INSTALMENT_REMINDER_DAYS", default=7)
 RECOMPUTE_FAN_OUT_BY_REGION = env.bool("RECOMPUTE_FAN_OUT_BY_REGION", default=False)  # one task per region
 # A recompute that hits a database error is retried: first after up to RECOMPUTE_RETRY_BACKOFF
