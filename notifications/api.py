@@ -44,7 +44,18 @@ class DecideSerializer(serializers.Serializer):
 class InboxListView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=InboxItemSerializer(many=True), operation_id="inbox_list")
+    @extend_schema(
+        responses=inline_serializer(
+            "PaginatedInboxItemList",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.CharField(allow_null=True),
+                "previous": serializers.CharField(allow_null=True),
+                "results": InboxItemSerializer(many=True),
+            },
+        ),
+        operation_id="inbox_list",
+    )
     def get(self, request: Request) -> Response:
         paginator = Pagination()
         items = inbox.inbox_items(user=request.user)

@@ -1257,14 +1257,6 @@ API_CASES: list[Case] = [
     ),
     C(
         "POST /api/v1/inbox/decide/",
-        "far",
-        "ok 404 404 404 404 404",
-        f"{INBOX}; {SCOPE}: the step waits for tm06",
-        ORDER_PENDING_FAR,
-        lambda o: {"items": [f"order:{o.pk}"], "decision": "refuse", "reason": "matrix"},
-    ),
-    C(
-        "POST /api/v1/inbox/decide/",
         "own",
         "ok 404 404 ok 404 404",
         f"{INBOX}; {APPROVE}: rep01's claim waits for the first rank above a rep, the team manager",
