@@ -7,6 +7,7 @@ class FieldworkConfig(AppConfig):
     verbose_name = _("Field work")
 
     def ready(self) -> None:
-        from fieldwork import hooks
+        from fieldwork import hooks, inbox
 
         hooks.register()
+        inbox.register_source()

@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     HANDOVER = "handover", _("Handed over to you")
     VISIT_COMMENT = "visit_comment", _("Comment on your visit")
     COMMISSION = "commission", _("Commission")
+    APPROVAL = "approval", _("Awaiting your approval")
 
 
 class NotificationQuerySet(ScopedQuerySet):

@@ -15,9 +15,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from sales import services
 from sales.models import (
+    ApprovalRule,
     CreditShare,
     ImportJob,
     ImportKind,
@@ -25,6 +27,7 @@ from sales.models import (
     Opportunity,
     OpportunityStageChange,
     Order,
+    OrderApprovalStep,
     OrderLine,
     Payment,
     PipelineStage,
@@ -105,6 +108,43 @@ class PaymentInline(ReadOnlyInline):
     fields = ("date", "amount", "reference")
 
 
+class ApprovalStepInline(ReadOnlyInline):
+    model = OrderApprovalStep
+    fields = (
+        "sequence",
+        "level",
+        "planned_level",
+        "status",
+        "why",
+        "waiting_since",
+        "decided_by",
+        "decided_at",
+        "reason",
+    )
+
+
+@admin.register(ApprovalRule)
+class ApprovalRuleAdmin(SimpleHistoryAdmin):
+    """The approval matrix: each active rule whose conditions all hold asks for its level's
+    approval; the steps follow the rules' step numbers."""
+
+    list_display = (
+        "step",
+        "name",
+        "level",
+        "min_amount",
+        "min_discount_percent",
+        "credit_state",
+        "credit_ratings",
+        "classifications",
+        "hold",
+        "is_active",
+    )
+    list_display_links = ("name",)
+    list_editable = ("is_active",)
+    list_filter = ("level", "is_active", "hold")
+
+
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ImportKind.choices)
     file = forms.FileField(label=_("File (CSV or Excel)"))
@@ -126,6 +166,7 @@ class OrderAdmin(ScopedAdmin):
         "approved_by",
         "approved_at",
         "approval_reason",
+        "approval_hold",
         "cancel_reason",
         "created_by",
     )
@@ -141,7 +182,7 @@ class OrderAdmin(ScopedAdmin):
         *readonly_fields[1:],
     )
     autocomplete_fields = ("customer", "distributor")
-    inlines = [OrderLineInline, CreditShareInline, InstalmentInline, PaymentInline]
+    inlines = [OrderLineInline, CreditShareInline, InstalmentInline, PaymentInline, ApprovalStepInline]
     actions = ["approve_orders"]
     change_list_template = "sales/admin_order_changelist.html"
 

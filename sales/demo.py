@@ -15,12 +15,14 @@ from simple_history.utils import bulk_create_with_history
 from customers.models import Customer
 from sales.domain import allocate_paid, line_amounts
 from sales.models import (
+    ApprovalLevel,
     Channel,
     CreditShare,
     Instalment,
     Opportunity,
     OpportunityStageChange,
     Order,
+    OrderApprovalStep,
     OrderLine,
     OrderStatus,
     Payment,
@@ -109,7 +111,26 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
     CreditShare.objects.bulk_create(share_rows, batch_size=2000)
     Instalment.objects.bulk_create(instalment_rows, batch_size=2000)
     bulk_create_with_history(payment_rows, Payment, batch_size=2000)
+    _waiting_steps(orders)
     _opportunities(customers, rng, today)
+
+
+def _waiting_steps(orders: list[Order]) -> None:
+    """Each pending order waits for its team manager since its date (the escalation task moves
+    the ones that waited too long up a level on its first run)."""
+    steps = [
+        OrderApprovalStep(
+            order=order,
+            sequence=1,
+            level=ApprovalLevel.TEAM_MANAGER,
+            planned_level=ApprovalLevel.TEAM_MANAGER,
+            why=order.approval_reason,
+            waiting_since=_aware(order.date),
+        )
+        for order in orders
+        if order.status == OrderStatus.PENDING
+    ]
+    bulk_create_with_history(steps, OrderApprovalStep, batch_size=1000)
 
 
 Lines = list[tuple[Product, Decimal, Decimal]]

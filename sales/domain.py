@@ -160,23 +160,6 @@ def share_splits(
     return split_by_shares(total_amount, percents), split_by_shares(total_margin, percents), largest_share(percents)
 
 
-def needs_approval(total_amount: Decimal, lines: Iterable[tuple[Product, Decimal]]) -> str:
-    """Why an order needs a manager's approval ('' when it does not)."""
-    reasons = []
-    if total_amount > approval_amount():
-        reasons.append(_("amount above %(limit)s") % {"limit": approval_amount()})
-    limit = approval_discount_percent()
-    for product, unit_price in lines:
-        if product.list_price > 0:
-            discount = (product.list_price - unit_price) * HUNDRED / product.list_price
-            if discount > limit:
-                reasons.append(
-                    _("%(code)s discounted %(discount)s%% (limit %(limit)s%%)")
-                    % {"code": product.code, "discount": discount.quantize(Decimal("0.1")), "limit": limit}
-                )
-    return "; ".join(reasons)
-
-
 # --- instalments ----------------------------------------------------------------------------------
 
 

@@ -43,6 +43,7 @@ from sales.models import (
     Opportunity,
     OpportunityStageChange,
     Order,
+    OrderApprovalStep,
     OrderLine,
     OrderStatus,
     Payment,
@@ -113,6 +114,28 @@ def order_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[
     if filters.get("date_to"):
         qs = qs.filter(date__lte=filters["date_to"])
     return qs
+
+
+def order_approval_steps(order: Order) -> list[OrderApprovalStep]:
+    """Every approval step of an order (each round, oldest first), with who decided it."""
+    return list(order.approval_steps.select_related("decided_by").order_by("id"))
+
+
+def customer_overdue_instalments(*, user: Any, customer: Any, today: date | None = None) -> QuerySet[Instalment]:
+    """The customer's instalments past their due date and not fully paid, on confirmed orders the
+    user may see (shown where an order is entered), the oldest first."""
+    today = today or timezone.localdate()
+    return (
+        Instalment.objects.visible_to(user)
+        .filter(
+            order__customer=customer,
+            order__status=OrderStatus.CONFIRMED,
+            due_date__lt=today,
+            paid_amount__lt=F("amount"),
+        )
+        .select_related("order")
+        .order_by("due_date", "id")
+    )
 
 
 def order_paid(order: Order) -> Decimal:

@@ -19,3 +19,11 @@ def instalments_daily() -> None:
 
     instalments_mark_overdue()
     instalments_send_reminders()
+
+
+@shared_task(**RELIABLE_TASK)
+def escalate_approvals() -> int:
+    """Move approval steps that waited longer than APPROVAL_ESCALATION_HOURS one level up."""
+    from sales.services.approvals import approval_escalate
+
+    return approval_escalate()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -12,10 +13,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from customers.models import Customer
 from sales import forms as forms
 from sales import selectors as selectors
 from sales import services
-from sales.models import ImportJob, Order, Payment
+from sales.models import ImportJob, Order, Payment, StepStatus
+from sales.services import approvals
 from sales.services import imports as import_services
 from sales.services import pipeline as pipeline_services
 from sales.services.payments import confirmation_required
@@ -84,6 +87,8 @@ def order_create(request: HttpRequest) -> HttpResponse:
 
 def _order_page(request: HttpRequest, order: Order, *, payment_form: Any = None, status: int = 200) -> HttpResponse:
     payments = order.payments.select_related("entered_by", "confirmed_by")
+    steps = selectors.order_approval_steps(order)
+    waiting = next((s for s in steps if s.status == StepStatus.WAITING and s.waiting_since), None)
     return render(
         request,
         "sales/order_detail.html",
@@ -91,6 +96,9 @@ def _order_page(request: HttpRequest, order: Order, *, payment_form: Any = None,
             "order": order,
             "payments": payments,
             "balance": selectors.order_balance(order),
+            "steps": steps,
+            "waiting_level": waiting.level if waiting else None,
+            "earlier_deciders": approvals.earlier_deciders(steps, waiting),
             "payment_form": payment_form or forms.PaymentForm(),
             "reason_form": forms.ReasonForm(),
             "rep_may_enter_payments": confirmation_required(),
@@ -207,6 +215,29 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, _("Done."))
     return redirect("sales:order-detail", pk=order.pk)
+
+
+@login_required
+def customer_credit(request: HttpRequest) -> HttpResponse:
+    """The order form's panel of the chosen customer: credit limit and rating, open receivables
+    (the whole customer's, as credit control counts them) and overdue instalments (htmx)."""
+    raw = request.GET.get("customer", "")
+    if not raw:
+        return render(request, "sales/_customer_credit.html", {"customer": None})
+    if not raw.isdigit():
+        raise Http404
+    customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=int(raw))
+    overdue = list(selectors.customer_overdue_instalments(user=request.user, customer=customer))
+    return render(
+        request,
+        "sales/_customer_credit.html",
+        {
+            "customer": customer,
+            "open_amount": approvals.customer_open_receivables(customer.pk),
+            "overdue": overdue,
+            "overdue_total": sum((i.amount - i.paid_amount for i in overdue), Decimal("0.00")),
+        },
+    )
 
 
 @login_required
@@ -362,6 +393,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns = [
     path("sales/orders/", order_list, name="order-list"),
     path("sales/orders/new/", order_create, name="order-create"),
+    path("sales/orders/customer-credit/", customer_credit, name="customer-credit"),
     path("sales/orders/<int:pk>/", order_detail, name="order-detail"),
     path("sales/orders/<int:pk>/plan/", order_plan, name="order-plan"),
     path("sales/orders/<int:pk>/history/", order_history, name="order-history"),

@@ -10,6 +10,7 @@ from appraisal import api as appraisal_api
 from customers import api as customers_api
 from dashboard import views as dashboard_views
 from fieldwork import api as fieldwork_api
+from notifications import api as notifications_api
 from sales import api as sales_api
 from salesorg.api import ObtainAuthToken
 from staff import api as staff_api
@@ -28,6 +29,7 @@ appraisal_api.register(router)
 
 api_urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
+    path("inbox/", include(notifications_api.urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
@@ -45,6 +47,7 @@ urlpatterns = [
     # The inbox keeps the address it had when it lived in the dashboard.
     path("dashboard/notifications/", include("notifications.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("inbox/", include("notifications.approval_urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", staff_views.set_language, name="set-language"),

@@ -75,6 +75,11 @@ FORECAST = (
     "adjust a forecast (issue 21): the owner's unit manager or a manager above it, never the rep (no DESIGN row;"
     " read with 'set targets'); admin has no person to sign the adjustment (403); outside the scope 404"
 )
+INBOX = (
+    "the approval inbox (issue 18) decides only the items awaiting the user: a step at their level"
+    " (an order's matrix step; an expense claim's first manager rank above the filer) that they may"
+    " approve; anything else answers 404 like a missing item (admin: every waiting item)"
+)
 APPROVE_PLAN = "approve a visit plan: the rep's manager line, a second person (never the rep, nor whoever drafted it)"
 
 
@@ -1261,6 +1266,22 @@ API_CASES: list[Case] = [
     ),
     C("POST /api/v1/orders/{id}/approve/", "far", "ok ok 404 404 404 403", f"{APPROVE}; {SCOPE}", ORDER_PENDING_FAR),
     C(
+        "POST /api/v1/inbox/decide/",
+        "own",
+        "ok 404 404 ok 404 404",
+        f"{INBOX}; {APPROVE}: the step waits for the team manager (tm01); the credited rep never",
+        ORDER_PENDING_OWN,
+        lambda o: {"items": [f"order:{o.pk}"], "decision": "approve"},
+    ),
+    C(
+        "POST /api/v1/inbox/decide/",
+        "own",
+        "ok 404 404 ok 404 404",
+        f"{INBOX}; {APPROVE}: rep01's claim waits for the first rank above a rep, the team manager",
+        EXPENSE_OWN,
+        lambda o: {"items": [f"expense:{o.pk}"], "decision": "refuse", "reason": "matrix"},
+    ),
+    C(
         "POST /api/v1/orders/{id}/reject/",
         "own",
         "ok ok ok ok 403 403",
@@ -2347,6 +2368,14 @@ PAGE_CASES: list[Case] = [
         f"{APPROVE}; {SCOPE}",
         ORDER_PENDING_FAR,
         kwargs={"action": "approve"},
+    ),
+    C(
+        P + "approval-inbox-decide",
+        "own",
+        "ok 404 404 ok 404 404",
+        f"{INBOX}; {APPROVE}: the step waits for the team manager (tm01)",
+        ORDER_PENDING_OWN,
+        lambda o: {"item": f"order:{o.pk}", "decision": "approve"},
     ),
     C(
         P + "sales:order-action reject",

@@ -4,6 +4,16 @@ These models moved here from `customers`; their tables keep the names they had t
 (`Meta.db_table`), so no data moved (migrations 0001 here and customers' 0006 are state only).
 """
 
+from sales.models.approvals import (  # noqa: F401
+    LEVEL_ORDER,
+    ApprovalLevel,
+    ApprovalRule,
+    CreditState,
+    OrderApprovalStep,
+    StepStatus,
+    default_matrix,
+    level_above,
+)
 from sales.models.orders import (  # noqa: F401
     Channel,
     CreditShare,

@@ -143,8 +143,11 @@ class Order(models.Model):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    # Why the order needs approval (amount, discount), filled when it is submitted.
-    approval_reason = models.CharField(_("approval reason"), max_length=300, blank=True)
+    # Why the order needs approval (the approval matrix's matched rules: amount, discount, credit),
+    # filled when it is submitted.
+    approval_reason = models.CharField(_("approval reason"), max_length=500, blank=True)
+    # A rule of the matrix holds the order (e.g. the worst credit rating): shown as held while pending.
+    approval_hold = models.BooleanField(_("held"), default=False)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

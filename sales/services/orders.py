@@ -5,8 +5,9 @@ The rules here feed the achievement engine, so they are exact (DESIGN.md, glossa
 - shares sum to exactly 100; each share records the rep's team and region when the order is made;
 - each share's `amount`/`margin` is its split of the order total and margin by `split_by_shares`,
   recomputed whenever lines or shares change, and `is_primary` marks the largest (first on a tie);
-- an order counts only when confirmed: above `ORDER_APPROVAL_AMOUNT` or with a line discounted
-  more than `ORDER_APPROVAL_DISCOUNT_PERCENT` below list price, a manager must approve it.
+- an order counts only when confirmed: when it matches rules of the approval matrix (amount,
+  discount, the customer's credit, classification; `approvals.py`), each step's approver must
+  approve it in turn, and it confirms when the last step is approved.
 Payments are in `payments.py`, payment plans in `instalments.py`, who may act in `access.py`, the
 pure arithmetic in `sales.domain`.
 """
@@ -36,11 +37,11 @@ from sales.domain import (
     default_plan,
     line_amounts,
     line_values,
-    needs_approval,
     share_splits,
     to_decimal,
 )
 from sales.models import Channel, CreditShare, Order, OrderLine, OrderSequence, OrderStatus, Product
+from sales.services import approvals
 from sales.services.access import (
     check_credit,
     check_distributor,
@@ -190,9 +191,18 @@ def new_credit_shares(
     ]
 
 
-def _approval_reason(order: Order) -> str:
-    lines = [(line.product, line.unit_price) for line in order.lines.select_related("product")]
-    return needs_approval(order.total_amount, lines)
+def _apply_approval_plan(order: Order) -> None:
+    """Submitted, or changed while pending: the approval matrix decides whether the order confirms
+    or waits for approval steps (with the reason, held or not)."""
+    plan = approvals.plan_for(order)
+    order.approval_reason = plan.reason
+    order.approval_hold = plan.hold and bool(plan.steps)
+    order.status = OrderStatus.PENDING if plan.steps else OrderStatus.CONFIRMED
+    order.save(update_fields=["status", "approval_reason", "approval_hold"])
+    if plan.steps:
+        approvals.approval_start(order=order, plan=plan)
+    else:
+        approvals.approval_withdraw(order=order)
 
 
 def _check_header(*, customer: Customer, on: Any, channel: str, payment_terms_days: Any) -> None:
@@ -313,11 +323,8 @@ def order_update(
         write_plan(order, default_plan(order), today=today)
     elif {"payment_terms_days", "date"} & set(header) and order.instalments.count() <= 1:
         write_plan(order, default_plan(order), today=today)
-    if order.status == OrderStatus.PENDING and amounts_change:
-        order.approval_reason = _approval_reason(order)
-        if not order.approval_reason:
-            order.status = OrderStatus.CONFIRMED
-        order.save(update_fields=["approval_reason", "status"])
+    if order.status == OrderStatus.PENDING and (amounts_change or "customer" in header):
+        _apply_approval_plan(order)
     return order
 
 
@@ -340,48 +347,54 @@ def _check_order_changes(order: Order, user: Any, header: dict[str, Any], shares
 
 @transaction.atomic
 def order_submit(*, order: Order, user: Any) -> Order:
-    """Draft -> confirmed, or -> pending approval when above the amount or discount limits."""
+    """Draft -> confirmed, or -> pending approval when it matches rules of the approval matrix."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if user is not None:
         require_visible_order(order, user)
         require_order_edit(order, user)
     if order.status != OrderStatus.DRAFT:
         raise ApplicationError(_("Only a draft can be submitted."), fields={"status": [_("Not a draft.")]})
-    order.approval_reason = _approval_reason(order)
-    order.status = OrderStatus.PENDING if order.approval_reason else OrderStatus.CONFIRMED
-    order.save(update_fields=["status", "approval_reason"])
+    _apply_approval_plan(order)
     return order
 
 
 @transaction.atomic
 def order_approve(*, order: Order, user: Any) -> Order:
-    """A manager of every unit the order is credited to, above its filer, neither the filer nor a
-    credited rep (sales.approve_record), confirms an order waiting for approval."""
+    """Approve the step the order waits for: a manager of every unit the order is credited to,
+    above its filer, neither the filer nor a credited rep, holding the step's level or above, who
+    decided no earlier step (sales.approve_step). The last step approved confirms the order."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     require_visible_order(order, user)
-    require_order_approver(order, user)
     if order.status != OrderStatus.PENDING:
+        require_order_approver(order, user)
         raise ApplicationError(_("The order is not waiting for approval."), fields={"status": [_("Not pending.")]})
+    if not approvals.approval_decide(order=order, user=user, approve=True):
+        return order
     order.status = OrderStatus.CONFIRMED
+    order.approval_hold = False
     order.approved_by = authority.actor_of(user).person
     order.approved_at = timezone.now()
-    order.save(update_fields=["status", "approved_by", "approved_at"])
+    order.save(update_fields=["status", "approval_hold", "approved_by", "approved_at"])
     return order
 
 
 @transaction.atomic
 def order_reject(*, order: Order, user: Any, reason: str) -> Order:
-    """One who may approve it (sales.approve_record) sends an order back to draft, with the reason."""
+    """The approver of the step it waits for (sales.approve_step) sends an order back to draft,
+    with the reason (kept on the refused step and in the order's note)."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     require_visible_order(order, user)
-    require_order_approver(order, user)
     if order.status != OrderStatus.PENDING:
+        require_order_approver(order, user)
         raise ApplicationError(_("The order is not waiting for approval."), fields={"status": [_("Not pending.")]})
     if not reason.strip():
+        approvals.require_step_decider(order, approvals.ensure_waiting_step(order), user)
         raise ApplicationError(_("Give a reason."), fields={"reason": [_("Required.")]})
+    approvals.approval_decide(order=order, user=user, approve=False, reason=reason)
     order.status = OrderStatus.DRAFT
+    order.approval_hold = False
     order.note = (order.note + "\n" if order.note else "") + _("Rejected: %(reason)s") % {"reason": reason}
-    order.save(update_fields=["status", "note"])
+    order.save(update_fields=["status", "approval_hold", "note"])
     return order
 
 
@@ -400,7 +413,9 @@ def order_cancel(*, order: Order, user: Any, reason: str) -> Order:
         raise ApplicationError(_("The order has payments."), fields={"status": [_("Refund the payments first.")]})
     order.status = OrderStatus.CANCELLED
     order.cancel_reason = reason
-    order.save(update_fields=["status", "cancel_reason"])
+    order.approval_hold = False
+    order.save(update_fields=["status", "cancel_reason", "approval_hold"])
+    approvals.approval_withdraw(order=order)
     return order
 
 

@@ -10,7 +10,8 @@ import factory
 
 from customers.tests.factories import CustomerFactory  # noqa: F401 - re-exported for the sales tests
 from sales import services
-from sales.models import Product
+from sales.domain import approval_amount, approval_discount_percent
+from sales.models import ApprovalRule, Product, default_matrix
 
 
 class ProductFactory(factory.django.DjangoModelFactory):
@@ -63,3 +64,15 @@ def make_split_order(
         shares=[(org.rep1a1, "33.33"), (org.rep1a2, "66.67")],
         on=on,
     )
+
+
+def set_approval_limits(*, amount: Any = None, discount: Any = None) -> None:
+    """The default approval matrix with these limits (an order above `amount`, or a line discounted
+    more than `discount` percent, needs the team manager); the settings' limits otherwise."""
+    ApprovalRule.objects.all().delete()
+    limits = (
+        Decimal(str(amount)) if amount is not None else approval_amount(),
+        Decimal(str(discount)) if discount is not None else approval_discount_percent(),
+    )
+    for rule in default_matrix(*limits):
+        rule.save()

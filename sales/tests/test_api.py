@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from sales.models import CreditShare, Order, Payment, PipelineStage
 from sales.services import pipeline as pipeline_services
-from sales.tests.factories import CustomerFactory, ProductFactory, make_order
+from sales.tests.factories import CustomerFactory, ProductFactory, make_order, set_approval_limits
 
 
 @pytest.fixture(autouse=True)
@@ -110,7 +110,7 @@ def test_scope_rep_sees_orders_credited_to_them_and_404_outside(org, product):
 
 
 def test_approve_through_the_api(org, product, settings):
-    settings.ORDER_APPROVAL_AMOUNT = 100
+    set_approval_limits(amount=100)
     customer = CustomerFactory(owner=org.rep1a1)
     response = client_for(org.rep1a1.user).post("/api/v1/orders/", order_body(customer, product), format="json")
     order_id = response.json()["id"]

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from sales import services
 from sales.models import Order, OrderStatus, Payment, PipelineStage, Product
 from sales.services import pipeline as pipeline_services
-from sales.tests.factories import CustomerFactory, ProductFactory, make_order
+from sales.tests.factories import CustomerFactory, ProductFactory, make_order, set_approval_limits
 from salesorg.exceptions import ApplicationError
 from staff import authority
 from staff.scope import DataScope, forget_viewer
@@ -57,7 +57,7 @@ def order_body(customer, product, **overrides):
 
 def pending_order(org, product, settings, **kwargs):
     """A 200.00 order above the 100 approval limit, filed by rep1a1 for their own customer."""
-    settings.ORDER_APPROVAL_AMOUNT = 100
+    set_approval_limits(amount=100)
     kwargs.setdefault("customer", CustomerFactory(owner=org.rep1a1, team=org.t1a, region=org.r1))
     kwargs.setdefault("created_by", org.rep1a1.user)
     order = make_order(lines=[(product, "2", "100")], **kwargs)

@@ -7,7 +7,7 @@ import pytest
 
 from sales import services
 from sales.models import CreditShare, Instalment, InstalmentStatus, Order, OrderStatus, Payment
-from sales.tests.factories import CustomerFactory, ProductFactory, make_order
+from sales.tests.factories import CustomerFactory, ProductFactory, make_order, set_approval_limits
 from salesorg.exceptions import ApplicationError, NotAllowed
 from staff.services import person_transfer
 
@@ -89,7 +89,7 @@ def test_recompute_when_lines_change(org, product):
 
 
 def test_order_above_amount_needs_a_managers_approval(org, product, settings):
-    settings.ORDER_APPROVAL_AMOUNT = 1000
+    set_approval_limits(amount=1000)
     customer = CustomerFactory(owner=org.rep1a1)
     order = make_order(customer=customer, lines=[(product, "15", "100")])  # 1,500 > 1,000
     assert order.status == OrderStatus.PENDING
@@ -103,7 +103,7 @@ def test_order_above_amount_needs_a_managers_approval(org, product, settings):
 
 
 def test_discount_above_limit_needs_approval(org, product, settings):
-    settings.ORDER_APPROVAL_DISCOUNT_PERCENT = 15
+    set_approval_limits(discount=15)
     customer = CustomerFactory(owner=org.rep1a1)
     # list 100, price 84: 16% off > 15%.
     assert make_order(customer=customer, lines=[(product, "1", "84")]).status == OrderStatus.PENDING

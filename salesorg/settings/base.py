@@ -262,6 +262,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sales.tasks.instalments_daily",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Sales: approval steps waiting longer than APPROVAL_ESCALATION_HOURS move one level up.
+    "sales-escalate-approvals": {"task": "sales.tasks.escalate_approvals", "schedule": crontab(minute=10)},
     # Dashboard: milestones after the night's recompute, Monday digest.
     "dashboard-milestones": {"task": "dashboard.tasks.notify_milestones", "schedule": crontab(hour=6, minute=0)},
     # Customers: follow-up discipline (the key predates its move from the dashboard; beat's
@@ -319,8 +321,12 @@ CUSTOMER_KEY_POTENTIAL = env("CUSTOMER_KEY_POTENTIAL", default="3000000")
 CUSTOMER_GENERAL_POTENTIAL = env("CUSTOMER_GENERAL_POTENTIAL", default="300000")
 # Order numbers: `year`, `month` and the month's sequence `seq` (which comes last).
 ORDER_NUMBER_FORMAT = env("ORDER_NUMBER_FORMAT", default="SO{year}{month:02d}-{seq:05d}")
-ORDER_APPROVAL_AMOUNT = env("ORDER_APPROVAL_AMOUNT", default="100000")  # orders above need the manager
+# The default approval matrix's seed (sales migration 0004): orders above this amount, or with a
+# line discounted more than this percent, need the team manager. Admins edit the matrix afterwards.
+ORDER_APPROVAL_AMOUNT = env("ORDER_APPROVAL_AMOUNT", default="100000")
 ORDER_APPROVAL_DISCOUNT_PERCENT = env("ORDER_APPROVAL_DISCOUNT_PERCENT", default="15")
+# An order's approval step waiting longer than this moves one level up (hourly escalation task).
+APPROVAL_ESCALATION_HOURS = env.int("APPROVAL_ESCALATION_HOURS", default=48)
 INSTALMENT_REMINDER_DAYS = env.int("INSTALMENT_REMINDER_DAYS", default=7)
 # An order typed in by a person is dated at most N days back / ahead of today (ERP imports exempt).
 ORDER_DATE_PAST_DAYS = env.int("ORDER_DATE_PAST_DAYS", default=400)

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from staff.authority.core import Actor, contains, is_above, manages_unit, person_rank, rule
-from staff.models import Person
+from staff.authority.core import ADMIN_RANK, RANK, Actor, contains, is_above, manages_unit, person_rank, rule
+from staff.models import Person, Position
 
 
 @rule("sales.create_record")
@@ -69,6 +69,30 @@ def _approve_record(
         return _("Only a manager of the record's unit approves it.")
     if filer is not None and actor.rank <= person_rank(filer):
         return _("Only a manager above the one who filed it approves it.")
+    return None
+
+
+@rule("sales.approve_step")
+def _approve_step(
+    actor: Actor,
+    record: Any,
+    *,
+    level: str | None = None,
+    earlier_deciders: Iterable[int | None] = (),
+    **kwargs: Any,
+) -> str | None:
+    """Decide one step of an order's approval (the approval matrix): one who may approve the record
+    (sales.approve_record), holding the step's level or a higher one, who decided no earlier step
+    of the same order (each level is a second person)."""
+    message = _approve_record(actor, record, **kwargs)
+    if message is not None or actor.is_admin:
+        return message
+    if level is not None and actor.rank < RANK.get(level, ADMIN_RANK):
+        return _("This step waits for the approval of a %(level)s or a manager above.") % {
+            "level": Position(level).label
+        }
+    if actor.person_id is not None and actor.person_id in set(earlier_deciders):
+        return _("You decided an earlier step of this approval: the next step is another person's.")
     return None
 
 
