@@ -24,6 +24,11 @@ class NotificationKind(models.TextChoices):
     HANDOVER = "handover", _("Handed over to you")
     VISIT_COMMENT = "visit_comment", _("Comment on your visit")
     COMMISSION = "commission", _("Commission")
+    APPROVAL = "approval", _("Approval waiting")
+    OVERDUE_INSTALMENT = "overdue_instalment", _("Overdue instalment")
+    COMPLAINT = "complaint", pgettext_lazy("notification kind", "New complaint")
+    COMPLAINT_ESCALATED = "complaint_escalated", _("Complaint escalated")
+    MORNING_DIGEST = "morning_digest", _("Morning digest")
 
 
 class NotificationQuerySet(ScopedQuerySet):
@@ -174,3 +179,28 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PreferenceQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "person", "team": "person__team", "region": "person__region"}
+
+
+class NotificationPreference(models.Model):
+    """A person's switch for one kind of notification; no row means on."""
+
+    person = models.ForeignKey(
+        "staff.Person", on_delete=models.CASCADE, related_name="notification_preferences", verbose_name=_("person")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    enabled = models.BooleanField(_("on"), default=True)
+    history = HistoricalRecords()
+
+    objects = PreferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["person", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_kind_display()}"

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from notifications.models import Delivery, Notification, NotificationChannel
+from notifications.models import Delivery, Notification, NotificationChannel, NotificationKind, NotificationPreference
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,15 @@ def notify(*, drafts: Sequence[Draft], send_email: bool = True) -> list[Notifica
             "recipient_id", "dedupe_key"
         )
     )
+    # Kinds a recipient switched off are not written (nor mailed): one query.
+    off = set(
+        NotificationPreference.objects.filter(
+            person_id__in={d.recipient_id for d in drafts}, kind__in={d.kind for d in drafts}, enabled=False
+        ).values_list("person_id", "kind")
+    )
     fresh: dict[tuple[int, str], Draft] = {}
     for d in drafts:
-        if (d.recipient_id, d.dedupe_key) not in sent:
+        if (d.recipient_id, d.dedupe_key) not in sent and (d.recipient_id, d.kind) not in off:
             fresh.setdefault((d.recipient_id, d.dedupe_key), d)
     rows = [
         Notification(
@@ -89,6 +95,45 @@ def notify(*, drafts: Sequence[Draft], send_email: bool = True) -> list[Notifica
         ]
         enqueue(Delivery.objects.bulk_create(deliveries))
     return rows
+
+
+def wants(*, person_ids: set[int], kind: str) -> set[int]:
+    """Of these people, those who take notifications of this kind (no switched-off preference)."""
+    off = set(
+        NotificationPreference.objects.filter(person_id__in=person_ids, kind=kind, enabled=False).values_list(
+            "person_id", flat=True
+        )
+    )
+    return person_ids - off
+
+
+def preferences_of(*, person_id: int) -> dict[str, bool]:
+    """Every kind with the person's switch (on unless switched off)."""
+    saved = dict(NotificationPreference.objects.filter(person_id=person_id).values_list("kind", "enabled"))
+    return {kind: saved.get(kind, True) for kind in NotificationKind.values}
+
+
+def preferences_set(*, user: Any, person_id: int, enabled: dict[str, bool]) -> None:
+    """Switch kinds on or off for a person: only one's own (the authority rule: a personal setting).
+
+    Unknown kinds are refused (ValueError naming it) and nothing is written.
+    """
+    viewer_person_id = getattr(getattr(user, "person", None), "pk", None)
+    if viewer_person_id != person_id:
+        raise PermissionError("one's own notification settings only")
+    unknown = sorted(set(enabled) - set(NotificationKind.values))
+    if unknown:
+        raise ValueError(f"kind: unknown {unknown[0]}")
+    with transaction.atomic():
+        existing = {p.kind: p for p in NotificationPreference.objects.select_for_update().filter(person_id=person_id)}
+        for kind, on in enabled.items():
+            pref = existing.get(kind)
+            if pref is None:
+                if not on:
+                    NotificationPreference.objects.create(person_id=person_id, kind=kind, enabled=False)
+            elif pref.enabled != on:
+                pref.enabled = on
+                pref.save(update_fields=["enabled"])
 
 
 def notification_mark_read(*, recipient_id: int, ids: list[int] | None = None) -> int:

@@ -137,3 +137,30 @@ def test_notification_list_and_mark_read(client, book):
     assert Notification.objects.get(recipient=o.rep1a1).read_at is not None
     # Others' notifications stay unread.
     assert Notification.objects.get(recipient=o.rep1b1).read_at is None
+
+
+def test_the_first_milestone_run_announces_current_periods_only(book):
+    from targets.models import Achievement
+
+    o = book
+    # A backlog as the engine keeps it: last year's December and this February passed 100 % for
+    # rep1a1 (copies of the March row, moved to past periods).
+    march = Achievement.objects.get(person=o.rep1a1, metric="sales_amount", period="2026-03")
+    for period in ("2025-12", "2026-02"):
+        Achievement.objects.filter(
+            owner_kind=march.owner_kind, owner_key=march.owner_key, metric=march.metric, period=period
+        ).delete()
+        Achievement.objects.create(
+            **{
+                f.attname: getattr(march, f.attname)
+                for f in Achievement._meta.concrete_fields
+                if f.attname not in ("id", "period", "rate")
+            },
+            period=period,
+            rate="1.2000",
+        )
+    milestones_notify(as_of=AS_OF)
+    keys = set(Notification.objects.values_list("dedupe_key", flat=True))
+    # Only March 2026 (and its quarter and year, none of which passed 50 %): the same 5 as above.
+    assert all(":2026-03:" in key for key in keys) and len(keys) == 5
+    assert not any("2025-12" in key or "2026-02" in key for key in keys)
