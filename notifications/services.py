@@ -198,7 +198,7 @@ def channel_send_test(*, user: Any, channel: NotificationChannel) -> Delivery:
 def channels_for(*, event: str, region_ids: set[int] | None = None) -> list[NotificationChannel]:
     """Active channels taking an event: company-wide ones and those of the given regions."""
     flag = {"milestone": "send_milestones", "digest": "send_digest", "follow_up": "send_follow_ups"}[event]
-    qs = NotificationChannel.objects.filter(is_active=True, **{flag: True})
+    qs = NotificationChannel.objects.filter(is_active=True, **{flag: True}).select_related("region")
     if region_ids is not None:
         qs = qs.filter(Q(region__isnull=True) | Q(region_id__in=region_ids))
     return list(qs)
