@@ -18,6 +18,14 @@ def return_idle_customers_to_pool(as_of: str | None = None) -> dict:
 
 
 @shared_task(**RELIABLE_TASK)
+def escalate_complaints(today: str | None = None) -> int:
+    """Daily: complaints open too long go to the regional manager (each once)."""
+    from customers.services.complaint_alerts import complaints_escalate
+
+    return complaints_escalate(today=date.fromisoformat(today) if today else timezone.localdate())
+
+
+@shared_task(**RELIABLE_TASK)
 def run_follow_up_discipline(today: str | None = None) -> dict:
     """Daily: remind the owners of customers not contacted, copy their managers, flag the customers."""
     from customers.services.follow_up import follow_up_discipline_run

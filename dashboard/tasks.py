@@ -22,6 +22,13 @@ def notify_milestones(as_of: str | None = None) -> int:
 
 
 @shared_task(**RELIABLE_TASK)
+def send_morning_digest(today: str | None = None) -> int:
+    from dashboard.services import morning_digest_send
+
+    return morning_digest_send(today=_day(today))
+
+
+@shared_task(**RELIABLE_TASK)
 def send_weekly_digest(today: str | None = None) -> int:
     from dashboard.services import weekly_digest_send
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from staff.scope import ScopedQuerySet
@@ -24,6 +25,10 @@ class NotificationKind(models.TextChoices):
     VISIT_COMMENT = "visit_comment", _("Comment on your visit")
     COMMISSION = "commission", _("Commission")
     APPROVAL = "approval", _("Awaiting your approval")
+    OVERDUE_INSTALMENT = "overdue_instalment", _("Overdue instalment")
+    COMPLAINT = "complaint", pgettext_lazy("notification kind", "New complaint")
+    COMPLAINT_ESCALATED = "complaint_escalated", _("Complaint escalated")
+    MORNING_DIGEST = "morning_digest", _("Morning digest")
 
 
 class NotificationQuerySet(ScopedQuerySet):
@@ -106,3 +111,96 @@ class NotificationChannel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("delivery state", "Pending")
+    SENT = "sent", pgettext_lazy("delivery state", "Sent")
+    FAILED = "failed", pgettext_lazy("delivery state", "Failed")
+
+
+class DeliveryQuerySet(ScopedQuerySet):
+    # An e-mail belongs to its notification's recipient; a robot post is seen by those who see all.
+    scope_fields = {
+        "person": "notification__recipient",
+        "team": "notification__recipient__team",
+        "region": "notification__recipient__region",
+    }
+
+
+class Delivery(models.Model):
+    """One message on its way to one place: an e-mail of a notification, or a post to a group robot.
+
+    A Celery task per row sends it (retrying with backoff); `sent_at` is set only once every part
+    went out. A robot message longer than the robot takes goes in parts; `parts_sent` counts those
+    already accepted, so a retry goes on from the first part not sent and none is sent twice.
+    """
+
+    notification = models.ForeignKey(
+        Notification,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("notification"),
+    )
+    channel = models.ForeignKey(
+        NotificationChannel,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("channel"),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("message"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    parts_sent = models.PositiveIntegerField(_("parts sent"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(notification__isnull=False, channel__isnull=True)
+                | models.Q(notification__isnull=True, channel__isnull=False),
+                name="delivery_is_an_email_or_a_robot_post",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PreferenceQuerySet(ScopedQuerySet):
+    scope_fields = {"person": "person", "team": "person__team", "region": "person__region"}
+
+
+class NotificationPreference(models.Model):
+    """A person's switch for one kind of notification; no row means on."""
+
+    person = models.ForeignKey(
+        "staff.Person", on_delete=models.CASCADE, related_name="notification_preferences", verbose_name=_("person")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    enabled = models.BooleanField(_("on"), default=True)
+    history = HistoricalRecords()
+
+    objects = PreferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["person", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_kind_display()}"

@@ -14,10 +14,11 @@ def run_import_job(job_id: int) -> None:
 
 @shared_task(**RELIABLE_TASK)
 def instalments_daily() -> None:
-    """Flag overdue instalments and send the reminders before due dates (idempotent)."""
-    from sales.services.instalments import instalments_mark_overdue, instalments_send_reminders
+    """Flag overdue instalments (telling the reps and their managers of the newly overdue ones) and
+    send the reminders before due dates (idempotent)."""
+    from sales.services.instalments import instalments_flag_overdue_and_notify, instalments_send_reminders
 
-    instalments_mark_overdue()
+    instalments_flag_overdue_and_notify()
     instalments_send_reminders()
 
 

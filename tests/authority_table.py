@@ -1982,6 +1982,12 @@ PAGE_CASES: list[Case] = [
         "one's own inbox: everyone marks their own read",
     ),
     C(
+        P + "notifications:settings",
+        "self",
+        "ok ok ok ok ok ok",
+        "one's own notification settings: everyone switches their own kinds (a login without a person is sent to the inbox)",
+    ),
+    C(
         P + "staff:opening-create",
         "team",
         "ok ok ok ok 403 403",

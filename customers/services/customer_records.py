@@ -25,6 +25,7 @@ from customers.models import (
     Grade,
     RewardKind,
 )
+from customers.services.complaint_alerts import complaint_notify_new
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import Period
 from staff import authority
@@ -125,13 +126,17 @@ def complaint_create(*, user: Any, customer: Customer, data: dict[str, Any], tod
         errors.update(exc.fields)
     if errors:
         raise ApplicationError(_("The complaint has errors."), fields=errors)
-    return Complaint.objects.create(
+    actor = authority.actor_of(user).person
+    complaint = Complaint.objects.create(
         customer=customer,
         received_on=received,
         subject=subject,
         description=str(data.get("description") or "").strip(),
-        handled_by=authority.actor_of(user).person,
+        handled_by=actor,
     )
+    # The owner and their manager hear of it (sent after commit).
+    complaint_notify_new(complaint=complaint, actor_person_id=actor.pk if actor else None)
+    return complaint
 
 
 @transaction.atomic

@@ -156,15 +156,17 @@ def test_the_pool_and_the_follow_up_read_the_same_rule_and_the_same_last_activit
     assert customer.pool_due_date == date(2026, 7, 7)
 
 
-def test_flagged_customers_go_to_the_group_robots(org, key_rule):
+def test_flagged_customers_go_to_the_group_robots(org, key_rule, django_capture_on_commit_callbacks):
     receiver = Receiver()
     try:
         NotificationChannelFactory(url=f"{receiver.url}/w", send_milestones=False, send_follow_ups=True)
         customer = _key_customer(org.rep1a1, name="久未联系客户")
         VisitFactory(customer=customer, date=TODAY - timedelta(days=40))
 
-        follow_up_discipline_run(today=TODAY)
-        follow_up_discipline_run(today=TODAY)
+        # Posted once the transaction commits (a delivery task per robot).
+        with django_capture_on_commit_callbacks(execute=True):
+            follow_up_discipline_run(today=TODAY)
+            follow_up_discipline_run(today=TODAY)
     finally:
         receiver.close()
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -66,9 +66,17 @@ def _recipients_by_owner(achievements: list[Achievement]) -> dict[tuple[str, int
 def milestones_notify(*, as_of: date | None = None) -> int:
     """Tell each owner (or their managers) when a target passes 50, 90 or 100 %. Returns messages sent.
 
-    Only the highest milestone passed is announced, once per (owner, metric, period, milestone).
+    Only the highest milestone passed is announced, once per (owner, metric, period, milestone),
+    and only for the periods running on `as_of` (default today): never a backlog of past months.
     """
-    rows = Achievement.objects.filter(rate__gte=MILESTONES[-1], target__isnull=False).exclude(metric__in=BUDGET_METRICS)
+    # The current month, quarter and year only (of `as_of`, else today): a first run (or one after
+    # a pause) announces no milestone of a past period, however many rows the engine holds.
+    day = as_of or timezone.localdate()
+    month = Period.month_of(day)
+    current = [str(month), str(month.parent), str(Period(month.year))]
+    rows = Achievement.objects.filter(rate__gte=MILESTONES[-1], target__isnull=False, period__in=current).exclude(
+        metric__in=BUDGET_METRICS
+    )
     if as_of is not None:
         rows = rows.filter(as_of=as_of)
     rows = list(rows.select_related("person", "team", "region"))

@@ -40,11 +40,13 @@ def book(org):
     return org
 
 
-def test_milestones_announce_the_highest_passed_once(book, receiver):
+def test_milestones_announce_the_highest_passed_once(book, receiver, django_capture_on_commit_callbacks):
     o = book
     NotificationChannelFactory(kind=ChannelKind.WECOM, url=f"{receiver.url}/wecom", region=None)
     NotificationChannelFactory(kind=ChannelKind.LARK, url=f"{receiver.url}/lark-south", region=o.r2)
-    sent = notify_milestones.delay(as_of=AS_OF.isoformat()).get()
+    # Sent once the transaction commits (a delivery task per e-mail and robot).
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = notify_milestones.delay(as_of=AS_OF.isoformat()).get()
     # Passed as of 2026-03-15 (sales amount, March): rep1a1 0.60 -> 50 %, rep1b1 0.90 -> 90 %,
     # T1b 0.90 -> 90 % (tm1b), R1 1700/3000 = 0.5667 -> 50 % (rm1), company 0.50 -> 50 % (director).
     # rep1a2 0.20, rep2a1 0.30, T1a 0.40, T2a 0.30, R2 0.30 pass nothing. 5 messages.
@@ -65,15 +67,17 @@ def test_milestones_announce_the_highest_passed_once(book, receiver):
     assert receiver.requests[0][1]["msgtype"] == "text"
     assert receiver.requests[0][1]["text"]["content"].count("\n") == 5  # title + 5 lines
     # A rerun sends nothing again.
-    assert milestones_notify(as_of=AS_OF) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert milestones_notify(as_of=AS_OF) == 0
     assert len(mail.outbox) == 5 and len(receiver.requests) == 1
 
 
-def test_each_robot_gets_its_own_format_and_signature(book, receiver):
+def test_each_robot_gets_its_own_format_and_signature(book, receiver, django_capture_on_commit_callbacks):
     o = book
     ding = NotificationChannelFactory(kind=ChannelKind.DINGTALK, url=f"{receiver.url}/ding?access_token=t", secret="s3")
     lark = NotificationChannelFactory(kind=ChannelKind.LARK, url=f"{receiver.url}/lark", secret="k9", region=o.r1)
-    milestones_notify(as_of=AS_OF)
+    with django_capture_on_commit_callbacks(execute=True):
+        milestones_notify(as_of=AS_OF)
     by_path = {urllib.parse.urlsplit(path).path: (path, body) for path, body in receiver.requests}
     path, body = by_path["/ding"]
     assert body["msgtype"] == "text" and "rep1b1" in body["text"]["content"]
@@ -92,11 +96,12 @@ def test_each_robot_gets_its_own_format_and_signature(book, receiver):
     assert ding.last_sent_at is not None and ding.last_error == "" and lark.last_error == ""
 
 
-def test_a_refused_webhook_is_recorded_not_raised(book):
+def test_a_refused_webhook_is_recorded_not_raised(book, django_capture_on_commit_callbacks):
     refusing = Receiver(answer={"errcode": 310000, "errmsg": "keywords not in content"})
     try:
         channel = NotificationChannelFactory(kind=ChannelKind.DINGTALK, url=f"{refusing.url}/ding")
-        milestones_notify(as_of=AS_OF)
+        with django_capture_on_commit_callbacks(execute=True):
+            milestones_notify(as_of=AS_OF)
     finally:
         refusing.close()
     channel.refresh_from_db()
@@ -105,12 +110,13 @@ def test_a_refused_webhook_is_recorded_not_raised(book):
     assert Notification.objects.count() == 5
 
 
-def test_weekly_digest_goes_to_each_rep_and_manager_once_a_week(book, receiver):
+def test_weekly_digest_goes_to_each_rep_and_manager_once_a_week(book, receiver, django_capture_on_commit_callbacks):
     o = book
     NotificationChannelFactory(kind=ChannelKind.WECOM, url=f"{receiver.url}/w", send_milestones=False)
     # As of the recompute (March) only rows with a target count: 4 reps, 3 team managers, 2 regional
     # managers and the director have one -> 10 digests; junior1a has no target -> none.
-    sent = send_weekly_digest.delay(today="2026-03-16").get()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = send_weekly_digest.delay(today="2026-03-16").get()
     assert sent == 10
     digest = Notification.objects.get(recipient=o.rep1a2)
     assert digest.kind == NotificationKind.DIGEST and digest.dedupe_key == "digest:2026-W12"
@@ -131,3 +137,30 @@ def test_notification_list_and_mark_read(client, book):
     assert Notification.objects.get(recipient=o.rep1a1).read_at is not None
     # Others' notifications stay unread.
     assert Notification.objects.get(recipient=o.rep1b1).read_at is None
+
+
+def test_the_first_milestone_run_announces_current_periods_only(book):
+    from targets.models import Achievement
+
+    o = book
+    # A backlog as the engine keeps it: last year's December and this February passed 100 % for
+    # rep1a1 (copies of the March row, moved to past periods).
+    march = Achievement.objects.get(person=o.rep1a1, metric="sales_amount", period="2026-03")
+    for period in ("2025-12", "2026-02"):
+        Achievement.objects.filter(
+            owner_kind=march.owner_kind, owner_key=march.owner_key, metric=march.metric, period=period
+        ).delete()
+        Achievement.objects.create(
+            **{
+                f.attname: getattr(march, f.attname)
+                for f in Achievement._meta.concrete_fields
+                if f.attname not in ("id", "period", "rate")
+            },
+            period=period,
+            rate="1.2000",
+        )
+    milestones_notify(as_of=AS_OF)
+    keys = set(Notification.objects.values_list("dedupe_key", flat=True))
+    # Only March 2026 (and its quarter and year, none of which passed 50 %): the same 5 as above.
+    assert all(":2026-03:" in key for key in keys) and len(keys) == 5
+    assert not any("2025-12" in key or "2026-02" in key for key in keys)

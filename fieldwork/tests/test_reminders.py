@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 30)
 
 
-def test_a_next_contact_due_reminds_the_author_once(org):
+def test_a_next_contact_due_reminds_the_author_once(org, django_capture_on_commit_callbacks):
     org.rep1b1.email = "rep1b1@example.com"
     org.rep1b1.save(update_fields=["email"])
     customer = CustomerFactory(owner=org.rep1b1, name="回访客户")
@@ -25,7 +25,9 @@ def test_a_next_contact_due_reminds_the_author_once(org):
         customer=customer, date=TODAY - timedelta(days=3), next_step="Send the quote", next_step_date=TODAY
     )
 
-    assert remind_next_contacts.delay(today=TODAY.isoformat()).get() == 1
+    # Mailed once the transaction commits (a delivery task per e-mail).
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_next_contacts.delay(today=TODAY.isoformat()).get() == 1
 
     reminder = Notification.objects.get()
     assert (reminder.recipient, reminder.kind, reminder.dedupe_key) == (

@@ -30,12 +30,15 @@ def _draft(person, key: str, title: str = "Hello") -> Draft:
     )
 
 
-def test_notify_writes_each_key_once_per_recipient_and_mails_those_with_an_address(org):
+def test_notify_writes_each_key_once_per_recipient_and_mails_those_with_an_address(
+    org, django_capture_on_commit_callbacks
+):
     org.rep1a1.email = "rep1a1@example.com"
     org.rep1a1.save(update_fields=["email"])
     drafts = [_draft(org.rep1a1, "k1"), _draft(org.rep1a1, "k1", "Twice"), _draft(org.rep1a2, "k1")]
 
-    created = notify(drafts=drafts)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = notify(drafts=drafts)
 
     assert sorted((n.recipient_id, n.title) for n in created) == sorted(
         [(org.rep1a1.pk, "Hello"), (org.rep1a2.pk, "Hello")]
@@ -44,7 +47,8 @@ def test_notify_writes_each_key_once_per_recipient_and_mails_those_with_an_addre
     mailed = dict(Notification.objects.values_list("recipient_id", "emailed_at"))
     assert mailed[org.rep1a1.pk] is not None and mailed[org.rep1a2.pk] is None
     # A rerun sends nothing: not in the inbox, not by mail.
-    assert notify(drafts=drafts) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify(drafts=drafts) == []
     assert Notification.objects.count() == 2 and len(mail.outbox) == 1
 
 
@@ -66,14 +70,17 @@ def test_mark_read_touches_only_the_recipients_unread_rows(org):
     assert Notification.objects.get(recipient=org.rep1a2).read_at is None
 
 
-def test_notify_channels_sends_a_region_its_lines_and_the_company_all(org, receiver):
+def test_notify_channels_sends_a_region_its_lines_and_the_company_all(
+    org, receiver, django_capture_on_commit_callbacks
+):
     NotificationChannelFactory(kind=ChannelKind.WECOM, url=f"{receiver.url}/company", region=None)
     NotificationChannelFactory(kind=ChannelKind.WECOM, url=f"{receiver.url}/east", region=org.r1)
     NotificationChannelFactory(kind=ChannelKind.WECOM, url=f"{receiver.url}/south", region=org.r2)
     NotificationChannelFactory(kind=ChannelKind.WECOM, url=f"{receiver.url}/off", is_active=False)
     NotificationChannelFactory(kind=ChannelKind.WECOM, url=f"{receiver.url}/no-digest", send_digest=False)
 
-    posted = notify_channels(event="digest", title="Week", lines_by_region={org.r1.pk: ["east 90%"], None: ["all"]})
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = notify_channels(event="digest", title="Week", lines_by_region={org.r1.pk: ["east 90%"], None: ["all"]})
 
     assert posted == 2
     assert sorted(receiver.requests) == [

@@ -13,15 +13,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from notifications.models import NotificationKind
+from notifications.services import Draft, language_of, notify
 from sales.domain import ZERO, InstalmentInput, allocate_paid, default_plan, instalment_status, to_decimal
 from sales.models import Instalment, InstalmentStatus, Order, OrderStatus
 from sales.selectors import order_paid
 from salesorg.exceptions import ApplicationError
+from salesorg.formatting import money
 from salesorg.money import to_money
+from staff.models import Person, PersonStatus, Position
 
 
 def reminder_days() -> int:
@@ -144,3 +149,61 @@ def instalments_send_reminders(*, today: date | None = None, days_before: int | 
         send_mass_mail(messages, fail_silently=True)
     Instalment.objects.filter(pk__in=[i.pk for i in instalments]).update(reminded_on=today)
     return len(instalments)
+
+
+def instalments_flag_overdue_and_notify(*, today: date | None = None) -> int:
+    """Flag the instalments that fell overdue and tell each credited rep and their manager, once.
+
+    Only instalments newly flagged are announced (never a backlog of old ones); the key
+    `overdue_instalment:<id>` keeps a rerun from telling anyone twice. Returns notifications written.
+    """
+    today = today or timezone.localdate()
+    newly = list(
+        Instalment.objects.filter(due_date__lt=today, paid_amount__lt=F("amount"))
+        .exclude(status=InstalmentStatus.OVERDUE)
+        .select_related("order__customer")
+        .prefetch_related("order__shares__rep__manager")
+    )
+    if not newly:
+        return 0
+    Instalment.objects.filter(pk__in=[i.pk for i in newly]).update(status=InstalmentStatus.OVERDUE)
+    reps = {share.rep for i in newly for share in i.order.shares.all()}
+    # A rep without a recorded manager: their team's manager(s) (one query for all).
+    team_ids = {r.team_id for r in reps if r.manager_id is None and r.team_id}
+    team_managers: dict[int, list[Person]] = {}
+    for manager in Person.objects.filter(team_id__in=team_ids, position=Position.TEAM_MANAGER).exclude(
+        status=PersonStatus.LEFT
+    ):
+        team_managers.setdefault(manager.team_id, []).append(manager)
+    drafts: list[Draft] = []
+    for instalment in newly:
+        recipients: dict[int, Person] = {}
+        for share in instalment.order.shares.all():
+            rep = share.rep
+            recipients[rep.pk] = rep
+            managers = [rep.manager] if rep.manager_id else team_managers.get(rep.team_id, [])
+            for manager in managers:
+                recipients[manager.pk] = manager
+        order = instalment.order
+        for person in recipients.values():
+            with translation.override(language_of(person)):
+                title = _("Instalment overdue: %(customer)s, order %(order)s") % {
+                    "customer": order.customer.name,
+                    "order": order.number,
+                }
+                body = _("%(amount)s was due on %(date)s and is not paid.") % {
+                    "amount": money(instalment.amount - instalment.paid_amount),
+                    "date": instalment.due_date.isoformat(),
+                }
+            drafts.append(
+                Draft(
+                    recipient_id=person.pk,
+                    kind=NotificationKind.OVERDUE_INSTALMENT,
+                    title=str(title),
+                    body=str(body),
+                    dedupe_key=f"overdue_instalment:{instalment.pk}",
+                    url=reverse("sales:order-detail", args=[order.pk]),
+                    email=person.email,
+                )
+            )
+    return len(notify(drafts=drafts))

@@ -236,6 +236,11 @@ NIGHTLY_RECOMPUTE_HOUR = env.int("NIGHTLY_RECOMPUTE_HOUR", default=1)
 NIGHTLY_RECOMPUTE_MINUTE = env.int("NIGHTLY_RECOMPUTE_MINUTE", default=30)
 # The catch-up check starts the night's run only this long after its scheduled time.
 NIGHTLY_RECOMPUTE_CATCH_UP_GRACE_MINUTES = env.int("NIGHTLY_RECOMPUTE_CATCH_UP_GRACE_MINUTES", default=15)
+# The managers' morning digest (yesterday's numbers, who is behind, what waits): local time.
+MORNING_DIGEST_HOUR = env.int("MORNING_DIGEST_HOUR", default=8)
+MORNING_DIGEST_MINUTE = env.int("MORNING_DIGEST_MINUTE", default=30)
+# A complaint still open this many days after it was received is escalated to the regional manager.
+COMPLAINT_ESCALATION_DAYS = env.int("COMPLAINT_ESCALATION_DAYS", default=3)
 CELERY_BEAT_SCHEDULE = {
     "staff-people-leave-due": {"task": "staff.tasks.people_leave_due", "schedule": crontab(hour=0, minute=5)},
     # Yearly, on 1 December: the official holidays of every year the installed chinesecalendar knows.
@@ -270,6 +275,15 @@ CELERY_BEAT_SCHEDULE = {
     # database scheduler updates the entry of that name). Fieldwork: next contacts set on visits.
     "dashboard-follow-ups": {"task": "customers.tasks.run_follow_up_discipline", "schedule": crontab(hour=7, minute=0)},
     "fieldwork-next-contacts": {"task": "fieldwork.tasks.remind_next_contacts", "schedule": crontab(hour=7, minute=0)},
+    # Customers: complaints open COMPLAINT_ESCALATION_DAYS go to the regional manager.
+    "customers-escalate-complaints": {
+        "task": "customers.tasks.escalate_complaints",
+        "schedule": crontab(hour=7, minute=15),
+    },
+    "dashboard-morning-digest": {
+        "task": "dashboard.tasks.send_morning_digest",
+        "schedule": crontab(hour=MORNING_DIGEST_HOUR, minute=MORNING_DIGEST_MINUTE),
+    },
     "dashboard-weekly-digest": {
         "task": "dashboard.tasks.send_weekly_digest",
         "schedule": crontab(hour=8, minute=0, day_of_week=1),
