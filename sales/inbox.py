@@ -1,5 +1,8 @@
-"""The orders' source of the approval inbox (notifications.inbox): the orders whose waiting
-approval step the user may decide, decided through `order_approve` / `order_reject`."""
+"""The sales sources of the approval inbox (notifications.inbox): the orders whose waiting
+approval step the user may decide, decided through `order_approve` / `order_reject`; and, with
+PAYMENT_CONFIRMATION on, the payments a rep entered that await confirmation, listed for the first
+manager rank above the one who entered them (rule sales.approve_record), decided through
+`payment_confirm` / `payment_reject`."""
 
 from __future__ import annotations
 
@@ -10,9 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from notifications.inbox import InboxItem, Source, register
-from sales.models import Order
+from sales.models import Order, Payment
 from sales.services import approvals
 from sales.services.orders import order_approve, order_reject
+from sales.services.payments import _approver_check, confirmation_required, payment_confirm, payment_reject
+from staff import authority
 
 
 def order_items(user: Any) -> list[InboxItem]:
@@ -49,5 +54,59 @@ def decide_order(user: Any, order_id: int, approve: bool, reason: str) -> None:
         order_reject(order=order, user=user, reason=reason)
 
 
+def _payments_awaiting(user: Any) -> list[Payment]:
+    """Three queries at any size: the payments, their orders' credit shares (and the actor)."""
+    actor = authority.actor_of(user)
+    if not confirmation_required() or (actor.person is None and not actor.is_admin):
+        return []
+    payments = (
+        Payment.objects.visible_to(user)
+        .awaiting()
+        .select_related("order", "order__customer", "order__created_by", "entered_by")
+        .prefetch_related("order__shares")
+        .order_by("created_at", "id")
+    )
+    return [
+        payment
+        for payment in payments
+        if (
+            actor.is_admin
+            or actor.rank == min(authority.person_rank(payment.entered_by) + 1, authority.RANK["director"])
+        )
+        and _approver_check(payment.order, actor, entered_by=payment.entered_by) is None
+    ]
+
+
+def payment_items(user: Any) -> list[InboxItem]:
+    return [
+        InboxItem(
+            source="payment",
+            id=payment.pk,
+            kind_label=_("Payment confirmation"),
+            title=f"{payment.order.number} · {payment.order.customer.name}",
+            summary=_("Received %(date)s, reference %(reference)s")
+            % {"date": f"{payment.date:%Y-%m-%d}", "reference": payment.reference or "-"},
+            reason="",
+            amount=payment.amount,
+            submitted_by=payment.entered_by.name if payment.entered_by else "",
+            waiting_since=payment.created_at,
+            url=reverse("sales:order-detail", args=[payment.order_id]),
+        )
+        for payment in _payments_awaiting(user)
+    ]
+
+
+def decide_payment(user: Any, payment_id: int, approve: bool, reason: str) -> None:
+    """Only a payment awaiting this user's confirmation: any other id answers 404 like a missing one."""
+    payment = next((p for p in _payments_awaiting(user) if p.pk == payment_id), None)
+    if payment is None:
+        raise Http404
+    if approve:
+        payment_confirm(payment=payment, user=user)
+    else:
+        payment_reject(payment=payment, user=user, reason=reason)
+
+
 def register_source() -> None:
     register(Source(key="order", items=order_items, decide=decide_order))
+    register(Source(key="payment", items=payment_items, decide=decide_payment))

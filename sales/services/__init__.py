@@ -17,7 +17,7 @@ from sales.services.orders import (
     order_submit,
     order_update,
 )
-from sales.services.payments import payment_confirm, payment_create
+from sales.services.payments import payment_confirm, payment_create, payment_reject
 
 __all__ = [
     "InstalmentInput",
@@ -34,5 +34,6 @@ __all__ = [
     "order_submit",
     "order_update",
     "payment_confirm",
+    "payment_reject",
     "payment_create",
 ]

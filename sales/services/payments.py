@@ -142,3 +142,25 @@ def payment_confirm(*, payment: Payment, user: Any, today: date | None = None) -
     payment.save(update_fields=["awaiting_confirmation", "confirmed_by", "confirmed_at"])
     apply_to_instalments(order, payment.amount, today)
     return payment
+
+
+@transaction.atomic
+def payment_reject(*, payment: Payment, user: Any, reason: str) -> None:
+    """Refuse a payment a rep entered: it counted nowhere, so it is removed (the history keeps it,
+    with the reason). By the same rule as confirming it: one who may approve the order, never the
+    person who entered it."""
+    order = Order.objects.select_for_update().get(pk=payment.order_id)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    require_visible_order(order, user)
+    message = _approver_check(order, user, entered_by=payment.entered_by)
+    if message is not None:
+        raise authority.NotAllowed(message)
+    if not payment.awaiting_confirmation:
+        raise ApplicationError(
+            _("This payment is not awaiting confirmation."), fields={"status": [_("Already confirmed.")]}
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Say why it is refused."), fields={"reason": [_("This field is required.")]})
+    payment._change_reason = reason[:100]  # django-simple-history keeps it on the deletion record
+    payment.delete()
