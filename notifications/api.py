@@ -33,6 +33,7 @@ class InboxItemSerializer(serializers.Serializer):
     submitted_by = serializers.CharField()
     waiting_since = serializers.DateTimeField(allow_null=True)
     url = serializers.CharField()
+    refusable = serializers.BooleanField()
 
 
 class DecideSerializer(serializers.Serializer):

@@ -34,6 +34,8 @@ class InboxItem:
     submitted_by: str
     waiting_since: datetime | None
     url: str
+    # False when the app has no refusal for this kind (a draft target stays a draft until approved).
+    refusable: bool = True
 
     @property
     def key(self) -> str:

@@ -12,3 +12,7 @@ class TargetsConfig(AppConfig):
         from targets.budget import expense_budget_targets
 
         register_budget_provider(expense_budget_targets)
+
+        from targets import inbox
+
+        inbox.register_source()

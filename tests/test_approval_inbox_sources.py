@@ -16,6 +16,8 @@ from rest_framework.test import APIClient
 from sales.models import Payment
 from sales.services import payment_create
 from sales.tests.factories import CustomerFactory, ProductFactory, make_order
+from targets.models import TargetStatus
+from targets.services.targets import target_create
 
 D = Decimal
 TODAY = date(2026, 3, 20)
@@ -101,3 +103,81 @@ def test_the_payments_source_runs_a_fixed_number_of_queries(org, confirming):
     with CaptureQueriesContext(connection) as three:
         assert len(payment_items(org.tm1a.user)) == 3
     assert len(three) == len(one)
+
+
+# --- targets ---------------------------------------------------------------------------------
+
+
+def rep_target(org, rep=None, value: str = "50000"):
+    """A rep drafts their own yearly sales target: their team manager approves it."""
+    rep = rep or org.rep1a1
+    return target_create(user=rep.user, owner_kind="rep", person=rep, metric="sales_amount", period="2026", value=value)
+
+
+def test_a_draft_target_awaits_the_team_manager_and_is_approved(org, client):
+    target = rep_target(org)
+    key = f"target:{target.pk}"
+    assert keys(org.tm1a) == [key]
+    # The rep who drafted it, another team's manager, another region's, and the regional manager
+    # (who may approve it too, but the team manager is the first above the rep): not theirs.
+    for person in (org.rep1a1, org.rep1a2, org.tm1b, org.tm2a, org.rm2, org.rm1):
+        assert key not in keys(person), person.name
+    for person in (org.rep1a1, org.tm1b, org.tm2a, org.rm2):
+        assert decide(person, [key]).status_code == 404, person.name
+    target.refresh_from_db()
+    assert target.status == TargetStatus.DRAFT
+    # The page offers approve only (targets have no refusal); a refusal through the API is a 400.
+    client.force_login(org.tm1a.user)
+    page = client.get("/inbox/").content.decode()
+    row = page[page.index(f'data-item="{key}"') :]
+    row = row[: row.index("</tr>")]
+    assert 'value="approve"' in row and 'value="refuse"' not in row
+    assert decide(org.tm1a, [key], "refuse", "too low").status_code == 400
+    assert decide(org.tm1a, [key]).json() == {"decided": 1}
+    target.refresh_from_db()
+    assert (target.status, target.approved_by) == (TargetStatus.APPROVED, org.tm1a)
+    assert keys(org.tm1a) == []
+
+
+def test_a_team_target_drafted_by_its_manager_awaits_the_regional_manager(org):
+    target = target_create(
+        user=org.tm1a.user, owner_kind="team", team=org.t1a, metric="sales_amount", period="2026", value="90000"
+    )
+    key = f"target:{target.pk}"
+    assert keys(org.rm1) == [key]
+    for person in (org.tm1a, org.tm1b, org.rm2):
+        assert key not in keys(person), person.name
+        assert decide(person, [key]).status_code == 404, person.name
+    assert decide(org.rm1, [key]).json() == {"decided": 1}
+    target.refresh_from_db()
+    assert (target.status, target.approved_by) == (TargetStatus.APPROVED, org.rm1)
+
+
+def test_the_targets_source_runs_a_fixed_number_of_queries(org):
+    from targets.inbox import target_items
+
+    rep_target(org)
+    with CaptureQueriesContext(connection) as one:
+        assert len(target_items(org.tm1a.user)) == 1
+    rep_target(org, rep=org.rep1a2)
+    target_create(
+        user=org.rep1a1.user, owner_kind="rep", person=org.rep1a1, metric="visits", period="2026", value="120"
+    )
+    with CaptureQueriesContext(connection) as three:
+        assert len(target_items(org.tm1a.user)) == 3
+    assert len(three) == len(one)
+
+
+def test_bulk_across_payments_and_targets_is_all_or_nothing(org, confirming):
+    payment = entered_payment(org)
+    target = rep_target(org)
+    other_team = rep_target(org, rep=org.rep1b1)  # tm1b's, not tm1a's
+    items = [f"payment:{payment.pk}", f"target:{target.pk}", f"target:{other_team.pk}"]
+    assert decide(org.tm1a, items).status_code == 404
+    payment.refresh_from_db()
+    target.refresh_from_db()
+    assert (payment.awaiting_confirmation, target.status) == (True, TargetStatus.DRAFT)  # none decided
+    assert decide(org.tm1a, items[:2]).json() == {"decided": 2}
+    payment.refresh_from_db()
+    target.refresh_from_db()
+    assert (payment.awaiting_confirmation, target.status) == (False, TargetStatus.APPROVED)
