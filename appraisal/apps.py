@@ -15,3 +15,7 @@ class AppraisalConfig(AppConfig):
         from staff.signals import membership_changed
 
         membership_changed.connect(refuse_refiling_approved_periods, dispatch_uid="appraisal.refuse_refiling")
+
+        from appraisal import inbox
+
+        inbox.register_source()

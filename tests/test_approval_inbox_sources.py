@@ -13,10 +13,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from appraisal.models import Scorecard, ScorecardStatus
+from appraisal.services import appraisal_period_open, scorecard_review_update, scorecard_submit
+from appraisal.tests import factories as f
 from sales.models import Payment
 from sales.services import payment_create
 from sales.tests.factories import CustomerFactory, ProductFactory, make_order
 from targets.models import TargetStatus
+from targets.services import achievements_recompute
 from targets.services.targets import target_create
 
 D = Decimal
@@ -181,3 +185,72 @@ def test_bulk_across_payments_and_targets_is_all_or_nothing(org, confirming):
     payment.refresh_from_db()
     target.refresh_from_db()
     assert (payment.awaiting_confirmation, target.status) == (False, TargetStatus.APPROVED)
+
+
+# --- scorecards ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cards(org):
+    """February's scorecards of team T1A (its reps), opened by tm1a; tm1a scores and submits them."""
+    f.rep_scheme()
+    achievements_recompute(as_of=date(2026, 3, 1))
+    appraisal = appraisal_period_open(period="2026-02", opened_by=org.tm1a, team=org.t1a, today=date(2026, 3, 2))
+    return {card.person_id: card for card in Scorecard.objects.filter(appraisal_period=appraisal)}
+
+
+def submit(card, by) -> Scorecard:
+    scorecard_review_update(scorecard=card, by=by, data={"manager_comment": "ok", "root_cause": "late"})
+    return scorecard_submit(scorecard=card, by=by)
+
+
+def test_a_submitted_scorecard_awaits_the_regional_manager_and_is_approved(org, cards):
+    card = submit(cards[org.rep1a1.pk], org.tm1a)
+    key = f"scorecard:{card.pk}"
+    assert keys(org.rm1) == [key]
+    # The scorer (tm1a), the rep appraised, another team's manager, another region's: 404.
+    for person in (org.tm1a, org.rep1a1, org.tm1b, org.tm2a, org.rm2):
+        assert key not in keys(person), person.name
+        assert decide(person, [key]).status_code == 404, person.name
+    card.refresh_from_db()
+    assert card.status == ScorecardStatus.SUBMITTED
+    assert decide(org.rm1, [key]).json() == {"decided": 1}
+    card.refresh_from_db()
+    assert (card.status, card.approved_by) == (ScorecardStatus.APPROVED, org.rm1)
+
+
+def test_a_refused_scorecard_goes_back_to_draft_with_the_reason(org, cards):
+    card = submit(cards[org.rep1a1.pk], org.tm1a)
+    assert decide(org.rm1, [f"scorecard:{card.pk}"], "refuse", "score the visits again").json() == {"decided": 1}
+    card.refresh_from_db()
+    assert card.status == ScorecardStatus.DRAFT and "score the visits again" in card.manager_comment
+
+
+def test_the_scorecards_source_runs_a_fixed_number_of_queries(org, cards):
+    from appraisal.inbox import scorecard_items
+
+    submit(cards[org.rep1a1.pk], org.tm1a)
+    with CaptureQueriesContext(connection) as one:
+        assert len(scorecard_items(org.rm1.user)) == 1
+    submit(cards[org.rep1a2.pk], org.tm1a)
+    with CaptureQueriesContext(connection) as two:
+        assert len(scorecard_items(org.rm1.user)) == 2
+    assert len(two) == len(one)
+
+
+def test_bulk_across_scorecards_and_targets_is_all_or_nothing(org, cards):
+    card = submit(cards[org.rep1a1.pk], org.tm1a)
+    # A team target drafted by tm1a: rm1 approves it; one of T1B drafted by tm1b too.
+    team_target = target_create(
+        user=org.tm1a.user, owner_kind="team", team=org.t1a, metric="visits", period="2026", value="500"
+    )
+    own = rep_target(org, rep=org.rm1)  # rm1's own commitment is never in rm1's inbox
+    items = [f"scorecard:{card.pk}", f"target:{team_target.pk}", f"target:{own.pk}"]
+    assert decide(org.rm1, items).status_code == 404
+    card.refresh_from_db()
+    team_target.refresh_from_db()
+    assert (card.status, team_target.status) == (ScorecardStatus.SUBMITTED, TargetStatus.DRAFT)
+    assert decide(org.rm1, items[:2]).json() == {"decided": 2}
+    card.refresh_from_db()
+    team_target.refresh_from_db()
+    assert (card.status, team_target.status) == (ScorecardStatus.APPROVED, TargetStatus.APPROVED)
