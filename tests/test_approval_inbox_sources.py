@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from appraisal.models import Scorecard, ScorecardStatus
 from appraisal.services import appraisal_period_open, scorecard_review_update, scorecard_submit
 from appraisal.tests import factories as f
+from notifications.models import Notification, NotificationKind
 from sales.models import Payment
 from sales.services import payment_create
 from sales.tests.factories import CustomerFactory, ProductFactory, make_order
@@ -254,3 +255,10 @@ def test_bulk_across_scorecards_and_targets_is_all_or_nothing(org, cards):
     card.refresh_from_db()
     team_target.refresh_from_db()
     assert (card.status, team_target.status) == (ScorecardStatus.APPROVED, TargetStatus.APPROVED)
+
+
+def test_an_entered_payment_notifies_its_confirmer(org, confirming):
+    payment = entered_payment(org)
+    # tm1a is the first manager above rep1a1 whose unit holds the order: only tm1a is notified.
+    note = Notification.objects.get(kind=NotificationKind.APPROVAL)
+    assert note.recipient == org.tm1a and payment.order.number in note.title

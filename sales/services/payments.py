@@ -15,10 +15,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
-from django.utils import timezone
+from django.db.models import Sum, prefetch_related_objects
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from notifications.models import NotificationKind
+from notifications.services import Draft, language_of, notify
 from sales.domain import to_decimal
 from sales.models import Order, OrderStatus, Payment
 from sales.selectors import order_balance
@@ -27,6 +30,7 @@ from sales.services.instalments import apply_to_instalments
 from salesorg.exceptions import ApplicationError
 from salesorg.money import to_money
 from staff import authority
+from staff.models import Person
 
 
 def confirmation_required() -> bool:
@@ -111,7 +115,46 @@ def payment_create(
     )
     if not awaiting:
         apply_to_instalments(order, amount, today)
+    else:
+        _notify_confirmers(payment, order)
     return payment
+
+
+def payment_confirmers(order: Order, entered_by: Person | None) -> list[Person]:
+    """Who is asked to confirm: the managers of the first rank above the one who entered it that
+    may (the approval inbox lists it for them). Two queries (the managers of that rank, the shares)."""
+    rank = min(authority.person_rank(entered_by) + 1, authority.RANK["director"])
+    positions = [position for position, value in authority.RANK.items() if value == rank]
+    managers = Person.objects.filter(position__in=positions).exclude(status="left").select_related("user")
+    prefetch_related_objects([order], "shares")
+    return [person for person in managers if _approver_check(order, person, entered_by=entered_by) is None]
+
+
+def _notify_confirmers(payment: Payment, order: Order) -> None:
+    drafts = []
+    for person in payment_confirmers(order, payment.entered_by):
+        with translation.override(language_of(person)):
+            title = _("A payment of %(amount)s on order %(number)s awaits your confirmation") % {
+                "amount": payment.amount,
+                "number": order.number,
+            }
+            body = _("%(customer)s · received %(date)s · entered by %(person)s") % {
+                "customer": order.customer.name,
+                "date": f"{payment.date:%Y-%m-%d}",
+                "person": payment.entered_by.name if payment.entered_by else "",
+            }
+        drafts.append(
+            Draft(
+                recipient_id=person.pk,
+                kind=NotificationKind.APPROVAL,
+                title=str(title),
+                body=str(body),
+                dedupe_key=f"approval:payment:{payment.pk}",
+                url=reverse("approval-inbox"),
+                email=person.email,
+            )
+        )
+    notify(drafts=drafts)
 
 
 @transaction.atomic
