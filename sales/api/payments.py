@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -74,6 +75,7 @@ class PaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         payment = serializer.save()
         return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=None, responses=PaymentSerializer)
     @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         """Confirm a payment a rep entered (PAYMENT_CONFIRMATION): from now on it counts."""
