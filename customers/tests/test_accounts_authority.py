@@ -271,8 +271,15 @@ def test_a_manager_imports_only_rows_of_their_unit(client, org):
         },
     )
 
-    assert response.status_code == 400
-    assert "line 3" in response.content.decode() and "line 2" not in response.content.decode()
+    # The upload leads to the dry run: the other team's owner refuses line 3 only, naming the owner.
+    assert response.status_code == 302
+    plan = client.get(response["Location"]).context["plan"]
+    assert [(r.line, r.code, r.status, [f for f, _m in r.problems]) for r in plan.rows] == [
+        (2, "C-OK", "added", []),
+        (3, "C-NO", "refused", ["owner"]),
+    ]
+    # A refused row refuses the whole file: applying answers 400 and writes nothing.
+    assert client.post(response["Location"]).status_code == 400
     assert not Customer.objects.filter(code__in=["C-OK", "C-NO"]).exists()
 
 

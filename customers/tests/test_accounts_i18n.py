@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from customers.models import Competitor, FollowUp, FollowUpKind
-from customers.services.customer_io import COLUMNS
+from customers.services.customer_import import COLUMNS, HEADERS
 from customers.tests.factories import (
     ComplaintFactory,
     CustomerFactory,
@@ -24,7 +25,10 @@ pytestmark = pytest.mark.django_db
 # Written in English on purpose: file formats, credit grades.
 ALLOWED = {"CSV", "Excel", "AAA", "AA", "BBB", "BB"}
 # The import page names the file's columns, which are written in English in the file.
-ALLOWED |= {word for column in COLUMNS for word in re.findall(r"[A-Za-z][A-Za-z'’-]+", column)} | {
+# The page also lists the English headers a file may carry (the importer reads either language).
+with translation.override("en"):
+    _ENGLISH_HEADERS = [str(header) for header in HEADERS.values()]
+ALLOWED |= {word for column in COLUMNS + _ENGLISH_HEADERS for word in re.findall(r"[A-Za-z][A-Za-z'’-]+", column)} | {
     "UTF-",
     "xlsx",
     "csv",
