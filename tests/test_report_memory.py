@@ -75,10 +75,11 @@ def _fill(org) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO customers_payment (order_id, date, amount, reference, created_at)"
-            " SELECT %s, DATE '2026-01-01' + (g %% 365), 1000 + g / 100.0, 'REF-' || g, now()"
+            "INSERT INTO customers_payment"
+            " (order_id, customer_id, date, amount, reference, awaiting_confirmation, created_at)"
+            " SELECT %s, %s, DATE '2026-01-01' + (g %% 365), 1000 + g / 100.0, 'REF-' || g, false, now()"
             " FROM generate_series(1, %s) AS g",
-            [order.pk, ROWS],
+            [order.pk, order.customer_id, ROWS],
         )
         cursor.execute("ANALYZE customers_payment")
 
