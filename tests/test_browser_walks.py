@@ -225,7 +225,10 @@ def thread_worker(settings):
     RUN_PAUSED.clear()
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url="memory://", task_always_eager=False)
+    # Celery caches the connection pool and the producer pool on first use: a test before this one
+    # that sent a task left them bound to the old broker, and the run went there, not to the worker.
     app._pool = None
+    app.amqp._producer_pool = None
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
             yield app
@@ -233,6 +236,7 @@ def thread_worker(settings):
         RUN_GATE.set()
         app.conf.update(saved)
         app._pool = None
+        app.amqp._producer_pool = None
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
