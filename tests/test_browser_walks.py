@@ -201,6 +201,8 @@ def test_a_manager_records_a_review_meeting_with_two_action_items_and_an_outcome
 # seen it running on the page, then goes on. The run itself is real, in a real Celery worker.
 RUN_GATE = threading.Event()
 RUN_PAUSED = threading.Event()
+# What the worker did with the run (Celery's signals), named in a failure's message.
+TASK_EVENTS: list[str] = []
 
 
 def pause_until_seen() -> dict:
@@ -211,18 +213,43 @@ def pause_until_seen() -> dict:
     return {"on_step": on_step}
 
 
+def _record(name: str):
+    def handler(sender=None, **kwargs) -> None:
+        detail = kwargs.get("exception") or kwargs.get("reason") or kwargs.get("routing_key") or ""
+        TASK_EVENTS.append(f"{name} {detail!r}"[:300])
+
+    return handler
+
+
+TASK_SIGNALS = ("after_task_publish", "task_received", "task_prerun", "task_retry", "task_failure", "task_postrun")
+
+
 @pytest.fixture
 def thread_worker(settings):
     """A real Celery worker in a thread, on an in-memory broker: the page's "Recompute now" queues
     the run and returns at once, as in production (the test settings otherwise run tasks eagerly,
     inside the request)."""
+    from celery import signals
+    from celery.app.autoretry import add_autoretry_behaviour
     from celery.contrib.testing.worker import start_worker
 
     from salesorg.celery import app
+    from targets.tasks import recompute_achievements as task
 
     settings.RECOMPUTE_HOOKS = "tests.test_browser_walks.pause_until_seen"
     RUN_GATE.clear()
     RUN_PAUSED.clear()
+    TASK_EVENTS.clear()
+    handlers = {name: _record(name) for name in TASK_SIGNALS}
+    for name, handler in handlers.items():
+        getattr(signals, name).connect(handler, weak=False)
+    # The house retry policy, with seconds instead of half-minutes: on SQLite's shared in-memory
+    # database a write that meets the page's read of the same table is refused at once ("database
+    # table is locked", a DatabaseError) and the run is retried, as in production, only sooner.
+    policy_run = task.run
+    task.run = task._orig_run
+    del task._orig_run
+    add_autoretry_behaviour(task, retry_backoff=1, retry_backoff_max=2)
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url="memory://", task_always_eager=False)
     # Celery caches the connection pool and the producer pool on first use: a test before this one
@@ -237,6 +264,9 @@ def thread_worker(settings):
         app.conf.update(saved)
         app._pool = None
         app.amqp._producer_pool = None
+        task.run = policy_run  # `_orig_run` is the task's own function, as before
+        for name, handler in handlers.items():
+            getattr(signals, name).disconnect(handler)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -270,7 +300,7 @@ def test_a_director_starts_a_recompute_and_watches_it_finish(
 
     # The page shows the run going: the worker holds it after its first step until seen here.
     progress = page.get_by_test_id("run-progress")
-    assert RUN_PAUSED.wait(120), "the worker did not start the run"
+    assert RUN_PAUSED.wait(120), f"the worker did not start the run: {TASK_EVENTS}"
     page.wait_for_selector("[data-testid=run-progress][data-status=running]:not([data-progress='0'])")
     assert label(language, RunStatus.RUNNING.label) in progress.inner_text()
     shot(page, "1-running")
