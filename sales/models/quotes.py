@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from sales.models.approvals import ApprovalLevel, StepStatus
@@ -25,9 +26,11 @@ class QuotationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PENDING = "pending_approval", _("Pending approval")
     APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("quotation status", "Rejected")
     SENT = "sent", _("Sent")
-    ACCEPTED = "accepted", _("Accepted")
+    # A context: elsewhere "Accepted" is an adopted suggestion (已采纳) and "Rejected" a candidate
+    # not hired (未录用); here a customer accepts a quote, a manager rejects its discount.
+    ACCEPTED = "accepted", pgettext_lazy("quotation status", "Accepted")
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Expired")
     CONVERTED = "converted", _("Converted to an order")
