@@ -3,6 +3,7 @@ history and the actions the user may take (every write a POST through `services.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -60,7 +61,8 @@ def _refusal_on(form: Any, lines: Any, error: ApplicationError) -> None:
 def quotation_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A quotation for an opportunity in the user's scope (the button on the opportunity's page)."""
     opportunity = get_object_or_404(selectors.opportunity_list(user=request.user), pk=pk)
-    form = forms.QuotationForm(request.POST or None, initial={"notes": opportunity.name})
+    valid_until = timezone.localdate() + timedelta(days=quote_services.DEFAULT_VALID_DAYS)
+    form = forms.QuotationForm(request.POST or None, initial={"notes": opportunity.name, "valid_until": valid_until})
     lines = forms.QuotationLineFormSet(request.POST or None, prefix="lines")
     refused = False
     if request.method == "POST" and form.is_valid() and lines.is_valid():
