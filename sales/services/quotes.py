@@ -181,7 +181,10 @@ def require_step_decider(quotation: Quotation, step: QuotationApprovalStep | Non
 
 
 def _locked(quotation: Quotation, user: Any) -> Quotation:
-    quotation = Quotation.objects.select_for_update().select_related("customer", "created_by").get(pk=quotation.pk)
+    # Only the quotation's row is locked (PostgreSQL refuses to lock the nullable side of a join).
+    quotation = (
+        Quotation.objects.select_for_update(of=("self",)).select_related("customer", "created_by").get(pk=quotation.pk)
+    )
     require_visible_quotation(quotation, user)
     return quotation
 
