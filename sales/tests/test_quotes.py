@@ -419,3 +419,27 @@ def test_api_bad_input_answers_400_naming_the_field_and_writes_nothing(org, worl
         m.replace("999999", str(world["opportunity"].pk)) for m in missing.json()["opportunity"]
     ]
     assert not Quotation.objects.exists()
+
+
+def test_the_quotation_pages_in_chinese_show_no_english_word(client, org, world):
+    from django.utils import translation
+
+    from tests.test_zh_pages import _data_words, english_words
+
+    # Submitted by a Chinese reader: the matrix's reason is written in the submitter's language.
+    with translation.override("zh-hans"):
+        q = quotes.quote_submit(quotation=quote(world, org.rep1a1.user), user=org.rep1a1.user)
+    client.force_login(org.tm1a.user)
+    client.cookies["django_language"] = "zh-hans"
+    data = _data_words()
+    for url in (
+        reverse("sales:quotation-list"),
+        reverse("sales:quotation-detail", args=[q.pk]),
+        reverse("sales:quotation-edit", args=[q.pk]),
+        reverse("sales:quotation-create", args=[world["opportunity"].pk]),
+        reverse("sales:opportunity-detail", args=[world["opportunity"].pk]),
+        reverse("approval-inbox"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert english_words(response.content.decode(), data) == set(), url
