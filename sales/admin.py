@@ -1,4 +1,4 @@
-"""Admin for products, pipeline stages, opportunities, orders, payments and ERP imports.
+"""Admin for products, pipeline stages, opportunities, quotations, orders, payments and ERP imports.
 
 Amounts change only through the services (so totals, splits and plans stay exact): order lines,
 shares, instalments and payments are read-only here; actions approve and cancel; the import page
@@ -32,6 +32,9 @@ from sales.models import (
     Payment,
     PipelineStage,
     Product,
+    Quotation,
+    QuotationApprovalStep,
+    QuotationLine,
 )
 from sales.services import imports as import_services
 from salesorg.exceptions import ApplicationError, NotAllowed
@@ -276,4 +279,50 @@ class ImportJobAdmin(ScopedAdmin):
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class QuotationLineInline(ReadOnlyInline):
+    model = QuotationLine
+    fields = ("product", "quantity", "list_price", "discount_percent", "unit_price", "amount")
+
+
+class QuotationStepInline(ReadOnlyInline):
+    model = QuotationApprovalStep
+    fields = ("sequence", "level", "status", "why", "waiting_since", "decided_by", "decided_at", "reason")
+
+
+@admin.register(Quotation)
+class QuotationAdmin(ScopedAdmin):
+    """Read only: quotations change through their pages and the API (the services keep the
+    amounts, the approval steps and the history)."""
+
+    list_display = ("number", "customer", "owner", "date", "valid_until", "status", "total_amount")
+    list_filter = ("status", "date")
+    search_fields = ("number", "customer__name", "customer__code")
+    list_select_related = ("customer", "owner")
+    date_hierarchy = "date"
+    fields = (
+        "number",
+        "customer",
+        "opportunity",
+        "owner",
+        "team",
+        "region",
+        "created_by",
+        "date",
+        "valid_until",
+        "status",
+        "total_amount",
+        "approval_reason",
+        "order",
+        "notes",
+    )
+    readonly_fields = fields
+    inlines = [QuotationLineInline, QuotationStepInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -1,5 +1,6 @@
 """Demo data for sales: products, a year of orders (split, cancelled, pending), payment plans with
-overdue instalments, payments, and opportunities in every pipeline stage. Bulk writes only."""
+overdue instalments, payments, opportunities in every pipeline stage, and quotations of some open
+opportunities. Bulk writes only."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ from sales.models import (
     Payment,
     PipelineStage,
     Product,
+    Quotation,
+    QuotationLine,
+    QuotationSequence,
+    QuotationStatus,
 )
 from sales.services.orders import new_credit_shares, new_order_line
 from salesorg.money import to_money
@@ -113,6 +118,7 @@ def seed(*, org: Any, rng: random.Random, today: date) -> None:
     bulk_create_with_history(payment_rows, Payment, batch_size=2000)
     _waiting_steps(orders)
     _opportunities(customers, rng, today)
+    _quotations(today)
 
 
 def _waiting_steps(orders: list[Order]) -> None:
@@ -295,3 +301,72 @@ def _opportunities(customers: list[Customer], rng: random.Random, today: date) -
                 )
             )
     OpportunityStageChange.objects.bulk_create(history, batch_size=2000)
+
+
+def _quotations(today: date) -> None:
+    """Quotations of every third open opportunity (at most 30), made by its owner in the last
+    weeks, discounted within the approval limit (so none waits for approval): drafts, approved,
+    sent, accepted and declined ones. A random generator of their own, so the other apps' demo
+    data (drawn from the shared one) stays what it was."""
+    opportunities = list(
+        Opportunity.objects.filter(stage__is_won=False, stage__is_lost=False).select_related("owner").order_by("id")
+    )[::3][:30]
+    products = list(Product.objects.filter(is_active=True).order_by("id"))
+    if not opportunities or not products:
+        return
+    rng = random.Random(len(opportunities))
+    statuses = [
+        QuotationStatus.DRAFT,
+        QuotationStatus.APPROVED,
+        QuotationStatus.SENT,
+        QuotationStatus.ACCEPTED,
+        QuotationStatus.DECLINED,
+    ]
+    counters: dict[str, int] = {}
+    quotations, drafts = [], []
+    for opportunity in opportunities:
+        day = today - timedelta(days=rng.randint(0, 20))
+        period = f"{day:%Y-%m}"
+        counters[period] = counters.get(period, 0) + 1
+        lines = []
+        for product in rng.sample(products, rng.randint(1, 2)):
+            quantity = Decimal(rng.randint(1, 5))
+            discount = Decimal(rng.choice([0, 5, 10]))
+            unit_price = to_money(product.list_price * (Decimal(100) - discount) / Decimal(100))
+            lines.append((product, quantity, discount, unit_price, to_money(quantity * unit_price)))
+        quotations.append(
+            Quotation(
+                number=f"Q{day:%Y%m}-{counters[period]:04d}",
+                customer_id=opportunity.customer_id,
+                opportunity=opportunity,
+                owner=opportunity.owner,
+                team_id=opportunity.team_id,
+                region_id=opportunity.region_id,
+                created_by=opportunity.owner,
+                date=day,
+                valid_until=day + timedelta(days=30),
+                status=rng.choice(statuses),
+                total_amount=sum((line[4] for line in lines), Decimal("0.00")),
+                notes=opportunity.name,
+            )
+        )
+        drafts.append(lines)
+    quotations = bulk_create_with_history(quotations, Quotation, batch_size=1000)
+    bulk_create_with_history(
+        [
+            QuotationLine(
+                quotation=quotation,
+                product=product,
+                quantity=quantity,
+                list_price=product.list_price,
+                discount_percent=discount,
+                unit_price=unit_price,
+                amount=amount,
+            )
+            for quotation, lines in zip(quotations, drafts, strict=True)
+            for product, quantity, discount, unit_price, amount in lines
+        ],
+        QuotationLine,
+        batch_size=2000,
+    )
+    QuotationSequence.objects.bulk_create([QuotationSequence(period=p, last=n) for p, n in counters.items()])

@@ -9,7 +9,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Competitor, Customer, CustomerKind
-from sales.models import Channel, ForecastCategory, ImportKind, OrderStatus, PipelineStage, Product
+from sales.models import (
+    Channel,
+    ForecastCategory,
+    ImportKind,
+    OrderStatus,
+    PipelineStage,
+    Product,
+    QuotationStatus,
+)
 from sales.selectors import creditable_people
 from salesorg.forms import DateField, DateInput
 from salesorg.money import to_money
@@ -157,3 +165,29 @@ class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ImportKind.choices)
     file = forms.FileField(label=_("File (CSV or Excel)"))
     dry_run = forms.BooleanField(label=_("Dry run (check only)"), required=False, initial=True)
+
+
+class QuotationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", "---------"), *QuotationStatus.choices], required=False)
+
+
+class QuotationForm(forms.Form):
+    valid_until = DateField(label=_("Valid until"), widget=DateInput(attrs={"class": "form-control"}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class QuotationLineForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.filter(is_active=True))
+    quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.01"), decimal_places=2)
+    discount_percent = forms.DecimalField(
+        label=_("Discount (%)"),
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=2,
+        required=False,
+        initial=Decimal(0),
+    )
+
+
+QuotationLineFormSet = forms.formset_factory(QuotationLineForm, extra=2, min_num=1, validate_min=True)

@@ -2,7 +2,8 @@
 approval step the user may decide, decided through `order_approve` / `order_reject`; and, with
 PAYMENT_CONFIRMATION on, the payments a rep entered that await confirmation, listed for the first
 manager rank above the one who entered them (rule sales.approve_record), decided through
-`payment_confirm` / `payment_reject`."""
+`payment_confirm` / `payment_reject`; and the quotations whose waiting discount-approval step the
+user may decide, decided through `quote_approve` / `quote_reject`."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from notifications.inbox import InboxItem, Source, register
-from sales.models import Order, Payment
+from sales.models import Order, Payment, Quotation
 from sales.services import approvals
 from sales.services.orders import order_approve, order_reject
 from sales.services.payments import _approver_check, confirmation_required, payment_confirm, payment_reject
+from sales.services.quotes import quotations_awaiting, quote_approve, quote_reject
 from staff import authority
 
 
@@ -107,6 +109,36 @@ def decide_payment(user: Any, payment_id: int, approve: bool, reason: str) -> No
         payment_reject(payment=payment, user=user, reason=reason)
 
 
+def quotation_items(user: Any) -> list[InboxItem]:
+    return [
+        InboxItem(
+            source="quotation",
+            id=step.quotation_id,
+            kind_label=_("Quotation"),
+            title=f"{step.quotation.number} · {step.quotation.customer.name}",
+            summary=_("Step %(sequence)s: %(level)s") % {"sequence": step.sequence, "level": step.get_level_display()},
+            reason=step.why,
+            amount=step.quotation.total_amount,
+            submitted_by=step.quotation.owner.name,
+            waiting_since=step.waiting_since,
+            url=reverse("sales:quotation-detail", args=[step.quotation_id]),
+        )
+        for step in quotations_awaiting(user)
+    ]
+
+
+def decide_quotation(user: Any, quotation_id: int, approve: bool, reason: str) -> None:
+    """Only a quotation awaiting this user's decision: any other id answers 404 like a missing one."""
+    if quotation_id not in {step.quotation_id for step in quotations_awaiting(user)}:
+        raise Http404
+    quotation = Quotation.objects.get(pk=quotation_id)
+    if approve:
+        quote_approve(quotation=quotation, user=user)
+    else:
+        quote_reject(quotation=quotation, user=user, reason=reason)
+
+
 def register_source() -> None:
     register(Source(key="order", items=order_items, decide=decide_order))
     register(Source(key="payment", items=payment_items, decide=decide_payment))
+    register(Source(key="quotation", items=quotation_items, decide=decide_quotation))

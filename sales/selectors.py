@@ -49,6 +49,9 @@ from sales.models import (
     Payment,
     PipelineStage,
     Product,
+    Quotation,
+    QuotationApprovalStep,
+    QuotationLine,
 )
 from salesorg.money import to_money
 from staff import authority
@@ -589,5 +592,51 @@ def order_history(*, order: Order) -> list[OrderChange]:
             if p not in ("", None)
         ),
     )
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes
+
+
+# --- quotations -----------------------------------------------------------------------------------
+
+
+def quotation_queryset(*, user: Any) -> QuerySet[Quotation]:
+    """Quotations the user may see, with customer, owner, order and lines loaded once."""
+    return (
+        Quotation.objects.visible_to(user)
+        .select_related("customer", "owner", "created_by", "opportunity", "order")
+        .prefetch_related(Prefetch("lines", queryset=QuotationLine.objects.select_related("product").order_by("id")))
+    )
+
+
+def quotation_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Quotation]:
+    filters = filters or {}
+    qs = Quotation.objects.visible_to(user).select_related("customer", "owner")
+    if filters.get("q"):
+        q = filters["q"]
+        qs = qs.filter(Q(number__icontains=q) | Q(customer__name__icontains=q))
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    return qs
+
+
+def quotation_approval_steps(quotation: Quotation) -> list[QuotationApprovalStep]:
+    return list(quotation.approval_steps.select_related("decided_by").order_by("id"))
+
+
+def quotation_history(*, quotation: Quotation) -> list[OrderChange]:
+    """Every history row of the quotation and its lines, newest first (two queries)."""
+    actions = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+    changes: list[OrderChange] = []
+    for row in Quotation.history.filter(id=quotation.pk).select_related("history_user"):
+        user = row.history_user
+        who = (user.get_full_name() or user.get_username()) if user else ""
+        summary = " · ".join(str(p) for p in (row.get_status_display(), row.total_amount, row.approval_reason) if p)
+        changes.append(OrderChange(row.history_date, who, _("Quotation"), actions.get(row.history_type, ""), summary))
+    lines = QuotationLine.history.filter(quotation_id=quotation.pk).select_related("history_user", "product")
+    for row in lines:
+        user = row.history_user
+        who = (user.get_full_name() or user.get_username()) if user else ""
+        summary = f"{row.product} · {row.quantity} × {row.unit_price} (-{row.discount_percent} %) = {row.amount}"
+        changes.append(OrderChange(row.history_date, who, _("Line"), actions.get(row.history_type, ""), summary))
     changes.sort(key=lambda c: c.when, reverse=True)
     return changes

@@ -17,7 +17,7 @@ from customers.models import Customer
 from sales import forms as forms
 from sales import selectors as selectors
 from sales import services
-from sales.models import ImportJob, Order, Payment, StepStatus
+from sales.models import ImportJob, Order, Payment, Quotation, StepStatus
 from sales.services import approvals
 from sales.services import imports as import_services
 from sales.services import pipeline as pipeline_services
@@ -315,7 +315,13 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "sales/opportunity_detail.html",
-        {"opportunity": opportunity, "form": form, "category_form": category_form, "history": history},
+        {
+            "opportunity": opportunity,
+            "form": form,
+            "category_form": category_form,
+            "history": history,
+            "quotations": Quotation.objects.visible_to(request.user).filter(opportunity=opportunity),
+        },
         status=400 if bound is not None and bound.errors else 200,
     )
 

@@ -262,6 +262,56 @@ def awaiting_payment():
 
 ORDER_PENDING_FAR = with_status("sales.Order", "pending", shares__rep__user__username="rep06", payments__isnull=True)
 ORDER_DRAFT_OWN = with_status("sales.Order", "draft", shares__rep__user__username="rep01", payments__isnull=True)
+# --- quotations (issue 18): made for the case (the demo seeds none) --------------------------------
+QUOTE = (
+    "a quotation follows 'create an order ...' (its owner, its maker or a manager of its unit) and its"
+    " discount approval 'approve an order ...' (a manager of the unit above the maker, never its owner)"
+)
+
+
+def own_opportunity():
+    """rep01's opportunity for one of rep01's own customers."""
+    return first("sales.Opportunity", owner__user__username="rep01", customer__owner__user__username="rep01")
+
+
+def far_opportunity():
+    return first("sales.Opportunity", owner__user__username="rep06", customer__owner__user__username="rep06")
+
+
+def quote_line_body() -> dict:
+    return {"product": pk("sales.Product", is_active=True), "quantity": "1", "discount_percent": "5"}
+
+
+def quotation_of(username: str, status: str = "draft") -> Callable[[], Any]:
+    """A quotation of the rep's opportunity, made by the rep, with one line 30 % off (above the
+    matrix's discount limit); "pending_approval": submitted (its first step waits for the team
+    manager); other statuses set on the draft."""
+
+    def make():
+        from sales.models import Quotation
+        from sales.services import quotes
+
+        opportunity = own_opportunity() if username == "rep01" else far_opportunity()
+        product = first("sales.Product", is_active=True)
+        line = quotes.QuoteLineInput(product=product, quantity=1, discount_percent=30)
+        quotation = quotes.quote_from_opportunity(opportunity=opportunity, user=None, lines=[line])
+        Quotation.objects.filter(pk=quotation.pk).update(created_by=person(username))
+        quotation.refresh_from_db()
+        if status == "pending_approval":
+            quotes.quote_submit(quotation=quotation, user=None)
+        elif status != "draft":
+            Quotation.objects.filter(pk=quotation.pk).update(status=status)
+        return Quotation.objects.get(pk=quotation.pk)
+
+    return make
+
+
+QUOTE_DRAFT_OWN = quotation_of("rep01")
+QUOTE_PENDING_OWN = quotation_of("rep01", "pending_approval")
+QUOTE_PENDING_FAR = quotation_of("rep06", "pending_approval")
+QUOTE_APPROVED_OWN = quotation_of("rep01", "approved")
+QUOTE_ACCEPTED_OWN = quotation_of("rep01", "accepted")
+
 EXPENSE_OWN = with_status("fieldwork.ExpenseClaim", "submitted", person__user__username="rep01")
 EXPENSE_FAR = with_status("fieldwork.ExpenseClaim", "submitted", person__user__username="rep06")
 SCORECARD_DRAFT_OWN = with_status("appraisal.Scorecard", "draft", person__user__username="rep01")
@@ -1948,6 +1998,79 @@ API_CASES: list[Case] = [
         team_create="POST /api/v1/teams/",
         team_edit="PATCH /api/v1/teams/{id}/",
     ),
+    # --- quotations ----------------------------------------------------------------------------
+    C(
+        "POST /api/v1/quotations/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{QUOTE}; {CREATE}; {WIDE}",
+        None,
+        lambda o: {"opportunity": own_opportunity().pk, "lines": [quote_line_body()]},
+        ("sales.Quotation",),
+    ),
+    C(
+        "POST /api/v1/quotations/",
+        "far",
+        "ok ok 400 400 400 403",
+        f"{QUOTE}; {HIDDEN_BODY}",
+        None,
+        lambda o: {"opportunity": far_opportunity().pk, "lines": [quote_line_body()]},
+        ("sales.Quotation",),
+    ),
+    C("POST /api/v1/quotations/{id}/submit/", "own", "ok ok ok ok ok 403", f"{QUOTE}; {WIDE}", QUOTE_DRAFT_OWN),
+    C(
+        "POST /api/v1/quotations/{id}/approve/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{QUOTE}: never its owner; {WIDE}",
+        QUOTE_PENDING_OWN,
+    ),
+    C(
+        "POST /api/v1/quotations/{id}/approve/",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{QUOTE}; {SCOPE}",
+        QUOTE_PENDING_FAR,
+    ),
+    C(
+        "POST /api/v1/quotations/{id}/reject/",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{QUOTE}: never its owner; {WIDE}",
+        QUOTE_PENDING_OWN,
+        {"reason": "matrix"},
+    ),
+    C(
+        "POST /api/v1/quotations/{id}/accept/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{QUOTE}: the customer accepted, recorded by its people or a manager; {WIDE}",
+        QUOTE_APPROVED_OWN,
+    ),
+    C(
+        "POST /api/v1/quotations/{id}/decline/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{QUOTE}: the customer declined, recorded by its people or a manager; {WIDE}",
+        QUOTE_DRAFT_OWN,
+        {"reason": "matrix"},
+    ),
+    C(
+        "POST /api/v1/quotations/{id}/convert/",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{QUOTE}; {CREATE} (the order it becomes); {WIDE}",
+        QUOTE_ACCEPTED_OWN,
+        watch=("sales.Order",),
+    ),
+    C(
+        "POST /api/v1/inbox/decide/",
+        "own",
+        "ok 404 404 ok 404 404",
+        f"{INBOX}; {QUOTE}: the discount step waits for the team manager (tm01); the owner never",
+        QUOTE_PENDING_OWN,
+        lambda o: {"items": [f"quotation:{o.pk}"], "decision": "approve"},
+    ),
 ]
 
 
@@ -2968,5 +3091,128 @@ PAGE_CASES: list[Case] = [
         PAYROLL,
         None,
         {"step": "export", "period": "2026-05"},
+    ),
+    # --- quotations ----------------------------------------------------------------------------
+    C(
+        P + "sales:quotation-create",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{QUOTE}; {CREATE}; {WIDE}",
+        own_opportunity,
+        lambda o: {
+            "valid_until": str(timezone.localdate() + timedelta(days=30)),
+            "lines-TOTAL_FORMS": 1,
+            "lines-INITIAL_FORMS": 0,
+            "lines-0-product": pk("sales.Product", is_active=True),
+            "lines-0-quantity": "1",
+            "lines-0-discount_percent": "5",
+        },
+        ("sales.Quotation",),
+    ),
+    C(
+        P + "sales:quotation-create",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{QUOTE}; {SCOPE}",
+        far_opportunity,
+        lambda o: {
+            "valid_until": str(timezone.localdate() + timedelta(days=30)),
+            "lines-TOTAL_FORMS": 1,
+            "lines-INITIAL_FORMS": 0,
+            "lines-0-product": pk("sales.Product", is_active=True),
+            "lines-0-quantity": "1",
+            "lines-0-discount_percent": "5",
+        },
+        ("sales.Quotation",),
+    ),
+    C(
+        P + "sales:quotation-edit",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{QUOTE}: a draft, by its people or a manager; {WIDE}",
+        QUOTE_DRAFT_OWN,
+        lambda o: {
+            "valid_until": str(o.valid_until),
+            "lines-TOTAL_FORMS": 1,
+            "lines-INITIAL_FORMS": 0,
+            "lines-0-product": pk("sales.Product", is_active=True),
+            "lines-0-quantity": "2",
+            "lines-0-discount_percent": "5",
+        },
+    ),
+    C(
+        P + "sales:quotation-action submit",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{QUOTE}; {WIDE}",
+        QUOTE_DRAFT_OWN,
+        kwargs={"action": "submit"},
+    ),
+    C(
+        P + "sales:quotation-action approve",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{QUOTE}: never its owner; {WIDE}",
+        QUOTE_PENDING_OWN,
+        kwargs={"action": "approve"},
+    ),
+    C(
+        P + "sales:quotation-action approve",
+        "far",
+        "ok ok 404 404 404 403",
+        f"{QUOTE}; {SCOPE}",
+        QUOTE_PENDING_FAR,
+        kwargs={"action": "approve"},
+    ),
+    C(
+        P + "sales:quotation-action reject",
+        "own",
+        "ok ok ok ok 403 403",
+        f"{QUOTE}: never its owner; {WIDE}",
+        QUOTE_PENDING_OWN,
+        {"reason": "matrix"},
+        kwargs={"action": "reject"},
+    ),
+    C(
+        P + "sales:quotation-action send",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{QUOTE}; {WIDE}",
+        QUOTE_APPROVED_OWN,
+        kwargs={"action": "send"},
+    ),
+    C(
+        P + "sales:quotation-action accept",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{QUOTE}; {WIDE}",
+        QUOTE_APPROVED_OWN,
+        kwargs={"action": "accept"},
+    ),
+    C(
+        P + "sales:quotation-action decline",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{QUOTE}; {WIDE}",
+        QUOTE_DRAFT_OWN,
+        {"reason": "matrix"},
+        kwargs={"action": "decline"},
+    ),
+    C(
+        P + "sales:quotation-action convert",
+        "own",
+        "ok ok ok ok ok 403",
+        f"{QUOTE}; {CREATE} (the order it becomes); {WIDE}",
+        QUOTE_ACCEPTED_OWN,
+        watch=("sales.Order",),
+        kwargs={"action": "convert"},
+    ),
+    C(
+        P + "approval-inbox-decide",
+        "own",
+        "ok 404 404 ok 404 404",
+        f"{INBOX}; {QUOTE}: the discount step waits for the team manager (tm01)",
+        QUOTE_PENDING_OWN,
+        lambda o: {"item": f"quotation:{o.pk}", "decision": "approve"},
     ),
 ]

@@ -62,6 +62,7 @@ def test_paged_lists_cost_a_fixed_number_of_queries(client, org, django_assert_m
         "fieldwork:expense-list",
         "sales:order-list",
         "sales:payment-list",
+        "sales:quotation-list",
         "customers:customer-list",
         "customers:pool",
     ):

@@ -15,9 +15,11 @@ def register(router: BaseRouter) -> None:
     from sales.api.orders import OrderViewSet
     from sales.api.payments import PaymentViewSet
     from sales.api.pipeline import OpportunityViewSet
+    from sales.api.quotes import QuotationViewSet
 
     router.register("pipeline-stages", PipelineStageViewSet, basename="pipeline-stage")
     router.register("opportunities", OpportunityViewSet, basename="opportunity")
     router.register("products", ProductViewSet, basename="product")
     router.register("orders", OrderViewSet, basename="order")
     router.register("payments", PaymentViewSet, basename="payment")
+    router.register("quotations", QuotationViewSet, basename="quotation")

@@ -35,3 +35,10 @@ from sales.models.pipeline import (  # noqa: F401
     OpportunityStageChange,
     PipelineStage,
 )
+from sales.models.quotes import (  # noqa: F401
+    Quotation,
+    QuotationApprovalStep,
+    QuotationLine,
+    QuotationSequence,
+    QuotationStatus,
+)

@@ -1,8 +1,8 @@
-"""Writes of the sales app, by area: `orders`, `payments`, `instalments` (payment plans),
+"""Writes of the sales app, by area: `orders`, `quotes`, `payments`, `instalments` (payment plans),
 `pipeline`, `products`, `imports`; `access` holds who may act on an order.
 
-The order, payment and payment-plan writes and their inputs are re-exported here, so that callers
-write `from sales import services` and `services.order_create(...)`.
+The order, quotation, payment and payment-plan writes and their inputs are re-exported here, so
+that callers write `from sales import services` and `services.order_create(...)`.
 """
 
 from sales.domain import InstalmentInput, LineInput, ShareInput
@@ -18,6 +18,19 @@ from sales.services.orders import (
     order_update,
 )
 from sales.services.payments import payment_confirm, payment_create, payment_reject
+from sales.services.quotes import (
+    QuoteLineInput,
+    quote_accept,
+    quote_approve,
+    quote_convert,
+    quote_create,
+    quote_decline,
+    quote_from_opportunity,
+    quote_reject,
+    quote_send,
+    quote_submit,
+    quote_update,
+)
 
 __all__ = [
     "InstalmentInput",
@@ -36,4 +49,15 @@ __all__ = [
     "payment_confirm",
     "payment_reject",
     "payment_create",
+    "QuoteLineInput",
+    "quote_accept",
+    "quote_approve",
+    "quote_convert",
+    "quote_create",
+    "quote_decline",
+    "quote_from_opportunity",
+    "quote_reject",
+    "quote_send",
+    "quote_submit",
+    "quote_update",
 ]

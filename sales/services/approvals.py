@@ -19,7 +19,7 @@ order's status by itself except through `orders.py`'s callers.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -220,8 +220,14 @@ def plan_approval(facts: OrderFacts, rules: Iterable[ApprovalRule] | None = None
     return ApprovalPlan(steps=[planned for _n, planned in ordered], hold=hold)
 
 
-def plan_for(order: Order) -> ApprovalPlan:
-    return plan_approval(order_facts(order))
+def plan_for(order: Order, *, approved_discount: Decimal | None = None) -> ApprovalPlan:
+    """The order's plan. `approved_discount`: a discount (percent) already approved for these
+    prices (the quotation the order comes from): lines discounted up to it match no discount rule,
+    so the same discount is not approved twice; a larger one still is."""
+    facts = order_facts(order)
+    if approved_discount is not None and facts.max_discount <= approved_discount:
+        facts = replace(facts, max_discount=ZERO, discount_code="")
+    return plan_approval(facts)
 
 
 # --- who decides a step -------------------------------------------------------------------------

@@ -191,10 +191,10 @@ def new_credit_shares(
     ]
 
 
-def _apply_approval_plan(order: Order) -> None:
+def _apply_approval_plan(order: Order, *, approved_discount: Decimal | None = None) -> None:
     """Submitted, or changed while pending: the approval matrix decides whether the order confirms
     or waits for approval steps (with the reason, held or not)."""
-    plan = approvals.plan_for(order)
+    plan = approvals.plan_for(order, approved_discount=approved_discount)
     order.approval_reason = plan.reason
     order.approval_hold = plan.hold and bool(plan.steps)
     order.status = OrderStatus.PENDING if plan.steps else OrderStatus.CONFIRMED
@@ -231,6 +231,7 @@ def order_create(
     created_by: Any = None,
     submit: bool = False,
     today: date | None = None,
+    approved_discount: Decimal | None = None,
 ) -> Order:
     """A new order (draft, or submitted at once): lines, credit shares and the payment plan.
 
@@ -238,6 +239,8 @@ def order_create(
     given, the customer (and distributor) must be in their scope, they must be its owner or a
     manager of its unit (sales.create_record), and the shares go to reps of their unit
     (sales.credit). They stay able to see the order as its filer, whoever it is credited to.
+    `approved_discount`: the discount (percent) a quotation already had approved, passed on to
+    `order_submit` so that the matrix does not ask for it again.
     """
     _check_header(customer=customer, on=date, channel=channel, payment_terms_days=payment_terms_days)
     if created_by is not None:
@@ -270,7 +273,7 @@ def order_create(
     order_recompute(order=order)
     write_plan(order, instalments or default_plan(order), today=today)
     if submit:
-        order_submit(order=order, user=None)
+        order_submit(order=order, user=None, approved_discount=approved_discount)
     return order
 
 
@@ -346,15 +349,16 @@ def _check_order_changes(order: Order, user: Any, header: dict[str, Any], shares
 
 
 @transaction.atomic
-def order_submit(*, order: Order, user: Any) -> Order:
-    """Draft -> confirmed, or -> pending approval when it matches rules of the approval matrix."""
+def order_submit(*, order: Order, user: Any, approved_discount: Decimal | None = None) -> Order:
+    """Draft -> confirmed, or -> pending approval when it matches rules of the approval matrix
+    (a discount up to `approved_discount` percent was approved already: see `approvals.plan_for`)."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if user is not None:
         require_visible_order(order, user)
         require_order_edit(order, user)
     if order.status != OrderStatus.DRAFT:
         raise ApplicationError(_("Only a draft can be submitted."), fields={"status": [_("Not a draft.")]})
-    _apply_approval_plan(order)
+    _apply_approval_plan(order, approved_discount=approved_discount)
     return order
 
 
