@@ -57,6 +57,33 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server_on_sqlite():
+    """On SQLite the test database lives in memory, and Django's live server hands the test
+    thread's one connection to every request thread. Two requests at once (a page and its htmx
+    poll) then interleave transactions on that one connection ("no such savepoint", "pop from
+    empty list"), and the failed test's open transaction locks the next test's flush. So on SQLite
+    the live server answers one request at a time (and closes each connection, as Django's
+    development server does when it is not threaded); on PostgreSQL each request thread has its
+    own connection and the server stays threaded."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # The live server thread itself took the overriding connections (LiveServerThread.run),
+            # and every request is handled in that thread.
+            super().__init__(*args, **kwargs)
+
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialWSGIServer
+    yield
+    LiveServerThread.server_class = threaded
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts in the settings' language: a test (or a request it makes) that activates
