@@ -28,3 +28,11 @@ def escalate_approvals() -> int:
     from sales.services.approvals import approval_escalate
 
     return approval_escalate()
+
+
+@shared_task(**RELIABLE_TASK)
+def expire_quotations() -> int:
+    """Quotations past their last valid day, pending, approved or sent, become expired."""
+    from sales.services.quotes import quotes_expire
+
+    return quotes_expire()

@@ -30,6 +30,7 @@ from sales.services.quotes import (
     quote_send,
     quote_submit,
     quote_update,
+    quotes_expire,
 )
 
 __all__ = [
@@ -60,4 +61,5 @@ __all__ = [
     "quote_send",
     "quote_submit",
     "quote_update",
+    "quotes_expire",
 ]

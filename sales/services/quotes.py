@@ -455,6 +455,34 @@ def quote_accept(*, quotation: Quotation, user: Any, today: date | None = None) 
     return quotation
 
 
+# Out with the customer or awaiting approval: these lapse after their last valid day.
+LAPSING = (QuotationStatus.PENDING, QuotationStatus.APPROVED, QuotationStatus.SENT)
+
+
+@transaction.atomic
+def quotes_expire(*, today: date | None = None) -> int:
+    """The night's sweep (task `sales.tasks.expire_quotations`): a quotation pending approval,
+    approved or sent whose last valid day (`valid_until`, inclusive) is before `today` becomes
+    expired, and its waiting approval steps are withdrawn (they leave the approval inbox). Drafts
+    and rejected quotes stay with their rep, who may give them a new date. A system action: no
+    user, history rows with the reason "expired". Returns how many expired; a fixed number of
+    queries at any size."""
+    today = today or timezone.localdate()
+    stale = list(Quotation.objects.select_for_update().filter(status__in=LAPSING, valid_until__lt=today))
+    if not stale:
+        return 0
+    steps = list(QuotationApprovalStep.objects.filter(quotation__in=stale, status=StepStatus.WAITING))
+    for step in steps:
+        step.status = StepStatus.WITHDRAWN
+    bulk_update_with_history(steps, QuotationApprovalStep, ["status"], default_change_reason="expired")
+    now = timezone.now()
+    for quotation in stale:
+        quotation.status = QuotationStatus.EXPIRED
+        quotation.updated_at = now
+    bulk_update_with_history(stale, Quotation, ["status", "updated_at"], default_change_reason="expired")
+    return len(stale)
+
+
 @transaction.atomic
 def quote_decline(*, quotation: Quotation, user: Any, reason: str = "") -> Quotation:
     """The customer declined a quote that was not converted yet."""

@@ -269,6 +269,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Sales: approval steps waiting longer than APPROVAL_ESCALATION_HOURS move one level up.
     "sales-escalate-approvals": {"task": "sales.tasks.escalate_approvals", "schedule": crontab(minute=10)},
+    "sales-expire-quotations": {"task": "sales.tasks.expire_quotations", "schedule": crontab(hour=0, minute=20)},
     # Dashboard: milestones after the night's recompute, Monday digest.
     "dashboard-milestones": {"task": "dashboard.tasks.notify_milestones", "schedule": crontab(hour=6, minute=0)},
     # Customers: follow-up discipline (the key predates its move from the dashboard; beat's
