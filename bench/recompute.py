@@ -20,7 +20,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,8 +109,81 @@ def main() -> None:
     print(f"queries per recompute: {queries_1} and {queries_2} (fixed, whatever the size)")
     print(f"peak memory of this process: {peak_mb:.0f} MB (limit 300 MB)")
     ok = ratio <= 3 and queries_1 == queries_2 and peak_mb < 300
+    ok = incremental_night(floor, as_of) and ok
     print("OK" if ok else "OVER A LIMIT")
     sys.exit(0 if ok else 1)
+
+
+COMPARED = (
+    "owner_kind, owner_key, metric, period, actual, target, stretch, rate, stretch_rate, time_progress,"
+    " is_behind, person_id, team_id, region_id"
+)
+
+
+def incremental_night(floor, as_of: date) -> bool:
+    """The incremental night against the floor, each measured alternately with it: after one day
+    of new records (a full rebuild as of the day before, then the night as of `as_of`: the last
+    day's records come in) and after back-dated changes (payments of June and credit shares of
+    March corrected, noted by the triggers). Each night's rows are then compared with a full
+    rebuild's. True when within the limit (0.2x the floor) and the rows are the same."""
+    from django.db import connection
+
+    from targets.services import achievements_recompute
+
+    def night() -> tuple[float, int, str]:
+        t0 = time.perf_counter()
+        run = achievements_recompute(as_of=as_of, incremental=True)
+        return time.perf_counter() - t0, run.rows, run.mode
+
+    def differences() -> int:
+        """Rows of the night that a full rebuild does not write, and the other way round."""
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bench_night")
+            cursor.execute(f"CREATE TEMPORARY TABLE bench_night AS SELECT {COMPARED} FROM targets_achievement")
+            achievements_recompute(as_of=as_of)
+            cursor.execute(
+                f"SELECT (SELECT COUNT(*) FROM (SELECT {COMPARED} FROM targets_achievement"
+                " EXCEPT ALL SELECT * FROM bench_night) a)"
+                f" + (SELECT COUNT(*) FROM (SELECT * FROM bench_night EXCEPT ALL"
+                f" SELECT {COMPARED} FROM targets_achievement) b)"
+            )
+            return cursor.fetchone()[0]
+
+    achievements_recompute(as_of=as_of - timedelta(days=1))
+    floor_a, _ = floor()
+    day_time, day_rows, day_mode = night()
+    floor_b, _ = floor()
+    day_diff = differences()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE customers_payment SET amount = amount + 1 WHERE id IN"
+            " (SELECT id FROM customers_payment WHERE date = '2025-06-16' ORDER BY id LIMIT 50)"
+        )
+        cursor.execute(
+            "UPDATE customers_creditshare SET amount = amount + 1 WHERE is_primary AND order_id IN"
+            " (SELECT id FROM customers_order WHERE date = '2025-03-10' ORDER BY id LIMIT 20)"
+        )
+    back_time, back_rows, back_mode = night()
+    floor_c, _ = floor()
+    back_diff = differences()
+    floor_time = min(floor_a, floor_b, floor_c)
+    day_ratio, back_ratio = day_time / floor_time, back_time / floor_time
+    print(f"floor statement (alternated with the nights): {floor_a:.2f} s, {floor_b:.2f} s, {floor_c:.2f} s")
+    print(
+        f"incremental night, one new day:      {day_time:6.2f} s, {day_rows:,} rows ({day_mode}), "
+        f"{day_ratio:.2f}x the floor (limit 0.2x); rows differing from a full rebuild: {day_diff}"
+    )
+    print(
+        f"incremental night, back-dated edits: {back_time:6.2f} s, {back_rows:,} rows ({back_mode}), "
+        f"{back_ratio:.2f}x the floor (limit 0.2x); rows differing from a full rebuild: {back_diff}"
+    )
+    return (
+        day_ratio <= 0.2
+        and back_ratio <= 0.2
+        and day_diff == 0
+        and back_diff == 0
+        and day_mode == back_mode == "incremental"
+    )
 
 
 if __name__ == "__main__":

@@ -475,6 +475,13 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class RunMode(models.TextChoices):
+    """How a run computed: every record of the year, or only the months that changed."""
+
+    FULL = "full", _("Full rebuild")
+    INCREMENTAL = "incremental", _("Changes only")
+
+
 # What started a recompute run (RecomputeRun.trigger keeps the code; pages show the label).
 RUN_TRIGGERS = {
     "manual": _("By hand"),
@@ -498,6 +505,8 @@ class RecomputeRun(models.Model):
     # Empty for a full run; region ids for a fan-out part.
     region_ids = models.CharField(_("regions"), max_length=500, blank=True)
     trigger = models.CharField(_("trigger"), max_length=20, default="manual")
+    # Empty until the run has chosen (and for runs made before the incremental night).
+    mode = models.CharField(_("mode"), max_length=12, choices=RunMode.choices, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -526,6 +535,50 @@ class RecomputeRun(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+
+class AchievementBase(models.Model):
+    """The engine's monthly base, kept between runs: one row per (person, team and region recorded
+    on the records, metric, fiscal month) of one fiscal year, written by the full rebuild and
+    rewritten month by month by the incremental night (targets/services/engine). Derived rows:
+    plain integer columns, no foreign keys."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    person_id = models.IntegerField(null=True)
+    team_id = models.IntegerField(null=True)
+    region_id = models.IntegerField(null=True)
+    metric = models.CharField(_("metric"), max_length=20)
+    # The fiscal month, 1-12.
+    month_no = models.PositiveSmallIntegerField(_("fiscal month"))
+    actual = models.DecimalField(_("actual"), max_digits=18, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("achievement base row")
+        verbose_name_plural = _("achievement base rows")
+        indexes = [models.Index(fields=["fiscal_year", "metric", "month_no"], name="achievement_base_month")]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}/{self.month_no} · {self.metric} · {self.person_id} · {self.actual}"
+
+
+class AchievementChange(models.Model):
+    """The outbox of the incremental night: what changed since the last run, written by database
+    triggers on the records the engine reads (orders, credit shares, payments, visits, expense
+    claims, memberships, targets, people, teams, regions), so admin edits, imports and raw SQL are
+    seen too. `source` names the base metrics to recompute for `month_index` (year x 12 + month - 1;
+    empty for every month), or "results" for results to rewrite: those of `period`, or every
+    period when it is empty. Consumed (deleted) by the run that took it into account."""
+
+    source = models.CharField(_("source"), max_length=20)
+    month_index = models.IntegerField(_("month index"), null=True)
+    period = models.CharField(_("period"), max_length=7, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("achievement change")
+        verbose_name_plural = _("achievement changes")
+
+    def __str__(self) -> str:
+        return f"{self.source} · {self.month_index} · {self.period}"
 
 
 # --- Forecast: managers' adjustments and the weekly snapshots ------------------------------------

@@ -261,6 +261,8 @@ class ExpenseClaim(models.Model):
     class Meta:
         db_table = "customers_expenseclaim"
         ordering = ["-date", "-id"]
+        # The list's default order; also the incremental night's read of a month's claims.
+        indexes = [models.Index(fields=["-date", "-id"], name="expense_list_order")]
         verbose_name = _("expense claim")
         verbose_name_plural = _("expense claims")
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="expense_amount_positive")]

@@ -164,6 +164,11 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["status", "date"]),
             models.Index(fields=["-date", "-id"], name="order_list_order"),
+            # A customer's first confirmed order (new customers), read order by order by the
+            # incremental night (targets/services/engine) and by its change triggers.
+            models.Index(
+                fields=["customer", "date", "id"], condition=models.Q(status="confirmed"), name="order_first_confirmed"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -349,6 +354,8 @@ class Payment(models.Model):
     class Meta:
         db_table = "customers_payment"
         ordering = ["-date", "-id"]
+        # The list's default order; also the incremental night's read of a month's payments.
+        indexes = [models.Index(fields=["-date", "-id"], name="payment_list_order")]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         constraints = [

@@ -9,13 +9,14 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesorg.exceptions import ApplicationError
-from salesorg.periods import Period, periods_containing
-from targets.models import RecomputeRun, RunStatus
+from salesorg.periods import MONTH, Period, periods_containing
+from targets.models import RecomputeRun, RunMode, RunStatus
+from targets.services.engine import incremental as incremental_plan
 from targets.services.engine import statements
 from targets.services.engine.write import results_write, session_reset
 
@@ -43,11 +44,14 @@ def achievements_recompute(
     include_company: bool | None = None,
     fail_after_write: Callable[[], None] | None = None,
     on_step: Callable[[str], None] | None = None,
+    incremental: bool = False,
 ) -> RecomputeRun:
     """Recompute every achievement of the fiscal year containing `as_of` (records up to that day).
 
     `region_ids` limits the run to the reps, teams and regions of those regions (the fan-out of
     the nightly task); the company row is then left out unless `include_company` is true.
+    `incremental`: recompute only what changed since the last whole-company run (`incremental`
+    module); a full rebuild when that cannot be done. Whole-company runs only.
     `fail_after_write` is called inside the write transaction after the first statement
     (tests use it to prove a failed run leaves the previous results); `on_step` after each step
     (the worker test uses it to kill a worker mid-run).
@@ -79,6 +83,7 @@ def achievements_recompute(
             include_company=include_company,
             fail_after_write=fail_after_write,
             on_step=on_step,
+            incremental=incremental,
         )
     except Exception as exc:
         logger.exception("achievement recompute as of %s failed", as_of)
@@ -162,13 +167,29 @@ def _compute(
     include_company: bool,
     fail_after_write: Callable[[], None] | None,
     on_step: Callable[[str], None] | None = None,
+    incremental: bool = False,
 ) -> int:
     """Steps 1-3 on temporary tables only (each committed at once, so the progress bar can follow),
-    then the results computed into a temporary table and written in one transaction; the rows written."""
+    then the results computed into a temporary table and written in one transaction; the rows written.
+
+    A whole-company run keeps its base and consumes the outbox of changes (up to the last change
+    read before it reads any record); an incremental one recomputes only what the changes name."""
+    whole_company = region_list is None and include_company
+    upto = incremental_plan.changes_upto() if whole_company else None
+    plan = (
+        incremental_plan.plan_for(as_of=as_of, year=fiscal_year_of(as_of), upto=upto)
+        if (incremental and whole_company)
+        else None
+    )
+    run.mode = RunMode.INCREMENTAL if plan is not None else RunMode.FULL
+    RecomputeRun.objects.filter(pk=run.pk).update(mode=run.mode)
+    if plan is not None:
+        return _compute_changes(as_of=as_of, run=run, plan=plan, upto=upto, fail_after_write=fail_after_write)
     vendor = connection.vendor
     t = statements.tables()
     year = fiscal_year_of(as_of)
     year_periods = [str(year)] + [str(q) for q in year.children()] + [str(m) for m in year.month_periods()]
+    keep = [*statements.base_keep_all(t, year.year), *statements.changes_consume(t, upto)] if whole_company else []
     # Bound through the backend's adapters (SQLite stores dates and datetimes as text).
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     as_of_param = connection.ops.adapt_datefield_value(as_of)
@@ -218,8 +239,107 @@ def _compute(
                 now=now,
                 fail_after_write=fail_after_write,
                 on_written=lambda: _set_progress(run, 90, "write"),
+                also=keep,
             )
             _execute(cursor, statements.drop_temp_tables())
         finally:
             session_reset(cursor, memory_reset)
     return rows
+
+
+def _compute_changes(
+    *,
+    as_of: date,
+    run: RecomputeRun,
+    plan: incremental_plan.Plan,
+    upto: int | None,
+    fail_after_write: Callable[[], None] | None,
+) -> int:
+    """The incremental run: the base rows of the changed months recomputed from their records and
+    kept, then the results of the changed periods rolled up from the kept base and written with
+    the changes consumed; the rows written."""
+    vendor = connection.vendor
+    t = statements.tables()
+    year = fiscal_year_of(as_of)
+    year_periods = [str(year)] + [str(q) for q in year.children()] + [str(m) for m in year.month_periods()]
+    consume = statements.changes_consume(t, upto)
+    if plan.empty:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for statement in consume:
+                cursor.execute(*statement)
+        return 0
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    as_of_param = connection.ops.adapt_datefield_value(as_of)
+    first_month_index = year.start.year * 12 + year.start.month - 1
+    memory_on, memory_reset = statements.memory_settings(vendor)
+    with connection.cursor() as cursor:
+        _execute(cursor, memory_on)
+        try:
+            _execute(cursor, statements.drop_temp_tables())
+            _execute(cursor, statements.create_temp_tables())
+            cursor.execute(*statements.period_insert(year, as_of, only=plan.periods))
+            _set_progress(run, 5, "periods")
+            for source, numbers in plan.months.items():
+                for first, last in incremental_plan.month_ranges(numbers):
+                    start = Period(year.year, MONTH, first).start
+                    end = min(Period(year.year, MONTH, last).end, as_of)
+                    if start > as_of:
+                        continue
+                    cursor.execute(
+                        *_source_statement(
+                            t,
+                            vendor,
+                            source,
+                            first_month_index,
+                            connection.ops.adapt_datefield_value(start),
+                            connection.ops.adapt_datefield_value(end),
+                        )
+                    )
+            with transaction.atomic():
+                _execute(cursor, statements.base_replace(t, year.year, plan.months))
+            _set_progress(run, 50, "base")
+            _execute(cursor, statements.analyze(vendor, statements.T_PERIOD))
+            cursor.execute(
+                statements.rollup_insert(
+                    with_units=True, include_company=True, base=statements.kept_base_sql(t, year.year)
+                )
+            )
+            _set_progress(run, 70, "rollup")
+            cursor.execute(
+                *statements.owners_insert(t, region_ids=None, include_company=True, year_periods=year_periods)
+            )
+            _execute(cursor, statements.analyze(vendor, statements.T_AGG, statements.T_OWNER))
+            _set_progress(run, 80, "owners")
+            cursor.execute(*statements.results_compute(t, vendor, as_of=as_of_param, now=now))
+            _execute(cursor, statements.analyze(vendor, statements.T_RESULT))
+            rows = results_write(
+                cursor,
+                t=t,
+                region_ids=None,
+                year_periods=sorted(plan.periods),
+                trend_periods=[str(p) for p in periods_containing(as_of) if str(p) in plan.periods],
+                now=now,
+                fail_after_write=fail_after_write,
+                on_written=lambda: _set_progress(run, 90, "write"),
+                also=consume,
+            )
+            _execute(cursor, statements.drop_temp_tables())
+        finally:
+            session_reset(cursor, memory_reset)
+    return rows
+
+
+def _source_statement(
+    t: dict[str, str], vendor: str, source: str, first_month_index: int, start: Any, end: Any
+) -> statements.Statement:
+    """One source's insert into the temporary base for the records dated in [start, end]."""
+    if source == "new_customers":
+        return statements.Statement(
+            statements.new_customers_changed_insert(t, vendor, ""), [first_month_index, start, end]
+        )
+    base = dict(
+        statements.base_inserts(
+            t, vendor, region_ids=None, first_month_index=first_month_index, start=start, last_day=end
+        )
+    )
+    return base[source]

@@ -20,7 +20,15 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from salesorg.periods import MONTH, QUARTER, YEAR, Period
-from targets.models import BUDGET_METRICS, Achievement, AchievementTrend, Metric, Target
+from targets.models import (
+    BUDGET_METRICS,
+    Achievement,
+    AchievementBase,
+    AchievementChange,
+    AchievementTrend,
+    Metric,
+    Target,
+)
 
 POSTGRESQL = "postgresql"
 
@@ -69,6 +77,8 @@ def tables() -> dict[str, str]:
         "target": Target._meta.db_table,
         "ach": Achievement._meta.db_table,
         "trend": AchievementTrend._meta.db_table,
+        "base": AchievementBase._meta.db_table,
+        "change": AchievementChange._meta.db_table,
     }
 
 
@@ -170,8 +180,9 @@ def period_rows(year: Period, as_of: date) -> list[tuple]:
     return rows
 
 
-def period_insert(year: Period, as_of: date) -> Statement:
-    rows = period_rows(year, as_of)
+def period_insert(year: Period, as_of: date, only: set[str] | None = None) -> Statement:
+    """The period table; with `only`, the rows of those periods alone (the incremental night)."""
+    rows = [row for row in period_rows(year, as_of) if only is None or row[1] in only]
     placeholders = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
     return Statement(
         f"INSERT INTO {T_PERIOD} (month_no, period, period_kind, time_progress) VALUES {placeholders}",
@@ -294,6 +305,23 @@ def new_customers_insert(t: dict[str, str], vendor: str, where: str) -> str:
     )
 
 
+def new_customers_changed_insert(t: dict[str, str], vendor: str, where: str) -> str:
+    """New customers of the months in [start, last day] alone (the incremental night): the
+    confirmed orders dated there with no earlier confirmed order of their customer (earliest date,
+    then lowest id, as `new_customers_insert`), each looked up in the customer's confirmed orders
+    by index instead of aggregating every order. Its dates: the start, then the last day."""
+    month = month_index_sql("o.date", vendor)
+    return (
+        BASE_INSERT + f"SELECT s.rep_id, s.team_id, s.region_id, 'new_customers', {month} - %s + 1, COUNT(*)"
+        f" FROM {t['order']} o JOIN {t['share']} s ON s.order_id = o.id AND s.is_primary"
+        " WHERE o.status = 'confirmed' AND o.date BETWEEN %s AND %s"
+        f" AND NOT EXISTS (SELECT 1 FROM {t['order']} e WHERE e.customer_id = o.customer_id"
+        "  AND e.status = 'confirmed' AND (e.date < o.date OR (e.date = o.date AND e.id < o.id)))"
+        f"{where.format(p='s.rep_id', r='s.region_id')}"
+        f" GROUP BY s.rep_id, s.team_id, s.region_id, {month}"
+    )
+
+
 def visits_insert(t: dict[str, str], vendor: str, where: str) -> str:
     """Visit reports of every kind, credited to their author."""
     month = month_index_sql("v.date", vendor)
@@ -319,20 +347,21 @@ def expenses_insert(t: dict[str, str], vendor: str, where: str) -> str:
 # --- Step 3: roll-up and owners ---------------------------------------------------------------------
 
 
-def rollup_insert(*, with_units: bool, include_company: bool) -> str:
+def rollup_insert(*, with_units: bool, include_company: bool, base: str = T_BASE) -> str:
     """Roll up the base: rep (all the person's records), team and region (recorded on the
-    record), company; the period table turns the one join into month, quarter and year."""
+    record), company; the period table turns the one join into month, quarter and year. `base`:
+    the run's temporary base, or (the incremental night) the kept one, `kept_base_sql`."""
     parts = []
     if with_units:
         parts += [
-            f"SELECT '{kind}', b.{column}, b.metric, p.period, SUM(b.actual) FROM {T_BASE} b"
+            f"SELECT '{kind}', b.{column}, b.metric, p.period, SUM(b.actual) FROM {base} b"
             f" JOIN {T_PERIOD} p ON p.month_no = b.month_no WHERE b.{column} IS NOT NULL"
             f" GROUP BY b.{column}, b.metric, p.period"
             for kind, column in (("rep", "person_id"), ("team", "team_id"), ("region", "region_id"))
         ]
     if include_company:
         parts.append(
-            f"SELECT 'company', 0, b.metric, p.period, SUM(b.actual) FROM {T_BASE} b"
+            f"SELECT 'company', 0, b.metric, p.period, SUM(b.actual) FROM {base} b"
             f" JOIN {T_PERIOD} p ON p.month_no = b.month_no GROUP BY b.metric, p.period"
         )
     return f"INSERT INTO {T_AGG} (owner_kind, owner_key, metric, period, actual) " + " UNION ALL ".join(parts)
@@ -446,3 +475,55 @@ def trend_upsert(t: dict[str, str], *, now: Any, periods: Sequence[str]) -> Stat
         " actual = excluded.actual, rate = excluded.rate"
     )
     return Statement(sql, [now, *periods])
+
+
+# --- The kept base and the outbox of changes (the incremental night) ----------------------------------
+
+# The metrics each source of `base_inserts` writes (the outbox's `source` names the same).
+SOURCE_METRICS = {
+    "sales": ("sales_amount", "gross_margin"),
+    "collection": ("collection",),
+    "new_customers": ("new_customers",),
+    "visits": ("visits",),
+    "expenses": ("expenses",),
+}
+BASE_COLUMNS = "person_id, team_id, region_id, metric, month_no, actual"
+
+
+def kept_base_sql(t: dict[str, str], fiscal_year: int) -> str:
+    """The kept base of a fiscal year, as a sub-select shaped like the temporary base."""
+    return f"(SELECT {BASE_COLUMNS} FROM {t['base']} WHERE fiscal_year = {int(fiscal_year)})"
+
+
+def base_keep_all(t: dict[str, str], fiscal_year: int) -> list[str]:
+    """The full rebuild keeps its base: every kept row replaced by the temporary base."""
+    return [f"DELETE FROM {t['base']}", _base_copy(t, fiscal_year)]
+
+
+def _base_copy(t: dict[str, str], fiscal_year: int) -> str:
+    return (
+        f"INSERT INTO {t['base']} (fiscal_year, {BASE_COLUMNS}) SELECT {int(fiscal_year)}, {BASE_COLUMNS} FROM {T_BASE}"
+    )
+
+
+def base_replace(t: dict[str, str], fiscal_year: int, months: dict[str, list[int]]) -> list[str]:
+    """The incremental night replaces the kept rows of the changed months, metric by metric, by
+    the temporary base (which holds exactly those months of those metrics)."""
+    sqls = []
+    for source, month_list in sorted(months.items()):
+        if not month_list:
+            continue
+        metrics = "', '".join(SOURCE_METRICS[source])
+        sqls.append(
+            f"DELETE FROM {t['base']} WHERE fiscal_year = {int(fiscal_year)} AND metric IN ('{metrics}')"
+            f" AND month_no IN ({', '.join(str(int(m)) for m in month_list)})"
+        )
+    sqls.append(_base_copy(t, fiscal_year))
+    return sqls
+
+
+def changes_consume(t: dict[str, str], upto: int | None) -> list[Statement]:
+    """Delete the changes a run took into account (ids up to the one read at its start)."""
+    if upto is None:
+        return []
+    return [Statement(f"DELETE FROM {t['change']} WHERE id <= %s", [upto])]

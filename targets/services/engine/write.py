@@ -28,12 +28,14 @@ def results_write(
     now: Any,
     fail_after_write: Callable[[], None] | None = None,
     on_written: Callable[[], None] | None = None,
+    also: Sequence[Any] = (),
 ) -> int:
     """Write the results computed at `now`; the number of result rows updated or added.
 
     `fail_after_write` is called after the first statement (tests prove a failure there leaves the
     previous results); `on_written` before the trend point, inside the transaction (the runner's
-    progress report, committed with the results).
+    progress report, committed with the results). `also`: statements (SQL text or `Statement`)
+    committed with the results (the kept base of a full rebuild, the changes a run consumed).
     """
     with transaction.atomic():
         cursor.execute(statements.results_update(t))
@@ -47,6 +49,11 @@ def results_write(
         if on_written is not None:
             on_written()
         cursor.execute(*statements.trend_upsert(t, now=now, periods=trend_periods))
+        for statement in also:
+            if isinstance(statement, str):
+                cursor.execute(statement)
+            else:
+                cursor.execute(*statement)
     return rows
 
 
