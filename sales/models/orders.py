@@ -70,8 +70,14 @@ class OrderQuerySet(ScopedQuerySet):
         viewer = viewer_for(user)
         if viewer.sees_all:
             return self
-        # A semi-join on the shares (`EXISTS`): each order once, without `SELECT DISTINCT` over
-        # whole rows, so the list keeps the plan of its own order and index.
+        if viewer.sees_only_own:
+            # A rep's few orders: their ids first (the rep's shares and the orders they filed),
+            # then the orders by primary key. A per-row `EXISTS ... OR filer` would walk every
+            # order of the list's index looking for the rep's (40 ms against 1 ms measured on the
+            # 200,000-line benchmark data set, bench/README_lists.md).
+            return self.filter(pk__in=visible_order_ids(viewer))
+        # Wider scopes: a semi-join on the shares (`EXISTS`): each order once, without `SELECT
+        # DISTINCT` over whole rows, so the list keeps the plan of its own order and index.
         shares = CreditShare.objects.filter(
             scope_q(viewer, person="rep", team="team", region="region"), order=OuterRef("pk")
         )
@@ -91,6 +97,20 @@ class OrderQuerySet(ScopedQuerySet):
         return self.annotate(
             paid_amount=Coalesce(Subquery(total, output_field=money), Value(Decimal("0.00")), output_field=money)
         )
+
+
+def visible_order_ids(viewer: Any) -> models.QuerySet:
+    """The ids of the orders a (scoped) viewer sees, as one sub-select: the orders credited in
+    their scope, and those they filed. An `IN` on it is a semi-join PostgreSQL can start from the
+    ids (a rep's or a team's few orders) instead of testing every row of a list against the scope."""
+    shares = (
+        CreditShare.objects.filter(scope_q(viewer, person="rep", team="team", region="region"))
+        .order_by()
+        .values("order_id")
+    )
+    if viewer.person_id is None:
+        return shares
+    return shares.union(Order.objects.filter(created_by=viewer.person_id).order_by().values("pk"))
 
 
 class OrderSequence(models.Model):
@@ -271,10 +291,13 @@ class OrderPartQuerySet(ScopedQuerySet):
     scope_distinct = True
 
     def visible_to(self, user: Any) -> ScopedQuerySet:
-        """Whatever the order's scope is (its filer included)."""
-        if viewer_for(user).sees_all:
+        """Whatever the order's scope is (its filer included), by the visible orders' ids: the
+        rows are then found from those orders (payments of a rep's orders: 104 ms by testing every
+        payment, 2 ms from the ids, on the 200,000-line benchmark data set)."""
+        viewer = viewer_for(user)
+        if viewer.sees_all:
             return self
-        return self.filter(order__in=Order.objects.visible_to(user).values("pk"))
+        return self.filter(order_id__in=visible_order_ids(viewer))
 
 
 class InstalmentQuerySet(OrderPartQuerySet):

@@ -241,6 +241,10 @@ def _compute(
                 on_written=lambda: _set_progress(run, 90, "write"),
                 also=keep,
             )
+            if whole_company:
+                # Fresh statistics of the rewritten results and kept base: the incremental nights
+                # find their rows by key (a stale "empty" makes the planner scan per row instead).
+                _execute(cursor, statements.analyze(vendor, t["ach"], t["base"]))
             _execute(cursor, statements.drop_temp_tables())
         finally:
             session_reset(cursor, memory_reset)
@@ -310,8 +314,9 @@ def _compute_changes(
             )
             _execute(cursor, statements.analyze(vendor, statements.T_AGG, statements.T_OWNER))
             _set_progress(run, 80, "owners")
+            # Not analysed: a fraction of the results, written by key (PostgreSQL estimates an
+            # unanalysed table's rows from its pages).
             cursor.execute(*statements.results_compute(t, vendor, as_of=as_of_param, now=now))
-            _execute(cursor, statements.analyze(vendor, statements.T_RESULT))
             rows = results_write(
                 cursor,
                 t=t,
@@ -322,6 +327,7 @@ def _compute_changes(
                 fail_after_write=fail_after_write,
                 on_written=lambda: _set_progress(run, 90, "write"),
                 also=consume,
+                few_rows=True,
             )
             _execute(cursor, statements.drop_temp_tables())
         finally:

@@ -464,12 +464,13 @@ def results_delete_stale(
 
 def trend_upsert(t: dict[str, str], *, now: Any, periods: Sequence[str]) -> Statement:
     """Keep today's trend point of the results written at `now` for `periods` (the as-of day's
-    month, quarter and year): one point per owner, metric, period and day."""
+    month, quarter and year): one point per owner, metric, period and day. Read from the temporary
+    results table, which holds exactly the rows written (`now` is their computed time)."""
     sql = (
         f"INSERT INTO {t['trend']} (owner_kind, owner_key, region_id, team_id, person_id, metric, period, date,"
         " actual, rate)"
         " SELECT owner_kind, owner_key, region_id, team_id, person_id, metric, period, as_of, actual, rate"
-        f" FROM {t['ach']} WHERE computed_at = %s AND period IN ({', '.join(['%s'] * len(periods))})"
+        f" FROM {T_RESULT} WHERE computed_at = %s AND period IN ({', '.join(['%s'] * len(periods))})"
         " ON CONFLICT (owner_kind, owner_key, metric, period, date) DO UPDATE SET"
         " region_id = excluded.region_id, team_id = excluded.team_id, person_id = excluded.person_id,"
         " actual = excluded.actual, rate = excluded.rate"

@@ -29,6 +29,7 @@ def results_write(
     fail_after_write: Callable[[], None] | None = None,
     on_written: Callable[[], None] | None = None,
     also: Sequence[Any] = (),
+    few_rows: bool = False,
 ) -> int:
     """Write the results computed at `now`; the number of result rows updated or added.
 
@@ -36,15 +37,20 @@ def results_write(
     previous results); `on_written` before the trend point, inside the transaction (the runner's
     progress report, committed with the results). `also`: statements (SQL text or `Statement`)
     committed with the results (the kept base of a full rebuild, the changes a run consumed).
+    `few_rows`: the incremental night's write, a fraction of the results: new rows are looked up
+    by key (the statistics are fresh: the full rebuild analyses the results) instead of the
+    whole-table anti-join the full rebuild forces, and not at all when the update rewrote every
+    computed row.
     """
     with transaction.atomic():
         cursor.execute(statements.results_update(t))
         rows = max(cursor.rowcount, 0)
         if fail_after_write is not None:
             fail_after_write()
-        with planner_for_new_rows(cursor, connection.vendor):
-            cursor.execute(statements.results_insert_new(t))
-            rows += max(cursor.rowcount, 0)
+        if not few_rows or rows < _computed_rows(cursor):
+            with planner_for_new_rows(cursor, "" if few_rows else connection.vendor):
+                cursor.execute(statements.results_insert_new(t))
+                rows += max(cursor.rowcount, 0)
         cursor.execute(*statements.results_delete_stale(t, region_ids=region_ids, year_periods=year_periods, now=now))
         if on_written is not None:
             on_written()
@@ -55,6 +61,12 @@ def results_write(
             else:
                 cursor.execute(*statement)
     return rows
+
+
+def _computed_rows(cursor: Any) -> int:
+    """The rows computed for the write: when the update rewrote as many, none is new."""
+    cursor.execute(f"SELECT COUNT(*) FROM {statements.T_RESULT}")
+    return cursor.fetchone()[0]
 
 
 @contextmanager
