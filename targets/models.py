@@ -575,12 +575,12 @@ class AchievementChange(models.Model):
     """The outbox of the incremental night: what changed since the last run, written by database
     triggers on the records the engine reads (orders, credit shares, payments, visits, expense
     claims, memberships, targets, people, teams, regions), so admin edits, imports and raw SQL are
-    seen too. `source` names the base metrics to recompute for `month_index` (year x 12 + month - 1;
-    empty for every month), or "results" for results to rewrite: those of `period`, or every
-    period when it is empty. Consumed (deleted) by the run that took it into account."""
+    seen too. `source` names the base metrics that changed on `day` (the record's date; empty for
+    every day), or "results" for results to rewrite: those of `period`, or every period when it is
+    empty. Consumed (deleted) by the run that took it into account."""
 
     source = models.CharField(_("source"), max_length=20)
-    month_index = models.IntegerField(_("month index"), null=True)
+    day = models.DateField(_("day"), null=True)
     period = models.CharField(_("period"), max_length=7, blank=True, default="")
 
     class Meta:
@@ -588,7 +588,7 @@ class AchievementChange(models.Model):
         verbose_name_plural = _("achievement changes")
 
     def __str__(self) -> str:
-        return f"{self.source} · {self.month_index} · {self.period}"
+        return f"{self.source} · {self.day} · {self.period}"
 
 
 # --- Forecast: managers' adjustments and the weekly snapshots ------------------------------------

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('source', models.CharField(max_length=20, verbose_name='source')),
-                ('month_index', models.IntegerField(null=True, verbose_name='month index')),
+                ('day', models.DateField(null=True, verbose_name='day')),
                 ('period', models.CharField(blank=True, default='', max_length=7, verbose_name='period')),
             ],
             options={

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 -- SQL built from our own table and column names; no values from outside.
 """Database triggers that feed the incremental night's outbox (targets_achievementchange).
 
 Every insert, delete and relevant update of a record the engine reads notes what it changed: the
@@ -5,14 +6,16 @@ base metrics and month to recompute, or the results (of a period, or of every pe
 Triggers, not the services, so admin edits, imports and raw SQL are seen too. The SQL is frozen
 here (a later change gets a new migration); PostgreSQL and SQLite both run it.
 
-What each table notes (`{row}` is OLD for a delete, NEW for an insert, both for an update):
-- orders: sales (and margin) and new customers of the order's month, and new customers of the
-  month of the customer's first confirmed order among its other orders (a new first order moves
-  a customer's "new" month; the old one is then one of these two);
-- credit shares: sales and new customers of the order's month, collection of the months of the
-  order's payments (payments are split by the shares);
-- payments, visits, expense claims: their metric of the record's month;
-- memberships (a payment's team and region are its rep's on its date): collection of every month;
+What each table notes (`{row}` is OLD for a delete, NEW for an insert, both for an update), with
+the record's date (the run works out the month):
+- orders: sales (and margin) of the order's day; when the order is confirmed and not later than
+  its customer's other confirmed orders (it is, or was, the customer's first), new customers of
+  its day and of the day of the customer's first other confirmed order (the customer's "new" day
+  moves between those two);
+- credit shares: sales of the order's day, new customers of it (a primary share), collection of
+  the days of the order's payments (payments are split by the shares);
+- payments, visits, expense claims: their metric on the record's date;
+- memberships (a payment's team and region are its rep's on its date): collection of every day;
 - targets: the results of the target's period;
 - people, teams, regions (owners and the units their rows carry): the results of every period.
 """
@@ -22,56 +25,67 @@ from django.db import migrations
 CHANGE = "targets_achievementchange"
 
 
-def _month(vendor: str, column: str) -> str:
-    if vendor == "postgresql":
-        return f"(CAST(EXTRACT(YEAR FROM {column}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM {column}) AS INTEGER) - 1)"
-    return f"(CAST(strftime('%Y', {column}) AS INTEGER) * 12 + CAST(strftime('%m', {column}) AS INTEGER) - 1)"
-
-
-def _note(source: str, month: str = "NULL", period: str = "''", where: str = "") -> str:
-    return f"SELECT '{source}', {month}, {period}{where}"
+def _note(source: str, day: str = "NULL", period: str = "''", where: str = "") -> str:
+    return f"SELECT '{source}', {day}, {period}{where}"
 
 
 def _inserts(vendor: str, row: str, table: str) -> list[str]:
     """The outbox inserts of one row (OLD or NEW) of `table`."""
-    m = lambda column: _month(vendor, column)  # noqa: E731
     parts: list[str]
     if table == "customers_order":
-        first = (
-            " FROM (SELECT MIN(date) AS first_date FROM customers_order"
-            f" WHERE customer_id = {row}.customer_id AND status = 'confirmed' AND id <> {row}.id) f"
-            " WHERE f.first_date IS NOT NULL"
+        # A customer's "new" day moves only when this order is (or was) its first confirmed one:
+        # note this order's day and the first day among the customer's other confirmed orders
+        # when this one is confirmed and not later than that (ties go by id: noted either way).
+        others = (
+            "(SELECT MIN(date) FROM customers_order"
+            f" WHERE customer_id = {row}.customer_id AND status = 'confirmed' AND id <> {row}.id)"
         )
+        first = f" FROM (SELECT {others} AS first_date) f WHERE {row}.status = 'confirmed'"
         parts = [
-            _note("sales", m(f"{row}.date")),
-            _note("new_customers", m(f"{row}.date")),
-            _note("new_customers", m("f.first_date"), where=first),
+            _note("sales", f"{row}.date"),
+            _note(
+                "new_customers",
+                f"{row}.date",
+                where=f"{first} AND (f.first_date IS NULL OR {row}.date <= f.first_date)",
+            ),
+            _note("new_customers", "f.first_date", where=f"{first} AND {row}.date <= f.first_date"),
         ]
     elif table == "customers_creditshare":
         parts = [
-            _note("sales", m("date"), where=f" FROM customers_order WHERE id = {row}.order_id"),
-            _note("new_customers", m("date"), where=f" FROM customers_order WHERE id = {row}.order_id"),
-            _note("collection", m("date"), where=f" FROM customers_payment WHERE order_id = {row}.order_id"),
+            _note("sales", "date", where=f" FROM customers_order WHERE id = {row}.order_id"),
+            _note(
+                "new_customers", "date", where=f" FROM customers_order WHERE id = {row}.order_id AND {row}.is_primary"
+            ),
+            _note("collection", "date", where=f" FROM customers_payment WHERE order_id = {row}.order_id"),
         ]
     elif table == "customers_payment":
-        parts = [_note("collection", m(f"{row}.date"))]
+        parts = [_note("collection", f"{row}.date")]
     elif table == "customers_visit":
-        parts = [_note("visits", m(f"{row}.date"))]
+        parts = [_note("visits", f"{row}.date")]
     elif table == "customers_expenseclaim":
-        parts = [_note("expenses", m(f"{row}.date"))]
+        parts = [_note("expenses", f"{row}.date")]
     elif table == "staff_membership":
         parts = [_note("collection")]
     elif table == "targets_target":
         parts = [_note("results", period=f"{row}.period")]
     else:  # staff_person, staff_team, staff_region
         parts = [_note("results")]
-    return [f"INSERT INTO {CHANGE} (source, month_index, period) {part}" for part in parts]
+    return [f"INSERT INTO {CHANGE} (source, day, period) {part}" for part in parts]
 
 
 # table -> the update condition (the columns whose change matters), in terms of OLD and NEW.
 WATCHED = {
     "customers_order": ("date", "status", "customer_id"),
-    "customers_creditshare": ("order_id", "rep_id", "team_id", "region_id", "percent", "amount", "margin", "is_primary"),
+    "customers_creditshare": (
+        "order_id",
+        "rep_id",
+        "team_id",
+        "region_id",
+        "percent",
+        "amount",
+        "margin",
+        "is_primary",
+    ),
     "customers_payment": ("order_id", "date", "amount", "awaiting_confirmation"),
     "customers_visit": ("date", "author_id", "team_id", "region_id"),
     "customers_expenseclaim": ("date", "status", "amount", "person_id", "team_id", "region_id"),

@@ -19,7 +19,7 @@ from decimal import Decimal
 import pytest
 
 from fieldwork.models import ExpenseClaim, Visit
-from sales.models import CreditShare, Order
+from sales.models import CreditShare, Order, Payment
 from salesorg.periods import Period
 from staff.models import Membership
 from targets.models import Achievement, AchievementBase, AchievementChange, RunMode, Target
@@ -112,6 +112,28 @@ def test_the_next_day_counts_its_records(book):  # noqa: F811
 
 
 @pytest.mark.django_db
+def test_night_after_night_the_days_add_up(book):  # noqa: F811
+    """Three nights in a row, each adding its day to the kept month; records filed during the day
+    for that day and a correction of an earlier day of the same month in between."""
+    o = book
+    achievements_recompute(as_of=AS_OF)
+    o3 = Order.objects.get(date=date(2026, 2, 5))
+    f.payment(o3, date(2026, 3, 17), "100.00")  # filed on the 17th for the 17th
+    f.visit(o.rep1b1, date(2026, 3, 17))
+    assert achievements_recompute(as_of=date(2026, 3, 16), incremental=True).mode == RunMode.INCREMENTAL
+    assert achievements_recompute(as_of=date(2026, 3, 17), incremental=True).mode == RunMode.INCREMENTAL
+    # On the 18th: the 18th's own visit, and the 17th's payment corrected (already counted).
+    f.visit(o.rep1b1, date(2026, 3, 18))
+    Payment.objects.filter(date=date(2026, 3, 17)).update(amount=Decimal("90.00"))
+    run, incremental, full = incremental_then_full(date(2026, 3, 18))
+    assert run.mode == RunMode.INCREMENTAL
+    assert incremental == full
+    # rep1a2 collects O3's March payments: 2000.00 (16 March) + 90.00 (17 March, corrected).
+    assert ach("rep", o.rep1a2.pk, "collection", "2026-03").actual == Decimal("2090.00")
+    assert ach("rep", o.rep1b1.pk, "visits", "2026-03").actual == 2
+
+
+@pytest.mark.django_db
 def test_a_back_dated_record_rewrites_its_periods_only(book):  # noqa: F811
     o = book
     achievements_recompute(as_of=AS_OF)
@@ -132,7 +154,6 @@ def test_a_back_dated_record_rewrites_its_periods_only(book):  # noqa: F811
 def test_every_kind_of_change_gives_the_full_rebuilds_rows(book):  # noqa: F811
     o = book
     achievements_recompute(as_of=AS_OF)
-    o1 = Order.objects.get(shares__rep=o.rep1a1, date=date(2026, 1, 10))
     o3 = Order.objects.get(date=date(2026, 2, 5))
     # A payment back-dated to January; a share's amount corrected by a queryset update (as an
     # admin action would); an approved expense claim; a visit deleted; a cancelled order confirmed.
@@ -207,21 +228,38 @@ def test_a_new_year_or_an_earlier_day_rebuilds_in_full(book):  # noqa: F811
     assert ach("rep", book.rep1a1.pk, "visits", "2027-01").actual == 1
 
 
-def test_the_plan_names_the_periods_of_each_change():
+def test_the_plan_names_the_months_days_and_periods_of_each_change():
     year = Period(2026)
-    # Worked by hand: a February visit and a Q3 target, the day unchanged.
-    first = 2026 * 12  # January 2026's month index
+    # Worked by hand: a February visit, a Q3 target, a sale of last year; the day unchanged.
     plan = plan_from_changes(
         as_of=date(2026, 3, 15),
         year=year,
         last_as_of=date(2026, 3, 15),
-        changes=[("visits", first + 1, ""), ("results", None, "2026-Q3"), ("sales", first - 1, "")],
+        changes=[("visits", date(2026, 2, 3), ""), ("results", None, "2026-Q3"), ("sales", date(2025, 12, 31), "")],
     )
-    assert plan.months == {"visits": [2]}  # December 2025 is outside the year
+    assert (plan.months, plan.added) == ({"visits": [2]}, {})
     assert plan.periods == {"2026-02", "2026-Q1", "2026-Q3", "2026"}
-    # The next day, from 31 March to 1 April: March and April records, both months and quarters.
-    plan = plan_from_changes(as_of=date(2026, 4, 1), year=year, last_as_of=date(2026, 3, 31), changes=[])
-    assert plan.months["sales"] == [3, 4]
+    # The next day, from 31 March to 1 April: 1 April's records are added to April (a visit dated
+    # that day is among them, not a recompute); the time progress of March, April, Q1, Q2 and the
+    # year moved.
+    plan = plan_from_changes(
+        as_of=date(2026, 4, 1), year=year, last_as_of=date(2026, 3, 31), changes=[("visits", date(2026, 4, 1), "")]
+    )
+    assert plan.months == {}
+    assert plan.added["visits"] == plan.added["sales"] == [(date(2026, 4, 1), date(2026, 4, 1))]
+    assert plan.kept_months("sales") == [4]
     assert plan.periods == {"2026-03", "2026-04", "2026-Q1", "2026-Q2", "2026"}
+    # A visit of 10 March edited on the 16th, when the last run was as of the 15th: March's visits
+    # are recomputed (up to the 16th), the other sources add the 16th.
+    plan = plan_from_changes(
+        as_of=date(2026, 3, 16), year=year, last_as_of=date(2026, 3, 15), changes=[("visits", date(2026, 3, 10), "")]
+    )
+    assert plan.months == {"visits": [3]}
+    assert "visits" not in plan.added
+    assert plan.added["collection"] == [(date(2026, 3, 16), date(2026, 3, 16))]
+    assert plan.rewritten_months() == {s: [3] for s in ("collection", "expenses", "new_customers", "sales", "visits")}
+    # Across a month's end: two ranges, one per month.
+    plan = plan_from_changes(as_of=date(2026, 5, 2), year=year, last_as_of=date(2026, 4, 29), changes=[])
+    assert plan.added["expenses"] == [(date(2026, 4, 30), date(2026, 4, 30)), (date(2026, 5, 1), date(2026, 5, 2))]
     assert plan_from_changes(as_of=date(2026, 3, 15), year=year, last_as_of=date(2026, 3, 15), changes=[]).empty
     assert month_ranges([7, 1, 2, 3, 12]) == [(1, 3), (7, 7), (12, 12)]

@@ -5,9 +5,10 @@ recorded on the records, metric and fiscal month). Database triggers note every 
 the engine reads (`AchievementChange`, see targets/migrations/0009_change_triggers.py). A night
 then recomputes only:
 
-- the base rows of the months that changed, source by source (a new visit: that month's visits;
-  a back-dated payment: that month's collection), plus every month from the last run's day to this
-  run's (the records dated in between were not counted yet);
+- the records dated after the last run's day and up to this run's, counted for the first time and
+  added to their month's kept rows (a night reads one day of records);
+- the base rows of the months where a record already counted changed, source by source (a visit
+  filed late for last month: that month's visits; a corrected payment: its month's collection);
 - the results of the periods that contain such a month, of the periods whose time progress moved
   (those that meet the days between the two runs), and of the periods whose targets changed (every
   period when people, teams or regions changed); the year is always among them when anything is,
@@ -22,7 +23,7 @@ full run yet, or the year has turned) or when the day goes back before the last 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Max
 
@@ -33,14 +34,31 @@ from targets.services.engine.statements import SOURCE_METRICS
 
 @dataclass
 class Plan:
-    """What an incremental run recomputes: fiscal months (1-12) by source, and result periods."""
+    """What an incremental run recomputes, by source (the outbox's, `SOURCE_METRICS`):
+
+    - `months`: fiscal months (1-12) recomputed from their records (a change to a record already
+      counted);
+    - `added`: date ranges (first, last day; each within one month) whose records are counted for
+      the first time (the days after the last run's, up to this run's), added to the kept month;
+    - `periods`: the result periods rewritten.
+    """
 
     months: dict[str, list[int]] = field(default_factory=dict)
+    added: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
     periods: set[str] = field(default_factory=set)
 
     @property
     def empty(self) -> bool:
         return not self.periods
+
+    def kept_months(self, source: str) -> list[int]:
+        """The months whose kept rows are carried over and added to (their `added` ranges)."""
+        return sorted({Period.month_of(first).number for first, _ in self.added.get(source, [])})
+
+    def rewritten_months(self) -> dict[str, list[int]]:
+        """By source, every month whose kept rows this run replaces."""
+        sources = set(self.months) | set(self.added)
+        return {s: sorted(set(self.months.get(s, [])) | set(self.kept_months(s))) for s in sorted(sources)}
 
 
 def changes_upto() -> int | None:
@@ -66,7 +84,7 @@ def plan_for(*, as_of: date, year: Period, upto: int | None) -> Plan | None:
     if last is None or Period(Period.month_of(last.as_of).year) != year or as_of < last.as_of:
         return None
     changes = (
-        AchievementChange.objects.filter(id__lte=upto).values_list("source", "month_index", "period").distinct()
+        list(AchievementChange.objects.filter(id__lte=upto).values_list("source", "day", "period").distinct())
         if upto is not None
         else []
     )
@@ -74,39 +92,49 @@ def plan_for(*, as_of: date, year: Period, upto: int | None) -> Plan | None:
 
 
 def plan_from_changes(
-    *, as_of: date, year: Period, last_as_of: date, changes: list[tuple[str, int | None, str]]
+    *, as_of: date, year: Period, last_as_of: date, changes: list[tuple[str, date | None, str]]
 ) -> Plan:
     """The plan from the noted changes (pure: no database access)."""
     year_periods = [year, *year.children(), *year.month_periods()]
-    first_index = year.start.year * 12 + year.start.month - 1
     every_month = set(range(1, 13))
     months: dict[str, set[int]] = {source: set() for source in SOURCE_METRICS}
     periods: set[str] = set()
-    for source, month_index, period in changes:
+    for source, day, period in changes:
         if source == "results":
             if not period:
                 periods.update(str(p) for p in year_periods)
             elif period in {str(p) for p in year_periods}:
                 periods.add(period)
         elif source in months:
-            if month_index is None:
+            if day is None:
                 months[source] |= every_month
-            elif first_index <= month_index < first_index + 12:
-                months[source].add(month_index - first_index + 1)
+            elif day <= last_as_of and year.contains(day):
+                # A record the last run counted (or should have): its month is recomputed. A
+                # record dated after the last run's day is read with the days added below.
+                months[source].add(Period.month_of(day).number)
+    added: dict[str, list[tuple[date, date]]] = {}
     if as_of > last_as_of:
-        # The records dated after the last run's day and up to this one were not counted yet,
-        # and the time progress of every period that meets those days moved.
-        since = Period.month_of(last_as_of).number
-        for source in months:
-            months[source] |= set(range(since, Period.month_of(as_of).number + 1))
+        # The days after the last run's and up to this one: their records are counted for the
+        # first time, month by month, unless their month is recomputed anyway.
+        day = last_as_of + timedelta(days=1)
+        while day <= as_of:
+            month = Period.month_of(day)
+            last_day = min(month.end, as_of)
+            for source in months:
+                if month.number not in months[source]:
+                    added.setdefault(source, []).append((day, last_day))
+            day = last_day + timedelta(days=1)
+        # The time progress of every period that meets those days moved.
         periods.update(str(p) for p in year_periods if p.start <= as_of and p.end >= last_as_of)
-    for month_set in months.values():
-        for number in month_set:
-            month = Period(year.year, MONTH, number)
-            periods.update({str(month), str(month.parent)})
-    if periods or any(months.values()):
+    touched = {n for m in months.values() for n in m} | {
+        Period.month_of(first).number for ranges in added.values() for first, _ in ranges
+    }
+    for number in touched:
+        month = Period(year.year, MONTH, number)
+        periods.update({str(month), str(month.parent)})
+    if periods:
         periods.add(str(year))
-    return Plan(months={source: sorted(m) for source, m in months.items() if m}, periods=periods)
+    return Plan(months={s: sorted(m) for s, m in months.items() if m}, added=added, periods=periods)
 
 
 def month_ranges(numbers: list[int]) -> list[tuple[int, int]]:

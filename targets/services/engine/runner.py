@@ -283,24 +283,21 @@ def _compute_changes(
             _execute(cursor, statements.create_temp_tables())
             cursor.execute(*statements.period_insert(year, as_of, only=plan.periods))
             _set_progress(run, 5, "periods")
-            for source, numbers in plan.months.items():
-                for first, last in incremental_plan.month_ranges(numbers):
-                    start = Period(year.year, MONTH, first).start
-                    end = min(Period(year.year, MONTH, last).end, as_of)
-                    if start > as_of:
-                        continue
-                    cursor.execute(
-                        *_source_statement(
-                            t,
-                            vendor,
-                            source,
-                            first_month_index,
-                            connection.ops.adapt_datefield_value(start),
-                            connection.ops.adapt_datefield_value(end),
-                        )
+            for source, first, last in _read_ranges(plan, year, as_of):
+                cursor.execute(
+                    *_source_statement(
+                        t,
+                        vendor,
+                        source,
+                        first_month_index,
+                        connection.ops.adapt_datefield_value(first),
+                        connection.ops.adapt_datefield_value(last),
                     )
+                )
+            for source in plan.added:
+                cursor.execute(statements.base_carry(t, year.year, source, plan.kept_months(source)))
             with transaction.atomic():
-                _execute(cursor, statements.base_replace(t, year.year, plan.months))
+                _execute(cursor, statements.base_replace(t, year.year, plan.rewritten_months()))
             _set_progress(run, 50, "base")
             _execute(cursor, statements.analyze(vendor, statements.T_PERIOD))
             cursor.execute(
@@ -333,6 +330,20 @@ def _compute_changes(
         finally:
             session_reset(cursor, memory_reset)
     return rows
+
+
+def _read_ranges(plan: incremental_plan.Plan, year: Period, as_of: date) -> list[tuple[str, date, date]]:
+    """(source, first day, last day) of every read of records: the recomputed months (up to the
+    as-of day) in contiguous runs, and the days added."""
+    reads = []
+    for source, numbers in plan.months.items():
+        for first, last in incremental_plan.month_ranges(numbers):
+            start = Period(year.year, MONTH, first).start
+            if start <= as_of:
+                reads.append((source, start, min(Period(year.year, MONTH, last).end, as_of)))
+    for source, ranges in plan.added.items():
+        reads.extend((source, first, last) for first, last in ranges)
+    return reads
 
 
 def _source_statement(

@@ -507,9 +507,21 @@ def _base_copy(t: dict[str, str], fiscal_year: int) -> str:
     )
 
 
+def base_carry(t: dict[str, str], fiscal_year: int, source: str, months: list[int]) -> str:
+    """Carry the kept rows of a source's months into the temporary base (the days added to them
+    are summed with them by `base_replace`)."""
+    metrics = "', '".join(SOURCE_METRICS[source])
+    return (
+        f"INSERT INTO {T_BASE} ({BASE_COLUMNS}) SELECT {BASE_COLUMNS} FROM {t['base']}"
+        f" WHERE fiscal_year = {int(fiscal_year)} AND metric IN ('{metrics}')"
+        f" AND month_no IN ({', '.join(str(int(m)) for m in months)})"
+    )
+
+
 def base_replace(t: dict[str, str], fiscal_year: int, months: dict[str, list[int]]) -> list[str]:
-    """The incremental night replaces the kept rows of the changed months, metric by metric, by
-    the temporary base (which holds exactly those months of those metrics)."""
+    """The incremental night replaces the kept rows of the months it rewrote, metric by metric, by
+    the temporary base (which holds exactly those months of those metrics: recomputed, or carried
+    over with the days added), summed to one row per key."""
     sqls = []
     for source, month_list in sorted(months.items()):
         if not month_list:
@@ -519,7 +531,11 @@ def base_replace(t: dict[str, str], fiscal_year: int, months: dict[str, list[int
             f"DELETE FROM {t['base']} WHERE fiscal_year = {int(fiscal_year)} AND metric IN ('{metrics}')"
             f" AND month_no IN ({', '.join(str(int(m)) for m in month_list)})"
         )
-    sqls.append(_base_copy(t, fiscal_year))
+    keys = "person_id, team_id, region_id, metric, month_no"
+    sqls.append(
+        f"INSERT INTO {t['base']} (fiscal_year, {BASE_COLUMNS})"
+        f" SELECT {int(fiscal_year)}, {keys}, SUM(actual) FROM {T_BASE} GROUP BY {keys}"
+    )
     return sqls
 
 

@@ -65,7 +65,7 @@ def results_write(
 
 def _computed_rows(cursor: Any) -> int:
     """The rows computed for the write: when the update rewrote as many, none is new."""
-    cursor.execute(f"SELECT COUNT(*) FROM {statements.T_RESULT}")
+    cursor.execute(f"SELECT COUNT(*) FROM {statements.T_RESULT}")  # noqa: S608 (our table's name)
     return cursor.fetchone()[0]
 
 
