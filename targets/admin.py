@@ -79,8 +79,8 @@ class AchievementTrendAdmin(ScopedAdmin):
 
 @admin.register(RecomputeRun)
 class RecomputeRunAdmin(admin.ModelAdmin):
-    list_display = ("as_of", "status", "trigger", "started_at", "finished_at", "rows", "progress", "region_ids")
-    list_filter = ("status", "trigger", "as_of")
+    list_display = ("as_of", "status", "trigger", "mode", "started_at", "finished_at", "rows", "progress", "region_ids")
+    list_filter = ("status", "trigger", "mode", "as_of")
     search_fields = ("error", "step")
     list_select_related = ("requested_by",)
     readonly_fields = [f.name for f in RecomputeRun._meta.fields]

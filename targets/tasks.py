@@ -46,7 +46,8 @@ def recompute_achievements(
     region_ids: list[int] | None = None,
     include_company: bool | None = None,
 ) -> int:
-    """Run one recompute (a run recorded by the page, or a new one). Returns the run id."""
+    """Run one recompute (a run recorded by the page, or a new one). Returns the run id. A
+    whole-company run counts only what changed since the last run (RECOMPUTE_INCREMENTAL)."""
     from targets.models import RecomputeRun, RunStatus
     from targets.services import achievements_recompute
 
@@ -63,6 +64,7 @@ def recompute_achievements(
         run=run,
         region_ids=region_ids,
         include_company=include_company,
+        incremental=settings.RECOMPUTE_INCREMENTAL,
         **_engine_hooks(),
     )
     return run.pk
@@ -70,21 +72,24 @@ def recompute_achievements(
 
 @shared_task(**RELIABLE)
 def recompute_achievements_nightly(fan_out: bool | None = None) -> int | None:
-    """The night's run, as of yesterday. With fan-out, one task per region plus one for the company."""
+    """The night's run, as of yesterday: what changed since the last run (RECOMPUTE_INCREMENTAL),
+    or on RECOMPUTE_FULL_WEEKDAY a full rebuild; a full rebuild with fan-out is one task per region
+    plus one for the company."""
     from staff.models import Region
     from targets.models import RecomputeRun
     from targets.services import achievements_recompute
 
     as_of = _yesterday()
+    full = not settings.RECOMPUTE_INCREMENTAL or timezone.localdate().weekday() == settings.RECOMPUTE_FULL_WEEKDAY
     if fan_out is None:
         fan_out = getattr(settings, "RECOMPUTE_FAN_OUT_BY_REGION", False)
-    if fan_out:
+    if fan_out and full:
         for region_id in Region.objects.values_list("id", flat=True):
             recompute_achievements.delay(as_of=as_of.isoformat(), region_ids=[region_id])
         recompute_achievements.delay(as_of=as_of.isoformat(), region_ids=[], include_company=True)
         return None
     run = RecomputeRun.objects.create(as_of=as_of, trigger="nightly")
-    return achievements_recompute(as_of=as_of, run=run, **_engine_hooks()).pk
+    return achievements_recompute(as_of=as_of, run=run, incremental=not full, **_engine_hooks()).pk
 
 
 @shared_task(**RELIABLE_TASK)

@@ -349,6 +349,12 @@ ORDER_DATE_FUTURE_DAYS = env.int("ORDER_DATE_FUTURE_DAYS", default=31)
 # When on, a payment entered by a rep counts only once finance or a manager has confirmed it.
 PAYMENT_CONFIRMATION = env.bool("PAYMENT_CONFIRMATION", default=False)
 RECOMPUTE_FAN_OUT_BY_REGION = env.bool("RECOMPUTE_FAN_OUT_BY_REGION", default=False)  # one task per region
+# The night's run and a manager's "Recompute now" count only what changed since the last run
+# (targets/services/engine/incremental.py); the night of RECOMPUTE_FULL_WEEKDAY (0 = Monday ... 6 =
+# Sunday, of the as-of day's next day) rebuilds everything instead, as does any run when the
+# incremental one cannot (the first run, a new fiscal year, an earlier as-of day).
+RECOMPUTE_INCREMENTAL = env.bool("RECOMPUTE_INCREMENTAL", default=True)
+RECOMPUTE_FULL_WEEKDAY = env.int("RECOMPUTE_FULL_WEEKDAY", default=6)
 # A recompute that hits a database error is retried: first after up to RECOMPUTE_RETRY_BACKOFF
 # seconds, doubling (random jitter) up to RECOMPUTE_RETRY_BACKOFF_MAX, at most RECOMPUTE_MAX_RETRIES times.
 RECOMPUTE_RETRY_BACKOFF = env.int("RECOMPUTE_RETRY_BACKOFF", default=30)

@@ -13,7 +13,8 @@ the record's date (the run works out the month):
   its day and of the day of the customer's first other confirmed order (the customer's "new" day
   moves between those two);
 - credit shares: sales of the order's day, new customers of it (a primary share), collection of
-  the days of the order's payments (payments are split by the shares);
+  the days of the order's payments (payments are split by the shares); a change of the stored
+  amounts alone (a correction): sales only;
 - payments, visits, expense claims: their metric on the record's date;
 - memberships (a payment's team and region are its rep's on its date): collection of every day;
 - targets: the results of the target's period;
@@ -29,8 +30,8 @@ def _note(source: str, day: str = "NULL", period: str = "''", where: str = "") -
     return f"SELECT '{source}', {day}, {period}{where}"
 
 
-def _inserts(vendor: str, row: str, table: str) -> list[str]:
-    """The outbox inserts of one row (OLD or NEW) of `table`."""
+def _inserts(vendor: str, row: str, table: str, only: str = "") -> list[str]:
+    """The outbox inserts of one row (OLD or NEW) of `table` (of the source `only`, if given)."""
     parts: list[str]
     if table == "customers_order":
         # A customer's "new" day moves only when this order is (or was) its first confirmed one:
@@ -70,7 +71,11 @@ def _inserts(vendor: str, row: str, table: str) -> list[str]:
         parts = [_note("results", period=f"{row}.period")]
     else:  # staff_person, staff_team, staff_region
         parts = [_note("results")]
-    return [f"INSERT INTO {CHANGE} (source, day, period) {part}" for part in parts]
+    return [
+        f"INSERT INTO {CHANGE} (source, day, period) {part}"
+        for part in parts
+        if not only or part.startswith(f"SELECT '{only}'")
+    ]
 
 
 # table -> the update condition (the columns whose change matters), in terms of OLD and NEW.
@@ -97,6 +102,18 @@ WATCHED = {
 }
 
 
+# table -> (source, columns): an update of only these columns changes only that source (a credit
+# share's stored amounts: its sales and margin, not the collection split by its percent nor the
+# new customer credited to the primary share).
+ONLY_SOURCE = {"customers_creditshare": ("sales", ("amount", "margin"))}
+
+
+def _watched_rest(table: str) -> tuple[str, ...]:
+    """The watched columns whose change can touch every source of the table."""
+    narrow = ONLY_SOURCE.get(table, ("", ()))[1]
+    return tuple(c for c in WATCHED[table] if c not in narrow)
+
+
 def _changed(vendor: str, columns: tuple[str, ...]) -> str:
     differ = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
     return " OR ".join(f'OLD."{c}" {differ} NEW."{c}"' for c in columns)
@@ -108,17 +125,23 @@ def _create_sqlite(table: str) -> list[str]:
         condition = f" WHEN {when}" if when else ""
         return f"CREATE TRIGGER {name} AFTER {event} ON {table}{condition} BEGIN {body}; END"
 
-    return [
+    sqls = [
         trigger(f"{table}_ach_ins", "INSERT", ["NEW"]),
         trigger(f"{table}_ach_del", "DELETE", ["OLD"]),
-        trigger(f"{table}_ach_upd", "UPDATE", ["OLD", "NEW"], _changed("sqlite", WATCHED[table])),
+        trigger(f"{table}_ach_upd", "UPDATE", ["OLD", "NEW"], _changed("sqlite", _watched_rest(table))),
     ]
+    if table in ONLY_SOURCE:
+        source, columns = ONLY_SOURCE[table]
+        body = "; ".join(_inserts("sqlite", "NEW", table, only=source))
+        when = f"({_changed('sqlite', columns)}) AND NOT ({_changed('sqlite', _watched_rest(table))})"
+        sqls.append(f"CREATE TRIGGER {table}_ach_one AFTER UPDATE ON {table} WHEN {when} BEGIN {body}; END")
+    return sqls
 
 
 def _create_postgresql(table: str) -> list[str]:
     old = "; ".join(_inserts("postgresql", "OLD", table))
     new = "; ".join(_inserts("postgresql", "NEW", table))
-    return [
+    sqls = [
         f"CREATE OR REPLACE FUNCTION {table}_ach_note() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
         f" IF TG_OP IN ('UPDATE', 'DELETE') THEN {old}; END IF;"
         f" IF TG_OP IN ('INSERT', 'UPDATE') THEN {new}; END IF;"
@@ -126,8 +149,19 @@ def _create_postgresql(table: str) -> list[str]:
         f"CREATE TRIGGER {table}_ach_insdel AFTER INSERT OR DELETE ON {table}"
         f" FOR EACH ROW EXECUTE FUNCTION {table}_ach_note()",
         f"CREATE TRIGGER {table}_ach_upd AFTER UPDATE ON {table} FOR EACH ROW"
-        f" WHEN ({_changed('postgresql', WATCHED[table])}) EXECUTE FUNCTION {table}_ach_note()",
+        f" WHEN ({_changed('postgresql', _watched_rest(table))}) EXECUTE FUNCTION {table}_ach_note()",
     ]
+    if table in ONLY_SOURCE:
+        source, columns = ONLY_SOURCE[table]
+        body = "; ".join(_inserts("postgresql", "NEW", table, only=source))
+        when = f"({_changed('postgresql', columns)}) AND NOT ({_changed('postgresql', _watched_rest(table))})"
+        sqls += [
+            f"CREATE OR REPLACE FUNCTION {table}_ach_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            f" {body}; RETURN NULL; END $$",
+            f"CREATE TRIGGER {table}_ach_one AFTER UPDATE ON {table} FOR EACH ROW"
+            f" WHEN ({when}) EXECUTE FUNCTION {table}_ach_one()",
+        ]
+    return sqls
 
 
 def create_triggers(apps, schema_editor):
@@ -145,8 +179,9 @@ def drop_triggers(apps, schema_editor):
     for table in WATCHED:
         if vendor == "postgresql":
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_ach_note() CASCADE", params=None)
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_ach_one() CASCADE", params=None)
         elif vendor == "sqlite":
-            for suffix in ("ins", "del", "upd"):
+            for suffix in ("ins", "del", "upd", "one"):
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_ach_{suffix}", params=None)
 
 

@@ -222,6 +222,15 @@ def test_rollup_of_a_full_run_has_the_three_units_and_the_company():
     assert "SELECT 'company', 0," in parts[3] and "IS NOT NULL" not in parts[3]
 
 
+def test_rollup_of_a_full_run_on_postgresql_is_one_pass_by_grouping_sets():
+    # The numbers are the hand-worked ones of test_engine.py, run on PostgreSQL in CI.
+    sql = st.rollup_insert(with_units=True, include_company=True, vendor=st.POSTGRESQL)
+    assert " UNION ALL " not in sql and sql.count("FROM tmp_ach_base b") == 1
+    assert "GROUP BY GROUPING SETS ((b.person_id, b.metric, p.period)" in sql
+    # A part keeps one query per level.
+    assert " UNION ALL " in st.rollup_insert(with_units=True, include_company=False, vendor=st.POSTGRESQL)
+
+
 def test_rollup_of_a_part_has_the_units_or_the_company_only():
     units = st.rollup_insert(with_units=True, include_company=False)
     assert units.count(" UNION ALL ") == 2 and "'company'" not in units
@@ -332,6 +341,7 @@ def test_delete_stale_drops_only_the_runs_own_scope(region_ids, scope):
 def test_trend_upsert_keeps_one_point_a_day_for_the_as_of_periods():
     statement = st.trend_upsert(T, now=NOW, periods=["2026-03", "2026-Q1", "2026"])
     assert statement.params == [NOW, "2026-03", "2026-Q1", "2026"]
-    assert f"FROM {T['ach']} WHERE computed_at = %s AND period IN (%s, %s, %s)" in statement.sql
+    # From the run's own results (exactly the rows it wrote), not a scan of every result.
+    assert f"FROM {st.T_RESULT} WHERE computed_at = %s AND period IN (%s, %s, %s)" in statement.sql
     assert "ON CONFLICT (owner_kind, owner_key, metric, period, date) DO UPDATE SET" in statement.sql
     assert placeholders(statement.sql) == 4

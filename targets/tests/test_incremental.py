@@ -263,3 +263,42 @@ def test_the_plan_names_the_months_days_and_periods_of_each_change():
     assert plan.added["expenses"] == [(date(2026, 4, 30), date(2026, 4, 30)), (date(2026, 5, 1), date(2026, 5, 2))]
     assert plan_from_changes(as_of=date(2026, 3, 15), year=year, last_as_of=date(2026, 3, 15), changes=[]).empty
     assert month_ranges([7, 1, 2, 3, 12]) == [(1, 3), (7, 7), (12, 12)]
+
+
+@pytest.mark.django_db
+def test_the_triggers_note_what_a_change_can_touch(book):  # noqa: F811
+    o = book
+    o3 = Order.objects.get(date=date(2026, 2, 5))
+    AchievementChange.objects.all().delete()
+    # A share's stored amounts corrected: O3's sales of 5 February, nothing else.
+    CreditShare.objects.filter(order=o3).update(amount=Decimal("1999.00"))
+    assert set(AchievementChange.objects.values_list("source", "day")) == {("sales", date(2026, 2, 5))}
+    AchievementChange.objects.all().delete()
+    # The share moved to another rep: sales and the new customer of O3's day, and the collection
+    # of O3's payment days (its 16 March payment).
+    CreditShare.objects.filter(order=o3).update(rep=o.rep1b1)
+    assert set(AchievementChange.objects.values_list("source", "day")) == {
+        ("sales", date(2026, 2, 5)),
+        ("new_customers", date(2026, 2, 5)),
+        ("collection", date(2026, 3, 16)),
+    }
+    AchievementChange.objects.all().delete()
+    # An order's note edited: nothing the engine reads.
+    Order.objects.filter(pk=o3.pk).update(note="called back")
+    assert not AchievementChange.objects.exists()
+    # O3 is C1's second order (C1's first is O1 of 10 January): moving it within February changes
+    # its sales days only, not C1's new-customer day.
+    Order.objects.filter(pk=o3.pk).update(date=date(2026, 2, 6))
+    assert set(AchievementChange.objects.values_list("source", "day")) == {
+        ("sales", date(2026, 2, 5)),
+        ("sales", date(2026, 2, 6)),
+    }
+    AchievementChange.objects.all().delete()
+    # Moved before O1, O3 becomes C1's first order: the new-customer days of both are noted.
+    Order.objects.filter(pk=o3.pk).update(date=date(2026, 1, 2))
+    assert set(AchievementChange.objects.values_list("source", "day")) == {
+        ("sales", date(2026, 2, 6)),
+        ("sales", date(2026, 1, 2)),
+        ("new_customers", date(2026, 1, 2)),
+        ("new_customers", date(2026, 1, 10)),
+    }

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from salesorg.periods import Period
 from targets import tasks
 from targets.models import Achievement, RecomputeRun, RunStatus
 from targets.services import RecomputeBusy, achievements_recompute
@@ -24,13 +25,44 @@ def test_nightly_computes_as_of_yesterday(org):
     assert Achievement.objects.filter(as_of=yesterday).exists()
 
 
-def test_nightly_fan_out_by_region_covers_every_region_and_the_company(org):
+def test_nightly_fan_out_by_region_covers_every_region_and_the_company(org, settings):
+    # Fan-out splits the full rebuild: tonight is the full one.
+    settings.RECOMPUTE_FULL_WEEKDAY = timezone.localdate().weekday()
     tasks.recompute_achievements_nightly.delay(fan_out=True)
     runs = RecomputeRun.objects.all()
     # One part per region (2) and one for the company.
     assert runs.count() == 3 and all(r.status == RunStatus.SUCCEEDED for r in runs)
     assert Achievement.objects.filter(owner_kind="company").exists()
     assert Achievement.objects.filter(owner_kind="region").values("owner_key").distinct().count() == 2
+
+
+def test_nights_count_what_changed_and_the_weekly_night_rebuilds(org, settings):
+    from targets.models import RunMode
+    from targets.tests import factories as f
+
+    today = timezone.localdate()
+    settings.RECOMPUTE_FULL_WEEKDAY = (today.weekday() + 1) % 7  # not tonight
+    # The first night has no kept base: a full rebuild, whatever the setting.
+    first = RecomputeRun.objects.get(pk=tasks.recompute_achievements_nightly.delay(fan_out=False).get())
+    assert first.mode == RunMode.FULL
+    f.visit(org.rep1a1, today - timedelta(days=1))
+    second = RecomputeRun.objects.get(pk=tasks.recompute_achievements_nightly.delay(fan_out=False).get())
+    assert (second.mode, second.status) == (RunMode.INCREMENTAL, RunStatus.SUCCEEDED)
+    month = str(Period.month_of(today - timedelta(days=1)))
+    assert Achievement.objects.get(owner_kind="rep", owner_key=org.rep1a1.pk, metric="visits", period=month).actual == 1
+    # A run started from the page counts what changed too.
+    page_run = RecomputeRun.objects.create(as_of=today - timedelta(days=1), trigger="manual")
+    tasks.recompute_achievements.delay(run_id=page_run.pk).get()
+    page_run.refresh_from_db()
+    assert page_run.mode == RunMode.INCREMENTAL
+    # The weekly night, and every night with RECOMPUTE_INCREMENTAL off, rebuild the year.
+    settings.RECOMPUTE_FULL_WEEKDAY = today.weekday()
+    weekly = RecomputeRun.objects.get(pk=tasks.recompute_achievements_nightly.delay(fan_out=False).get())
+    assert weekly.mode == RunMode.FULL
+    settings.RECOMPUTE_FULL_WEEKDAY = (today.weekday() + 1) % 7
+    settings.RECOMPUTE_INCREMENTAL = False
+    off = RecomputeRun.objects.get(pk=tasks.recompute_achievements_nightly.delay(fan_out=False).get())
+    assert off.mode == RunMode.FULL
 
 
 def test_catch_up_starts_the_missing_night_run(org, settings, monkeypatch):

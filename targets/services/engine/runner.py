@@ -218,7 +218,9 @@ def _compute(
             _execute(cursor, statements.analyze(vendor, statements.T_BASE, statements.T_PERIOD))
 
             with_units = region_list is None or len(region_list) > 0
-            cursor.execute(statements.rollup_insert(with_units=with_units, include_company=include_company))
+            cursor.execute(
+                statements.rollup_insert(with_units=with_units, include_company=include_company, vendor=vendor)
+            )
             _set_progress(run, 70, "rollup")
             cursor.execute(
                 *statements.owners_insert(
@@ -302,7 +304,7 @@ def _compute_changes(
             _execute(cursor, statements.analyze(vendor, statements.T_PERIOD))
             cursor.execute(
                 statements.rollup_insert(
-                    with_units=True, include_company=True, base=statements.kept_base_sql(t, year.year)
+                    with_units=True, include_company=True, base=statements.kept_base_sql(t, year.year), vendor=vendor
                 )
             )
             _set_progress(run, 70, "rollup")
