@@ -177,11 +177,12 @@ def test_the_fault_seam_is_empty_unless_settings_name_a_hook(org, settings, monk
     called: list[dict] = []
     monkeypatch.setattr("targets.services.achievements_recompute", lambda **kwargs: called.append(kwargs) or run)
     tasks.recompute_achievements.delay(run_id=run.pk)
-    assert set(called[0]) == {"as_of", "run", "region_ids", "include_company"}
+    assert set(called[0]) == {"as_of", "run", "region_ids", "include_company", "incremental"}
 
 
 def test_the_fault_seam_hands_the_named_hooks_to_the_engine(org, settings):
     settings.RECOMPUTE_HOOKS = f"{__name__}.record_steps"
+    settings.RECOMPUTE_INCREMENTAL = False  # full runs: every source is read, in this order
     STEPS.clear()
     tasks.recompute_achievements.delay(as_of="2026-03-15")
     assert STEPS == ["sales", "collection", "new_customers", "visits", "expenses"]

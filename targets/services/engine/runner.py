@@ -184,7 +184,9 @@ def _compute(
     run.mode = RunMode.INCREMENTAL if plan is not None else RunMode.FULL
     RecomputeRun.objects.filter(pk=run.pk).update(mode=run.mode)
     if plan is not None:
-        return _compute_changes(as_of=as_of, run=run, plan=plan, upto=upto, fail_after_write=fail_after_write)
+        return _compute_changes(
+            as_of=as_of, run=run, plan=plan, upto=upto, fail_after_write=fail_after_write, on_step=on_step
+        )
     vendor = connection.vendor
     t = statements.tables()
     year = fiscal_year_of(as_of)
@@ -260,6 +262,7 @@ def _compute_changes(
     plan: incremental_plan.Plan,
     upto: int | None,
     fail_after_write: Callable[[], None] | None,
+    on_step: Callable[[str], None] | None = None,
 ) -> int:
     """The incremental run: the base rows of the changed months recomputed from their records and
     kept, then the results of the changed periods rolled up from the kept base and written with
@@ -296,6 +299,8 @@ def _compute_changes(
                         connection.ops.adapt_datefield_value(last),
                     )
                 )
+                if on_step is not None:
+                    on_step(source)
             for source in plan.added:
                 cursor.execute(statements.base_carry(t, year.year, source, plan.kept_months(source)))
             with transaction.atomic():
