@@ -153,9 +153,9 @@ def order_balance(order: Order) -> Decimal:
 
 def payment_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Payment]:
     filters = filters or {}
-    qs = Payment.objects.filter(order__in=Order.objects.visible_to(user).values("pk")).select_related(
-        "order", "order__customer"
-    )
+    # The payments' own scope rule (`OrderPartQuerySet.visible_to`): no filter for a viewer who
+    # sees everything, the rep's order ids, a semi-join per row on the order's shares for a unit.
+    qs = Payment.objects.visible_to(user).select_related("order", "order__customer")
     if filters.get("order"):
         qs = qs.filter(order=filters["order"])
     if filters.get("date_from"):
