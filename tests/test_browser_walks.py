@@ -225,7 +225,7 @@ TASK_SIGNALS = ("after_task_publish", "task_received", "task_prerun", "task_retr
 
 
 @pytest.fixture
-def thread_worker(settings):
+def thread_worker(settings, monkeypatch):
     """A real Celery worker in a thread, on an in-memory broker: the page's "Recompute now" queues
     the run and returns at once, as in production (the test settings otherwise run tasks eagerly,
     inside the request)."""
@@ -251,6 +251,10 @@ def thread_worker(settings):
     del task._orig_run
     add_autoretry_behaviour(task, retry_backoff=1, retry_backoff_max=2)
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    # Celery reads the broker from the environment before its settings: without this, on the
+    # PostgreSQL and Redis pass (CELERY_BROKER_URL set) the worker consumed the shared Redis's
+    # default queue, and took another test process's task for a run its database does not hold.
+    monkeypatch.setenv("CELERY_BROKER_URL", "memory://")
     app.conf.update(broker_url="memory://", task_always_eager=False)
     # Celery caches the connection pool and the producer pool on first use: a test before this one
     # that sent a task left them bound to the old broker, and the run went there, not to the worker.

@@ -273,9 +273,13 @@ def _compute_changes(
     year_periods = [str(year)] + [str(q) for q in year.children()] + [str(m) for m in year.month_periods()]
     consume = statements.changes_consume(t, upto)
     if plan.empty:
+        # Nothing to rewrite: the write transaction only consumes the changes (the fault seam
+        # still runs inside it, as in every write).
         with transaction.atomic(), connection.cursor() as cursor:
             for statement in consume:
                 cursor.execute(*statement)
+            if fail_after_write is not None:
+                fail_after_write()
         return 0
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     as_of_param = connection.ops.adapt_datefield_value(as_of)
