@@ -221,8 +221,8 @@ def receivables_ageing(*, user: Any, group_by: str = "customer", as_of: date | N
         group_by = "customer"
     if group_by == "customer":
         qs = (
-            Instalment.objects.filter(
-                order__in=Order.objects.visible_to(user).values("pk"),
+            Instalment.objects.visible_to(user)
+            .filter(
                 order__status=OrderStatus.CONFIRMED,
                 paid_amount__lt=F("amount"),
             )
@@ -321,9 +321,7 @@ def _share_owners(orders: QuerySet, counted: QuerySet[CreditShare]) -> Iterator[
 
 
 def _confirmed_lines(user: Any, date_from: date | None, date_to: date | None) -> QuerySet[OrderLine]:
-    qs = OrderLine.objects.filter(
-        order__in=Order.objects.visible_to(user).values("pk"), order__status=OrderStatus.CONFIRMED
-    )
+    qs = OrderLine.objects.visible_to(user).filter(order__status=OrderStatus.CONFIRMED)
     if date_from:
         qs = qs.filter(order__date__gte=date_from)
     if date_to:
