@@ -49,7 +49,8 @@ def test_month_index_is_months_since_year_zero_on_both_vendors():
     # In a statement with parameters the percent signs are doubled (%% reaches SQLite as %).
     assert "strftime('%%Y', o.date)" in st.month_index_sql("o.date", SQLITE)
     pg = st.month_index_sql("o.date", PG)
-    assert pg == "(CAST(EXTRACT(YEAR FROM o.date) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM o.date) AS INTEGER) - 1)"
+    # date_part (a float, exact for a year or a month), not EXTRACT (a numeric since PostgreSQL 14).
+    assert pg == ("(CAST(date_part('year', o.date) AS INTEGER) * 12 + CAST(date_part('month', o.date) AS INTEGER) - 1)")
     assert "strftime" not in pg
 
 
@@ -79,7 +80,10 @@ def test_floor_cents_on_postgresql_is_exact_decimal_floor():
 
 
 def test_postgresql_settings_come_with_their_reset_and_sqlite_has_none():
-    assert st.memory_settings(PG) == (["SET work_mem = '64MB'"], ["RESET work_mem"])
+    assert st.memory_settings(PG) == (
+        ["SET work_mem = '64MB'", "SET enable_mergejoin = off"],
+        ["RESET work_mem", "RESET enable_mergejoin"],
+    )
     assert st.planner_settings_for_new_rows(PG) == (["SET LOCAL enable_nestloop = off"], ["RESET enable_nestloop"])
     assert st.memory_settings(SQLITE) == ([], [])
     assert st.planner_settings_for_new_rows(SQLITE) == ([], [])
@@ -171,7 +175,7 @@ def test_base_inserts_one_statement_per_source_with_its_parameters_in_order(vend
         assert statement.sql.startswith(st.BASE_INSERT), label
         assert placeholders(statement.sql) == len(statement.params), label
         # Only this vendor's functions.
-        assert ("EXTRACT(" in statement.sql) == (vendor == PG), label
+        assert ("date_part(" in statement.sql) == (vendor == PG), label
         assert ("strftime(" in statement.sql) == (vendor == SQLITE), label
         assert " IN (3,7)" not in statement.sql
 
@@ -226,7 +230,14 @@ def test_rollup_of_a_full_run_on_postgresql_is_one_pass_by_grouping_sets():
     # The numbers are the hand-worked ones of test_engine.py, run on PostgreSQL in CI.
     sql = st.rollup_insert(with_units=True, include_company=True, vendor=st.POSTGRESQL)
     assert " UNION ALL " not in sql and sql.count("FROM tmp_ach_base b") == 1
-    assert "GROUP BY GROUPING SETS ((b.person_id, b.metric, p.period)" in sql
+    assert "GROUP BY GROUPING SETS ((b.person_id, b.metric, b.period)" in sql
+    # The temporary base is grouped once; the kept base (the incremental night) is summed by
+    # period first, then grouped.
+    assert sql.count("GROUP BY") == 1
+    kept = st.rollup_insert(with_units=True, include_company=True, base=st.kept_base_sql(T, 2026), vendor=st.POSTGRESQL)
+    assert kept.count("GROUP BY") == 2
+    assert "SUM(b.actual) AS actual FROM (SELECT person_id, team_id, region_id, metric, month_no, actual" in kept
+    assert "GROUP BY b.person_id, b.team_id, b.region_id, b.metric, p.period) b GROUP BY GROUPING SETS" in kept
     # A part keeps one query per level.
     assert " UNION ALL " in st.rollup_insert(with_units=True, include_company=False, vendor=st.POSTGRESQL)
 
@@ -270,10 +281,12 @@ def test_owners_of_the_company_part_is_the_company_alone():
 
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_results_compute_rates_capped_and_empty_without_a_target(vendor):
-    statement = st.results_compute(T, vendor, as_of="2026-03-15", now=NOW)
+    statement = st.results_compute(T, vendor, as_of="2026-03-15", now=NOW, periods=["2026", "2026-03"])
     sql = statement.sql
-    assert statement.params == ["2026-03-15", NOW]
-    assert placeholders(sql) == 2
+    assert statement.params == ["2026-03-15", NOW, "2026", "2026-03"]
+    assert placeholders(sql) == 4
+    # The targets of the periods computed alone.
+    assert sql.endswith("AND t.status = 'approved'  AND t.period IN (%s, %s)")
     smaller = "LEAST" if vendor == PG else "MIN"
     rate = f"{smaller}(ROUND(COALESCE(a.actual, 0) * 1.0 / t.value, 4), 999999.9999)"
     assert f"CASE WHEN t.value > 0 THEN {rate} END" in sql
@@ -289,7 +302,7 @@ def test_results_compute_rates_capped_and_empty_without_a_target(vendor):
 
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_results_compute_behind_is_above_time_progress_for_a_budget(vendor):
-    sql = st.results_compute(T, vendor, as_of="2026-03-15", now=NOW).sql
+    sql = st.results_compute(T, vendor, as_of="2026-03-15", now=NOW, periods=["2026"]).sql
     smaller = "LEAST" if vendor == PG else "MIN"
     rate = f"{smaller}(ROUND(COALESCE(a.actual, 0) * 1.0 / t.value, 4), 999999.9999)"
     behind = (
@@ -302,13 +315,16 @@ def test_results_compute_behind_is_above_time_progress_for_a_budget(vendor):
 
 
 def test_results_update_rewrites_every_column_but_the_key():
-    sql = st.results_update(T)
+    statement = st.results_update(T, periods=["2026", "2026-Q1"])
+    sql = statement.sql
     ach = T["ach"]
     assert sql.startswith(f"UPDATE {ach} SET region_id = r.region_id, team_id = r.team_id,")
     assert sql.endswith(
         f"FROM tmp_ach_result r WHERE {ach}.owner_kind = r.owner_kind AND {ach}.owner_key = r.owner_key"
-        f" AND {ach}.metric = r.metric AND {ach}.period = r.period"
+        f" AND {ach}.metric = r.metric AND {ach}.period = r.period AND {ach}.period IN (%s, %s)"
     )
+    # Only the results of the periods computed are matched.
+    assert statement.params == ["2026", "2026-Q1"]
     assignments = sql.split(" SET ")[1].split(" FROM ")[0]
     assert "computed_at = r.computed_at" in assignments and "is_behind = r.is_behind" in assignments
     assert not any(f"{key} = " in assignments for key in ("owner_kind", "owner_key", "metric", "period "))

@@ -232,7 +232,7 @@ def _compute(
             _execute(cursor, statements.analyze(vendor, statements.T_AGG, statements.T_OWNER))
             _set_progress(run, 80, "owners")
 
-            cursor.execute(*statements.results_compute(t, vendor, as_of=as_of_param, now=now))
+            cursor.execute(*statements.results_compute(t, vendor, as_of=as_of_param, now=now, periods=year_periods))
             _execute(cursor, statements.analyze(vendor, statements.T_RESULT))
             rows = results_write(
                 cursor,
@@ -320,11 +320,13 @@ def _compute_changes(
             cursor.execute(
                 *statements.owners_insert(t, region_ids=None, include_company=True, year_periods=year_periods)
             )
-            _execute(cursor, statements.analyze(vendor, statements.T_AGG, statements.T_OWNER))
             _set_progress(run, 80, "owners")
-            # Not analysed: a fraction of the results, written by key (PostgreSQL estimates an
-            # unanalysed table's rows from its pages).
-            cursor.execute(*statements.results_compute(t, vendor, as_of=as_of_param, now=now))
+            # Not analysed (the roll-up, the owners, the results): a fraction of the year, joined
+            # by hash whatever the estimates (merge joins are off for the run), the results
+            # written by key (PostgreSQL estimates an unanalysed table's rows from its pages).
+            cursor.execute(
+                *statements.results_compute(t, vendor, as_of=as_of_param, now=now, periods=sorted(plan.periods))
+            )
             rows = results_write(
                 cursor,
                 t=t,

@@ -43,7 +43,7 @@ def results_write(
     computed row.
     """
     with transaction.atomic():
-        cursor.execute(statements.results_update(t))
+        cursor.execute(*statements.results_update(t, periods=year_periods))
         rows = max(cursor.rowcount, 0)
         if fail_after_write is not None:
             fail_after_write()
