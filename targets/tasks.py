@@ -16,11 +16,15 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from salesorg.celery import RELIABLE_TASK
+from targets.exceptions import RecomputeBusy
 
 # The house policy, with the recompute's backoff and retries from settings (the worker tests
-# shorten them; production keeps the house defaults).
+# shorten them; production keeps the house defaults). A recompute that finds another one running
+# is retried too: the parts of a fanned-out night (one task per region, then the company) take the
+# one lock in turn when two workers pick them up at once.
 RELIABLE = {
     **RELIABLE_TASK,
+    "autoretry_for": (*RELIABLE_TASK["autoretry_for"], RecomputeBusy),
     "retry_backoff": settings.RECOMPUTE_RETRY_BACKOFF,
     "retry_backoff_max": settings.RECOMPUTE_RETRY_BACKOFF_MAX,
     "max_retries": settings.RECOMPUTE_MAX_RETRIES,

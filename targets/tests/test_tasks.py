@@ -189,3 +189,45 @@ def test_the_fault_seam_hands_the_named_hooks_to_the_engine(org, settings):
     STEPS.clear()
     tasks.recompute_achievements_nightly.delay(fan_out=False)
     assert STEPS == ["sales", "collection", "new_customers", "visits", "expenses"]
+
+
+def _hold_the_lock():
+    """Another run alive: on PostgreSQL another session holding the advisory lock, on SQLite a
+    run recorded as running a moment ago. Returns the function that ends it."""
+    from django.db import connection
+
+    other_run = RecomputeRun.objects.create(
+        as_of=date(2026, 3, 15), started_at=timezone.now(), status=RunStatus.RUNNING
+    )
+    if connection.vendor != "postgresql":
+        return lambda: RecomputeRun.objects.filter(pk=other_run.pk).update(status=RunStatus.SUCCEEDED)
+    import psycopg
+
+    from targets.services.achievements import ADVISORY_LOCK_KEY
+
+    params = connection.get_connection_params()
+    other = psycopg.connect(**{k: v for k, v in params.items() if k in ("dbname", "user", "password", "host", "port")})
+    other.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+    return other.close
+
+
+def test_a_part_that_finds_another_run_is_retried_not_dropped(org):
+    """Two workers picking up two parts of a fanned-out night: the second finds the lock taken.
+    The attempt is a failed run and the task asks Celery for a retry (eagerly here, the retry is
+    raised; a worker sends it again after the backoff) instead of ending there."""
+    from celery.exceptions import Retry
+
+    region = org.tm1a.team.region_id
+    release = _hold_the_lock()
+    try:
+        with pytest.raises(Retry) as retry:
+            tasks.recompute_achievements.apply(kwargs={"as_of": "2026-03-15", "region_ids": [region]})
+    finally:
+        release()
+    assert isinstance(retry.value.exc, RecomputeBusy)
+    assert RecomputeRun.objects.filter(status=RunStatus.FAILED, region_ids=str(region)).count() == 1
+    assert not Achievement.objects.exists()
+    # The retry, once the other run has finished, runs the part.
+    run_id = tasks.recompute_achievements.apply(kwargs={"as_of": "2026-03-15", "region_ids": [region]}).get()
+    assert RecomputeRun.objects.get(pk=run_id).status == RunStatus.SUCCEEDED
+    assert Achievement.objects.filter(owner_kind="region", owner_key=region).exists()

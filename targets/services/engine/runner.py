@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import MONTH, Period, periods_containing
+from targets.exceptions import RecomputeBusy
 from targets.models import RecomputeRun, RunMode, RunStatus
 from targets.services.engine import incremental as incremental_plan
 from targets.services.engine import statements
@@ -26,10 +27,6 @@ logger = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 738_202_605
 # A "running" run older than this is taken for dead (a killed worker) on SQLite.
 STALE_RUN_AFTER = timedelta(hours=2)
-
-
-class RecomputeBusy(ApplicationError):
-    """Another recompute is running."""
 
 
 def fiscal_year_of(day: date) -> Period:
