@@ -117,7 +117,8 @@ def split_year(
     quarter then goes to its months by their exact shares of the year (not of the rounded
     quarter), which keeps each month within one unit of its own share. `at_least` = (quarters,
     months) of the realistic split when this is the stretch split: no stretch quarter or month
-    falls below its realistic one.
+    falls below its realistic one (a stretch part may then sit exactly one unit from its share,
+    or, when even that leaves no split, within two units).
     """
     if len(month_weights) != 12:
         raise ValueError("12 monthly weights")
@@ -127,7 +128,19 @@ def split_year(
     try:
         return _split_year(total, months_exact, unit, at_least, relaxed=False)
     except Infeasible:
+        pass
+    try:
         return _split_year(total, months_exact, unit, at_least, relaxed=True)
+    except Infeasible:
+        # No split within one unit of the shares stays at or above the realistic one: the
+        # realistic split rounded several months up and the stretch adds too little to cover them
+        # (a count of 26,916 with a stretch of 26,917). The realistic split plus the extra split by
+        # the same weights: never below it, each part within two units of its share.
+        extra_quarters, extra_months = split_year(total - sum(at_least[0], Decimal(0)), month_weights, unit)
+        return (
+            [Decimal(a) + b for a, b in zip(at_least[0], extra_quarters, strict=True)],
+            [Decimal(a) + b for a, b in zip(at_least[1], extra_months, strict=True)],
+        )
 
 
 def _split_year(
