@@ -97,7 +97,8 @@ def test_temporary_tables_are_analysed_on_postgresql_only():
 def test_temporary_tables_are_dropped_and_created_as_one_set():
     drops = st.drop_temp_tables()
     creates = st.create_temp_tables()
-    assert drops == [f"DROP TABLE IF EXISTS {name}" for name in st.TEMP_TABLES]
+    # With the staging table of the parallel reads (a killed worker's is dropped by the next run).
+    assert drops == [f"DROP TABLE IF EXISTS {name}" for name in (*st.TEMP_TABLES, st.T_STAGE)]
     assert [re.match(r"CREATE TEMPORARY TABLE (\w+) ", sql).group(1) for sql in creates] == list(st.TEMP_TABLES)
     # The results table has every column the write copies into the achievements.
     result = creates[-1]
@@ -108,6 +109,27 @@ def test_every_temporary_table_is_created_in_sqlite():
     db = sqlite3.connect(":memory:")
     for sql in [*st.drop_temp_tables(), *st.create_temp_tables(), *st.drop_temp_tables()]:
         db.execute(sql)
+
+
+def test_a_read_on_postgresql_is_staged_so_that_it_can_run_in_parallel():
+    sql = "SELECT e.person_id, 1 FROM expenses e WHERE e.date BETWEEN %s AND %s"
+    read = st.Statement(st.BASE_INSERT + sql, ["2026-01-01", "2026-03-15"])
+    assert st.parallel_read(read, SQLITE) == [read]
+    assert st.parallel_read(read, PG) == [
+        st.Statement(
+            f"CREATE UNLOGGED TABLE targets_engine_stage ({st.BASE_COLUMNS}) AS {sql}", ["2026-01-01", "2026-03-15"]
+        ),
+        st.Statement(st.BASE_INSERT + "SELECT * FROM targets_engine_stage"),
+        st.Statement("DROP TABLE targets_engine_stage"),
+    ]
+    with pytest.raises(ValueError):
+        st.parallel_read(st.Statement("DELETE FROM tmp_ach_base"), PG)
+    # The planner's costs of workers lowered for the run, and reset.
+    assert st.parallel_settings(PG) == (
+        ["SET parallel_setup_cost = 10", "SET parallel_tuple_cost = 0.001", "SET enable_nestloop = off"],
+        ["RESET parallel_setup_cost", "RESET parallel_tuple_cost", "RESET enable_nestloop"],
+    )
+    assert st.parallel_settings(SQLITE) == ([], [])
 
 
 # --- The periods of the year --------------------------------------------------------------------

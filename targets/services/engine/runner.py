@@ -193,8 +193,10 @@ def _compute(
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     as_of_param = connection.ops.adapt_datefield_value(as_of)
     memory_on, memory_reset = statements.memory_settings(vendor)
+    # The reads run in parallel (`statements.parallel_read`); nothing after them can.
+    parallel_on, parallel_reset = statements.parallel_settings(vendor)
     with connection.cursor() as cursor:
-        _execute(cursor, memory_on)
+        _execute(cursor, memory_on + parallel_on)
         try:
             _execute(cursor, statements.drop_temp_tables())
             _execute(cursor, statements.create_temp_tables())
@@ -210,7 +212,8 @@ def _compute(
                 last_day=as_of_param,
             )
             for index, (label, statement) in enumerate(base):
-                cursor.execute(*statement)
+                for step in statements.parallel_read(statement, vendor):
+                    cursor.execute(*step)
                 _set_progress(run, 10 + 50 * (index + 1) // len(base), label)
                 if on_step is not None:
                     on_step(label)
@@ -248,7 +251,7 @@ def _compute(
                 _execute(cursor, statements.analyze(vendor, t["ach"], t["base"]))
             _execute(cursor, statements.drop_temp_tables())
         finally:
-            session_reset(cursor, memory_reset)
+            session_reset(cursor, memory_reset + parallel_reset)
     return rows
 
 

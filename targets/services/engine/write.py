@@ -39,15 +39,15 @@ def results_write(
     committed with the results (the kept base of a full rebuild, the changes a run consumed).
     `few_rows`: the incremental night's write, a fraction of the results: new rows are looked up
     by key (the statistics are fresh: the full rebuild analyses the results) instead of the
-    whole-table anti-join the full rebuild forces, and not at all when the update rewrote every
-    computed row.
+    whole-table anti-join the full rebuild forces. Neither looks for new rows when the update
+    rewrote every computed row (a rerun: 0.17 s of a full rebuild on the 5,000,000-line benchmark).
     """
     with transaction.atomic():
         cursor.execute(*statements.results_update(t, periods=year_periods))
         rows = max(cursor.rowcount, 0)
         if fail_after_write is not None:
             fail_after_write()
-        if not few_rows or rows < _computed_rows(cursor):
+        if rows < _computed_rows(cursor):
             with planner_for_new_rows(cursor, "" if few_rows else connection.vendor):
                 cursor.execute(statements.results_insert_new(t))
                 rows += max(cursor.rowcount, 0)
