@@ -106,9 +106,13 @@ def main() -> None:
         f"{recompute_2:7.2f} s (rerun, replaces {rows_2:,})"
     )
     print(f"ratio (slower recompute / faster floor): {ratio:.2f}x  (limit 3x)")
-    print(f"queries per recompute: {queries_1} and {queries_2} (fixed, whatever the size)")
+    # The rerun skips the look for new rows (the update rewrote every row): 3 statements fewer.
+    print(
+        f"queries per recompute: {queries_1} (first) and {queries_2} (rerun, no new rows to look for);"
+        " fixed whatever the size (targets/tests/test_engine.py measures two sizes)"
+    )
     print(f"peak memory of this process: {peak_mb:.0f} MB (limit 300 MB)")
-    ok = ratio <= 3 and queries_1 == queries_2 and peak_mb < 300
+    ok = ratio <= 3 and queries_1 - queries_2 in (0, 3) and peak_mb < 300
     ok = incremental_night(floor, as_of) and ok
     print("OK" if ok else "OVER A LIMIT")
     sys.exit(0 if ok else 1)
