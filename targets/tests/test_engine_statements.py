@@ -115,6 +115,8 @@ def test_a_read_on_postgresql_is_staged_so_that_it_can_run_in_parallel():
     sql = "SELECT e.person_id, 1 FROM expenses e WHERE e.date BETWEEN %s AND %s"
     read = st.Statement(st.BASE_INSERT + sql, ["2026-01-01", "2026-03-15"])
     assert st.parallel_read(read, SQLITE) == [read]
+    # A user who may not create tables reads with the plain insert.
+    assert st.parallel_read(read, PG, can_stage=False) == [read]
     assert st.parallel_read(read, PG) == [
         st.Statement(
             f"CREATE UNLOGGED TABLE targets_engine_stage ({st.BASE_COLUMNS}) AS {sql}", ["2026-01-01", "2026-03-15"]

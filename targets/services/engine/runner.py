@@ -211,8 +211,12 @@ def _compute(
                 start=connection.ops.adapt_datefield_value(year.start),
                 last_day=as_of_param,
             )
+            can_stage = True
+            if vendor == statements.POSTGRESQL:
+                cursor.execute(statements.CAN_STAGE_SQL)
+                can_stage = bool(cursor.fetchone()[0])
             for index, (label, statement) in enumerate(base):
-                for step in statements.parallel_read(statement, vendor):
+                for step in statements.parallel_read(statement, vendor, can_stage=can_stage):
                     cursor.execute(*step)
                 _set_progress(run, 10 + 50 * (index + 1) // len(base), label)
                 if on_step is not None:

@@ -241,12 +241,18 @@ def base_inserts(
 T_STAGE = "targets_engine_stage"
 
 
-def parallel_read(statement: Statement, vendor: str) -> list[Statement]:
+# Whether the session's user may create the staging table (PostgreSQL 15 grants no CREATE on the
+# public schema to users other than its owner): without it the reads run as plain inserts.
+CAN_STAGE_SQL = "SELECT has_schema_privilege(current_schema(), 'CREATE')"
+
+
+def parallel_read(statement: Statement, vendor: str, *, can_stage: bool = True) -> list[Statement]:
     """One source's read (an insert into the temporary base, `base_inserts`) as statements that
     let PostgreSQL read the records with parallel workers, as the floor statement does: the
     select into the unlogged staging table, its few rows into the temporary base, the staging
-    table dropped. Elsewhere the statement as it is."""
-    if vendor != POSTGRESQL:
+    table dropped. Elsewhere, or for a user who may not create tables (`can_stage`, from
+    `CAN_STAGE_SQL`), the statement as it is."""
+    if vendor != POSTGRESQL or not can_stage:
         return [statement]
     select = statement.sql.removeprefix(BASE_INSERT)
     if select == statement.sql:
