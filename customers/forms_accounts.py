@@ -45,7 +45,8 @@ class CustomerFilterForm(FilterForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Person.objects.visible_to(user).current()
+        # A director's select lists every current person: only what an option shows is read.
+        self.fields["owner"].queryset = Person.objects.visible_to(user).current().only("pk", "name")
         self.fields["region"].queryset = Region.objects.visible_to(user)
         self.fields["team"].queryset = Team.objects.visible_to(user)
 

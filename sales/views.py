@@ -38,7 +38,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sales/order_list.html",
-        {"form": form, "orders": page, "page": page, "total": page.paginator.count},
+        {"form": form, "orders": page, "page": page, "total": page.paginator.total_label},
     )
 
 
@@ -251,7 +251,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
         {
             "payments": (page := page_of(request, payments)),
             "page": page,
-            "total": page.paginator.count,
+            "total": page.paginator.total_label,
         },
     )
 

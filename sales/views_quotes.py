@@ -32,7 +32,7 @@ def quotation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sales/quotation_list.html",
-        {"form": form, "quotations": page, "page": page, "total": page.paginator.count},
+        {"form": form, "quotations": page, "page": page, "total": page.paginator.total_label},
     )
 
 

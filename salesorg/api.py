@@ -19,13 +19,33 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from salesorg.exceptions import ApplicationError, NotAllowed
+from salesorg.paging import CappedPaginator
 
 
 class Pagination(pagination.PageNumberPagination):
+    """Pages of 50 (up to 500 by `page_size`). The count stops past `LIST_COUNT_CAP` rows
+    (salesorg.paging): `count_exact` says whether `count` is the total or a floor; `next` is
+    there whenever another page is."""
+
     page_size = 50
     page_size_query_param = "page_size"
     # The ceiling: no client can ask for the whole table in one page.
     max_page_size = 500
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["count_exact"] = self.page.paginator.exact
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paged = super().get_paginated_response_schema(schema)
+        paged["properties"]["count"]["description"] = (
+            "The number of rows; a floor when count_exact is false (the count stops past 10,000 rows)."
+        )
+        paged["properties"]["count_exact"] = {"type": "boolean", "description": "Whether count is the total."}
+        paged["required"] = [*paged["required"], "count_exact"]
+        return paged
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -1,17 +1,77 @@
 """Paged lists: every list page shows its rows a page at a time, with the total and links to the
-other pages, in two queries (the count and the page) at any size."""
+other pages, in two queries (the count and the page) at any size.
+
+A count stops at `LIST_COUNT_CAP` rows past the start (10,000 by default; at least one row past
+the page asked for): counting a region's 117,000 orders exactly costs 200-400 ms on the
+5,000,000-line data set, counting to 10,001 of them 23 ms (bench/README_lists.md). A longer list
+says "10000+" and pages on with "Next"; the API answers `count_exact: false` beside the count."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
-PAGE_ROWS = 200
+PAGE_ROWS = 50
+DEFAULT_COUNT_CAP = 10_000
+# PostgreSQL's LIMIT is a bigint: a page number past this answers the last page (as any number
+# out of range does), never an overflow.
+_LIMIT_CEILING = 2**62
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count of a queryset stops one row past max(the cap, the page asked for).
+
+    `exact` says whether `count` is the whole list; when it is not, `count` is a floor (there are
+    at least that many rows), so the page math still offers a next page. Lists (not querysets)
+    are counted whole."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._wanted = 1
+        self._limit: int | None = None
+
+    @property
+    def cap(self) -> int:
+        return int(getattr(settings, "LIST_COUNT_CAP", DEFAULT_COUNT_CAP))
+
+    def validate_number(self, number: Any) -> int:
+        # The page asked for sets how far the count must reach (before the count is taken).
+        if "count" not in self.__dict__:
+            with contextlib.suppress(TypeError, ValueError, OverflowError):
+                self._wanted = max(self._wanted, int(number))
+        return super().validate_number(number)
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return super().count
+        limit = min(max(self.cap, self._wanted * self.per_page) + 1, _LIMIT_CEILING)
+        # Only the ids are counted: no annotation is computed for the count (a page's paid
+        # amounts, say), no ordering kept.
+        counted = self.object_list.order_by().values("pk")[:limit].count()
+        if counted >= limit:
+            self._limit = limit
+        return counted
+
+    @property
+    def exact(self) -> bool:
+        """Whether `count` is the list's total (False: the list holds at least `count` rows)."""
+        return self.count is not None and self._limit is None
+
+    @property
+    def total_label(self) -> str:
+        """The total as a list's heading shows it: "10000+" when the count stopped at its cap."""
+        count = self.count
+        return str(count) if self.exact else f"{count - 1}+"
 
 
 def page_of(request: HttpRequest, rows: Any, per_page: int = PAGE_ROWS) -> Page:
     """The page of `rows` the request asks for (`?page=N`); a page number out of range or not a
     number answers the nearest page, never an error."""
-    return Paginator(rows, per_page).get_page(request.GET.get("page"))
+    return CappedPaginator(rows, per_page).get_page(request.GET.get("page"))

@@ -59,7 +59,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "customers": (page := page_of(request, customers)),
             "page": page,
-            "total": page.paginator.count,
+            "total": page.paginator.total_label,
             "query": query.urlencode(),
             "today": timezone.localdate(),
         },
@@ -433,7 +433,7 @@ def pool(request: HttpRequest) -> HttpResponse:
         {
             "customers": (page := page_of(request, customers)),
             "page": page,
-            "total": page.paginator.count,
+            "total": page.paginator.total_label,
             "filters": filters,
             "limits": account_selectors.pool_limits_of(person=actor.person, today=timezone.localdate()),
         },

@@ -42,7 +42,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "visits": (page := page_of(request, visits)),
             "page": page,
-            "total": page.paginator.count,
+            "total": page.paginator.total_label,
             "far_threshold": visit_services.far_checkin_threshold_m(),
         },
     )
@@ -257,7 +257,7 @@ def expense_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "claims": page,
             "page": page,
-            "total": page.paginator.count,
+            "total": page.paginator.total_label,
             "decision_form": forms.ExpenseDecisionForm(),
         },
     )

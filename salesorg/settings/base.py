@@ -166,6 +166,10 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
 }
 
+# Lists and API pages count at most this many rows past the start (then "10000+" and
+# `count_exact: false`): an exact count of a region's year of orders costs more than the page.
+LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10_000)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sales organization API",
     "VERSION": "1.0.0",

@@ -24,5 +24,8 @@ def pager(context: dict[str, Any], page: Page) -> dict[str, Any]:
         "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
         "next_url": url(page.next_page_number()) if page.has_next() else "",
         "first_url": url(1) if page.number > 2 else "",
-        "last_url": url(page.paginator.num_pages) if page.number < page.paginator.num_pages - 1 else "",
+        # A count that stopped at its cap does not know the last page.
+        "last_url": url(page.paginator.num_pages)
+        if getattr(page.paginator, "exact", True) and page.number < page.paginator.num_pages - 1
+        else "",
     }
