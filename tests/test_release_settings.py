@@ -113,3 +113,42 @@ def test_the_lock_files_hold_every_top_level_pin_with_hashes(top, lock):
     if lock == "requirements.lock":
         dev = _pins(ROOT / "requirements-dev.lock")
         assert {name: dev.get(name) for name in locked} == locked
+
+
+SHOW_DB_OPTIONS = (
+    "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}).get('options', ''))"
+)
+
+
+@pytest.mark.parametrize(
+    ("entry_point", "extra", "expected"),
+    [
+        ("wsgi", {}, "-c jit=off -c max_parallel_workers_per_gather=0"),
+        ("wsgi", {"DATABASE_WEB_PARALLEL_WORKERS": "2"}, "-c jit=off -c max_parallel_workers_per_gather=2"),
+        ("celery", {}, "-c jit=off"),
+        ("manage.py", {}, "-c jit=off"),
+    ],
+)
+def test_web_requests_run_without_parallel_query_and_the_worker_keeps_it(entry_point, extra, expected, tmp_path):
+    """The WSGI app's connections ask PostgreSQL for no parallel workers; the worker (whose full
+    recompute reads the year in parallel) and commands keep the server's setting."""
+    code = ENTRY_POINTS[entry_point].format(show=SHOW_DB_OPTIONS).replace(SHOW_SETTINGS, SHOW_DB_OPTIONS)
+    result = _run(code, tmp_path / "missing.env", DATABASE_URL="postgres://nobody@127.0.0.1:1/none", **extra)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.postgres
+def test_a_web_connection_really_runs_without_parallel_workers():
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/postgres"
+    show = "from django.db import connection; c = connection.cursor(); "
+    show += "c.execute('SHOW max_parallel_workers_per_gather'); print(c.fetchone()[0])"
+    web = _run("import salesorg.wsgi; " + show, Path("/nonexistent/.env"), DATABASE_URL=url)
+    assert web.returncode == 0, web.stderr
+    assert web.stdout.split()[-1] == "0"
+    worker = _run("import salesorg, django; django.setup(); " + show, Path("/nonexistent/.env"), DATABASE_URL=url)
+    assert worker.returncode == 0, worker.stderr
+    assert worker.stdout.split()[-1] != "0"
