@@ -93,7 +93,7 @@ class VisitFilterForm(FilterForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["author"].queryset = Person.objects.visible_to(user).current()
+        self.fields["author"].queryset = Person.objects.visible_to(user).current().only("pk", "name")
         self.fields["region"].queryset = Region.objects.visible_to(user)
         self.fields["team"].queryset = Team.objects.visible_to(user)
 
@@ -107,7 +107,7 @@ class ExpenseFilterForm(FilterForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.visible_to(user).current()
+        self.fields["person"].queryset = Person.objects.visible_to(user).current().only("pk", "name")
 
 
 class IntelNoteForm(BootstrapMixin, forms.Form):

@@ -381,3 +381,50 @@ def test_export_csv_has_a_bom_and_excel_has_numbers(client, org):
     assert targets_import(user=org.director.user, name="targets.xlsx", content=content) == 2
     assert Target.objects.get(owner_kind="team", team=org.t1a).value == Decimal("1234.50")
     assert Target.objects.get(metric="visits", person=org.rep1a1).value == Decimal("40")
+
+
+def test_the_achievements_page_pages_every_owner(client, org):
+    """Every owner of a period is reachable: the page was cut at 500 rows (a director's 2,111
+    owners), now it pages like every list. 60 company-wide rows of a test metric period: 50 on page
+    1, 10 on page 2, highest rate first."""
+    import re
+    from datetime import date
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from salesorg.paging import PAGE_ROWS
+    from targets.models import Achievement
+
+    Achievement.objects.bulk_create(
+        [
+            Achievement(
+                owner_kind="company",
+                owner_key=1000 + i,
+                metric="visits",
+                period="2026",
+                period_kind="year",
+                as_of=date(2026, 3, 15),
+                actual=Decimal(i),
+                target=Decimal(100),
+                rate=Decimal(i) / 100,
+                time_progress=Decimal("0.2000"),
+                computed_at=timezone.now(),
+            )
+            for i in range(PAGE_ROWS + 10)
+        ]
+    )
+    client.force_login(org.director.user)
+    url = reverse("targets:achievements")
+    first = client.get(url, {"period": "2026", "metric": "visits"}).content.decode()
+    second = client.get(url, {"period": "2026", "metric": "visits", "page": 2}).content.decode()
+
+    def actuals(html: str) -> list[int]:
+        body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        return [int(float(v)) for v in re.findall(r'<td class="text-end">([0-9.]+)</td>', body)[::2]]
+
+    # Page 1: rates 0.59 down to 0.10 (actuals 59..10); page 2: 9..0.
+    assert actuals(first) == list(range(PAGE_ROWS + 9, 9, -1))
+    assert actuals(second) == list(range(9, -1, -1))
+    assert 'rel="next"' in first and 'rel="next"' not in second
+    assert "metric=visits" in first.split('rel="next"')[0].rsplit("href=", 1)[1]
