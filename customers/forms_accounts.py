@@ -26,13 +26,13 @@ from customers.models import (
     StakeholderChangeKind,
     StakeholderRole,
 )
-from salesorg.forms import EMPTY, BootstrapMixin, DateField, FilterForm
+from salesorg.forms import EMPTY, BootstrapMixin, DateField, FilterForm, NameChoiceField
 from staff.models import Person, Region, Team
 
 
 class CustomerFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.none(), required=False)
+    owner = NameChoiceField(label=_("Owner"), queryset=Person.objects.none(), required=False)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     classification = forms.ChoiceField(
@@ -45,8 +45,7 @@ class CustomerFilterForm(FilterForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # A director's select lists every current person: only what an option shows is read.
-        self.fields["owner"].queryset = Person.objects.visible_to(user).current().only("pk", "name")
+        self.fields["owner"].queryset = Person.objects.visible_to(user).current()
         self.fields["region"].queryset = Region.objects.visible_to(user)
         self.fields["team"].queryset = Team.objects.visible_to(user)
 

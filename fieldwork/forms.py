@@ -15,7 +15,7 @@ from customers.selectors.accounts import customers_for_visit_form
 from fieldwork.models import ActionKind, ExpenseKind, ExpenseStatus, VisitEvidence, VisitKind
 from fieldwork.selectors import accompanying_manager_choices
 from sales.models import Order, Payment, Product
-from salesorg.forms import EMPTY, BootstrapMixin, DateField, FilterForm
+from salesorg.forms import EMPTY, BootstrapMixin, DateField, FilterForm, NameChoiceField
 from staff.models import Person, Region, Team
 
 
@@ -81,7 +81,7 @@ class ExpenseDecisionForm(BootstrapMixin, forms.Form):
 
 class VisitFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False)
-    author = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.none(), required=False)
+    author = NameChoiceField(label=_("Rep"), queryset=Person.objects.none(), required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + VisitKind.choices, required=False)
@@ -93,13 +93,13 @@ class VisitFilterForm(FilterForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["author"].queryset = Person.objects.visible_to(user).current().only("pk", "name")
+        self.fields["author"].queryset = Person.objects.visible_to(user).current()
         self.fields["region"].queryset = Region.objects.visible_to(user)
         self.fields["team"].queryset = Team.objects.visible_to(user)
 
 
 class ExpenseFilterForm(FilterForm):
-    person = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.none(), required=False)
+    person = NameChoiceField(label=_("Rep"), queryset=Person.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=EMPTY + ExpenseStatus.choices, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + ExpenseKind.choices, required=False)
     date_from = DateField(label=_("From"), required=False)
@@ -107,7 +107,7 @@ class ExpenseFilterForm(FilterForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.visible_to(user).current().only("pk", "name")
+        self.fields["person"].queryset = Person.objects.visible_to(user).current()
 
 
 class IntelNoteForm(BootstrapMixin, forms.Form):

@@ -52,3 +52,25 @@ def test_a_model_choice_field_renders_the_same_through_a_form(org):
     form.renderer = DjangoTemplates()
     assert ours == form["owner"].as_widget()
     assert f'value="{org.rep1a1.pk}" selected' in ours
+
+
+def test_a_name_choice_field_offers_what_a_model_choice_field_offers_and_validates_the_same(org):
+    from salesorg.forms import NameChoiceField
+    from staff.models import Person
+
+    people = Person.objects.order_by("name")
+
+    class Plain(forms.Form):
+        owner = forms.ModelChoiceField(queryset=people, required=False)
+
+    class Named(forms.Form):
+        owner = NameChoiceField(queryset=people, required=False)
+
+    data = {"owner": str(org.rep1a2.pk)}
+    assert str(Named(data=data)["owner"]) == str(Plain(data=data)["owner"])
+    named = Named(data=data)
+    assert named.is_valid() and named.cleaned_data["owner"] == org.rep1a2
+    # An id outside the queryset is refused like any model choice.
+    narrow = Named(data={"owner": str(org.rep2a1.pk)})
+    narrow.fields["owner"].queryset = people.filter(team=org.t1a)
+    assert not narrow.is_valid() and "owner" in narrow.errors
