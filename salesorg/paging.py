@@ -52,9 +52,14 @@ class CappedPaginator(Paginator):
         if not isinstance(self.object_list, QuerySet):
             return super().count
         limit = min(max(self.cap, self._wanted * self.per_page) + 1, _LIMIT_CEILING)
-        # Only the ids are counted: no annotation is computed for the count (a page's paid
-        # amounts, say), no ordering kept.
-        counted = self.object_list.order_by().values("pk")[:limit].count()
+        rows = self.object_list.order_by()
+        query = rows.query
+        if query.group_by is None and not query.distinct and not query.combinator:
+            # Only the ids are counted: no annotation is computed for the count (a page's paid
+            # amounts, say). A grouped or distinct list (a report by customer) counts its own
+            # rows: its groups, not the ids under them.
+            rows = rows.values("pk")
+        counted = rows[:limit].count()
         if counted >= limit:
             self._limit = limit
         return counted

@@ -416,3 +416,16 @@ def test_fixed_number_of_queries_at_any_size(world, org, key, django_assert_max_
     # The page's own part is two queries (count and page) beside the session, menu and filters.
     with django_assert_max_num_queries(30):
         page(login(org.rm1), key, **MARCH)
+
+
+def test_a_grouped_report_page_counts_its_groups_not_the_rows_under_them(world, org, settings):
+    """The pager's count of a report by channel is its channels (2 in March: Direct with three
+    orders, Distributor with one), not the four orders under them (salesorg.paging counts a grouped
+    list's own rows)."""
+    client = login(org.director)
+    response = page(client, "channels", **MARCH)
+    assert response.context["page"].paginator.count == 2
+    assert "2 rows" in response.content.decode()
+    settings.LIST_COUNT_CAP = 0
+    # The page asks for max(0, 1 x 100) + 1 = 101 rows: 2 groups, exact again.
+    assert page(client, "channels", **MARCH).context["page"].paginator.exact
