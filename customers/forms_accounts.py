@@ -26,6 +26,7 @@ from customers.models import (
     StakeholderChangeKind,
     StakeholderRole,
 )
+from customers.picker import CustomerPickField
 from salesorg.forms import EMPTY, BootstrapMixin, DateField, FilterForm, NameChoiceField
 from staff.models import Person, Region, Team
 
@@ -65,7 +66,7 @@ class CustomerForm(BootstrapMixin, forms.Form):
     latitude = forms.DecimalField(label=_("Latitude"), max_digits=12, decimal_places=8, required=False)
     longitude = forms.DecimalField(label=_("Longitude"), max_digits=12, decimal_places=8, required=False)
     source = forms.ChoiceField(label=_("Source"), choices=EMPTY + CustomerSource.choices, required=False)
-    referred_by = forms.ModelChoiceField(label=_("Referred by"), queryset=Customer.objects.none(), required=False)
+    referred_by = CustomerPickField(label=_("Referred by"), required=False)
     contacts = forms.CharField(label=_("Contacts"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     # Shown (as a checkbox) only once the service flagged the new customer as a duplicate.
@@ -78,7 +79,7 @@ class CustomerForm(BootstrapMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = Person.objects.visible_to(user).current()
-        self.fields["referred_by"].queryset = Customer.objects.visible_to(user).only("id", "name")
+        self.fields["referred_by"].queryset = Customer.objects.visible_to(user).only("id", "name").order_by("name")
         if editing:
             del self.fields["code"]
             del self.fields["owner"]

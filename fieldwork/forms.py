@@ -8,9 +8,9 @@ from django.utils.translation import pgettext_lazy
 
 from customers.models import (
     Competitor,
-    Customer,
     Stakeholder,
 )
+from customers.picker import CustomerPickField
 from customers.selectors.accounts import customers_for_visit_form
 from fieldwork.models import ActionKind, ExpenseKind, ExpenseStatus, VisitEvidence, VisitKind
 from fieldwork.selectors import accompanying_manager_choices
@@ -22,7 +22,7 @@ from staff.models import Person, Region, Team
 class VisitForm(BootstrapMixin, forms.Form):
     """The phone form: few fields, the rep's own customers only, check-in filled by the browser."""
 
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
+    customer = CustomerPickField(label=_("Customer"))
     date = DateField(label=_("Date"))
     kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices, initial=VisitKind.VISIT)
     accompanying_manager = forms.ModelChoiceField(
@@ -66,7 +66,7 @@ class ExpenseForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ExpenseKind.choices)
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), required=False)
+    customer = CustomerPickField(label=_("Customer"), required=False)
     receipt = forms.FileField(label=_("Receipt"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -112,7 +112,7 @@ class ExpenseFilterForm(FilterForm):
 
 class IntelNoteForm(BootstrapMixin, forms.Form):
     competitor = forms.ModelChoiceField(label=_("Competitor"), queryset=Competitor.objects.none(), required=False)
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), required=False)
+    customer = CustomerPickField(label=_("Customer"), required=False)
     date = DateField(label=_("Date"))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
 

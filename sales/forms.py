@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Competitor, Customer, CustomerKind
+from customers.picker import CustomerPickField
 from sales.models import (
     Channel,
     ForecastCategory,
@@ -33,18 +34,20 @@ class OrderFilterForm(forms.Form):
 
 
 class OrderForm(forms.Form):
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
+    customer = CustomerPickField(label=_("Customer"))
     date = DateField(label=_("Order date"), widget=DateInput(attrs={"class": "form-control"}))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     # The distributor or agent the order went through (channel sales), among the customers in scope.
-    distributor = forms.ModelChoiceField(label=_("Distributor"), queryset=Customer.objects.none(), required=False)
+    distributor = CustomerPickField(
+        label=_("Distributor"), required=False, kinds=(CustomerKind.DISTRIBUTOR, CustomerKind.AGENT)
+    )
     payment_terms_days = forms.IntegerField(label=_("Payment terms (days)"), min_value=0, initial=30)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     submit_now = forms.BooleanField(label=_("Submit now"), required=False, initial=True)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        visible = Customer.objects.visible_to(user).order_by("name")
+        visible = Customer.objects.visible_to(user).only("id", "name").order_by("name")
         self.fields["customer"].queryset = visible
         self.fields["distributor"].queryset = visible.filter(kind__in=[CustomerKind.DISTRIBUTOR, CustomerKind.AGENT])
 
@@ -117,7 +120,7 @@ class ReasonForm(forms.Form):
 
 class OpportunityForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
+    customer = CustomerPickField(label=_("Customer"))
     expected_amount = forms.DecimalField(label=_("Expected amount"), min_value=Decimal(0), decimal_places=2)
     expected_close_date = DateField(label=_("Expected close date"), widget=DateInput(attrs={"class": "form-control"}))
     stage = forms.ModelChoiceField(
@@ -131,7 +134,7 @@ class OpportunityForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = Customer.objects.visible_to(user).order_by("name")
+        self.fields["customer"].queryset = Customer.objects.visible_to(user).only("id", "name").order_by("name")
 
 
 class ForecastCategoryForm(forms.Form):

@@ -170,6 +170,19 @@ def customers_for_visit_form(*, user: Any) -> QuerySet[Customer]:
     return Customer.objects.visible_to(user).only("id", "code", "name", "owner_id").order_by("name")
 
 
+def matching_customers(*, user: Any, q: str, kinds: tuple[str, ...] = (), limit: int = 50) -> list[tuple[int, str]]:
+    """The customer picker's search (`customers.picker`): the first `limit` customers in the user's
+    scope, of the given kinds if any, whose name holds `q` or whose code starts with it, by name,
+    as (id, name) pairs. One query."""
+    qs = Customer.objects.visible_to(user)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__istartswith=q))
+    return list(qs.order_by("name", "pk").values_list("pk", "name")[:limit])
+
+
 def customer_counts(*, user: Any, today: date) -> dict[str, int]:
     qs = Customer.objects.visible_to(user)
     return qs.aggregate(

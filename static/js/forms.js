@@ -54,3 +54,24 @@
   document.addEventListener("htmx:load", markScrollable);
   window.addEventListener("resize", markScrollable);
 })();
+
+/* The customer picker (customers/picker.py): past a few hundred customers in scope the select holds
+ * only the chosen one and a search box fills it (htmx). When a search finds exactly one customer,
+ * it is chosen, and the select says so with a change event (the order form's credit panel, the
+ * visit form's stakeholders follow it).
+ */
+(function () {
+  "use strict";
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var select = event.detail.target;
+    if (!select || select.tagName !== "SELECT" || !select.id) return;
+    if (!document.querySelector('[data-customer-search="' + select.id + '"]')) return;
+    var found = Array.prototype.filter.call(select.options, function (option) {
+      return option.value && !option.disabled;
+    });
+    if (found.length !== 1) return;
+    select.value = found[0].value;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+})();
