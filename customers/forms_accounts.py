@@ -27,13 +27,14 @@ from customers.models import (
     StakeholderRole,
 )
 from customers.picker import CustomerPickField
-from salesorg.forms import EMPTY, BootstrapMixin, DateField, FilterForm, NameChoiceField
+from salesorg.forms import EMPTY, BootstrapMixin, DateField, FilterForm
 from staff.models import Person, Region, Team
+from staff.picker import PersonPickField
 
 
 class CustomerFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False)
-    owner = NameChoiceField(label=_("Owner"), queryset=Person.objects.none(), required=False)
+    owner = PersonPickField(label=_("Owner"), required=False)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     classification = forms.ChoiceField(
@@ -57,7 +58,7 @@ class CustomerForm(BootstrapMixin, forms.Form):
     tax_number = forms.CharField(label=_("Tax number"), max_length=30, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=CustomerKind.choices)
     industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
-    owner = forms.ModelChoiceField(label=_("Owning rep"), queryset=Person.objects.none(), required=False)
+    owner = PersonPickField(label=_("Owning rep"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=CustomerStatus.choices, initial=CustomerStatus.ACTIVE)
     credit_rating = forms.ChoiceField(label=_("Credit rating"), choices=EMPTY + CreditRating.choices, required=False)
     credit_limit = forms.DecimalField(label=_("Credit limit"), max_digits=16, decimal_places=2, initial=0)

@@ -15,8 +15,9 @@ from customers.selectors.accounts import customers_for_visit_form
 from fieldwork.models import ActionKind, ExpenseKind, ExpenseStatus, VisitEvidence, VisitKind
 from fieldwork.selectors import accompanying_manager_choices
 from sales.models import Order, Payment, Product
-from salesorg.forms import EMPTY, BootstrapMixin, DateField, FilterForm, NameChoiceField
+from salesorg.forms import EMPTY, BootstrapMixin, DateField, FilterForm
 from staff.models import Person, Region, Team
+from staff.picker import PersonPickField
 
 
 class VisitForm(BootstrapMixin, forms.Form):
@@ -81,7 +82,7 @@ class ExpenseDecisionForm(BootstrapMixin, forms.Form):
 
 class VisitFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False)
-    author = NameChoiceField(label=_("Rep"), queryset=Person.objects.none(), required=False)
+    author = PersonPickField(label=_("Rep"), required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + VisitKind.choices, required=False)
@@ -99,7 +100,7 @@ class VisitFilterForm(FilterForm):
 
 
 class ExpenseFilterForm(FilterForm):
-    person = NameChoiceField(label=_("Rep"), queryset=Person.objects.none(), required=False)
+    person = PersonPickField(label=_("Rep"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=EMPTY + ExpenseStatus.choices, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=EMPTY + ExpenseKind.choices, required=False)
     date_from = DateField(label=_("From"), required=False)

@@ -22,7 +22,7 @@ from sales.models import (
 from sales.selectors import creditable_people
 from salesorg.forms import DateField, DateInput
 from salesorg.money import to_money
-from staff.models import Person
+from staff.picker import PersonPickField
 
 
 class OrderFilterForm(forms.Form):
@@ -73,7 +73,7 @@ class LineForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    rep = forms.ModelChoiceField(label=_("Rep"), queryset=Person.objects.none())
+    rep = PersonPickField(label=_("Rep"))
     percent = forms.DecimalField(
         label=_("Share (%)"), min_value=Decimal("0.01"), max_value=Decimal(100), decimal_places=2
     )

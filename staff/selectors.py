@@ -27,6 +27,17 @@ def person_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet
     return qs
 
 
+def matching_people(*, user: Any, q: str, limit: int = 50) -> list[tuple[int, str]]:
+    """The people picker's search (`staff.picker`): the first `limit` people in the user's scope
+    who have not left, whose name holds `q` or whose employee number starts with it, by name, as
+    (id, name) pairs. One query."""
+    qs = Person.objects.visible_to(user).current()
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(employee_no__istartswith=q))
+    return list(qs.order_by("name", "pk").values_list("pk", "name")[:limit])
+
+
 def person_events(*, person: Person) -> QuerySet[EmploymentEvent]:
     """The person's employment events, newest first."""
     return person.events.select_related("from_team", "to_team", "from_manager", "to_manager", "recorded_by").order_by(

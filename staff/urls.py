@@ -6,6 +6,7 @@ app_name = "staff"
 
 urlpatterns = [
     path("people/", views.person_list, name="person-list"),
+    path("people/pick/", views.person_pick, name="person-pick"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/pass-probation/", views_people.person_pass_probation, name="person-pass-probation"),
     path("people/<int:pk>/transfer/", views_people.person_transfer, name="person-transfer"),

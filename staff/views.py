@@ -8,8 +8,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from salesorg.picking import PICK_ROWS, options_response, search_text
 from staff import registry, selectors
 from staff.forms import PersonFilterForm
 from staff.models import Person, PersonStatus, Region, Team
@@ -112,3 +114,15 @@ def set_language(request: HttpRequest) -> HttpResponse:
             Person.objects.filter(user=request.user).update(language=language)
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
     return response
+
+
+@login_required
+@require_GET
+def person_pick(request: HttpRequest) -> HttpResponse:
+    """The people picker's search (`staff.picker`): the options of the people in the user's scope
+    who match what was typed, for htmx to put into the picker's select."""
+    q = search_text(request)
+    if isinstance(q, HttpResponse):
+        return q
+    rows = selectors.matching_people(user=request.user, q=q, limit=PICK_ROWS + 1)
+    return options_response(rows, none_found=_("Nobody matches."))

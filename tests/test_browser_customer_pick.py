@@ -27,7 +27,7 @@ def test_a_director_finds_the_customer_by_search_and_files_the_order(browser, li
     from sales.models import Order
     from sales.tests.factories import ProductFactory
 
-    settings.CUSTOMER_PICK_LIST_LIMIT = 2
+    settings.PICK_LIST_LIMIT = 2
     hengda = CustomerFactory(
         owner=org.rep1a1, name="上海恒达精密机械有限公司", code="HD-001", credit_limit=Decimal("88888.00")
     )
@@ -73,4 +73,35 @@ def test_a_director_finds_the_customer_by_search_and_files_the_order(browser, li
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(re.compile(r"/customers/sales/orders/\d+/$"))
     assert Order.objects.get().customer_id == hengda.pk
+    context.close()
+
+
+def test_a_director_filters_customers_by_an_owner_found_by_search(browser, live_server, org, settings):
+    """The owner's search box sits in the filter form beside the form's own search field (`q`): it
+    belongs to no form, so filtering sends the owner picked and not the text typed to find them."""
+    from customers.tests.factories import CustomerFactory
+
+    settings.PICK_LIST_LIMIT = 2
+    CustomerFactory(owner=org.rep2a1, name="South Works")
+    CustomerFactory(owner=org.rep1a1, name="East Works")
+    client = Client()
+    client.force_login(org.director.user)
+    context = browser.new_context(locale="en-US")
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+          "url": live_server.url}]
+    )  # fmt: skip
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(live_server.url + "/customers/")
+    assert page.locator("#id_owner option").count() == 1
+    page.locator("#id_owner_q").fill(org.rep2a1.name)
+    page.wait_for_function(f"document.getElementById('id_owner').value === '{org.rep2a1.pk}'")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(rf"owner={org.rep2a1.pk}"))
+    query = page.evaluate("location.search")
+    assert re.search(r"(^|[?&])q=(&|$)", query), query  # the filter's own search: empty
+    assert org.rep2a1.name.replace(" ", "+") not in query
+    assert page.get_by_text("South Works").count() == 1
+    assert page.get_by_text("East Works").count() == 0
     context.close()

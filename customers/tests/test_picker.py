@@ -1,4 +1,4 @@
-"""The customer picker: a select of the customers in scope, or past `CUSTOMER_PICK_LIST_LIMIT` of
+"""The customer picker: a select of the customers in scope, or past `PICK_LIST_LIMIT` of
 them a search box that fills the select from `customers:pick`; the search and the posted id keep
 to the data-scope rule (a hidden customer is never listed, never taken)."""
 
@@ -15,11 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.models import CustomerKind
-from customers.picker import PICK_ROWS
 from customers.tests.factories import CustomerFactory
 from sales.models import Order, PipelineStage
 from sales.tests.factories import ProductFactory
 from sales.tests.test_order_pages import order_form
+from salesorg.picking import PICK_ROWS
 
 OPTION = re.compile(r'<option value="(\d*)"( disabled)?[^>]*>([^<]*)</option>')
 
@@ -53,7 +53,7 @@ def pick(person, **params) -> tuple[int, list[tuple[str, str]], str]:
 
 
 def test_under_the_limit_the_picker_lists_every_customer_in_scope_and_no_search_box(org, settings):
-    settings.CUSTOMER_PICK_LIST_LIMIT = 3
+    settings.PICK_LIST_LIMIT = 3
     mine = [CustomerFactory(owner=org.rep1a1, name=name) for name in ("Beta", "Alpha", "Gamma")]
     CustomerFactory(owner=org.rep2a1, name="Hidden South")
     html = client_for(org.rep1a1).get(reverse("sales:order-create")).content.decode()
@@ -61,17 +61,17 @@ def test_under_the_limit_the_picker_lists_every_customer_in_scope_and_no_search_
     assert options(select_of(html, "customer")) == [("", "---------")] + [
         (str(c.pk), c.name) for c in sorted(mine, key=lambda c: c.name)
     ]
-    assert 'data-customer-search="id_customer"' not in html
+    assert 'data-pick-search="id_customer"' not in html
 
 
 def test_past_the_limit_the_page_lists_only_the_chosen_customer_beside_a_search_box(org, settings):
-    settings.CUSTOMER_PICK_LIST_LIMIT = 2
+    settings.PICK_LIST_LIMIT = 2
     customers = [CustomerFactory(owner=org.rep1a1, name=f"Acme {n}") for n in range(3)]
     CustomerFactory.create_batch(3, owner=org.rep1a1, kind=CustomerKind.DISTRIBUTOR)
     client = client_for(org.director)
     html = client.get(reverse("sales:order-create")).content.decode()
     assert options(select_of(html, "customer")) == [("", "---------")]
-    assert 'data-customer-search="id_customer"' in html
+    assert 'data-pick-search="id_customer"' in html
     assert f'hx-get="{reverse("customers:pick")}"' in html
     # The distributor's search (three distributors in scope) asks for distributors and agents only.
     assert f'hx-get="{reverse("customers:pick")}?kind=distributor&amp;kind=agent"' in html
@@ -92,7 +92,7 @@ def test_past_the_limit_the_page_lists_only_the_chosen_customer_beside_a_search_
 
 
 def test_a_customer_outside_scope_is_no_choice_whichever_way_the_picker_shows(org, settings):
-    settings.CUSTOMER_PICK_LIST_LIMIT = 1
+    settings.PICK_LIST_LIMIT = 1
     CustomerFactory.create_batch(2, owner=org.rep1b1)
     theirs = CustomerFactory(owner=org.rep1a1, name="Team A's")
     product = ProductFactory(list_price=Decimal("10.00"), unit_cost=Decimal("4.00"))
@@ -166,7 +166,7 @@ def test_the_search_needs_a_login_and_a_get(org):
 
 @pytest.mark.parametrize("url_name", ["sales:order-create", "customers:pick"])
 def test_the_order_form_and_the_search_cost_the_same_queries_at_any_size(org, settings, url_name):
-    settings.CUSTOMER_PICK_LIST_LIMIT = 5
+    settings.PICK_LIST_LIMIT = 5
     client = client_for(org.director)
     counts = []
     for size in (10, 60):

@@ -179,8 +179,9 @@ REST_FRAMEWORK = {
 # Lists and API pages count at most this many rows past the start (then "10000+" and
 # `count_exact: false`): an exact count of a region's year of orders costs more than the page.
 LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10_000)
-# A customer picker lists this many customers in scope whole; past them it is a search (customers.picker).
-CUSTOMER_PICK_LIST_LIMIT = 200
+# A picker of customers or people lists this many choices in scope whole; past them it is a search
+# (salesorg.picking).
+PICK_LIST_LIMIT = 200
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sales organization API",

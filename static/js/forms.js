@@ -55,8 +55,8 @@
   window.addEventListener("resize", markScrollable);
 })();
 
-/* The customer picker (customers/picker.py): past a few hundred customers in scope the select holds
- * only the chosen one and a search box fills it (htmx). When a search finds exactly one customer,
+/* The pickers of customers and people (salesorg/picking.py): past a few hundred choices in scope the
+ * select holds only the chosen one and a search box fills it (htmx). When a search finds exactly one,
  * it is chosen, and the select says so with a change event (the order form's credit panel, the
  * visit form's stakeholders follow it).
  */
@@ -66,7 +66,7 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     var select = event.detail.target;
     if (!select || select.tagName !== "SELECT" || !select.id) return;
-    if (!document.querySelector('[data-customer-search="' + select.id + '"]')) return;
+    if (!document.querySelector('[data-pick-search="' + select.id + '"]')) return;
     var found = Array.prototype.filter.call(select.options, function (option) {
       return option.value && !option.disabled;
     });
