@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from staff.scope import ScopedQuerySet, scope_q, viewer_for
+from staff.scope import ScopedQuerySet, scope_q, unit_scope_q, viewer_for
 
 
 class Product(models.Model):
@@ -78,11 +78,9 @@ class OrderQuerySet(ScopedQuerySet):
             return self.filter(pk__in=visible_order_ids(viewer))
         # Wider scopes: a semi-join on the shares (`EXISTS`): each order once, without `SELECT
         # DISTINCT` over whole rows, so the list keeps the plan of its own order and index.
-        shares = CreditShare.objects.filter(
-            scope_q(viewer, person="rep", team="team", region="region"), order=OuterRef("pk")
-        )
-        seen = Exists(shares)
-        if files_outside_scope(viewer):
+        scope, filed_outside = share_scope(viewer)
+        seen = Exists(CreditShare.objects.filter(scope, order=OuterRef("pk")))
+        if filed_outside:
             seen |= Q(created_by=viewer.person_id)
         return self.filter(seen)
 
@@ -99,22 +97,41 @@ class OrderQuerySet(ScopedQuerySet):
         )
 
 
-def files_outside_scope(viewer: Any) -> bool:
-    """Whether a unit viewer filed an order that no share in their scope is credited to (one
-    query, on the filer's index: a manager files few orders).
+def share_scope(viewer: Any) -> tuple[Q, bool]:
+    """The credit shares a unit manager (or a manager of subordinates) sees, and whether they filed
+    an order that no such share is credited to: one query (on the rep's and the filer's indexes: a
+    manager holds and files few orders).
 
-    Only then does their scope need `... OR created_by = viewer`. The `OR` costs every wide list
-    its plan: PostgreSQL cannot turn an `EXISTS` under an `OR` into a semi-join, so it hashes every
-    share of the scope first (a region's 120,000) and tests each row against the hash. Without
-    it, a page walks its index and probes each order's shares (measured on the 5,000,000-line
-    data set: a region's page of orders 62 ms with the `OR`, 8 ms without; its count 423 ms and
-    215 ms; bench/README_lists.md)."""
+    The scope rule gives "their own shares or their unit's". A manager's own shares are recorded on
+    their unit (their team at the order date), so unless one is not (they moved, or sold for
+    another unit) the unit alone is the scope: `team_id = 1` is read from the (team, order) index
+    alone, where `rep_id = 5 OR team_id = 1` reads every share's row (measured on the
+    5,000,000-line data set: a team's page of orders 62 -> 11-16 ms; bench/README_lists.md).
+
+    Only when they filed an order outside it does their scope need `... OR created_by = viewer`.
+    The `OR` costs every wide list its plan: PostgreSQL cannot turn an `EXISTS` under an `OR` into
+    a semi-join, so it hashes every share of the scope first (a region's 120,000) and tests each
+    row against the hash. Without it, a page walks its index and probes each order's shares (a
+    region's page of orders 62 ms with the `OR`, 8 ms without; its count 423 ms and 215 ms)."""
+    from staff.models import Person
+
+    scope = scope_q(viewer, person="rep", team="team", region="region")
     if viewer.person_id is None:
-        return False
-    shares = CreditShare.objects.filter(
-        scope_q(viewer, person="rep", team="team", region="region"), order=OuterRef("pk")
-    )
-    return Order.objects.filter(created_by=viewer.person_id).exclude(Exists(shares)).exists()
+        return scope, False
+    in_scope = CreditShare.objects.filter(scope, order=OuterRef("pk"))
+    checks = {"filed_outside": Exists(Order.objects.filter(created_by=viewer.person_id).exclude(Exists(in_scope)))}
+    unit = unit_scope_q(viewer, team="team", region="region")
+    if unit is not None:
+        checks["own_outside"] = Exists(CreditShare.objects.filter(rep=viewer.person_id).exclude(unit))
+    found = Person.objects.filter(pk=viewer.person_id).values(**checks).first() or {}
+    if unit is not None and found.get("own_outside") is False:
+        scope = unit
+    return scope, found.get("filed_outside", True)
+
+
+def files_outside_scope(viewer: Any) -> bool:
+    """Whether a unit viewer filed an order that no share in their scope is credited to."""
+    return share_scope(viewer)[1]
 
 
 def visible_order_ids(viewer: Any) -> models.QuerySet:
@@ -245,11 +262,9 @@ class OrderPartQuerySet(ScopedQuerySet):
             return self
         if viewer.sees_only_own:
             return self.filter(order_id__in=visible_order_ids(viewer))
-        shares = CreditShare.objects.filter(
-            scope_q(viewer, person="rep", team="team", region="region"), order_id=OuterRef("order_id")
-        )
-        seen = Exists(shares)
-        if files_outside_scope(viewer):
+        scope, filed_outside = share_scope(viewer)
+        seen = Exists(CreditShare.objects.filter(scope, order_id=OuterRef("order_id")))
+        if filed_outside:
             seen |= Exists(Order.objects.filter(pk=OuterRef("order_id"), created_by=viewer.person_id))
         return self.filter(seen)
 
@@ -290,20 +305,35 @@ class CreditShareQuerySet(ScopedQuerySet):
 
 
 class CreditShare(models.Model):
-    # Looked up by order through the unique (order, rep) index, by rep through the rep's own index:
-    # no second index on either column.
+    # Looked up by order through the unique (order, rep) index; by rep, team or region through an
+    # index of that column and the order (`Meta.indexes`): the scope's probe of an order's shares
+    # ("is this order the team's?") and a unit's order ids are read from the index alone, never
+    # from the table (a team's page of orders 62 -> 11-16 ms on the 5,000,000-line benchmark data
+    # set, bench/README_lists.md). No second index on any of these columns.
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="shares", verbose_name=_("order"), db_index=False
     )
     rep = models.ForeignKey(
-        "staff.Person", on_delete=models.PROTECT, related_name="credit_shares", verbose_name=_("rep")
+        "staff.Person", on_delete=models.PROTECT, related_name="credit_shares", verbose_name=_("rep"), db_index=False
     )
     # The rep's team and region at the order date: a later transfer does not move the share.
     team = models.ForeignKey(
-        "staff.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("team")
+        "staff.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+        db_index=False,
     )
     region = models.ForeignKey(
-        "staff.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+        "staff.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+        db_index=False,
     )
     percent = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
     # The largest share (the first on a tie): it takes the rounding rest and counts the new customer.
@@ -321,6 +351,11 @@ class CreditShare(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(percent__gt=0, percent__lte=100), name="share_percent_range"),
             models.UniqueConstraint(fields=["order", "rep"], name="one_share_per_rep"),
+        ]
+        indexes = [
+            models.Index(fields=["rep", "order"], name="share_rep_order"),
+            models.Index(fields=["team", "order"], name="share_team_order"),
+            models.Index(fields=["region", "order"], name="share_region_order"),
         ]
 
     def __str__(self) -> str:
