@@ -78,3 +78,59 @@ def test_a_huge_or_bad_page_number_answers_a_page_or_404_never_an_error(client, 
     client.force_login(org.rep1a1.user)
     assert client.get(reverse("customers:customer-list"), {"page": page}).status_code == 200
     assert client.get("/api/v1/customers/", {"page": page}).status_code in (200, 404)
+
+
+def test_a_page_is_found_by_its_ids_and_holds_the_rows_a_slice_would(org):
+    """CappedPaginator.page: the page's ids first (the list's order and scope walked on narrow
+    rows), then those rows whole; the same rows, in the same order, as the plain slice."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sales.models import Order
+    from salesorg.paging import CappedPaginator
+
+    mine = CustomerFactory(owner=org.rep1a1)
+    theirs = CustomerFactory(owner=org.rep2a1)
+    # 7 orders of team T1A and 5 of T2A, interleaved by date (two on the 3rd: the id breaks the tie).
+    for day in (1, 2, 3, 3, 4, 5, 6):
+        make_order(customer=mine, shares=[(org.rep1a1, "100")], on=date(2026, 3, day))
+    for day in (1, 2, 3, 4, 5):
+        make_order(customer=theirs, shares=[(org.rep2a1, "100")], on=date(2026, 3, day))
+    rows = Order.objects.visible_to(org.tm1a.user).order_by("-date", "-id")
+    expected = list(rows.values_list("pk", flat=True))
+    assert len(expected) == 7
+    paginator = CappedPaginator(rows, 3)
+    with CaptureQueriesContext(connection) as queries:
+        pages = [[order.pk for order in paginator.page(n)] for n in (1, 2, 3)]
+    assert pages == [expected[0:3], expected[3:6], expected[6:7]]
+    # One count, then one query a page: the rows whose ids are the page's.
+    page_sql = [q["sql"] for q in queries.captured_queries if "COUNT(" not in q["sql"]]
+    assert len(page_sql) == 3
+    assert all(" IN (SELECT " in sql for sql in page_sql)
+    # The ids of each page: 3, 3, and the last row (the slice stops at the count of 7).
+    assert ["LIMIT 3" in page_sql[0], "LIMIT 3 OFFSET 3" in page_sql[1], "LIMIT 1 OFFSET 6" in page_sql[2]] == [
+        True,
+        True,
+        True,
+    ]
+
+
+def test_a_grouped_list_is_paged_by_slicing(org):
+    """A grouped list (a report by customer) has no row id: its page is the plain slice."""
+    from django.db import connection
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+
+    from sales.models import Order
+    from salesorg.paging import CappedPaginator
+
+    for owner in (org.rep1a1, org.rep1a2, org.rep1b1):
+        customer = CustomerFactory(owner=owner)
+        make_order(customer=customer, shares=[(owner, "100")], on=date(2026, 3, 1))
+    grouped = Order.objects.values("customer").annotate(n=Count("id")).order_by("customer")
+    paginator = CappedPaginator(grouped, 2)
+    with CaptureQueriesContext(connection) as queries:
+        first = list(paginator.page(1))
+    assert [row["n"] for row in first] == [1, 1]
+    assert paginator.count == 3
+    assert not any(" IN (SELECT " in q["sql"] for q in queries.captured_queries)

@@ -163,7 +163,7 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 def _order_queryset(user: Any):
-    return selectors.order_queryset(user=user).with_paid()
+    return selectors.order_api_queryset(user=user)
 
 
 class OrderFilter(django_filters.FilterSet):
