@@ -26,8 +26,6 @@ from salesorg.exceptions import ApplicationError, NotAllowed, add_error_to_form
 from salesorg.paging import page_of
 from staff import authority
 
-PAGE = 200
-
 
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
@@ -275,12 +273,14 @@ def pipeline(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("sales:opportunity-detail", pk=opportunity.pk)
     opportunities = selectors.opportunity_list(user=request.user, filters={"q": request.GET.get("q", "")})
+    page = page_of(request, opportunities)
     return render(
         request,
         "sales/pipeline.html",
         {
             "form": form,
-            "opportunities": opportunities[:PAGE],
+            "opportunities": page,
+            "page": page,
             "forecast": selectors.pipeline_forecast(user=request.user),
         },
         status=403 if refused else 400 if request.method == "POST" and form.errors else 200,

@@ -29,7 +29,6 @@ from customers.selectors import accounts as account_selectors
 from customers.services import accounts as account_services
 from customers.services import customer_import, customer_io
 from customers.services import pool as pool_services
-from customers.views.common import PAGE_ROWS
 from customers.views.common import form_page as _form_page
 from customers.views.common import post_action as _post_action
 from salesorg import exports
@@ -371,7 +370,8 @@ def complaint_create(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     complaints = account_selectors.complaint_list(user=request.user, filters={"status": status})
-    return render(request, "customers/complaint_list.html", {"complaints": complaints[:PAGE_ROWS], "status": status})
+    page = page_of(request, complaints)
+    return render(request, "customers/complaint_list.html", {"complaints": page, "page": page, "status": status})
 
 
 @login_required
@@ -493,7 +493,8 @@ def pool_claim(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     follow_ups = account_selectors.follow_up_list(user=request.user)
-    return render(request, "customers/follow_up_list.html", {"follow_ups": follow_ups[:PAGE_ROWS]})
+    page = page_of(request, follow_ups)
+    return render(request, "customers/follow_up_list.html", {"follow_ups": page, "page": page})
 
 
 @login_required

@@ -10,8 +10,6 @@ from django.shortcuts import redirect, render
 
 from salesorg.exceptions import ApplicationError
 
-PAGE_ROWS = 200
-
 
 def form_page(
     request: HttpRequest, form: Any, *, title: str, back: str, status: int = 200, **extra: Any

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from customers.views.common import PAGE_ROWS
 from fieldwork import plan_forms, plan_selectors
 from fieldwork.models import PlanStatus, VisitPlan
 from fieldwork.routing import week_of
 from fieldwork.services import plans as plan_services
 from salesorg.exceptions import ApplicationError, add_error_to_form
+from salesorg.paging import page_of
 from staff import authority
 
 
@@ -31,7 +31,8 @@ def _plan(request: HttpRequest, pk: int) -> VisitPlan:
 def plan_list(request: HttpRequest) -> HttpResponse:
     filter_form = plan_forms.PlanFilterForm(request.GET or None, user=request.user)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    plans = list(plan_selectors.plan_list(user=request.user, filters=filters)[:PAGE_ROWS])
+    page = page_of(request, plan_selectors.plan_list(user=request.user, filters=filters))
+    plans = list(page)
     visited = plan_selectors.visited_in_weeks(plans)
     done = dict.fromkeys((p.pk for p in plans), 0)
     # One query for the planned customers of the page's plans.
@@ -45,7 +46,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "fieldwork/plan_list.html",
-        {"plans": plans, "filter_form": filter_form, "form": form},
+        {"plans": plans, "page": page, "filter_form": filter_form, "form": form},
     )
 
 
