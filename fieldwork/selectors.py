@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from customers.domain import clean_coordinates, haversine_m
-from customers.models import Customer
+from customers.models import Customer, Stakeholder
 from fieldwork import domain
 from fieldwork.models import (
     FLAGGED_EVIDENCE,
@@ -23,20 +24,45 @@ from fieldwork.models import (
     VisitKind,
     VisitKindAction,
     VisitKindRule,
+    VisitPhoto,
 )
 from fieldwork.services import visits as visit_services
 from salesorg.exceptions import ApplicationError
+from salesorg.paging import prefetched
 from staff import authority
 from staff.models import MANAGER_POSITIONS, Person, Position
 
 
+def _count_of(model: Any, **on: Any) -> Coalesce:
+    rows = model.objects.filter(**on).order_by().values(*on).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(rows), 0)
+
+
+def with_attachment_counts(visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    """`stakeholder_count` and `photo_count` on each visit: two counts read by the page's rows, no
+    stakeholder or photo loaded."""
+    return visits.annotate(
+        stakeholder_count=_count_of(Visit.stakeholders.through, visit_id=OuterRef("pk")),
+        photo_count=_count_of(VisitPhoto, visit_id=OuterRef("pk")),
+    )
+
+
+def visit_api_queryset(*, user: Any) -> QuerySet[Visit]:
+    """Visits in scope as the API shows them: the stakeholders' ids and the photos as lists on each
+    row (`prefetched_stakeholders`, `prefetched_photos`)."""
+    return visit_list(user=user).prefetch_related(
+        prefetched("stakeholders", Stakeholder.objects.only("pk")),
+        prefetched("photos", VisitPhoto.objects.only("pk", "visit_id")),
+    )
+
+
 def visit_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Visit]:
-    """Visits in scope, filtered by author, unit, customer, kind, dates; `far` keeps far check-ins."""
+    """Visits in scope, filtered by author, unit, customer, kind, dates; `far` keeps far check-ins.
+    Stakeholders and photos are not loaded: a page counts them (`with_attachment_counts`), the API
+    prefetches them as lists (`visit_api_queryset`), a visit's page reads its own."""
     filters = filters or {}
-    qs = (
-        Visit.objects.visible_to(user)
-        .select_related("customer", "author", "team", "region", "accompanying_manager", "confirmed_by")
-        .prefetch_related("stakeholders", "photos")
+    qs = Visit.objects.visible_to(user).select_related(
+        "customer", "author", "team", "region", "accompanying_manager", "confirmed_by"
     )
     for key in ("author", "team", "region", "customer"):
         if filters.get(key):

@@ -54,6 +54,7 @@ from sales.models import (
     QuotationLine,
 )
 from salesorg.money import to_money
+from salesorg.paging import prefetched
 from staff import authority
 from staff.models import Person
 
@@ -86,16 +87,16 @@ def creditable_people(*, user: Any) -> QuerySet[Person]:
     return people.current().order_by("name")
 
 
-def _order_lines() -> Prefetch:
-    return Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("id"))
+def _line_rows() -> QuerySet[OrderLine]:
+    return OrderLine.objects.select_related("product").order_by("id")
 
 
-def _order_instalments() -> Prefetch:
-    return Prefetch("instalments", queryset=Instalment.objects.order_by("due_date", "id"))
+def _instalment_rows() -> QuerySet[Instalment]:
+    return Instalment.objects.order_by("due_date", "id")
 
 
-def _share_reps() -> Prefetch:
-    return Prefetch("shares", queryset=CreditShare.objects.select_related("rep").order_by("id"))
+def _share_rows() -> QuerySet[CreditShare]:
+    return CreditShare.objects.select_related("rep").order_by("id")
 
 
 def order_queryset(*, user: Any) -> QuerySet[Order]:
@@ -105,9 +106,9 @@ def order_queryset(*, user: Any) -> QuerySet[Order]:
         Order.objects.visible_to(user)
         .select_related("customer", "distributor", "approved_by", "created_by")
         .prefetch_related(
-            _order_lines(),
+            Prefetch("lines", queryset=_line_rows()),
             Prefetch("shares", queryset=CreditShare.objects.select_related("rep", "team", "region").order_by("id")),
-            _order_instalments(),
+            Prefetch("instalments", queryset=_instalment_rows()),
         )
     )
 
@@ -115,21 +116,25 @@ def order_queryset(*, user: Any) -> QuerySet[Order]:
 def order_api_queryset(*, user: Any) -> QuerySet[Order]:
     """Orders the user may see as the API shows them: the customer's name, the lines with their
     product, the shares with their rep's name (units, distributor and people by id only), the
-    instalments, and what was paid. Loads no row the answer does not show (a page of 50 orders
-    of the 5,000,000-line data set: about 880 rows)."""
+    instalments (each a list on the row, `prefetched_*`), and what was paid. Loads no row the
+    answer does not show (a page of 50 orders of the 5,000,000-line data set: about 880 rows)."""
     return (
         Order.objects.visible_to(user)
         .select_related("customer")
-        .prefetch_related(_order_lines(), _share_reps(), _order_instalments())
+        .prefetch_related(
+            prefetched("lines", _line_rows()),
+            prefetched("shares", _share_rows()),
+            prefetched("instalments", _instalment_rows()),
+        )
         .with_paid()
     )
 
 
 def order_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Order]:
-    """The orders list page's rows: the customer and the credited reps with their shares (no
-    lines or instalments: the list does not show them)."""
+    """The orders list page's rows: the customer and the credited reps with their shares as a list
+    on each row (`prefetched_shares`; no lines or instalments: the list does not show them)."""
     filters = filters or {}
-    qs = Order.objects.visible_to(user).select_related("customer").prefetch_related(_share_reps())
+    qs = Order.objects.visible_to(user).select_related("customer").prefetch_related(prefetched("shares", _share_rows()))
     if filters.get("q"):
         q = filters["q"]
         qs = qs.filter(Q(number__icontains=q) | Q(erp_no__icontains=q) | Q(customer__name__icontains=q))

@@ -19,7 +19,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from salesorg.exceptions import ApplicationError, NotAllowed
-from salesorg.paging import CappedPaginator
+from salesorg.paging import PREFETCHED, CappedPaginator
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -61,6 +61,35 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         queryset = super().get_queryset()
         request = self.context.get("request")
         return queryset.visible_to(getattr(request, "user", None))
+
+
+def prefetched_or_all(instance: Any, relation: str) -> Any:
+    """The rows `salesorg.paging.prefetched()` left on `instance` for `relation`, or the relation's
+    rows read now (an instance read without the prefetch, e.g. after a write)."""
+    rows = getattr(instance, f"{PREFETCHED}{relation}", None)
+    return rows if rows is not None else getattr(instance, relation).all()
+
+
+class PrefetchedListSerializer(serializers.ListSerializer):
+    """A nested list that reads the rows `prefetched()` left on the parent when they are there, and
+    the relation itself otherwise."""
+
+    def get_attribute(self, instance: Any) -> Any:
+        rows = getattr(instance, f"{PREFETCHED}{self.source}", None)
+        return rows if rows is not None else super().get_attribute(instance)
+
+
+class PrefetchedManyRelatedField(serializers.ManyRelatedField):
+    """A read-only list of related ids that reads the rows `prefetched()` left on the instance when
+    they are there, and the relation itself otherwise."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Any) -> Any:
+        rows = getattr(instance, f"{PREFETCHED}{self.source}", None)
+        return rows if rows is not None else super().get_attribute(instance)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

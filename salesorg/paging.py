@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
@@ -22,6 +22,17 @@ DEFAULT_COUNT_CAP = 10_000
 # PostgreSQL's LIMIT is a bigint: a page number past this answers the last page (as any number
 # out of range does), never an overflow.
 _LIMIT_CEILING = 2**62
+
+
+PREFETCHED = "prefetched_"
+
+
+def prefetched(lookup: str, queryset: QuerySet) -> Prefetch:
+    """A prefetch that leaves a plain list on each row (`prefetched_<lookup>`) instead of a queryset
+    per row: Django clones and filters a queryset for every row of a `Prefetch` without `to_attr`
+    (150 clones for a page of 50 orders with three nested lists). Read it with
+    `salesorg.api.PrefetchedListSerializer`, or as `prefetched_<lookup>` in a template."""
+    return Prefetch(lookup, queryset=queryset, to_attr=f"{PREFETCHED}{lookup}")
 
 
 class CappedPaginator(Paginator):

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils.text import capfirst
 from rest_framework import serializers
 
 from customers.models import (
@@ -22,13 +23,19 @@ from fieldwork.models import (
     VisitComment,
     VisitKind,
 )
-from salesorg.api import ScopedPrimaryKeyRelatedField, scoped_field
+from salesorg.api import PrefetchedManyRelatedField, ScopedPrimaryKeyRelatedField, prefetched_or_all, scoped_field
 from staff.models import Person
+
+_STAKEHOLDERS_MET = capfirst(Visit._meta.get_field("stakeholders").verbose_name)
 
 
 class VisitSerializer(serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True, default=None, allow_null=True)
     author_name = serializers.CharField(source="author.name", read_only=True, default=None, allow_null=True)
+    stakeholders = PrefetchedManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField(read_only=True, label=_STAKEHOLDERS_MET),
+        label=_STAKEHOLDERS_MET,
+    )
     photos = serializers.SerializerMethodField()
     flagged = serializers.BooleanField(source="is_flagged", read_only=True)
 
@@ -69,7 +76,8 @@ class VisitSerializer(serializers.ModelSerializer):
     def get_photos(self, visit: Visit) -> list[str]:
         """Where each photo opens: the visit's `photo` action (scoped), never a /media/ URL."""
         base = reverse("visit-photo", args=[visit.pk])
-        return [self._absolute(f"{base}?{urlencode({'photo': photo.pk})}") for photo in visit.photos.all()]
+        photos = prefetched_or_all(visit, "photos")
+        return [self._absolute(f"{base}?{urlencode({'photo': photo.pk})}") for photo in photos]
 
     def _absolute(self, url: str) -> str:
         request = self.context.get("request")

@@ -46,7 +46,7 @@ class VisitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Visit]:
-        return visit_selectors.visit_list(user=self.request.user)
+        return visit_selectors.visit_api_queryset(user=self.request.user)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = validated(VisitInput, request)

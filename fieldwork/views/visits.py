@@ -34,7 +34,7 @@ from staff import authority
 def visit_list(request: HttpRequest) -> HttpResponse:
     form = visit_filter = forms.VisitFilterForm(request.GET or None, user=request.user)
     filters = visit_filter.cleaned_data if form.is_valid() else {}
-    visits = visit_selectors.visit_list(user=request.user, filters=filters)
+    visits = visit_selectors.with_attachment_counts(visit_selectors.visit_list(user=request.user, filters=filters))
     return render(
         request,
         "fieldwork/visit_list.html",

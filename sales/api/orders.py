@@ -25,7 +25,7 @@ from sales.models import (
     OrderStatus,
     Product,
 )
-from salesorg.api import ScopedPrimaryKeyRelatedField
+from salesorg.api import PrefetchedListSerializer, ScopedPrimaryKeyRelatedField
 from staff.models import Person
 
 
@@ -38,6 +38,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrderLine
+        list_serializer_class = PrefetchedListSerializer
         fields = ["id", "product", "product_code", "quantity", "unit_price", "unit_cost", "amount", "cost"]
         read_only_fields = ["amount", "cost"]
 
@@ -49,6 +50,7 @@ class CreditShareSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CreditShare
+        list_serializer_class = PrefetchedListSerializer
         fields = ["id", "rep", "rep_name", "team", "region", "percent", "is_primary", "amount", "margin"]
         read_only_fields = ["team", "region", "is_primary", "amount", "margin"]
 
@@ -58,6 +60,7 @@ class InstalmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Instalment
+        list_serializer_class = PrefetchedListSerializer
         fields = ["id", "due_date", "amount", "paid_amount", "status"]
         read_only_fields = ["paid_amount", "status"]
 
