@@ -30,7 +30,7 @@ from appraisal.models import (
     ScorecardStatus,
 )
 from salesorg import exports
-from salesorg.api import ScopedPrimaryKeyRelatedField
+from salesorg.api import PrefetchedListSerializer, ScopedPrimaryKeyRelatedField
 from salesorg.formatting import money
 from salesorg.periods import Period
 from staff import authority
@@ -170,6 +170,7 @@ class LineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ScorecardLine
+        list_serializer_class = PrefetchedListSerializer
         fields = ["kpi", "kpi_name", "weight", "effective_weight", "left_out", "required", "target", "value", "score"]
 
 
@@ -247,7 +248,7 @@ class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["person__name", "person__employee_no"]
 
     def get_queryset(self):
-        return selectors.scorecard_detail_queryset(user=self.request.user).order_by("appraisal_period", "id")
+        return selectors.scorecard_api_queryset(user=self.request.user).order_by("appraisal_period", "id")
 
     def _done(self, card: Scorecard) -> Response:
         return Response(ScorecardSerializer(self.get_queryset().get(pk=card.pk)).data)

@@ -20,6 +20,7 @@ from appraisal.models import (
     ScorecardLine,
     StatementStatus,
 )
+from salesorg.paging import prefetched
 from staff import authority
 from staff.models import Person, Position
 from staff.scope import viewer_for
@@ -49,6 +50,16 @@ def scorecard_detail_queryset(*, user: Any) -> QuerySet[Scorecard]:
                 "outcomes", queryset=Outcome.objects.select_related("course", "person", "decided_by", "confirmed_by")
             ),
         )
+    )
+
+
+def scorecard_api_queryset(*, user: Any) -> QuerySet[Scorecard]:
+    """Scorecards in scope as the API shows them: the person's name, the period and the lines with
+    their KPI as a list on each row (`prefetched_lines`); the other parties by id only."""
+    return (
+        Scorecard.objects.visible_to(user)
+        .select_related("person", "appraisal_period")
+        .prefetch_related(prefetched("lines", ScorecardLine.objects.select_related("kpi", "scheme_kpi")))
     )
 
 

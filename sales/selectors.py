@@ -639,6 +639,19 @@ def quotation_queryset(*, user: Any) -> QuerySet[Quotation]:
     )
 
 
+def quotation_api_queryset(*, user: Any) -> QuerySet[Quotation]:
+    """Quotations the user may see as the API shows them: lines and approval steps as lists on each
+    row (`prefetched_lines`, `prefetched_approval_steps`)."""
+    return (
+        Quotation.objects.visible_to(user)
+        .select_related("customer", "owner", "created_by", "opportunity", "order")
+        .prefetch_related(
+            prefetched("lines", QuotationLine.objects.select_related("product").order_by("id")),
+            prefetched("approval_steps", QuotationApprovalStep.objects.all()),
+        )
+    )
+
+
 def quotation_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Quotation]:
     filters = filters or {}
     qs = Quotation.objects.visible_to(user).select_related("customer", "owner")

@@ -19,8 +19,9 @@ from rest_framework.routers import BaseRouter
 
 from appraisal.models import Outcome, OutcomeKind
 from fieldwork.models import Visit
-from salesorg.api import ScopedPrimaryKeyRelatedField
+from salesorg.api import PrefetchedListSerializer, ScopedPrimaryKeyRelatedField
 from salesorg.money import to_money
+from salesorg.paging import prefetched
 from staff import authority
 from staff.models import Person, Position, Region, Team
 from training import selectors, services
@@ -172,6 +173,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActionItem
+        list_serializer_class = PrefetchedListSerializer
         fields = [
             "id",
             "session",
@@ -254,7 +256,7 @@ class CoachingSessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         return (
             CoachingSession.objects.visible_to(self.request.user)
             .select_related("coach", "person")
-            .prefetch_related("action_items__owner", "action_items__coach")
+            .prefetch_related(prefetched("action_items", ActionItem.objects.select_related("owner", "coach")))
         )
 
     def create(self, request, *args, **kwargs):
@@ -349,6 +351,7 @@ class ReportCommentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReportComment
+        list_serializer_class = PrefetchedListSerializer
         fields = ["id", "author", "author_name", "text", "created_at"]
 
 
@@ -397,7 +400,7 @@ class WorkReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return (
             WorkReport.objects.visible_to(self.request.user)
             .select_related("person")
-            .prefetch_related("comments__author")
+            .prefetch_related(prefetched("comments", ReportComment.objects.select_related("author")))
         )
 
     def create(self, request, *args, **kwargs):

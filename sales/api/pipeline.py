@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, viewsets
 
@@ -20,7 +19,8 @@ from sales.models import (
     PipelineStage,
 )
 from sales.services import pipeline as pipeline_services
-from salesorg.api import ScopedPrimaryKeyRelatedField
+from salesorg.api import PrefetchedListSerializer, ScopedPrimaryKeyRelatedField
+from salesorg.paging import prefetched
 from staff import authority
 from staff.models import Person
 
@@ -30,6 +30,7 @@ class StageChangeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OpportunityStageChange
+        list_serializer_class = PrefetchedListSerializer
         fields = ["stage", "stage_name", "entered_at", "left_at", "days"]
 
 
@@ -130,5 +131,5 @@ class OpportunityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
 
     def get_queryset(self):
         return selectors.opportunity_list(user=self.request.user).prefetch_related(
-            Prefetch("stage_history", queryset=OpportunityStageChange.objects.select_related("stage"))
+            prefetched("stage_history", OpportunityStageChange.objects.select_related("stage"))
         )

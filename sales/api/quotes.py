@@ -19,7 +19,7 @@ from sales.api.fields import POSITIVE, CatalogueRelatedField
 from sales.api.orders import OrderSerializer, ReasonSerializer
 from sales.models import Opportunity, Product, Quotation, QuotationApprovalStep, QuotationLine
 from sales.services import quotes as quote_services
-from salesorg.api import ScopedPrimaryKeyRelatedField
+from salesorg.api import PrefetchedListSerializer, ScopedPrimaryKeyRelatedField
 from salesorg.exceptions import ApplicationError
 
 
@@ -33,6 +33,7 @@ class QuotationLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = QuotationLine
+        list_serializer_class = PrefetchedListSerializer
         fields = ["id", "product", "product_code", "quantity", "list_price", "discount_percent", "unit_price", "amount"]
         read_only_fields = ["list_price", "unit_price", "amount"]
 
@@ -40,6 +41,7 @@ class QuotationLineSerializer(serializers.ModelSerializer):
 class QuotationStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = QuotationApprovalStep
+        list_serializer_class = PrefetchedListSerializer
         fields = ["id", "sequence", "level", "status", "why", "waiting_since", "decided_by", "decided_at", "reason"]
         read_only_fields = fields
 
@@ -114,7 +116,7 @@ class QuotationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status", "customer", "opportunity"]
 
     def get_queryset(self):
-        return selectors.quotation_queryset(user=self.request.user).prefetch_related("approval_steps")
+        return selectors.quotation_api_queryset(user=self.request.user)
 
     def _respond(self, quotation: Quotation) -> Response:
         fresh = self.get_queryset().get(pk=quotation.pk)
