@@ -5,7 +5,7 @@ are required before check-out."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -32,7 +32,8 @@ def media_in_tmp(settings, tmp_path):
 
 
 def open_visit(org, rep=None, **kwargs) -> Visit:
-    """A visit of today, checked in at the customer an hour ago and not checked out."""
+    """A visit of today, checked in at the customer an hour ago (or at midnight, when that was
+    yesterday: a check-out must fall on the day of the check-in) and not checked out."""
     rep = rep or org.rep1a1
     customer = CustomerFactory(owner=rep, latitude=CUSTOMER_AT[0], longitude=CUSTOMER_AT[1])
     visit = VisitFactory(
@@ -43,7 +44,9 @@ def open_visit(org, rep=None, **kwargs) -> Visit:
         longitude=CUSTOMER_AT[1],
         **kwargs,
     )
-    Visit.objects.filter(pk=visit.pk).update(checked_in_at=timezone.now() - timedelta(hours=1))
+    now = timezone.now()
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+    Visit.objects.filter(pk=visit.pk).update(checked_in_at=max(now - timedelta(hours=1), midnight))
     return Visit.objects.get(pk=visit.pk)
 
 
