@@ -156,10 +156,31 @@ def org(db) -> Org:
     return Org()
 
 
+# Groups that take minutes of a worker although they hold few tests, in the order a worker should
+# start them (measured on CI's two workers): started last, each of them kept one worker busy
+# while the other had finished.
+LONG_GROUPS = (
+    "tests/test_schemathesis.py",
+    "tests/test_migration_history.py",
+    "redis",
+    "tests/test_browser_axe.py",
+    "tests/test_browser_walks.py",
+    "tests/test_browser_quotes.py",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Groups for `pytest -n 2 --dist loadgroup` (the Makefile's `make test`): a test file stays on
-    one worker (module fixtures such as the security world are built once), and every test that
-    talks to the configured Redis runs on the same worker, one after another."""
+    """Groups for `pytest -n 2 --dist loadgroup --no-loadscope-reorder` (the Makefile's `make
+    test`): a test file stays on one worker (module fixtures such as the security world are built
+    once), and every test that talks to the configured Redis runs on the same worker, one after
+    another. The groups run longest first: the long groups above, then the others by their number
+    of tests (xdist's own order, which would start a one-test group of two minutes last)."""
+    groups: dict[str, list[pytest.Item]] = {}
     for item in items:
         shared_redis = "redis" in item.keywords or "worker" in item.keywords
-        item.add_marker(pytest.mark.xdist_group("redis" if shared_redis else item.nodeid.split("::")[0]))
+        group = "redis" if shared_redis else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+        groups.setdefault(group, []).append(item)
+    rank = {group: n for n, group in enumerate(LONG_GROUPS)}
+    order = sorted(groups, key=lambda group: (rank.get(group, len(rank)), -len(groups[group])))
+    items[:] = [item for group in order for item in groups[group]]
