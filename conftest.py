@@ -156,50 +156,10 @@ def org(db) -> Org:
     return Org()
 
 
-# Groups that take minutes of a worker although they hold few tests, in the order a worker should
-# start them (measured on CI's two workers): started last, each of them kept one worker busy
-# while the other had finished. The Redis group leads the transactional part: one of its tests
-# is not transactional and needs the migrations' rows.
-LONG_GROUPS = (
-    "tests/test_schemathesis.py",
-    "redis",
-    "tests/test_migration_history.py (transactional)",
-    "tests/test_browser_axe.py (transactional)",
-    "tests/test_browser_walks.py (transactional)",
-    "tests/test_browser_quotes.py (transactional)",
-)
-
-
-def _transactional(item: pytest.Item) -> bool:
-    """Whether the test commits and the database is emptied after it (pytest-django's flush): the
-    rows the data migrations wrote (the KPI catalogue, the default stages and rules) are gone for
-    every test after it on the same worker."""
-    marker = item.get_closest_marker("django_db")
-    fixtures = getattr(item, "fixturenames", ())
-    return bool(marker and marker.kwargs.get("transaction")) or bool(
-        {"transactional_db", "live_server"} & set(fixtures)
-    )
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Groups for `pytest -n 2 --dist loadgroup --no-loadscope-reorder` (the Makefile's `make
-    test`): a test file stays on one worker (module fixtures such as the security world are built
-    once), and every test that talks to the configured Redis runs on the same worker, one after
-    another. Groups with a transactional test run after every other group (as pytest-django orders
-    single tests: the flush after them empties the migrations' rows); within each part the longest
-    run first: the long groups above, then the others by their number of tests (xdist's own order
-    would start a one-test group of two minutes last). Within a group pytest-django's order stays."""
-    groups: dict[str, list[pytest.Item]] = {}
+    """Groups for `pytest -n 2 --dist loadgroup` (the Makefile's `make test`): a test file stays on
+    one worker (module fixtures such as the security world are built once), and every test that
+    talks to the configured Redis runs on the same worker, one after another."""
     for item in items:
         shared_redis = "redis" in item.keywords or "worker" in item.keywords
-        group = "redis" if shared_redis else item.nodeid.split("::")[0]
-        if not shared_redis and _transactional(item):
-            # A file's transactional tests apart from its others, which would otherwise run after
-            # another group's flush on the same worker.
-            group += " (transactional)"
-        item.add_marker(pytest.mark.xdist_group(group))
-        groups.setdefault(group, []).append(item)
-    rank = {group: n for n, group in enumerate(LONG_GROUPS)}
-    flushes = {group for group, members in groups.items() if any(_transactional(item) for item in members)}
-    order = sorted(groups, key=lambda group: (group in flushes, rank.get(group, len(rank)), -len(groups[group])))
-    items[:] = [item for group in order for item in groups[group]]
+        item.add_marker(pytest.mark.xdist_group("redis" if shared_redis else item.nodeid.split("::")[0]))
