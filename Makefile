@@ -72,10 +72,14 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## Refresh the translation catalogues and compile them (needs gettext); the .mo files are committed.
+## Refresh the translation catalogues from the code and compile them (needs gettext); the .mo files
+## are committed. From the project root: each app's strings go to its own locale/, the root
+## templates' to locale/ (with templates/_django_words.html: words that must read the project's way
+## over Django's own catalogues). Not from inside an app: Celery's Django fixup puts the current
+## directory first on sys.path, where an app's selectors.py hides the standard library's.
+MESSAGES_IGNORE := .venv node_modules static staticfiles media bench docs scripts tests migrations
 messages: install
-	cd salesorg && ../$(PYTHON) ../manage.py makemessages -l zh_Hans --no-obsolete
-	for app in staff notifications customers sales fieldwork targets appraisal training dashboard; do (cd $$app && ../$(PYTHON) ../manage.py makemessages -l zh_Hans --no-obsolete); done
+	$(PYTHON) manage.py makemessages -l zh_Hans --no-obsolete $(addprefix --ignore=,$(MESSAGES_IGNORE))
 	$(PYTHON) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 ## Refresh static/vendor/ from npm (pinned in package.json); the files are committed.

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -215,3 +219,47 @@ def test_the_project_wording_is_what_the_pages_show():
                 if shown != msgstr:
                     wrong[(context, msgid)] = (msgstr, shown, str(po_path.relative_to(ROOT)))
     assert wrong == {}
+
+
+def _msgids(po_path: Path) -> set[tuple[str | None, str]]:
+    return {(context, msgid) for context, msgid, _ in _translations(po_path.read_text(encoding="utf-8"))}
+
+
+def test_the_catalogues_hold_what_the_code_says(tmp_path):
+    """`make messages` on a copy of the code leaves every catalogue with the msgids it has: no string
+    of the code missing from its app's catalogue (shown in English), none left that the code no
+    longer says. A failure here: run `make messages`, translate what it added, commit."""
+    if shutil.which("xgettext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("gettext is not installed: `make messages` needs it")
+        pytest.skip("gettext is not installed")
+    copy = tmp_path / "src"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".*", "__pycache__", "node_modules", "static", "staticfiles", "media", "bench", "docs", "*.mo"
+        ),
+    )
+    makefile = (ROOT / "Makefile").read_text()
+    ignore = re.search(r"^MESSAGES_IGNORE := (.+)$", makefile, re.M).group(1).split()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL")}
+    env["DJANGO_SETTINGS_MODULE"] = "salesorg.settings.local"
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete"]
+        + [f"--ignore={pattern}" for pattern in ignore],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    differences = {}
+    for po_path in CATALOGUES:
+        relative = po_path.relative_to(ROOT)
+        committed, fresh = _msgids(po_path), _msgids(copy / relative)
+        if committed != fresh:
+            differences[str(relative)] = {
+                "missing": sorted(fresh - committed, key=str),
+                "stale": sorted(committed - fresh, key=str),
+            }
+    assert differences == {}
