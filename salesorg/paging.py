@@ -35,6 +35,40 @@ def prefetched(lookup: str, queryset: QuerySet) -> Prefetch:
     return Prefetch(lookup, queryset=queryset, to_attr=f"{PREFETCHED}{lookup}")
 
 
+def counted_by(queryset: QuerySet, rows: QuerySet) -> QuerySet:
+    """`queryset`, whose capped count is the count of `rows` as long as nothing filters it further.
+
+    For a scope that reaches through another table: a unit's orders are the orders with a credit
+    share of the unit, and their number is the number of distinct orders among those shares, read
+    from the (team, order) index alone (a team's count to 10,001 on the 5,000,000-line data set:
+    40-50 ms of primary-key probes of the orders, 4.5 ms from the shares). The caller vouches that
+    both count the same rows (a share's order always exists). A filter added later (a status, a
+    date, a search: any condition is one more child of the query's `WHERE`), a `DISTINCT`, a
+    grouping or a combination turns the hint off: the list is then counted itself."""
+    queryset = queryset.all()
+    queryset.query.counted_by = (len(queryset.query.where.children), rows.order_by())  # type: ignore[attr-defined]
+    return queryset
+
+
+def _count_hint(query: Any) -> QuerySet | None:
+    """The rows that count `query` (`counted_by`), if it is still the list that was hinted."""
+    hint = getattr(query, "counted_by", None)
+    if hint is None:
+        return None
+    conditions, rows = hint
+    where = query.where
+    unchanged = (
+        len(where.children) == conditions
+        and where.connector == "AND"
+        and not where.negated
+        and query.group_by is None
+        and not query.distinct
+        and not query.combinator
+        and not query.is_sliced
+    )
+    return rows if unchanged else None
+
+
 class CappedPaginator(Paginator):
     """A paginator whose count of a queryset stops one row past max(the cap, the page asked for).
 
@@ -65,7 +99,10 @@ class CappedPaginator(Paginator):
         limit = min(max(self.cap, self._wanted * self.per_page) + 1, _LIMIT_CEILING)
         rows = self.object_list.order_by()
         query = rows.query
-        if query.group_by is None and not query.distinct and not query.combinator:
+        hinted = _count_hint(query)
+        if hinted is not None:
+            rows = hinted
+        elif query.group_by is None and not query.distinct and not query.combinator:
             # Only the ids are counted: no annotation is computed for the count (a page's paid
             # amounts, say). A grouped or distinct list (a report by customer) counts its own
             # rows: its groups, not the ids under them.

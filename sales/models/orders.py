@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from salesorg.paging import counted_by
 from staff.scope import ScopedQuerySet, scope_q, unit_scope_q, viewer_for
 
 
@@ -82,7 +83,11 @@ class OrderQuerySet(ScopedQuerySet):
         seen = Exists(CreditShare.objects.filter(scope, order=OuterRef("pk")))
         if filed_outside:
             seen |= Q(created_by=viewer.person_id)
-        return self.filter(seen)
+            return self.filter(seen)
+        if self.query.where.children:
+            return self.filter(seen)
+        # The whole scope, unfiltered: counted from the shares' index (salesorg.paging.counted_by).
+        return counted_by(self.filter(seen), CreditShare.objects.filter(scope).values("order_id").distinct())
 
     def with_paid(self, *, before: date | None = None) -> OrderQuerySet:
         """Each order with `paid_amount`: the sum of its counted payments (those dated before
@@ -266,7 +271,14 @@ class OrderPartQuerySet(ScopedQuerySet):
         seen = Exists(CreditShare.objects.filter(scope, order_id=OuterRef("order_id")))
         if filed_outside:
             seen |= Exists(Order.objects.filter(pk=OuterRef("order_id"), created_by=viewer.person_id))
-        return self.filter(seen)
+            return self.filter(seen)
+        if self.query.where.children:
+            return self.filter(seen)
+        # The whole scope, unfiltered: counted from the scope's orders in the order of the shares'
+        # index, which stops at the count's cap (a team's payments: 58-61 ms per row against 22-30 ms
+        # from the distinct order ids, on the 5,000,000-line data set; salesorg.paging.counted_by).
+        orders = CreditShare.objects.filter(scope).values("order_id").distinct()
+        return counted_by(self.filter(seen), self.order_by().filter(order_id__in=orders).values("pk"))
 
 
 class OrderLineQuerySet(OrderPartQuerySet):
