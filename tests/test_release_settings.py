@@ -152,3 +152,16 @@ def test_a_web_connection_really_runs_without_parallel_workers():
     worker = _run("import salesorg, django; django.setup(); " + show, Path("/nonexistent/.env"), DATABASE_URL=url)
     assert worker.returncode == 0, worker.stderr
     assert worker.stdout.split()[-1] != "0"
+
+
+def test_the_web_app_loads_its_views_and_freezes_them_out_of_the_garbage_collector(tmp_path):
+    """salesorg/wsgi.py imports the URLconf and its views, then `gc.freeze()`: a full collection in
+    a web worker walks what requests made, not the whole of Django and the apps."""
+    show = (
+        "import gc, sys; import salesorg.wsgi; "
+        "print(gc.get_freeze_count(), 'sales.views' in sys.modules, 'targets.api' in sys.modules)"
+    )
+    result = _run(show, Path("/nonexistent/.env"), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert result.returncode == 0, result.stderr
+    frozen, views, api = result.stdout.split()[-3:]
+    assert int(frozen) > 50_000 and views == api == "True"
