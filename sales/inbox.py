@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -68,6 +69,10 @@ def _payments_awaiting(user: Any) -> list[Payment]:
         .prefetch_related("order__shares")
         .order_by("created_at", "id")
     )
+    if not actor.is_admin:
+        # Only the payments entered by the rank below (fieldwork.inbox does the same for claims).
+        filers = Q(entered_by__position__in=authority.positions_decided_by(actor.rank))
+        payments = payments.filter(filers | Q(entered_by__isnull=True) if actor.rank == 0 else filers)
     return [
         payment
         for payment in payments

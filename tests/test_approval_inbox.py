@@ -162,6 +162,35 @@ def test_expense_claims_wait_in_the_team_managers_inbox(org, client):
     assert ExpenseClaim.objects.filter(status="submitted").count() == 0
 
 
+def test_a_claim_waits_for_the_rank_above_its_filer_and_no_other_rank_reads_it(org):
+    """A rep's claim goes to the team manager, a team manager's to the regional manager, a regional
+    manager's to the director. The source asks the database only for claims filed by the rank
+    below the decider: the director's inbox never reads the reps' claims of the whole company (on
+    every page, for the inbox's count)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fieldwork.inbox import expense_items
+
+    today = timezone.localdate()
+    claims = {
+        person: expense_create(
+            user=person.user, date_=today - timedelta(days=1), kind="travel", amount="50.00", today=today
+        )
+        for person in (org.rep1a1, org.tm1a, org.rm1)
+    }
+    expected = {org.tm1a: [claims[org.rep1a1]], org.rm1: [claims[org.tm1a]], org.director: [claims[org.rm1]]}
+    for decider, waiting in expected.items():
+        assert keys(api(decider)) == [f"expense:{claim.pk}" for claim in waiting], decider.name
+        with CaptureQueriesContext(connection) as queries:
+            items = expense_items(decider.user)
+        assert [item.id for item in items] == [claim.pk for claim in waiting]
+        read = [q["sql"] for q in queries.captured_queries if "expenseclaim" in q["sql"]]
+        assert len(read) == 1 and '"position" IN' in read[0], read
+    for person in (org.rep1a1, org.tm1b, org.rm2):
+        assert keys(api(person)) == [], person.name
+
+
 def test_the_inbox_page_in_chinese(org, product, client):
     set_approval_limits(amount=100)
     org.tm1a.language = "zh-hans"

@@ -143,6 +143,13 @@ def person_rank(person: Person | None) -> int:
     return RANK.get(person.position, 0) if person is not None else -1
 
 
+def positions_decided_by(rank: int) -> list[str]:
+    """The positions whose records wait for a decider of `rank` when a record goes to the first
+    manager rank above its filer (`min(person_rank(filer) + 1, the director's rank) == rank`): the
+    approval inbox's filter in SQL, before the rule itself is asked of each record left."""
+    return [p for p in Position.values if min(RANK.get(p, 0) + 1, RANK[Position.DIRECTOR]) == rank]
+
+
 # --- the rules ------------------------------------------------------------------------------
 # Each rule takes the actor and the object (and keywords) and returns None when allowed, or the
 # message that says who may. `require` raises it; `allowed` answers True/False.
