@@ -120,6 +120,7 @@ class ApprovalStepInline(ReadOnlyInline):
         "status",
         "why",
         "waiting_since",
+        "escalated_at",
         "decided_by",
         "decided_at",
         "reason",
@@ -289,7 +290,17 @@ class QuotationLineInline(ReadOnlyInline):
 
 class QuotationStepInline(ReadOnlyInline):
     model = QuotationApprovalStep
-    fields = ("sequence", "level", "status", "why", "waiting_since", "decided_by", "decided_at", "reason")
+    fields = (
+        "sequence",
+        "level",
+        "status",
+        "why",
+        "waiting_since",
+        "escalated_at",
+        "decided_by",
+        "decided_at",
+        "reason",
+    )
 
 
 @admin.register(Quotation)

@@ -24,10 +24,12 @@ def instalments_daily() -> None:
 
 @shared_task(**RELIABLE_TASK)
 def escalate_approvals() -> int:
-    """Move approval steps that waited longer than APPROVAL_ESCALATION_HOURS one level up."""
+    """Move approval steps (orders' and quotations') that waited longer than
+    APPROVAL_ESCALATION_HOURS one level up; returns how many moved."""
     from sales.services.approvals import approval_escalate
+    from sales.services.quotes import quotes_escalate
 
-    return approval_escalate()
+    return approval_escalate() + quotes_escalate()
 
 
 @shared_task(**RELIABLE_TASK)

@@ -182,6 +182,8 @@ class QuotationApprovalStep(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=StepStatus.choices, default=StepStatus.WAITING)
     why = models.CharField(_("why"), max_length=500, blank=True)
     waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
+    # When the step moved one level up for waiting too long (`quotes_escalate`).
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         "staff.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
     )

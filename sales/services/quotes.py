@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -45,6 +46,7 @@ from sales.models import (
     QuotationSequence,
     QuotationStatus,
     StepStatus,
+    level_above,
 )
 from sales.services import approvals
 from sales.services.access import require_visible_customer
@@ -196,12 +198,19 @@ def _refuse_status(message: str) -> None:
 # --- approval steps -------------------------------------------------------------------------------
 
 
-def _notify(quotation: Quotation, step: QuotationApprovalStep, people: Sequence[Person]) -> None:
+def _notify(
+    quotation: Quotation, step: QuotationApprovalStep, people: Sequence[Person], *, escalated: bool = False
+) -> None:
     url = reverse("approval-inbox")
     drafts = []
     for person in people:
         with translation.override(language_of(person)):
-            title = _("Quotation %(number)s awaits your approval") % {"number": quotation.number}
+            if escalated:
+                title = _("Quotation %(number)s waited too long: it now awaits your approval") % {
+                    "number": quotation.number
+                }
+            else:
+                title = _("Quotation %(number)s awaits your approval") % {"number": quotation.number}
             body = _("%(customer)s · %(amount)s · %(reason)s") % {
                 "customer": quotation.customer.name,
                 "amount": quotation.total_amount,
@@ -235,6 +244,47 @@ def _withdraw_steps(quotation: Quotation) -> None:
     for step in steps:
         step.status = StepStatus.WITHDRAWN
     bulk_update_with_history(steps, QuotationApprovalStep, ["status"], default_change_reason="withdrawn")
+
+
+def quotes_escalate(*, now: Any = None, hours: int | None = None) -> int:
+    """Discount steps waiting longer than `APPROVAL_ESCALATION_HOURS` move one level up (until the
+    director's), as an order's do (`approvals.approval_escalate`): at the lowest level above that
+    somebody may hold on the quote, whose people are notified; the step waits anew from now.
+    Returns how many moved."""
+    now = now or timezone.now()
+    hours = settings.APPROVAL_ESCALATION_HOURS if hours is None else hours
+    stale = list(
+        QuotationApprovalStep.objects.filter(
+            status=StepStatus.WAITING,
+            waiting_since__lt=now - timedelta(hours=hours),
+            quotation__status=QuotationStatus.PENDING,
+        )
+        .exclude(level=ApprovalLevel.DIRECTOR)
+        .select_related("quotation__customer", "quotation__created_by")
+        .prefetch_related(Prefetch("quotation__approval_steps", to_attr="all_steps"))
+    )
+    if not stale:
+        return 0
+    managers = approvals._managers()
+    moved = []
+    for step in stale:
+        quotation = step.quotation
+        earlier = approvals.earlier_deciders(quotation.all_steps, step)
+        above = level_above(step.level)
+        assert above is not None  # the director's steps are not stale
+        step.level, people = approvals._level_with_approvers(quotation, above, earlier, managers)
+        step.waiting_since = now
+        step.escalated_at = now
+        moved.append((step, people))
+    bulk_update_with_history(
+        [step for step, _people in moved],
+        QuotationApprovalStep,
+        ["level", "waiting_since", "escalated_at"],
+        default_change_reason="escalated",
+    )
+    for step, people in moved:
+        _notify(step.quotation, step, people, escalated=True)
+    return len(moved)
 
 
 def waiting_step(quotation: Quotation) -> QuotationApprovalStep | None:

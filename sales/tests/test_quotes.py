@@ -123,6 +123,55 @@ def test_a_discount_above_the_limit_waits_for_the_team_manager_who_is_notified(o
     assert quotes.quotations_awaiting(org.rep1a1.user) == []
 
 
+def test_a_discount_step_that_waits_too_long_moves_up_until_the_director(org, world, settings):
+    """As an order's step does: after APPROVAL_ESCALATION_HOURS the step goes to the level above
+    (its people notified, the step waiting anew), and the one below can no longer decide it."""
+    from sales.models import QuotationApprovalStep
+    from sales.tasks import escalate_approvals
+
+    settings.APPROVAL_ESCALATION_HOURS = 48
+    q = quotes.quote_submit(quotation=quote(world, org.rep1a1.user), user=org.rep1a1.user)
+    step = q.approval_steps.get()
+
+    def waited(hours: int) -> None:
+        QuotationApprovalStep.objects.filter(pk=step.pk).update(waiting_since=timezone.now() - timedelta(hours=hours))
+
+    waited(47)  # not yet stale
+    assert escalate_approvals() == 0
+    waited(49)
+    assert escalate_approvals() == 1
+    step.refresh_from_db()
+    assert (step.level, step.status, step.escalated_at is not None) == (
+        ApprovalLevel.REGIONAL_MANAGER,
+        StepStatus.WAITING,
+        True,
+    )
+    assert step.history.first().history_change_reason == "escalated"
+    assert escalate_approvals() == 0  # it waits anew from now
+    assert quotes.quotations_awaiting(org.tm1a.user) == []
+    assert [s.pk for s in quotes.quotations_awaiting(org.rm1.user)] == [step.pk]
+    assert quotes.quotations_awaiting(org.rm2.user) == []  # another region's manager
+    assert (
+        Notification.objects.filter(recipient=org.rm1, kind=NotificationKind.APPROVAL, title__contains=q.number).count()
+        == 1
+    )
+    decide = {"items": [f"quotation:{q.pk}"], "decision": "approve"}
+    assert api(org.tm1a).post("/api/v1/inbox/decide/", decide, format="json").status_code == 404
+
+    waited(49)  # the regional manager did not decide either: the director's
+    assert escalate_approvals() == 1
+    step.refresh_from_db()
+    assert step.level == ApprovalLevel.DIRECTOR
+    assert quotes.quotations_awaiting(org.rm1.user) == []
+    assert Notification.objects.filter(recipient=org.director, title__contains=q.number).count() == 1
+    waited(100)  # the director's step stays the director's
+    assert escalate_approvals() == 0
+    assert api(org.director).post("/api/v1/inbox/decide/", decide, format="json").json() == {"decided": 1}
+    q.refresh_from_db()
+    step.refresh_from_db()
+    assert (q.status, step.status, step.decided_by) == (QuotationStatus.APPROVED, StepStatus.APPROVED, org.director)
+
+
 def test_the_owner_cannot_approve_their_own_quote(org, world):
     q = quotes.quote_submit(quotation=quote(world, org.rep1a1.user), user=org.rep1a1.user)
     with pytest.raises(NotAllowed):

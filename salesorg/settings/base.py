@@ -357,7 +357,7 @@ ORDER_NUMBER_FORMAT = env("ORDER_NUMBER_FORMAT", default="SO{year}{month:02d}-{s
 # line discounted more than this percent, need the team manager. Admins edit the matrix afterwards.
 ORDER_APPROVAL_AMOUNT = env("ORDER_APPROVAL_AMOUNT", default="100000")
 ORDER_APPROVAL_DISCOUNT_PERCENT = env("ORDER_APPROVAL_DISCOUNT_PERCENT", default="15")
-# An order's approval step waiting longer than this moves one level up (hourly escalation task).
+# An order's or a quotation's approval step waiting longer than this moves one level up (hourly escalation task).
 APPROVAL_ESCALATION_HOURS = env.int("APPROVAL_ESCALATION_HOURS", default=48)
 INSTALMENT_REMINDER_DAYS = env.int("INSTALMENT_REMINDER_DAYS", default=7)
 # An order typed in by a person is dated at most N days back / ahead of today (ERP imports exempt).
