@@ -506,6 +506,10 @@ RUN_TRIGGERS = {
 }
 
 
+# The shape of the kept base: 1 the monthly base, 2 with the product lines (AchievementLineBase).
+BASE_VERSION = 2
+
+
 class RecomputeRun(models.Model):
     """One run of the achievement engine: when, for which day, how far, how it ended."""
 
@@ -522,6 +526,9 @@ class RecomputeRun(models.Model):
     trigger = models.CharField(_("trigger"), max_length=20, default="manual")
     # Empty until the run has chosen (and for runs made before the incremental night).
     mode = models.CharField(_("mode"), max_length=12, choices=RunMode.choices, blank=True)
+    # The shape of the base a whole-company run kept (`BASE_VERSION`); 0 for other runs and runs
+    # made before it was recorded. An incremental night needs the current shape.
+    base_version = models.PositiveSmallIntegerField(_("base version"), default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -574,6 +581,38 @@ class AchievementBase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fiscal_year}/{self.month_no} · {self.metric} · {self.person_id} · {self.actual}"
+
+
+class LineBaseQuerySet(ScopedQuerySet):
+    # A row belongs to the rep, team and region recorded on the credit shares it sums.
+    scope_fields = {"person": "person_id", "team": "team_id", "region": "region_id"}
+
+
+class AchievementLineBase(models.Model):
+    """Sales per product line, kept beside the monthly base (`AchievementBase`) by the same runs:
+    one row per (person, team and region recorded on the credit shares, product line, fiscal month)
+    of one fiscal year. Each order line is split between its order's shares as
+    `sales.domain.credit_by_shares` splits it (every share but the primary rounded down to the
+    cent, the primary takes the rest): the figures of the product-mix chart, read without the
+    order lines. Derived rows: plain integer columns, no foreign keys."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    person_id = models.IntegerField(null=True)
+    team_id = models.IntegerField(null=True)
+    region_id = models.IntegerField(null=True)
+    product_line = models.CharField(_("product line"), max_length=100)
+    month_no = models.PositiveSmallIntegerField(_("fiscal month"))
+    actual = models.DecimalField(_("actual"), max_digits=18, decimal_places=2)
+
+    objects = LineBaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product line base row")
+        verbose_name_plural = _("product line base rows")
+        indexes = [models.Index(fields=["fiscal_year", "month_no"], name="achievement_line_base_month")]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}/{self.month_no} · {self.product_line} · {self.person_id} · {self.actual}"
 
 
 class AchievementChange(models.Model):

@@ -25,12 +25,15 @@ from django.db.models.functions import Coalesce
 
 from salesorg.periods import Period
 from targets.models import (
+    BASE_VERSION,
     Achievement,
+    AchievementLineBase,
     AchievementTrend,
     DistributionTemplate,
     Metric,
     OwnerKind,
     RecomputeRun,
+    RunStatus,
     SalesPlan,
     Target,
     TargetStatus,
@@ -91,6 +94,34 @@ def achievement_trend(
         .filter(owner_kind=owner_kind, owner_key=owner_key, metric=metric, period=period)
         .order_by("date")
     )
+
+
+def kept_line_sales(*, user: Any, rows: Q, period: Period) -> tuple[dict[str, Decimal], date] | None:
+    """Sales per product line in `period` from the engine's kept product-line base (two queries):
+    the sum of the base rows the user may see among `rows` (a filter on person_id, team_id and
+    region_id), and the day up to which they count (the as-of day of the last run that kept that
+    fiscal year). None when no run kept the period's fiscal year in the current shape: the caller
+    then reads the records. The days after that day are the caller's to read."""
+    year = Period(period.year)
+    last = (
+        RecomputeRun.objects.filter(
+            status=RunStatus.SUCCEEDED, base_version=BASE_VERSION, as_of__range=(year.start, year.end)
+        )
+        .order_by("-finished_at", "-id")
+        .only("as_of")
+        .first()
+    )
+    if last is None:
+        return None
+    amounts = (
+        AchievementLineBase.objects.visible_to(user)
+        .filter(rows, fiscal_year=period.year, month_no__in=[m.number for m in period.month_periods()])
+        .values("product_line")
+        .annotate(amount=Sum("actual"))
+        .values_list("product_line", "amount")
+        .order_by()
+    )
+    return dict(amounts), last.as_of
 
 
 def target_list(*, user: Any) -> QuerySet[Target]:

@@ -385,3 +385,16 @@ def test_trend_upsert_keeps_one_point_a_day_for_the_as_of_periods():
     assert f"FROM {st.T_RESULT} WHERE computed_at = %s AND period IN (%s, %s, %s)" in statement.sql
     assert "ON CONFLICT (owner_kind, owner_key, metric, period, date) DO UPDATE SET" in statement.sql
     assert placeholders(statement.sql) == 4
+
+
+def test_the_product_lines_read_is_staged_like_the_bases():
+    read = st.line_sales_read(
+        st.tables(), PG, region_ids=None, first_month_index=2026 * 12, start="2026-01-01", last_day="2026-03-15"
+    )
+    staged = st.parallel_read(read, PG)
+    assert staged[0].sql.startswith(f"CREATE UNLOGGED TABLE {st.T_STAGE} ({st.LINE_COLUMNS}) AS SELECT ")
+    assert staged[0].params == [2026 * 12, "2026-01-01", "2026-03-15", "2026-01-01", "2026-03-15"]
+    assert staged[1].sql == f"{st.LINES_INSERT}SELECT * FROM {st.T_STAGE}"
+    assert st.parallel_read(read, SQLITE) == [read]
+    with pytest.raises(ValueError):
+        st.parallel_read(st.Statement("INSERT INTO elsewhere SELECT 1"), PG)

@@ -22,7 +22,7 @@ from fieldwork.models import ExpenseClaim, Visit
 from sales.models import CreditShare, Order, Payment
 from salesorg.periods import Period
 from staff.models import Membership
-from targets.models import Achievement, AchievementBase, AchievementChange, RunMode, Target
+from targets.models import Achievement, AchievementBase, AchievementChange, AchievementLineBase, RunMode, Target
 from targets.services import achievements_recompute
 from targets.services.engine.incremental import month_ranges, plan_from_changes
 from targets.tests import factories as f
@@ -53,9 +53,14 @@ def rows() -> list[tuple]:
 
 
 def base_rows() -> list[tuple]:
+    """The kept rows that are not zero, of the monthly base and of the product lines' base."""
     return sorted(
         AchievementBase.objects.exclude(actual=0).values_list(
             "fiscal_year", "person_id", "team_id", "region_id", "metric", "month_no", "actual"
+        )
+    ) + sorted(
+        AchievementLineBase.objects.exclude(actual=0).values_list(
+            "fiscal_year", "person_id", "team_id", "region_id", "product_line", "month_no", "actual"
         )
     )
 

@@ -185,10 +185,10 @@ def test_the_fault_seam_hands_the_named_hooks_to_the_engine(org, settings):
     settings.RECOMPUTE_INCREMENTAL = False  # full runs: every source is read, in this order
     STEPS.clear()
     tasks.recompute_achievements.delay(as_of="2026-03-15")
-    assert STEPS == ["sales", "collection", "new_customers", "visits", "expenses"]
+    assert STEPS == ["sales", "collection", "new_customers", "visits", "expenses", "product lines"]
     STEPS.clear()
     tasks.recompute_achievements_nightly.delay(fan_out=False)
-    assert STEPS == ["sales", "collection", "new_customers", "visits", "expenses"]
+    assert STEPS == ["sales", "collection", "new_customers", "visits", "expenses", "product lines"]
 
 
 def _hold_the_lock():

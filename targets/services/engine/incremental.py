@@ -17,7 +17,9 @@ then recomputes only:
 The results it writes are the rows a full rebuild writes, except that the rows of periods it did
 not rewrite keep the as-of day and computed time of the run that last wrote them (their numbers
 are the same). A full rebuild runs instead when there is no kept base for this fiscal year (no
-full run yet, or the year has turned) or when the day goes back before the last run's.
+full run yet, or the year has turned, or a base kept in an older shape: `BASE_VERSION`) or when
+the day goes back before the last run's. The product lines' base (`AchievementLineBase`) follows
+the sales source: its months are read, carried and replaced with sales'.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from datetime import date, timedelta
 from django.db.models import Max
 
 from salesorg.periods import MONTH, Period
-from targets.models import AchievementChange, RecomputeRun, RunMode, RunStatus
+from targets.models import BASE_VERSION, AchievementChange, RecomputeRun, RunMode, RunStatus
 from targets.services.engine.statements import SOURCE_METRICS
 
 
@@ -81,7 +83,12 @@ def last_base_run() -> RecomputeRun | None:
 def plan_for(*, as_of: date, year: Period, upto: int | None) -> Plan | None:
     """The plan of an incremental run as of `as_of`, or None when a full rebuild is needed."""
     last = last_base_run()
-    if last is None or Period(Period.month_of(last.as_of).year) != year or as_of < last.as_of:
+    if (
+        last is None
+        or last.base_version != BASE_VERSION
+        or Period(Period.month_of(last.as_of).year) != year
+        or as_of < last.as_of
+    ):
         return None
     changes = (
         list(AchievementChange.objects.filter(id__lte=upto).values_list("source", "day", "period").distinct())

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from salesorg.exceptions import ApplicationError
 from salesorg.periods import MONTH, Period, periods_containing
 from targets.exceptions import RecomputeBusy
-from targets.models import RecomputeRun, RunMode, RunStatus
+from targets.models import BASE_VERSION, RecomputeRun, RunMode, RunStatus
 from targets.services.engine import incremental as incremental_plan
 from targets.services.engine import statements
 from targets.services.engine.write import results_write, session_reset
@@ -179,7 +179,8 @@ def _compute(
         else None
     )
     run.mode = RunMode.INCREMENTAL if plan is not None else RunMode.FULL
-    RecomputeRun.objects.filter(pk=run.pk).update(mode=run.mode)
+    run.base_version = BASE_VERSION if whole_company else 0
+    RecomputeRun.objects.filter(pk=run.pk).update(mode=run.mode, base_version=run.base_version)
     if plan is not None:
         return _compute_changes(
             as_of=as_of, run=run, plan=plan, upto=upto, fail_after_write=fail_after_write, on_step=on_step
@@ -195,6 +196,7 @@ def _compute(
     memory_on, memory_reset = statements.memory_settings(vendor)
     # The reads run in parallel (`statements.parallel_read`); nothing after them can.
     parallel_on, parallel_reset = statements.parallel_settings(vendor)
+    sort_off, sort_reset = statements.line_read_settings(vendor)
     with connection.cursor() as cursor:
         _execute(cursor, memory_on + parallel_on)
         try:
@@ -221,6 +223,23 @@ def _compute(
                 _set_progress(run, 10 + 50 * (index + 1) // len(base), label)
                 if on_step is not None:
                     on_step(label)
+            if whole_company:
+                # The product lines' base, kept with the monthly base (a region's part keeps neither).
+                lines = statements.line_sales_read(
+                    t,
+                    vendor,
+                    region_ids=None,
+                    first_month_index=year.start.year * 12 + year.start.month - 1,
+                    start=connection.ops.adapt_datefield_value(year.start),
+                    last_day=as_of_param,
+                )
+                _execute(cursor, sort_off)
+                for step in statements.parallel_read(lines, vendor, can_stage=can_stage):
+                    cursor.execute(*step)
+                _execute(cursor, sort_reset)
+                _set_progress(run, 65, "product lines")
+                if on_step is not None:
+                    on_step("product lines")
             _execute(cursor, statements.analyze(vendor, statements.T_BASE, statements.T_PERIOD))
 
             with_units = region_list is None or len(region_list) > 0
@@ -255,7 +274,7 @@ def _compute(
                 _execute(cursor, statements.analyze(vendor, t["ach"], t["base"]))
             _execute(cursor, statements.drop_temp_tables())
         finally:
-            session_reset(cursor, memory_reset + parallel_reset)
+            session_reset(cursor, memory_reset + parallel_reset + sort_reset)
     return rows
 
 
@@ -289,6 +308,7 @@ def _compute_changes(
     as_of_param = connection.ops.adapt_datefield_value(as_of)
     first_month_index = year.start.year * 12 + year.start.month - 1
     memory_on, memory_reset = statements.memory_settings(vendor)
+    sort_off, sort_reset = statements.line_read_settings(vendor)
     with connection.cursor() as cursor:
         _execute(cursor, memory_on)
         try:
@@ -307,12 +327,30 @@ def _compute_changes(
                         connection.ops.adapt_datefield_value(last),
                     )
                 )
+                if source == "sales":
+                    # The product lines' base follows the sales source month by month.
+                    _execute(cursor, sort_off)
+                    cursor.execute(
+                        *statements.line_sales_read(
+                            t,
+                            vendor,
+                            region_ids=None,
+                            first_month_index=first_month_index,
+                            start=connection.ops.adapt_datefield_value(first),
+                            last_day=connection.ops.adapt_datefield_value(last),
+                        )
+                    )
+                    _execute(cursor, sort_reset)
                 if on_step is not None:
                     on_step(source)
             for source in plan.added:
                 cursor.execute(statements.base_carry(t, year.year, source, plan.kept_months(source)))
+            if "sales" in plan.added:
+                cursor.execute(statements.line_base_carry(t, year.year, plan.kept_months("sales")))
+            rewritten = plan.rewritten_months()
             with transaction.atomic():
-                _execute(cursor, statements.base_replace(t, year.year, plan.rewritten_months()))
+                _execute(cursor, statements.base_replace(t, year.year, rewritten))
+                _execute(cursor, statements.line_base_replace(t, year.year, rewritten.get("sales", [])))
             _set_progress(run, 50, "base")
             _execute(cursor, statements.analyze(vendor, statements.T_PERIOD))
             cursor.execute(
@@ -345,7 +383,7 @@ def _compute_changes(
             )
             _execute(cursor, statements.drop_temp_tables())
         finally:
-            session_reset(cursor, memory_reset)
+            session_reset(cursor, memory_reset + sort_reset)
     return rows
 
 
