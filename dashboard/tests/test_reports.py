@@ -429,3 +429,19 @@ def test_a_grouped_report_page_counts_its_groups_not_the_rows_under_them(world, 
     settings.LIST_COUNT_CAP = 0
     # The page asks for max(0, 1 x 100) + 1 = 101 rows: 2 groups, exact again.
     assert page(client, "channels", **MARCH).context["page"].paginator.exact
+
+
+def test_an_export_reads_its_rows_in_a_transaction_of_its_own(world, org):
+    """The file is written after the view: its rows are read in a transaction of its own, where
+    PostgreSQL's cursor hands them over as it reads (outside one, Django declares the cursor WITH
+    HOLD, which reads the whole result before the first row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = export(login(org.rm1), "orders", **MARCH)
+    with CaptureQueriesContext(connection) as streamed:
+        rows = csv_rows(response)
+    sqls = [q["sql"] for q in streamed.captured_queries]
+    assert sqls[0].startswith("SAVEPOINT") and sqls[-1].startswith("RELEASE SAVEPOINT"), sqls
+    assert not any("WITH HOLD" in sql for sql in sqls)
+    assert len(rows) > 1

@@ -271,7 +271,7 @@ def _compute(
             if whole_company:
                 # Fresh statistics of the rewritten results and kept base: the incremental nights
                 # find their rows by key (a stale "empty" makes the planner scan per row instead).
-                _execute(cursor, statements.analyze(vendor, t["ach"], t["base"]))
+                _execute(cursor, statements.analyze(vendor, t["ach"], t["base"], t["line_base"]))
             _execute(cursor, statements.drop_temp_tables())
         finally:
             session_reset(cursor, memory_reset + parallel_reset + sort_reset)
