@@ -302,8 +302,8 @@ def main() -> None:
     parser.add_argument(
         "--timeout",
         type=int,
-        default=30,
-        help="gunicorn's worker timeout in s (default 30: gunicorn's, the Procfile's)",
+        default=300,
+        help="gunicorn's worker timeout in s (default 300: the Procfile's WEB_TIMEOUT)",
     )
     parser.add_argument("--p50-limit-ms", type=float, default=150)
     parser.add_argument("--p95-limit-ms", type=float, default=400)
