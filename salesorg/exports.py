@@ -38,7 +38,8 @@ Kinds: `GENERAL` (the default: text, or a value shown as it is), `MONEY` (`#,##0
 
 A streamed CSV reads its rows after the view has returned (outside ATOMIC_REQUESTS' transaction),
 as the client downloads: give it a generator over `queryset.iterator(chunk_size=...)` to keep
-memory flat, and make the checks (scope, authority) before building the table.
+memory flat, wrapped in `read_in_transaction` (so PostgreSQL hands the rows over as it reads
+them), and make the checks (scope, authority) before building the table.
 
 Values: numbers (`int`, `Decimal`, `float`) stay numbers in both formats, never text; Excel gets
 the column kind's number format (only on numeric cells). Dates are real dates in Excel
@@ -62,7 +63,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, TypeVar
 
 from django.db import transaction
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
@@ -72,6 +73,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+T = TypeVar("T")
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -168,19 +171,23 @@ def _csv_value(value: Any) -> Any:
     return safe_cell(value)
 
 
-def csv_chunks(table: Table) -> Iterator[str]:
-    """The CSV file, a BOM and the header first, then one line per row as the rows are read.
-
-    In a transaction of its own: a streamed file is written after the view, outside the request's
-    transaction, and there Django declares a queryset iterator's PostgreSQL cursor WITH HOLD,
-    which reads the whole result before the first row (every order of the 5,000,000-line
-    benchmark: 31 s, past the web worker's timeout before a byte was sent). In a transaction the
-    cursor hands rows over as it reads them."""
-    writer = csv.writer(_Echo())
+def read_in_transaction(rows: Iterable[T]) -> Iterator[T]:
+    """The rows of a queryset iterator, read in a transaction of their own: give a streamed file
+    `read_in_transaction(qs.iterator(chunk_size=...))`. A streamed file is written after the view,
+    outside the request's transaction, and there Django declares the iterator's PostgreSQL cursor
+    WITH HOLD, which reads the whole result before the first row (every order of the
+    5,000,000-line benchmark: 31 s, past the web worker's timeout before a byte was sent). In a
+    transaction the cursor hands rows over as it reads them."""
     with transaction.atomic():
-        yield BOM + writer.writerow([safe_cell(str(column.header)) for column in table.columns])
-        for row in table.rows:
-            yield writer.writerow([_csv_value(value) for value in row])
+        yield from rows
+
+
+def csv_chunks(table: Table) -> Iterator[str]:
+    """The CSV file, a BOM and the header first, then one line per row as the rows are read."""
+    writer = csv.writer(_Echo())
+    yield BOM + writer.writerow([safe_cell(str(column.header)) for column in table.columns])
+    for row in table.rows:
+        yield writer.writerow([_csv_value(value) for value in row])
 
 
 def csv_text(table: Table) -> str:

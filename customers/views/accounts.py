@@ -70,7 +70,7 @@ def customer_export(request: HttpRequest) -> HttpResponseBase:
     form = forms.CustomerFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     customers = account_selectors.customer_list(user=request.user, filters=filters)
-    table = customer_io.customers_export_table(customers.iterator(chunk_size=2000))
+    table = customer_io.customers_export_table(exports.read_in_transaction(customers.iterator(chunk_size=2000)))
     return exports.export_response(table, filename="customers", fmt=request.GET.get("format", "csv"))
 
 

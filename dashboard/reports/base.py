@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from salesorg.exports import Column, Kind
+from salesorg.exports import Column, Kind, read_in_transaction
 from salesorg.formatting import grouped, money, percent
 
 EXPORT_CHUNK = 2000
@@ -121,7 +121,7 @@ class Report:
     def export_rows(self, qs: QuerySet, f: Filters, ctx: dict[str, Any]) -> Iterator[list[Any]]:
         labels = self._labels()
         keys = [c.key for c in self.columns]
-        for row in qs.iterator(chunk_size=EXPORT_CHUNK):
+        for row in read_in_transaction(qs.iterator(chunk_size=EXPORT_CHUNK)):
             row = self.finish(row, f, ctx)
             yield [(labels[i].get(row[key], row[key]) if labels[i] else row[key]) for i, key in enumerate(keys)]
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from salesorg.exceptions import ApplicationError
-from salesorg.exports import DANGEROUS_PREFIXES, Cell, Column, Kind, Table, csv_text
+from salesorg.exports import DANGEROUS_PREFIXES, Cell, Column, Kind, Table, csv_text, read_in_transaction
 from salesorg.imports import read_table
 from salesorg.periods import Period
 from staff import authority
@@ -43,7 +43,7 @@ def targets_export_table(targets: Iterable[Target]) -> Table:
     """The targets as the import's file, read lazily (a queryset in chunks); owner codes are
     user-typed text, so the writer defuses formulas in them and the import strips the quote."""
     if isinstance(targets, QuerySet):
-        targets = targets.iterator(chunk_size=EXPORT_CHUNK)
+        targets = read_in_transaction(targets.iterator(chunk_size=EXPORT_CHUNK))
     return Table(columns=EXPORT_COLUMNS, rows=(_export_row(t) for t in targets), title="targets")
 
 
