@@ -38,7 +38,8 @@ run: migrate
 ## The whole suite: lint, format check, migrations check, tests (SQLite by default; PostgreSQL/Redis
 ## via env). Changes nothing on the machine: without Chromium the browser tests skip (`make browser-deps`).
 # Two pytest workers (pytest-xdist): a test file stays on one worker and the tests on the shared
-# Redis run on one worker (conftest.py); `make test PYTEST_WORKERS=` runs in one process. The
+# Redis run on one worker, the longest files dealt first, and the database is migrated once and
+# copied to each worker (conftest.py); `make test PYTEST_WORKERS=` runs in one process. The
 # slowest tests are listed at the end of the run.
 PYTEST_WORKERS ?= -n 2 --dist loadgroup
 test: install-dev

@@ -57,6 +57,90 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(reason)
 
 
+TEMPLATE_DIR = "salesorg_template_dir"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """xdist's controller, for each worker: the folder the workers share for the template database
+    (its lock and, on SQLite, its file)."""
+    config = node.config
+    if not hasattr(config, "_salesorg_template_dir"):
+        import tempfile
+
+        config._salesorg_template_dir = tempfile.mkdtemp(prefix="salesorg-test-template-")
+    node.workerinput[TEMPLATE_DIR] = config._salesorg_template_dir
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = getattr(config, "_salesorg_template_dir", None)
+    if folder:
+        from pytest_django.plugin import blocking_manager_key
+
+        from tests.template_db import drop_template
+
+        try:
+            with config.stash[blocking_manager_key].unblock():
+                drop_template(folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker,
+    django_db_use_migrations: bool,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+):
+    """pytest-django's test database, migrated once per run instead of once per xdist worker.
+
+    Migrating costs a worker 50-100 s (the migration state of every model related to a person is
+    rendered again at each operation), and two workers migrating at once slow each other down.
+    Under xdist the first worker migrates a template (a file for SQLite, a database for PostgreSQL)
+    while holding a lock in the run's shared temporary folder; every worker then starts from a copy
+    of it (SQLite's backup into its in-memory database, PostgreSQL's CREATE DATABASE ... TEMPLATE),
+    and Django's own setup finds it migrated (keepdb: `migrate` applies nothing, as with
+    `--reuse-db`). One process, `--reuse-db` or `--no-migrations`: pytest-django's setup as is."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from tests.template_db import TemplateDatabase
+
+    verbosity = request.config.option.verbose
+    template = None
+    shared = getattr(request.config, "workerinput", {}).get(TEMPLATE_DIR)
+    if shared and django_db_use_migrations and not django_db_keepdb:
+        template = TemplateDatabase(connection, shared)
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keepdb = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        if template is not None and aliases:
+            template.copy_to_worker()
+        db_cfg = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            keepdb=keepdb or template is not None,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+        )
+        if "default" in aliases and any(_transactional(item) for item in request.session.items):
+            _SEEDED["default"] = connection.creation.serialize_db_to_string()
+    yield
+    _SEEDED.clear()
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
+            if template is not None:
+                template.release_worker()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _serial_live_server_on_sqlite():
     """On SQLite the test database lives in memory, and Django's live server hands the test
@@ -156,10 +240,95 @@ def org(db) -> Org:
     return Org()
 
 
+# The test files that keep one worker busiest (seconds of `make test`'s --durations on the 2-core
+# CI machine, SQLite pass), started first. xdist hands out one file at a time, in the order of the
+# collection: a long file dealt last keeps one worker running while the other has finished (the
+# suite's last 5% once took 6 of its 15 minutes). Add a file here when --durations shows it near
+# the top.
+SLOW_FIRST = (
+    "tests/test_schemathesis.py",  # ~310 s
+    "tests/test_migration_history.py",  # ~200 s
+    "tests/test_browser_axe.py",  # ~120 s
+    "tests/test_browser_walks.py",
+    "tests/test_browser_dashboard.py",
+    "tests/test_browser_quotes.py",
+    "targets/tests/test_selectors.py",
+    "tests/test_browser_targets.py",
+    "tests/test_browser_field_phone.py",
+    "tests/test_imports_robustness.py",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # xdist would deal the files by their number of tests (most first); the order is ours below.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def _group(item: pytest.Item) -> str:
+    shared_redis = "redis" in item.keywords or "worker" in item.keywords
+    return "redis" if shared_redis else item.nodeid.split("::")[0]
+
+
+def _transactional(item: pytest.Item) -> bool:
+    """Whether the test commits to the database and flushes it afterwards (pytest-django's rule,
+    by which it sorts such tests last): the flush also empties what the migrations wrote (the KPI
+    catalogue, the default rules), which pytest_runtest_teardown puts back."""
+    from django.test import TestCase, TransactionTestCase
+    from pytest_django.fixtures import validate_django_db
+
+    cls = getattr(item, "cls", None)
+    if cls and issubclass(cls, TransactionTestCase):
+        return not issubclass(cls, TestCase)
+    marker = item.get_closest_marker("django_db")
+    if marker:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    fixtures = getattr(item, "fixturenames", ())
+    return "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Groups for `pytest -n 2 --dist loadgroup` (the Makefile's `make test`): a test file stays on
     one worker (module fixtures such as the security world are built once), and every test that
-    talks to the configured Redis runs on the same worker, one after another."""
+    talks to the configured Redis runs on the same worker, one after another. The groups are dealt
+    longest first: the files of SLOW_FIRST in their order, then the others by their number of
+    tests (most first). Each group keeps its tests in the order they come (after pytest-django's
+    sort: this hook runs last). A transactional test may run before any other on its worker: what
+    its flush removed is put back after it (pytest_runtest_teardown)."""
+    groups: dict[str, list[pytest.Item]] = {}
     for item in items:
-        shared_redis = "redis" in item.keywords or "worker" in item.keywords
-        item.add_marker(pytest.mark.xdist_group("redis" if shared_redis else item.nodeid.split("::")[0]))
+        group = _group(item)
+        item.add_marker(pytest.mark.xdist_group(group))
+        groups.setdefault(group, []).append(item)
+    slow = {path: rank for rank, path in enumerate(SLOW_FIRST)}
+    order = sorted(groups, key=lambda group: (slow.get(group, len(slow)), -len(groups[group])))
+    items[:] = [item for group in order for item in groups[group]]
+
+
+# What the migrations wrote into the test database (the calendar, the KPI catalogue, the default
+# rules, content types and permissions), serialized by django_db_setup when the run has a
+# transactional test.
+_SEEDED: dict[str, str] = {}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """After a transactional test (and its flush, which empties every table), the rows the
+    migrations wrote are put back with their ids, as Django's serialized rollback would before
+    the next such test; the tests after it on the same worker, transactional or not, find the
+    database as migrated, whatever order the workers run them in."""
+    result = yield
+    if _SEEDED and _transactional(item):
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.management import call_command
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+            connection.creation.deserialize_db_from_string(_SEEDED["default"])
+        ContentType.objects.clear_cache()
+    return result
