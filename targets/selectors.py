@@ -102,16 +102,8 @@ def kept_line_sales(*, user: Any, rows: Q, period: Period) -> tuple[dict[str, De
     region_id), and the day up to which they count (the as-of day of the last run that kept that
     fiscal year). None when no run kept the period's fiscal year in the current shape: the caller
     then reads the records. The days after that day are the caller's to read."""
-    year = Period(period.year)
-    last = (
-        RecomputeRun.objects.filter(
-            status=RunStatus.SUCCEEDED, base_version=BASE_VERSION, as_of__range=(year.start, year.end)
-        )
-        .order_by("-finished_at", "-id")
-        .only("as_of")
-        .first()
-    )
-    if last is None:
+    as_of = _line_base_kept_to(period)
+    if as_of is None:
         return None
     amounts = (
         AchievementLineBase.objects.visible_to(user)
@@ -121,7 +113,48 @@ def kept_line_sales(*, user: Any, rows: Q, period: Period) -> tuple[dict[str, De
         .values_list("product_line", "amount")
         .order_by()
     )
-    return dict(amounts), last.as_of
+    return dict(amounts), as_of
+
+
+def kept_focus_sales(
+    *, person_ids: Iterable[int] | QuerySet, period: Period, product_lines: Iterable[str]
+) -> tuple[dict[int, Decimal], date] | None:
+    """Each person's sales of `product_lines` in `period` from the engine's kept product-line base
+    (two queries; `person_ids` a list or a queryset of ids): {person: amount} for the people with
+    kept rows, and the day up to which they count, as `kept_line_sales`. None when no run kept the
+    period's fiscal year in the current shape. Not scoped: the appraisal services ask it for the
+    people of a scorecard, whoever looks."""
+    as_of = _line_base_kept_to(period)
+    if as_of is None:
+        return None
+    amounts = (
+        AchievementLineBase.objects.filter(
+            person_id__in=person_ids,
+            product_line__in=list(product_lines),
+            fiscal_year=period.year,
+            month_no__in=[m.number for m in period.month_periods()],
+        )
+        .values("person_id")
+        .annotate(amount=Sum("actual"))
+        .values_list("person_id", "amount")
+        .order_by()
+    )
+    return dict(amounts), as_of
+
+
+def _line_base_kept_to(period: Period) -> date | None:
+    """The as-of day of the last run that kept the product-line base of the period's fiscal year
+    in the current shape, or None (one query)."""
+    year = Period(period.year)
+    last = (
+        RecomputeRun.objects.filter(
+            status=RunStatus.SUCCEEDED, base_version=BASE_VERSION, as_of__range=(year.start, year.end)
+        )
+        .order_by("-finished_at", "-id")
+        .only("as_of")
+        .first()
+    )
+    return None if last is None else last.as_of
 
 
 def target_list(*, user: Any) -> QuerySet[Target]:

@@ -14,7 +14,8 @@ commercial record with one grouped query each (DESIGN.md glossary, KPI table):
   working days of the period (Monday-Friday, less holidays, plus make-up workdays).
 - customer count / breadth = distinct customers / distinct industries of the confirmed orders
   dated in the period that are credited to the person.
-- product mix = the person's credited share of focus-line sales / the engine's sales amount.
+- product mix = the person's credited share of focus-line sales / the engine's sales amount; the
+  focus-line sales from the engine's kept product-line base up to its last run, the records after.
 - customer satisfaction = mean satisfaction score of evaluations dated in the period of the
   customers the person owns.
 """
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, CharField, Count, Q, Sum, Value
@@ -171,23 +172,34 @@ def customer_counts(*, person_ids, period: Period) -> dict[int, tuple[int, int]]
 
 
 def focus_sales(*, person_ids, period: Period, focus_lines: Iterable[str]) -> dict[int, Decimal]:
-    """Each person's credited sales of the focus product lines: sales' credited line sales, each
-    line split by the order's credit shares (3 queries)."""
+    """Each person's credited sales of the focus product lines, each line split by the order's
+    credit shares: up to the last run's day from the engine's kept product-line base (two
+    queries, whatever the size, as the dashboard's product-mix chart), the days after it from
+    sales' credited line sales (three queries on those days' orders); all from the records when
+    no run kept the period's fiscal year."""
     from sales.models import CreditShare
     from sales.selectors import credited_line_sales
+    from targets.selectors import kept_focus_sales
 
     focus_lines = list(focus_lines)
     if not focus_lines:
         return {}
-    credited = credited_line_sales(
-        shares=CreditShare.objects.filter(rep_id__in=person_ids),
-        start=period.start,
-        end=period.end,
-        product_lines=focus_lines,
-    )
     out: dict[int, Decimal] = defaultdict(Decimal)
-    for (rep_id, _line), amount in credited.items():
-        out[rep_id] += amount
+    start = period.start
+    kept = kept_focus_sales(person_ids=person_ids, period=period, product_lines=focus_lines)
+    if kept is not None:
+        amounts, as_of = kept
+        out.update(amounts)
+        start = max(start, as_of + timedelta(days=1))
+    if start <= period.end:
+        credited = credited_line_sales(
+            shares=CreditShare.objects.filter(rep_id__in=person_ids),
+            start=start,
+            end=period.end,
+            product_lines=focus_lines,
+        )
+        for (rep_id, _line), amount in credited.items():
+            out[rep_id] += amount
     return dict(out)
 
 

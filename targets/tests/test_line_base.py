@@ -176,3 +176,51 @@ def test_the_triggers_note_order_lines_and_product_lines(book, split):  # noqa: 
     AchievementChange.objects.all().delete()
     OrderLine.objects.filter(pk=line.pk).delete()
     assert set(AchievementChange.objects.values_list("source", "day")) == {("sales", date(2026, 3, 10))}
+
+
+@pytest.mark.django_db
+def test_the_product_mix_kpi_reads_the_kept_base_and_the_days_after_it(book, split, django_assert_num_queries):  # noqa: F811
+    from appraisal.services.kpis import focus_sales
+    from salesorg.periods import Period
+
+    o = book
+    achievements_recompute(as_of=AS_OF)
+    people = [o.rep1a1.pk, o.rep1a2.pk, o.rep2a1.pk, o.rep1b1.pk]
+    focus = ["Sensors", "line"]
+    march = Period.parse("2026-03")
+    # March, focus lines "Sensors" and "line": the split order's Sensors line (100.01: rep1a1
+    # 33.33, rep1a2 66.68) and O7 (rep2a1, 400.00) kept by the run of 15 March; O5 (rep1b1,
+    # 300.00 on 20 March, after the run's day) read from the records. Service (50.00) is not a
+    # focus line. Two queries for the kept part, three for the days after it.
+    with django_assert_num_queries(5):
+        assert focus_sales(person_ids=people, period=march, focus_lines=focus) == {
+            o.rep1a1.pk: Decimal("33.33"),
+            o.rep1a2.pk: Decimal("66.68"),
+            o.rep2a1.pk: Decimal("400.00"),
+            o.rep1b1.pk: Decimal("300.00"),
+        }
+    # The first quarter adds January and February, kept: rep1a1 O1 1,500.00 + 33.33 = 1,533.33;
+    # rep1a2 O2 66.67 + O3 2,000.00 + 66.68 = 2,133.35; rep2a1 O2 33.33 + 400.00 = 433.33.
+    assert focus_sales(person_ids=people, period=Period.parse("2026-Q1"), focus_lines=focus) == {
+        o.rep1a1.pk: Decimal("1533.33"),
+        o.rep1a2.pk: Decimal("2133.35"),
+        o.rep2a1.pk: Decimal("433.33"),
+        o.rep1b1.pk: Decimal("300.00"),
+    }
+    # February ended before the run's day: the kept base alone (two queries), O3 for rep1a2.
+    with django_assert_num_queries(2):
+        assert focus_sales(person_ids=people, period=Period.parse("2026-02"), focus_lines=focus) == {
+            o.rep1a2.pk: Decimal("2000.00")
+        }
+    # Proof of the path: a kept row changed is what the KPI reads, and without the kept rows
+    # only the days after the run's day are left.
+    AchievementLineBase.objects.filter(person_id=o.rep2a1.pk, product_line="line", month_no=3).update(
+        actual=Decimal("1.00")
+    )
+    assert focus_sales(person_ids=people, period=march, focus_lines=focus)[o.rep2a1.pk] == Decimal("1.00")
+    AchievementLineBase.objects.all().delete()
+    assert focus_sales(person_ids=people, period=march, focus_lines=focus) == {o.rep1b1.pk: Decimal("300.00")}
+    # A year no run kept (2025) is read from the records: O6, rep2a1's 700.00 on "line".
+    assert focus_sales(person_ids=people, period=Period.parse("2025"), focus_lines=focus) == {
+        o.rep2a1.pk: Decimal("700.00")
+    }
