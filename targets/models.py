@@ -620,8 +620,10 @@ class AchievementChange(models.Model):
     triggers on the records the engine reads (orders, credit shares, payments, visits, expense
     claims, memberships, targets, people, teams, regions), so admin edits, imports and raw SQL are
     seen too. `source` names the base metrics that changed on `day` (the record's date; empty for
-    every day), or "results" for results to rewrite: those of `period`, or every period when it is
-    empty. Consumed (deleted) by the run that took it into account."""
+    every day): a source of `SOURCE_METRICS`, "lines" (the product-line base alone) or
+    "share_amounts" (sales alone; "sales" names sales and the product lines), or "results" for
+    results to rewrite: those of `period`, or every period when it is empty. Consumed (deleted) by
+    the run that took it into account."""
 
     source = models.CharField(_("source"), max_length=20)
     day = models.DateField(_("day"), null=True)

@@ -262,7 +262,21 @@ def test_the_plan_names_the_months_days_and_periods_of_each_change():
     assert plan.months == {"visits": [3]}
     assert "visits" not in plan.added
     assert plan.added["collection"] == [(date(2026, 3, 16), date(2026, 3, 16))]
-    assert plan.rewritten_months() == {s: [3] for s in ("collection", "expenses", "new_customers", "sales", "visits")}
+    assert plan.rewritten_months() == {
+        s: [3] for s in ("collection", "expenses", "lines", "new_customers", "sales", "visits")
+    }
+    # A note of sales names the product lines too; an order line's names the product lines alone,
+    # a share's stored amounts sales alone (each a change of 10 March, the last run as of the 15th).
+    for noted, months in (
+        ("sales", {"sales": [3], "lines": [3]}),
+        ("lines", {"lines": [3]}),
+        ("share_amounts", {"sales": [3]}),
+    ):
+        plan = plan_from_changes(
+            as_of=date(2026, 3, 15), year=year, last_as_of=date(2026, 3, 15), changes=[(noted, date(2026, 3, 10), "")]
+        )
+        assert plan.months == months, noted
+        assert plan.periods == {"2026-03", "2026-Q1", "2026"}, noted
     # Across a month's end: two ranges, one per month.
     plan = plan_from_changes(as_of=date(2026, 5, 2), year=year, last_as_of=date(2026, 4, 29), changes=[])
     assert plan.added["expenses"] == [(date(2026, 4, 30), date(2026, 4, 30)), (date(2026, 5, 1), date(2026, 5, 2))]
@@ -275,9 +289,10 @@ def test_the_triggers_note_what_a_change_can_touch(book):  # noqa: F811
     o = book
     o3 = Order.objects.get(date=date(2026, 2, 5))
     AchievementChange.objects.all().delete()
-    # A share's stored amounts corrected: O3's sales of 5 February, nothing else.
+    # A share's stored amounts corrected: O3's sales of 5 February, nothing else (not its product
+    # lines, split by the share's percent).
     CreditShare.objects.filter(order=o3).update(amount=Decimal("1999.00"))
-    assert set(AchievementChange.objects.values_list("source", "day")) == {("sales", date(2026, 2, 5))}
+    assert set(AchievementChange.objects.values_list("source", "day")) == {("share_amounts", date(2026, 2, 5))}
     AchievementChange.objects.all().delete()
     # The share moved to another rep: sales and the new customer of O3's day, and the collection
     # of O3's payment days (its 16 March payment).

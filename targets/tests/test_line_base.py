@@ -16,11 +16,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db.models import F
 
 from sales.models import CreditShare, OrderLine, Product
 from sales.selectors import credited_line_sales
 from sales.tests.factories import make_split_order
-from targets.models import AchievementChange, AchievementLineBase, RecomputeRun, RunMode
+from targets.models import Achievement, AchievementChange, AchievementLineBase, RecomputeRun, RunMode
 from targets.services import achievements_recompute
 from targets.tests.test_engine import AS_OF, book  # noqa: F401 (the fixture)
 
@@ -165,17 +166,17 @@ def test_the_triggers_note_order_lines_and_product_lines(book, split):  # noqa: 
     AchievementChange.objects.all().delete()
     line = OrderLine.objects.filter(order=split).first()
     OrderLine.objects.filter(pk=line.pk).update(amount=Decimal("1.00"))
-    assert set(AchievementChange.objects.values_list("source", "day")) == {("sales", date(2026, 3, 10))}
+    assert set(AchievementChange.objects.values_list("source", "day")) == {("lines", date(2026, 3, 10))}
     AchievementChange.objects.all().delete()
     # A line's note or quantity alone is nothing the engine reads; a product's name neither.
     OrderLine.objects.filter(pk=line.pk).update(quantity=Decimal("2"))
     Product.objects.filter(pk=line.product_id).update(name="renamed")
     assert not AchievementChange.objects.exists()
     Product.objects.filter(pk=line.product_id).update(product_line="Other")
-    assert set(AchievementChange.objects.values_list("source", "day")) == {("sales", None)}
+    assert set(AchievementChange.objects.values_list("source", "day")) == {("lines", None)}
     AchievementChange.objects.all().delete()
     OrderLine.objects.filter(pk=line.pk).delete()
-    assert set(AchievementChange.objects.values_list("source", "day")) == {("sales", date(2026, 3, 10))}
+    assert set(AchievementChange.objects.values_list("source", "day")) == {("lines", date(2026, 3, 10))}
 
 
 @pytest.mark.django_db
@@ -223,4 +224,44 @@ def test_the_product_mix_kpi_reads_the_kept_base_and_the_days_after_it(book, spl
     # A year no run kept (2025) is read from the records: O6, rep2a1's 700.00 on "line".
     assert focus_sales(person_ids=people, period=Period.parse("2025"), focus_lines=focus) == {
         o.rep2a1.pk: Decimal("700.00")
+    }
+
+
+@pytest.mark.django_db
+def test_a_shares_stored_amounts_corrected_rereads_sales_and_not_the_product_lines(book, split):  # noqa: F811
+    o = book
+    achievements_recompute(as_of=AS_OF)
+    before = kept()
+    # The split order's primary share (rep1a2) corrected by 1.00 in its stored amount alone: March's
+    # sales are read again, its product lines are not (they split the lines by the percent).
+    CreditShare.objects.filter(order=split, rep=o.rep1a2).update(amount=F("amount") + Decimal("1.00"))
+    read: list[str] = []
+    run = achievements_recompute(as_of=AS_OF, incremental=True, on_step=read.append)
+    assert run.mode == RunMode.INCREMENTAL
+    assert read == ["sales"]
+    assert kept() == before
+    # An order line corrected: the product lines of March alone, not sales.
+    line = OrderLine.objects.get(order=split, product__product_line="Service")
+    OrderLine.objects.filter(pk=line.pk).update(amount=Decimal("60.00"))
+    read.clear()
+    achievements_recompute(as_of=AS_OF, incremental=True, on_step=read.append)
+    assert read == ["lines"]
+    # 60.00 split: rep1a1 floor(1999.8) / 100 = 19.99, rep1a2 the rest 40.01.
+    incremental = kept()
+    assert incremental[(o.rep1a1.pk, o.t1a.pk, "Service", 3)] == Decimal("19.99")
+    assert incremental[(o.rep1a2.pk, team_of(split, o.rep1a2), "Service", 3)] == Decimal("40.01")
+    # The same rows as a full rebuild, and the same results (sales from the corrected share).
+    night = actuals()
+    assert night[("rep", o.rep1a2.pk, "sales_amount", "2026-03")] == Decimal("101.02")  # 100.02 + 1.00
+    assert achievements_recompute(as_of=AS_OF).mode == RunMode.FULL
+    assert kept() == incremental
+    assert actuals() == night
+
+
+def actuals() -> dict[tuple[str, int, str, str], Decimal]:
+    return {
+        (kind, key, metric, period): actual
+        for kind, key, metric, period, actual in Achievement.objects.values_list(
+            "owner_kind", "owner_key", "metric", "period", "actual"
+        )
     }

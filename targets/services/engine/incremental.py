@@ -18,8 +18,10 @@ The results it writes are the rows a full rebuild writes, except that the rows o
 not rewrite keep the as-of day and computed time of the run that last wrote them (their numbers
 are the same). A full rebuild runs instead when there is no kept base for this fiscal year (no
 full run yet, or the year has turned, or a base kept in an older shape: `BASE_VERSION`) or when
-the day goes back before the last run's. The product lines' base (`AchievementLineBase`) follows
-the sales source: its months are read, carried and replaced with sales'.
+the day goes back before the last run's. The product lines' base (`AchievementLineBase`) is a
+source of its own in the plan (`LINES`): a `sales` note (an order's date or status, a share's
+rep, unit or percent) names both, an order line's or a product's (`lines`) the product lines
+alone, a share's stored amounts (`share_amounts`) sales alone (targets/migrations/0013).
 """
 
 from __future__ import annotations
@@ -33,10 +35,16 @@ from salesorg.periods import MONTH, Period
 from targets.models import BASE_VERSION, AchievementChange, RecomputeRun, RunMode, RunStatus
 from targets.services.engine.statements import SOURCE_METRICS
 
+# The product lines' base: a source of the plan beside the base's (`SOURCE_METRICS`).
+LINES = "lines"
+PLAN_SOURCES = (*SOURCE_METRICS, LINES)
+# The plan's sources a note names, where they are not the note's own source.
+NOTED = {"sales": ("sales", LINES), "share_amounts": ("sales",)}
+
 
 @dataclass
 class Plan:
-    """What an incremental run recomputes, by source (the outbox's, `SOURCE_METRICS`):
+    """What an incremental run recomputes, by source (`PLAN_SOURCES`):
 
     - `months`: fiscal months (1-12) recomputed from their records (a change to a record already
       counted);
@@ -104,15 +112,18 @@ def plan_from_changes(
     """The plan from the noted changes (pure: no database access)."""
     year_periods = [year, *year.children(), *year.month_periods()]
     every_month = set(range(1, 13))
-    months: dict[str, set[int]] = {source: set() for source in SOURCE_METRICS}
+    months: dict[str, set[int]] = {source: set() for source in PLAN_SOURCES}
     periods: set[str] = set()
-    for source, day, period in changes:
-        if source == "results":
+    for noted, day, period in changes:
+        if noted == "results":
             if not period:
                 periods.update(str(p) for p in year_periods)
             elif period in {str(p) for p in year_periods}:
                 periods.add(period)
-        elif source in months:
+            continue
+        for source in NOTED.get(noted, (noted,)):
+            if source not in months:
+                continue
             if day is None:
                 months[source] |= every_month
             elif day <= last_as_of and year.contains(day):

@@ -317,18 +317,11 @@ def _compute_changes(
             cursor.execute(*statements.period_insert(year, as_of, only=plan.periods))
             _set_progress(run, 5, "periods")
             for source, first, last in _read_ranges(plan, year, as_of):
-                cursor.execute(
-                    *_source_statement(
-                        t,
-                        vendor,
-                        source,
-                        first_month_index,
-                        connection.ops.adapt_datefield_value(first),
-                        connection.ops.adapt_datefield_value(last),
-                    )
+                start, last_day = (
+                    connection.ops.adapt_datefield_value(first),
+                    connection.ops.adapt_datefield_value(last),
                 )
-                if source == "sales":
-                    # The product lines' base follows the sales source month by month.
+                if source == incremental_plan.LINES:
                     _execute(cursor, sort_off)
                     cursor.execute(
                         *statements.line_sales_read(
@@ -336,21 +329,25 @@ def _compute_changes(
                             vendor,
                             region_ids=None,
                             first_month_index=first_month_index,
-                            start=connection.ops.adapt_datefield_value(first),
-                            last_day=connection.ops.adapt_datefield_value(last),
+                            start=start,
+                            last_day=last_day,
                         )
                     )
                     _execute(cursor, sort_reset)
+                else:
+                    cursor.execute(*_source_statement(t, vendor, source, first_month_index, start, last_day))
                 if on_step is not None:
                     on_step(source)
             for source in plan.added:
-                cursor.execute(statements.base_carry(t, year.year, source, plan.kept_months(source)))
-            if "sales" in plan.added:
-                cursor.execute(statements.line_base_carry(t, year.year, plan.kept_months("sales")))
+                if source == incremental_plan.LINES:
+                    cursor.execute(statements.line_base_carry(t, year.year, plan.kept_months(source)))
+                else:
+                    cursor.execute(statements.base_carry(t, year.year, source, plan.kept_months(source)))
             rewritten = plan.rewritten_months()
+            lines_rewritten = rewritten.pop(incremental_plan.LINES, [])
             with transaction.atomic():
                 _execute(cursor, statements.base_replace(t, year.year, rewritten))
-                _execute(cursor, statements.line_base_replace(t, year.year, rewritten.get("sales", [])))
+                _execute(cursor, statements.line_base_replace(t, year.year, lines_rewritten))
             _set_progress(run, 50, "base")
             _execute(cursor, statements.analyze(vendor, statements.T_PERIOD))
             cursor.execute(

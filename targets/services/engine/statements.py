@@ -696,8 +696,8 @@ def base_carry(t: dict[str, str], fiscal_year: int, source: str, months: list[in
 
 
 def line_base_carry(t: dict[str, str], fiscal_year: int, months: list[int]) -> str:
-    """Carry the kept product-line rows of these months into the temporary table (the sales
-    source's kept months: `base_carry`)."""
+    """Carry the kept product-line rows of these months into the temporary table (the product
+    lines' kept months, as `base_carry`)."""
     return (
         f"INSERT INTO {T_LINES} ({LINE_COLUMNS}) SELECT {LINE_COLUMNS} FROM {t['line_base']}"
         f" WHERE fiscal_year = {int(fiscal_year)} AND month_no IN ({', '.join(str(int(m)) for m in months)})"
@@ -705,8 +705,8 @@ def line_base_carry(t: dict[str, str], fiscal_year: int, months: list[int]) -> s
 
 
 def line_base_replace(t: dict[str, str], fiscal_year: int, months: list[int]) -> list[str]:
-    """Replace the kept product-line rows of the months the sales source rewrote by the
-    temporary table (`base_replace`), summed to one row per key."""
+    """Replace the kept product-line rows of the months the night rewrote by the temporary table
+    (`base_replace`), summed to one row per key."""
     if not months:
         return []
     keys = "person_id, team_id, region_id, product_line, month_no"
