@@ -263,11 +263,32 @@ def pytest_configure(config: pytest.Config) -> None:
     # xdist would deal the files by their number of tests (most first); the order is ours below.
     if hasattr(config.option, "loadscopereorder"):
         config.option.loadscopereorder = False
+    config.pluginmanager.register(_Groups(), "salesorg-groups")
 
 
 def _group(item: pytest.Item) -> str:
     shared_redis = "redis" in item.keywords or "worker" in item.keywords
-    return "redis" if shared_redis else item.nodeid.split("::")[0]
+    return "redis" if shared_redis else item.nodeid.split("::")[0].split("@")[0]
+
+
+class _Groups:
+    """Names each test's work unit for `--dist loadgroup`: its group, after an `@` at the end of its
+    node id, which is what xdist's scheduler splits on. xdist 3.8.0 writes that suffix into
+    `item._nodeid`, which pytest 9.2 no longer reads (a node id is `item._id` now), so every test
+    was a unit of its own, dealt to either worker: a file's module fixtures (the demo world of
+    the security and fuzzing tests) were built on both, and the Redis tests ran on both at once.
+    The `xdist_group` mark stays for the readers of marks. Runs first, before xdist's own hook."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        from _pytest.nodeid import NodeId
+
+        loadgroup = bool(config.getvalue("loadgroup"))
+        for item in items:
+            group = _group(item)
+            item.add_marker(pytest.mark.xdist_group(group))
+            if loadgroup and not item.nodeid.endswith(f"@{group}"):
+                item._id = NodeId.parse(f"{item.nodeid}@{group}")
 
 
 def _transactional(item: pytest.Item) -> bool:
@@ -302,9 +323,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     (pytest_runtest_teardown)."""
     groups: dict[str, list[pytest.Item]] = {}
     for item in items:
-        group = _group(item)
-        item.add_marker(pytest.mark.xdist_group(group))
-        groups.setdefault(group, []).append(item)
+        groups.setdefault(_group(item), []).append(item)
     slow = {path: rank for rank, path in enumerate(SLOW_FIRST)}
 
     def rank(group: str) -> tuple[int, int]:
